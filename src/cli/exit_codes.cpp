@@ -1,0 +1,19 @@
+#include "cli/exit_codes.h"
+
+namespace ledger::cli {
+
+int exit_code_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kOk: return kExitOk;
+    case ErrorCode::kInvalidArgument: return kExitDataErr;
+    case ErrorCode::kNotFound: return kExitNoInput;
+    case ErrorCode::kConflict: return kExitRefused;
+    case ErrorCode::kCorruption:
+    case ErrorCode::kIoError: return kExitIoErr;
+    case ErrorCode::kLocked: return kExitTempFail;
+    case ErrorCode::kInternal: return kExitSoftware;
+  }
+  return kExitSoftware;
+}
+
+}  // namespace ledger::cli

@@ -1,0 +1,180 @@
+#include "store/file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fmt/format.h>
+#include <fmt/std.h>
+
+namespace ledger::store {
+
+namespace fs = std::filesystem;
+
+int Syscalls::open(const char* path, int flags, mode_t mode) { return ::open(path, flags, mode); }
+int Syscalls::close(int fd) { return ::close(fd); }
+ssize_t Syscalls::pwrite(int fd, const void* buf, size_t n, off_t offset) {
+  return ::pwrite(fd, buf, n, offset);
+}
+ssize_t Syscalls::pread(int fd, void* buf, size_t n, off_t offset) {
+  return ::pread(fd, buf, n, offset);
+}
+int Syscalls::fdatasync(int fd) { return ::fdatasync(fd); }
+int Syscalls::fsync(int fd) { return ::fsync(fd); }
+int Syscalls::ftruncate(int fd, off_t length) { return ::ftruncate(fd, length); }
+int Syscalls::rename(const char* from, const char* to) { return ::rename(from, to); }
+int Syscalls::unlink(const char* path) { return ::unlink(path); }
+
+Syscalls& real_syscalls() {
+  static Syscalls sys;
+  return sys;
+}
+
+Status errno_status(const char* operation, const fs::path& path, int err) {
+  return {ErrorCode::kIoError, fmt::format("{} {}: {}", operation, path.string(), strerror(err))};
+}
+
+File::File(File&& other) noexcept
+    : sys_(other.sys_), fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+
+File& File::operator=(File&& other) noexcept {
+  if (this != &other) {
+    close_quietly();
+    sys_ = other.sys_;
+    fd_ = std::exchange(other.fd_, -1);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+File::~File() { close_quietly(); }
+
+void File::close_quietly() {
+  // A failed close cannot lose synced data; every durability point syncs explicitly before.
+  if (fd_ >= 0) sys_->close(fd_);
+  fd_ = -1;
+}
+
+Result<File> File::open(Syscalls& sys, const fs::path& path, int flags, mode_t mode) {
+  int fd;
+  do {
+    fd = sys.open(path.c_str(), flags | O_CLOEXEC, mode);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    const int err = errno;
+    Status s = errno_status("open", path, err);
+    if (err == ENOENT) return Status(ErrorCode::kNotFound, s.message());
+    return s;
+  }
+  return File(&sys, fd, path);
+}
+
+Status File::write_at(uint64_t offset, ByteView bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = sys_->pwrite(fd_, bytes.data() + done, bytes.size() - done,
+                                   static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno_status("write", path_, errno);
+    }
+    if (n == 0) return errno_status("write", path_, EIO);
+    done += static_cast<size_t>(n);
+  }
+  return Status::ok();
+}
+
+Result<size_t> File::read_at(uint64_t offset, std::span<unsigned char> dst) const {
+  size_t done = 0;
+  while (done < dst.size()) {
+    const ssize_t n = sys_->pread(fd_, dst.data() + done, dst.size() - done,
+                                  static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno_status("read", path_, errno);
+    }
+    if (n == 0) break;
+    done += static_cast<size_t>(n);
+  }
+  return done;
+}
+
+Status File::sync_data() {
+  // No retry on failure: after a failed fdatasync the kernel may have dropped the dirty pages,
+  // so the file's content is unknown and the caller must stop writing.
+  if (sys_->fdatasync(fd_) != 0) return errno_status("fdatasync", path_, errno);
+  return Status::ok();
+}
+
+Status File::truncate(uint64_t length) {
+  int rc;
+  do {
+    rc = sys_->ftruncate(fd_, static_cast<off_t>(length));
+  } while (rc != 0 && errno == EINTR);
+  if (rc != 0) return errno_status("truncate", path_, errno);
+  return Status::ok();
+}
+
+Result<uint64_t> File::size() const {
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0) return errno_status("stat", path_, errno);
+  return static_cast<uint64_t>(st.st_size);
+}
+
+Status sync_dir(Syscalls& sys, const fs::path& dir) {
+  auto file = File::open(sys, dir, O_RDONLY | O_DIRECTORY);
+  if (!file) return file.status();
+  if (sys.fsync(file->fd()) != 0) return errno_status("fsync", dir, errno);
+  return Status::ok();
+}
+
+Status write_file_atomically(Syscalls& sys, const fs::path& path, ByteView bytes) {
+  // The pid keeps two processes that rebuild the same derived file from clobbering each
+  // other's temp file; the last rename wins and both wrote the same content.
+  const fs::path temp = path.string() + fmt::format(".{}.tmp", ::getpid());
+  {
+    auto file = File::open(sys, temp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (!file) return file.status();
+    LEDGER_RETURN_IF_ERROR(file->write_at(0, bytes));
+    LEDGER_RETURN_IF_ERROR(file->sync_data());
+  }
+  if (sys.rename(temp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    sys.unlink(temp.c_str());
+    return errno_status("rename", temp, err);
+  }
+  return sync_dir(sys, path.parent_path());
+}
+
+Result<Bytes> read_file(Syscalls& sys, const fs::path& path) {
+  auto file = File::open(sys, path, O_RDONLY);
+  if (!file) return file.status();
+  auto size = file->size();
+  if (!size) return size.status();
+  Bytes bytes(*size);
+  auto n = file->read_at(0, bytes);
+  if (!n) return n.status();
+  bytes.resize(*n);
+  return bytes;
+}
+
+Status remove_durably(Syscalls& sys, const fs::path& path) {
+  if (sys.unlink(path.c_str()) != 0 && errno != ENOENT) return errno_status("unlink", path, errno);
+  return sync_dir(sys, path.parent_path());
+}
+
+Status create_private_dir(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::is_directory(dir, ec)) return Status::ok();
+  fs::create_directories(dir, ec);
+  if (ec) {
+    return {ErrorCode::kIoError, fmt::format("create directory {}: {}", dir.string(), ec.message())};
+  }
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (ec) return {ErrorCode::kIoError, fmt::format("chmod {}: {}", dir.string(), ec.message())};
+  return Status::ok();
+}
+
+}  // namespace ledger::store

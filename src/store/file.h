@@ -1,0 +1,91 @@
+#pragma once
+// The one seam between the store and the operating system. Every open, write, sync, rename and
+// unlink goes through Syscalls, so tests can inject short writes, EINTR and failures, and File
+// loops on short writes and EINTR and names the file in every error.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+
+namespace ledger::store {
+
+using Bytes = std::vector<unsigned char>;
+using ByteView = std::span<const unsigned char>;
+
+// Raw POSIX calls with their usual contracts (-1 and errno on failure).
+class Syscalls {
+ public:
+  virtual ~Syscalls() = default;
+  virtual int open(const char* path, int flags, mode_t mode);
+  virtual int close(int fd);
+  virtual ssize_t pwrite(int fd, const void* buf, size_t n, off_t offset);
+  virtual ssize_t pread(int fd, void* buf, size_t n, off_t offset);
+  virtual int fdatasync(int fd);
+  virtual int fsync(int fd);
+  virtual int ftruncate(int fd, off_t length);
+  virtual int rename(const char* from, const char* to);
+  virtual int unlink(const char* path);
+};
+
+// The process-wide real system calls.
+Syscalls& real_syscalls();
+
+// Status for a failed call: "write /data/000001.seg: No space left on device".
+Status errno_status(const char* operation, const std::filesystem::path& path, int err);
+
+class File {
+ public:
+  File() = default;
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  File(File&& other) noexcept;
+  File& operator=(File&& other) noexcept;
+  ~File();
+
+  static Result<File> open(Syscalls& sys, const std::filesystem::path& path, int flags,
+                           mode_t mode = 0600);
+
+  // Writes every byte at `offset`, looping on short writes and EINTR.
+  Status write_at(uint64_t offset, ByteView bytes);
+  // Reads up to dst.size() bytes at `offset`; fewer only at end of file.
+  Result<size_t> read_at(uint64_t offset, std::span<unsigned char> dst) const;
+  Status sync_data();
+  Status truncate(uint64_t length);
+  Result<uint64_t> size() const;
+  int fd() const { return fd_; }
+  const std::filesystem::path& path() const { return path_; }
+  bool is_open() const { return fd_ >= 0; }
+
+ private:
+  File(Syscalls* sys, int fd, std::filesystem::path path)
+      : sys_(sys), fd_(fd), path_(std::move(path)) {}
+  void close_quietly();
+
+  Syscalls* sys_ = nullptr;
+  int fd_ = -1;
+  std::filesystem::path path_;
+};
+
+// fsync of a directory, so that a created, renamed or deleted entry in it survives a crash.
+Status sync_dir(Syscalls& sys, const std::filesystem::path& dir);
+
+// Writes `bytes` to a temp file beside `path`, syncs it, renames it over `path` and syncs the
+// directory: readers see the old file or the new one, never a mix.
+Status write_file_atomically(Syscalls& sys, const std::filesystem::path& path, ByteView bytes);
+
+// Reads a whole (small) file.
+Result<Bytes> read_file(Syscalls& sys, const std::filesystem::path& path);
+
+// Deletes a file and syncs its directory.
+Status remove_durably(Syscalls& sys, const std::filesystem::path& path);
+
+// Creates `dir` (and parents) with owner-only permissions if it does not exist.
+Status create_private_dir(const std::filesystem::path& dir);
+
+}  // namespace ledger::store

@@ -1,0 +1,162 @@
+#include "store/format.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "util/endian.h"
+
+namespace ledger::store {
+
+using util::get;
+using util::put;
+
+uint64_t checksum(ByteView bytes, uint64_t seed) {
+  return XXH3_64bits_withSeed(bytes.data(), bytes.size(), seed);
+}
+
+void encode_segment_header(const SegmentHeader& h, unsigned char* dst) {
+  std::memset(dst, 0, kSegmentHeaderSize);
+  std::copy(kSegmentMagic.begin(), kSegmentMagic.end(), dst + 8);
+  put<uint32_t>(dst + 16, h.format_version);
+  put<uint32_t>(dst + 20, kSegmentHeaderSize);
+  put<uint64_t>(dst + 24, h.base_seq);
+  put<uint64_t>(dst + 32, h.prev_last_seq);
+  put<uint64_t>(dst + 40, h.prev_checksum);
+  put<int64_t>(dst + 48, h.created_ns);
+  put<uint64_t>(dst, checksum(ByteView(dst + 8, kSegmentHeaderSize - 8), 0));
+}
+
+Result<SegmentHeader> decode_segment_header(ByteView bytes) {
+  if (bytes.size() < kSegmentHeaderSize) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("segment header is {} bytes, expected {}", bytes.size(),
+                              kSegmentHeaderSize));
+  }
+  const unsigned char* p = bytes.data();
+  if (!std::equal(kSegmentMagic.begin(), kSegmentMagic.end(), p + 8)) {
+    return Status(ErrorCode::kCorruption, "not a ledger segment (bad magic)");
+  }
+  if (get<uint64_t>(p) != checksum(ByteView(p + 8, kSegmentHeaderSize - 8), 0)) {
+    return Status(ErrorCode::kCorruption, "segment header checksum mismatch");
+  }
+  SegmentHeader h;
+  h.format_version = get<uint32_t>(p + 16);
+  if (h.format_version == 0 || h.format_version > kFormatVersion) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("segment format version {} is not supported (this build reads "
+                              "1 to {})",
+                              h.format_version, kFormatVersion));
+  }
+  if (get<uint32_t>(p + 20) != kSegmentHeaderSize) {
+    return Status(ErrorCode::kCorruption, "segment header size mismatch");
+  }
+  h.base_seq = get<uint64_t>(p + 24);
+  h.prev_last_seq = get<uint64_t>(p + 32);
+  h.prev_checksum = get<uint64_t>(p + 40);
+  h.created_ns = get<int64_t>(p + 48);
+  if (h.base_seq == 0 || h.prev_last_seq + 1 != h.base_seq) {
+    return Status(ErrorCode::kCorruption, "segment header sequence numbers disagree");
+  }
+  return h;
+}
+
+void seal_frame(const FrameHeader& h, unsigned char* frame) {
+  put<uint32_t>(frame + 8, kFrameMagic);
+  put<uint32_t>(frame + 12, h.length);
+  put<uint64_t>(frame + 16, h.prev_checksum);
+  put<uint64_t>(frame + 24, h.seq_first);
+  put<uint32_t>(frame + 32, h.count);
+  put<uint32_t>(frame + 36, h.flags);
+  put<int64_t>(frame + 40, h.recorded_ns);
+  put<int64_t>(frame + 48, h.effective_min_ns);
+  put<int64_t>(frame + 56, h.effective_max_ns);
+  put<uint64_t>(frame, checksum(ByteView(frame + 8, h.length - 8), h.prev_checksum));
+}
+
+Result<FrameHeader> decode_frame_header(ByteView bytes) {
+  if (bytes.size() < kFrameHeaderSize) return Status(ErrorCode::kCorruption, "truncated frame header");
+  const unsigned char* p = bytes.data();
+  if (get<uint32_t>(p + 8) != kFrameMagic) return Status(ErrorCode::kCorruption, "bad frame magic");
+  FrameHeader h;
+  h.checksum = get<uint64_t>(p);
+  h.length = get<uint32_t>(p + 12);
+  h.prev_checksum = get<uint64_t>(p + 16);
+  h.seq_first = get<uint64_t>(p + 24);
+  h.count = get<uint32_t>(p + 32);
+  h.flags = get<uint32_t>(p + 36);
+  h.recorded_ns = get<int64_t>(p + 40);
+  h.effective_min_ns = get<int64_t>(p + 48);
+  h.effective_max_ns = get<int64_t>(p + 56);
+  if (h.length < kFrameHeaderSize + kRecordHeaderSize || h.length > kFrameSizeMax) {
+    return Status(ErrorCode::kCorruption, fmt::format("impossible frame length {}", h.length));
+  }
+  if (h.count == 0 || h.count > (h.length - kFrameHeaderSize) / kRecordHeaderSize) {
+    return Status(ErrorCode::kCorruption, fmt::format("impossible event count {}", h.count));
+  }
+  if ((h.flags & ~kFlagsKnown) != 0) return Status(ErrorCode::kCorruption, "unknown frame flags");
+  if (h.seq_first == 0 || h.seq_first > UINT64_MAX - h.count) {
+    return Status(ErrorCode::kCorruption, "impossible sequence number");
+  }
+  if (h.effective_min_ns > h.effective_max_ns) {
+    return Status(ErrorCode::kCorruption, "effective range is reversed");
+  }
+  return h;
+}
+
+Status verify_frame(const FrameHeader& h, ByteView frame) {
+  if (frame.size() != h.length) return {ErrorCode::kCorruption, "truncated frame"};
+  if (checksum(frame.subspan(8), h.prev_checksum) != h.checksum) {
+    return {ErrorCode::kCorruption, "frame checksum mismatch"};
+  }
+  // The checksum passed, so what follows can only fail for a frame a buggy writer produced.
+  size_t offset = kFrameHeaderSize;
+  int64_t effective_min = INT64_MAX, effective_max = INT64_MIN;
+  for (uint32_t i = 0; i < h.count; ++i) {
+    if (frame.size() - offset < kRecordHeaderSize) return {ErrorCode::kCorruption, "record overruns frame"};
+    const RecordHeader r = decode_record_header(frame.data() + offset);
+    offset += kRecordHeaderSize;
+    if (r.payload_size > kPayloadSizeMax || r.payload_size > frame.size() - offset) {
+      return {ErrorCode::kCorruption, "record payload overruns frame"};
+    }
+    offset += r.payload_size;
+    effective_min = std::min(effective_min, r.effective_ns);
+    effective_max = std::max(effective_max, r.effective_ns);
+  }
+  if (offset != frame.size()) return {ErrorCode::kCorruption, "records do not fill the frame"};
+  if (effective_min != h.effective_min_ns || effective_max != h.effective_max_ns) {
+    return {ErrorCode::kCorruption, "frame effective range disagrees with its records"};
+  }
+  return Status::ok();
+}
+
+void encode_record_header(const RecordHeader& r, unsigned char* dst) {
+  put<uint16_t>(dst, r.type);
+  put<uint16_t>(dst + 2, r.version);
+  put<uint32_t>(dst + 4, r.payload_size);
+  put<int64_t>(dst + 8, r.effective_ns);
+}
+
+RecordHeader decode_record_header(const unsigned char* src) {
+  return {get<uint16_t>(src), get<uint16_t>(src + 2), get<uint32_t>(src + 4),
+          get<int64_t>(src + 8)};
+}
+
+std::string segment_file_name(uint64_t base_seq) {
+  return fmt::format("{:0{}}{}", base_seq, kSegmentNameDigits, kSegmentSuffix);
+}
+
+std::optional<uint64_t> parse_segment_file_name(const std::string& name) {
+  const std::string suffix = kSegmentSuffix;
+  if (name.size() != kSegmentNameDigits + suffix.size() || !name.ends_with(suffix)) return {};
+  uint64_t seq = 0;
+  const char* end = name.data() + kSegmentNameDigits;
+  auto [ptr, ec] = std::from_chars(name.data(), end, seq);
+  if (ec != std::errc() || ptr != end || seq == 0) return {};
+  return seq;
+}
+
+}  // namespace ledger::store

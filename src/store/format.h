@@ -1,0 +1,132 @@
+#pragma once
+// Every constant of the on-disk format, and the encoders and decoders of its fixed headers.
+// The prose description of these bytes is man/ledger-format.5; keep the two in step.
+//
+//   segment := segment_header frame*
+//   frame   := frame_header record{count}
+//   record  := record_header payload
+//
+// All integers are little-endian. Times are signed nanoseconds since 1970-01-01T00:00:00Z.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "store/file.h"
+
+namespace ledger::store {
+
+inline constexpr uint32_t kFormatVersion = 1;
+
+// Segment header: 64 bytes at offset 0 of every segment file.
+//   0  u64 checksum        XXH3-64 of bytes [8, 64), seed 0
+//   8  u8[8] magic         "LDGSEG01"
+//  16  u32 format_version
+//  20  u32 header_size     64
+//  24  u64 base_seq        sequence number of the first event this segment holds
+//  32  u64 prev_last_seq   last sequence number of the previous segment (base_seq - 1)
+//  40  u64 prev_checksum   checksum of the last frame of the previous segment (0 for the first)
+//  48  i64 created_ns      when the segment was created
+//  56  u64 reserved        zero
+inline constexpr std::array<unsigned char, 8> kSegmentMagic = {'L', 'D', 'G', 'S',
+                                                               'E', 'G', '0', '1'};
+inline constexpr size_t kSegmentHeaderSize = 64;
+
+// Frame header: 64 bytes, followed by `count` records; `length` covers header and records.
+//   0  u64 checksum        XXH3-64 of bytes [8, length), seeded with prev_checksum
+//   8  u32 magic           kFrameMagic
+//  12  u32 length
+//  16  u64 prev_checksum   checksum of the frame before this one in the log (the chain)
+//  24  u64 seq_first       sequence number of the first event in the frame
+//  32  u32 count           events in the frame, at least 1
+//  36  u32 flags           bit 0: last frame of its commit; the other bits are zero
+//  40  i64 recorded_ns     when the frame's commit was recorded
+//  48  i64 effective_min_ns
+//  56  i64 effective_max_ns
+inline constexpr uint32_t kFrameMagic = 0x314D5246;  // "FRM1" as little-endian bytes.
+inline constexpr size_t kFrameHeaderSize = 64;
+inline constexpr uint32_t kFlagCommitEnd = 1u << 0;
+inline constexpr uint32_t kFlagsKnown = kFlagCommitEnd;
+
+// Record header: 16 bytes, followed by `payload_size` opaque bytes.
+//   0  u16 type            event type, owned by the domain
+//   2  u16 version         schema version of that type
+//   4  u32 payload_size
+//   8  i64 effective_ns
+inline constexpr size_t kRecordHeaderSize = 16;
+
+// Bounds: a decoder refuses anything larger, so a damaged length cannot make it allocate or
+// read without limit.
+inline constexpr size_t kFrameSizeMax = 64u << 20;
+inline constexpr size_t kPayloadSizeMax = 1u << 20;
+inline constexpr uint32_t kFrameEventsMax = (kFrameSizeMax - kFrameHeaderSize) / kRecordHeaderSize;
+
+// Segment files are named by the sequence number of their first event, zero-padded to 20
+// digits so that `ls` sorts them; e.g. 00000000000000000001.seg.
+inline constexpr const char* kSegmentSuffix = ".seg";
+inline constexpr size_t kSegmentNameDigits = 20;
+
+static_assert(kSegmentHeaderSize == 64);
+static_assert(kFrameHeaderSize == 64);
+static_assert(kRecordHeaderSize == 16);
+static_assert(kFrameMagic == 0x314D5246);
+static_assert(kFrameSizeMax <= UINT32_MAX);
+
+struct SegmentHeader {
+  uint32_t format_version = kFormatVersion;
+  uint64_t base_seq = 1;
+  uint64_t prev_last_seq = 0;
+  uint64_t prev_checksum = 0;
+  int64_t created_ns = 0;
+
+  friend bool operator==(const SegmentHeader&, const SegmentHeader&) = default;
+};
+
+struct FrameHeader {
+  uint64_t checksum = 0;
+  uint32_t length = 0;
+  uint64_t prev_checksum = 0;
+  uint64_t seq_first = 0;
+  uint32_t count = 0;
+  uint32_t flags = 0;
+  int64_t recorded_ns = 0;
+  int64_t effective_min_ns = 0;
+  int64_t effective_max_ns = 0;
+
+  bool ends_commit() const { return (flags & kFlagCommitEnd) != 0; }
+  uint64_t seq_last() const { return seq_first + count - 1; }
+};
+
+struct RecordHeader {
+  uint16_t type = 0;
+  uint16_t version = 0;
+  uint32_t payload_size = 0;
+  int64_t effective_ns = 0;
+};
+
+uint64_t checksum(ByteView bytes, uint64_t seed);
+
+void encode_segment_header(const SegmentHeader& header, unsigned char* dst);
+// Refuses a wrong magic, an unknown version or a failing checksum; says which.
+Result<SegmentHeader> decode_segment_header(ByteView bytes);
+
+// Writes the header fields of a frame whose records already stand in
+// frame[kFrameHeaderSize, length), then its checksum over all of it.
+void seal_frame(const FrameHeader& header, unsigned char* frame);
+// Parses the fixed fields without checking the checksum (the caller may not hold the body yet).
+// Refuses a wrong magic, unknown flags, an impossible length or count.
+Result<FrameHeader> decode_frame_header(ByteView bytes);
+// Checks a whole frame: its checksum, and that its records fill it exactly with the header's
+// count and effective range. Records are validated here, so a reader that accepted a frame can
+// walk its records without checks.
+Status verify_frame(const FrameHeader& header, ByteView frame);
+
+void encode_record_header(const RecordHeader& header, unsigned char* dst);
+RecordHeader decode_record_header(const unsigned char* src);
+
+std::string segment_file_name(uint64_t base_seq);
+// The base sequence of a segment file name, or nothing if the name is not one.
+std::optional<uint64_t> parse_segment_file_name(const std::string& name);
+
+}  // namespace ledger::store

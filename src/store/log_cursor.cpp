@@ -1,0 +1,182 @@
+#include "store/log_cursor.h"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "util/endian.h"
+
+namespace ledger::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+// Large reads keep syscalls off the per-event path; a frame larger than this is read whole.
+constexpr size_t kReadChunkBytes = 1u << 20;
+}  // namespace
+
+Result<std::vector<SegmentFile>> list_segments(const fs::path& dir) {
+  std::vector<SegmentFile> segments;
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec == std::errc::no_such_file_or_directory) return segments;
+  if (ec) return Status(ErrorCode::kIoError, fmt::format("list {}: {}", dir.string(), ec.message()));
+  for (const auto& entry : it) {
+    if (auto seq = parse_segment_file_name(entry.path().filename().string())) {
+      segments.push_back({*seq, entry.path()});
+    }
+  }
+  std::sort(segments.begin(), segments.end(),
+            [](const SegmentFile& a, const SegmentFile& b) { return a.base_seq < b.base_seq; });
+  return segments;
+}
+
+Result<LogCursor> LogCursor::at_start(Syscalls& sys, std::vector<SegmentFile> segments) {
+  LogPosition start;
+  if (!segments.empty()) {
+    // The first segment's header says where the log begins (after a purge, not at 1).
+    auto file = File::open(sys, segments[0].path, O_RDONLY);
+    if (!file) return file.status();
+    Bytes header(kSegmentHeaderSize);
+    auto n = file->read_at(0, header);
+    if (!n) return n.status();
+    header.resize(*n);
+    auto decoded = decode_segment_header(header);
+    if (!decoded) {
+      return Status(ErrorCode::kCorruption, fmt::format("{}: {}", segments[0].path.string(),
+                                                        decoded.status().message()));
+    }
+    start.seq_next = decoded->base_seq;
+    start.chain = decoded->prev_checksum;
+  }
+  return LogCursor(sys, std::move(segments), start);
+}
+
+LogCursor::LogCursor(Syscalls& sys, std::vector<SegmentFile> segments, LogPosition start)
+    : sys_(&sys), segments_(std::move(segments)), position_(start) {}
+
+LogCursor::Step LogCursor::corrupt(std::string what) {
+  problem_ = {segments_[position_.segment].path, position_.offset, position_.seq_next,
+              std::move(what)};
+  return Step::kCorrupt;
+}
+
+LogCursor::Step LogCursor::open_segment(size_t index) {
+  auto file = File::open(*sys_, segments_[index].path, O_RDONLY);
+  if (!file) return corrupt(file.status().message());
+  file_ = std::move(*file);
+  file_segment_ = index;
+  buffer_size_ = 0;
+  if (position_.offset != 0) return Step::kFrame;
+  auto avail = fill(0, kSegmentHeaderSize);
+  if (!avail) return corrupt(avail.status().message());
+  auto header = decode_segment_header(ByteView(buffer_.data(), *avail));
+  if (!header) return corrupt(header.status().message());
+  if (header->base_seq != position_.seq_next || header->prev_checksum != position_.chain) {
+    return corrupt(fmt::format("segment does not continue the log (starts at sequence {}, "
+                               "expected {}, or its chain checksum differs)",
+                               header->base_seq, position_.seq_next));
+  }
+  position_.offset = kSegmentHeaderSize;
+  return Step::kFrame;
+}
+
+Result<size_t> LogCursor::fill(uint64_t offset, size_t n) {
+  if (offset >= buffer_offset_ && offset + n <= buffer_offset_ + buffer_size_) return n;
+  const size_t want = std::max(n, kReadChunkBytes);
+  if (buffer_.size() < want) buffer_.resize(want);
+  auto got = file_.read_at(offset, std::span(buffer_.data(), want));
+  if (!got) return got.status();
+  buffer_offset_ = offset;
+  buffer_size_ = *got;
+  bytes_read_ += *got;
+  return std::min(*got, n);
+}
+
+LogCursor::Step LogCursor::next() {
+  for (;;) {
+    if (position_.segment >= segments_.size()) return Step::kEnd;
+    if (file_segment_ != position_.segment) {
+      if (Step s = open_segment(position_.segment); s != Step::kFrame) return s;
+    }
+    const uint64_t offset = position_.offset;
+    auto avail = fill(offset, kFrameHeaderSize);
+    if (!avail) return corrupt(avail.status().message());
+    if (*avail == 0) {
+      if (position_.segment + 1 == segments_.size()) return Step::kEnd;
+      ++position_.segment;
+      position_.offset = 0;
+      continue;
+    }
+    const unsigned char* head = buffer_.data() + (offset - buffer_offset_);
+    if (*avail < kFrameHeaderSize) return bad_frame("truncated frame header", head, *avail);
+    auto header = decode_frame_header(ByteView(head, kFrameHeaderSize));
+    if (!header) return bad_frame(header.status().message(), head, kFrameHeaderSize);
+    avail = fill(offset, header->length);
+    if (!avail) return corrupt(avail.status().message());
+    head = buffer_.data() + (offset - buffer_offset_);
+    if (*avail < header->length) return bad_frame("frame runs past the end of the file", head, kFrameHeaderSize);
+    const ByteView bytes(head, header->length);
+    if (Status s = verify_frame(*header, bytes); !s) return bad_frame(s.message(), head, kFrameHeaderSize);
+    if (header->prev_checksum != position_.chain) {
+      return corrupt("checksum chain broken: the frame does not follow the one before it");
+    }
+    if (header->seq_first != position_.seq_next) {
+      return corrupt(fmt::format("sequence gap: frame starts at {}", header->seq_first));
+    }
+    if (header->recorded_ns < position_.recorded_ns) return corrupt("recorded time goes backwards");
+    frame_ = {*header, bytes, position_.segment, offset};
+    position_.offset += header->length;
+    position_.seq_next = header->seq_last() + 1;
+    position_.chain = header->checksum;
+    position_.recorded_ns = header->recorded_ns;
+    return Step::kFrame;
+  }
+}
+
+LogCursor::Step LogCursor::bad_frame(std::string what, const unsigned char* header_bytes,
+                                     size_t header_avail) {
+  const bool follows = valid_data_follows(header_bytes, header_avail);
+  problem_ = {segments_[position_.segment].path, position_.offset, position_.seq_next,
+              std::move(what)};
+  return follows ? Step::kCorrupt : Step::kTornTail;
+}
+
+// The writer syncs every commit-end frame before writing anything after it, and syncs the
+// earlier frames of a commit before writing its end frame. So after a crash, only frames of an
+// unfinished commit can stand after a damaged one. A later commit-end frame, a frame chained to
+// a damaged commit-end frame, or a later segment all prove that the damaged bytes had reached
+// the disk before: that is corruption, not a torn write.
+bool LogCursor::valid_data_follows(const unsigned char* header_bytes, size_t header_avail) {
+  if (position_.segment + 1 < segments_.size()) return true;
+  bool bad_claims_end = false;
+  uint64_t bad_checksum = 0;
+  if (header_avail >= kFrameHeaderSize) {
+    bad_checksum = util::get<uint64_t>(header_bytes);
+    bad_claims_end = (util::get<uint32_t>(header_bytes + 36) & kFlagCommitEnd) != 0;
+  }
+  auto size = file_.size();
+  if (!size || *size <= position_.offset + 1) return false;
+  Bytes rest(*size - position_.offset - 1);
+  auto got = file_.read_at(position_.offset + 1, rest);
+  if (!got) return false;
+  rest.resize(*got);
+  const unsigned char magic[4] = {'F', 'R', 'M', '1'};
+  static_assert(kFrameMagic == ('F' | 'R' << 8 | 'M' << 16 | '1' << 24));
+  for (size_t i = 8; i + 4 <= rest.size(); ++i) {
+    auto* hit = static_cast<const unsigned char*>(memmem(rest.data() + i, rest.size() - i, magic, 4));
+    if (hit == nullptr) break;
+    i = static_cast<size_t>(hit - rest.data());
+    const ByteView candidate(rest.data() + i - 8, rest.size() - (i - 8));
+    auto header = decode_frame_header(candidate);
+    if (!header || header->length > candidate.size()) continue;
+    if (!verify_frame(*header, candidate.first(header->length))) continue;
+    if (header->ends_commit()) return true;
+    if (bad_claims_end && header->prev_checksum == bad_checksum) return true;
+  }
+  return false;
+}
+
+}  // namespace ledger::store

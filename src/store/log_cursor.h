@@ -1,0 +1,95 @@
+#pragma once
+// Walks the frames of a log across its segment files, checking each frame on its own (checksum,
+// structure) and against the one before it (the checksum chain, sequence numbers, recorded
+// time). It detects and describes; what to do about a bad frame (cut it, refuse, report and go
+// on) is the caller's decision.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store/file.h"
+#include "store/format.h"
+
+namespace ledger::store {
+
+struct SegmentFile {
+  uint64_t base_seq = 0;
+  std::filesystem::path path;
+};
+
+// The segment files of `dir`, in log order. A missing directory is an empty log.
+Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir);
+
+// Where the next frame is expected, and what it must chain to.
+struct LogPosition {
+  size_t segment = 0;       // Index into the segment list.
+  uint64_t offset = 0;      // Byte offset in that segment file.
+  uint64_t seq_next = 1;    // Sequence number the next frame must start with.
+  uint64_t chain = 0;       // Checksum of the frame before it.
+  int64_t recorded_ns = INT64_MIN;  // Recorded time of the frame before it.
+
+  friend bool operator==(const LogPosition&, const LogPosition&) = default;
+};
+
+struct FrameRef {
+  FrameHeader header;
+  ByteView bytes;       // The whole frame; valid until the cursor moves.
+  size_t segment = 0;
+  uint64_t offset = 0;
+};
+
+struct LogProblem {
+  std::filesystem::path segment;
+  uint64_t offset = 0;
+  uint64_t seq = 0;  // The sequence number expected at that place.
+  std::string what;
+};
+
+class LogCursor {
+ public:
+  enum class Step {
+    kFrame,     // frame() is the next valid frame.
+    kEnd,       // The log ends cleanly here.
+    kTornTail,  // The bytes from position() on are an unfinished write: nothing valid follows.
+    kCorrupt,   // problem() describes damage that is followed by data, or a broken chain.
+  };
+
+  // A cursor at the first frame of the log.
+  static Result<LogCursor> at_start(Syscalls& sys, std::vector<SegmentFile> segments);
+  // A cursor at a known frame boundary, e.g. from the time index or a snapshot.
+  LogCursor(Syscalls& sys, std::vector<SegmentFile> segments, LogPosition start);
+
+  Step next();
+  const FrameRef& frame() const { return frame_; }
+  const LogProblem& problem() const { return problem_; }
+  // Where the frame after the current one starts (or where the problem is).
+  const LogPosition& position() const { return position_; }
+  const std::vector<SegmentFile>& segments() const { return segments_; }
+  size_t bytes_read() const { return bytes_read_; }
+  Syscalls* sys() const { return sys_; }
+
+ private:
+  Step open_segment(size_t index);
+  Step corrupt(std::string what);
+  Step bad_frame(std::string what, const unsigned char* header_bytes, size_t header_avail);
+  bool valid_data_follows(const unsigned char* header_bytes, size_t header_avail);
+  // Makes buffer hold file bytes [offset, offset + n) if the file has them; returns how many
+  // of those n bytes it holds.
+  Result<size_t> fill(uint64_t offset, size_t n);
+
+  Syscalls* sys_;
+  std::vector<SegmentFile> segments_;
+  LogPosition position_;
+  File file_;
+  size_t file_segment_ = SIZE_MAX;
+  Bytes buffer_;
+  uint64_t buffer_offset_ = 0;
+  size_t buffer_size_ = 0;
+  FrameRef frame_;
+  LogProblem problem_;
+  size_t bytes_read_ = 0;
+};
+
+}  // namespace ledger::store

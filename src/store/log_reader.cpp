@@ -1,0 +1,56 @@
+#include "store/log_reader.h"
+
+#include "store/recovery.h"
+
+namespace ledger::store {
+
+Result<LogReader> LogReader::open(const std::filesystem::path& dir, Syscalls* sys) {
+  Syscalls& calls = sys ? *sys : real_syscalls();
+  auto segments = list_segments(dir);
+  if (!segments) return segments.status();
+  auto cursor = LogCursor::at_start(calls, std::move(*segments));
+  if (!cursor) return cursor.status();
+  return LogReader(std::move(*cursor));
+}
+
+LogReader::LogReader(Syscalls& sys, std::vector<SegmentFile> segments, LogPosition start)
+    : cursor_(sys, std::move(segments), start) {}
+
+Result<const FrameRef*> LogReader::next() {
+  switch (cursor_.next()) {
+    case LogCursor::Step::kFrame: {
+      const FrameHeader& header = cursor_.frame().header;
+      if (header.ends_commit() || header.seq_last() <= visible_through_seq_) return &cursor_.frame();
+      auto completes = commit_completes();
+      if (!completes) return completes.status();
+      if (!*completes) return nullptr;
+      return &cursor_.frame();
+    }
+    case LogCursor::Step::kEnd:
+    case LogCursor::Step::kTornTail:
+      return nullptr;
+    case LogCursor::Step::kCorrupt:
+      return corruption_status(cursor_.problem());
+  }
+  return Status(ErrorCode::kInternal, "unreachable");
+}
+
+// Commits of one frame never come here. A commit of many frames is read twice: once here to see
+// that it ends, once as it is delivered. That keeps memory bounded by a frame, not a commit.
+Result<bool> LogReader::commit_completes() {
+  LogCursor ahead(*cursor_.sys(), cursor_.segments(), cursor_.position());
+  for (;;) {
+    const LogCursor::Step step = ahead.next();
+    if (step == LogCursor::Step::kFrame) {
+      if (!ahead.frame().header.ends_commit()) continue;
+      visible_through_seq_ = ahead.frame().header.seq_last();
+      lookahead_bytes_ += ahead.bytes_read();
+      return true;
+    }
+    lookahead_bytes_ += ahead.bytes_read();
+    if (step == LogCursor::Step::kCorrupt) return corruption_status(ahead.problem());
+    return false;
+  }
+}
+
+}  // namespace ledger::store

@@ -1,0 +1,35 @@
+#pragma once
+// Reads a log without any lock, while a writer may be appending. It yields only frames of
+// complete commits: a frame whose commit has not ended (yet, or ever) is not visible, and a
+// torn tail is the end. Damage followed by good data is an error naming the place.
+
+#include <filesystem>
+
+#include "store/log_cursor.h"
+
+namespace ledger::store {
+
+class LogReader {
+ public:
+  // A reader at the first frame of the log in `dir` (an absent directory is an empty log).
+  static Result<LogReader> open(const std::filesystem::path& dir, Syscalls* sys = nullptr);
+  // A reader at a known frame boundary of the same segments.
+  LogReader(Syscalls& sys, std::vector<SegmentFile> segments, LogPosition start);
+
+  // The next visible frame, or nullptr at the end of what is committed.
+  Result<const FrameRef*> next();
+  const LogPosition& position() const { return cursor_.position(); }
+  const std::vector<SegmentFile>& segments() const { return cursor_.segments(); }
+  size_t bytes_read() const { return cursor_.bytes_read() + lookahead_bytes_; }
+
+ private:
+  explicit LogReader(LogCursor cursor) : cursor_(std::move(cursor)) {}
+  // Reads ahead to the end of the commit that the current frame belongs to.
+  Result<bool> commit_completes();
+
+  LogCursor cursor_;
+  uint64_t visible_through_seq_ = 0;  // Every frame up to here belongs to a complete commit.
+  size_t lookahead_bytes_ = 0;
+};
+
+}  // namespace ledger::store

@@ -1,0 +1,237 @@
+#include "store/log_writer.h"
+
+#include <fcntl.h>
+#include <time.h>
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "store/time_index.h"
+#include "util/endian.h"
+
+namespace ledger::store {
+
+namespace fs = std::filesystem;
+
+namespace {
+// seal_frame() stored the frame's checksum in its first eight bytes.
+uint64_t header_checksum(const Bytes& frame) { return util::get<uint64_t>(frame.data()); }
+}  // namespace
+
+Result<std::unique_ptr<LogWriter>> LogWriter::open(const fs::path& dir, LogOptions options,
+                                                   RecoveryReport& report) {
+  Syscalls& sys = options.syscalls ? *options.syscalls : real_syscalls();
+  LEDGER_RETURN_IF_ERROR(create_private_dir(dir));
+  auto lock = DirLock::acquire(sys, dir, options.lock_wait);
+  if (!lock) return lock.status();
+  auto log = recover_log(sys, dir, report);
+  if (!log) return log.status();
+  std::unique_ptr<LogWriter> writer(
+      new LogWriter(dir, std::move(options), std::move(*lock), std::move(*log)));
+  if (!writer->segments_.empty()) {
+    auto file = File::open(sys, writer->segments_.back().path, O_RDWR);
+    if (!file) return file.status();
+    writer->active_ = std::move(*file);
+  }
+  return writer;
+}
+
+LogWriter::LogWriter(fs::path dir, LogOptions options, DirLock lock, RecoveredLog log)
+    : dir_(std::move(dir)),
+      options_(std::move(options)),
+      sys_(options_.syscalls ? *options_.syscalls : real_syscalls()),
+      lock_(std::move(lock)),
+      segments_(std::move(log.segments)),
+      committed_(log.end),
+      committed_segments_(segments_.size()),
+      tail_(log.end) {}
+
+LogWriter::~LogWriter() {
+  if (in_commit_) (void)abandon();
+}
+
+int64_t LogWriter::now_ns() const {
+  if (options_.clock_ns) return options_.clock_ns();
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+Status LogWriter::fail(Status status) {
+  if (failed_.is_ok()) failed_ = status;
+  return status;
+}
+
+Status LogWriter::begin(std::optional<uint64_t> expected_last_seq) {
+  if (!failed_) return failed_;
+  if (in_commit_) return {ErrorCode::kInternal, "begin: a commit is already open"};
+  if (expected_last_seq && *expected_last_seq != last_seq()) {
+    return {ErrorCode::kConflict,
+            fmt::format("the log moved on: expected version {}, it is at {}", *expected_last_seq,
+                        last_seq())};
+  }
+  in_commit_ = true;
+  recorded_ns_ = std::max(now_ns(), committed_.recorded_ns);
+  commit_seq_first_ = tail_.seq_next;
+  frames_written_ = 0;
+  frame_.assign(kFrameHeaderSize, 0);
+  frame_count_ = 0;
+  frame_closed_ = false;
+  return Status::ok();
+}
+
+Status LogWriter::add(const Record& record) {
+  if (!failed_) return failed_;
+  if (!in_commit_) return {ErrorCode::kInternal, "add: no commit is open"};
+  if (record.effective_ns > recorded_ns_) {
+    return {ErrorCode::kInvalidArgument, "an event's effective time is after its recorded time"};
+  }
+  if (record.payload.size() > kPayloadSizeMax) {
+    return {ErrorCode::kInvalidArgument,
+            fmt::format("event payload of {} bytes exceeds {}", record.payload.size(),
+                        kPayloadSizeMax)};
+  }
+  const size_t record_size = kRecordHeaderSize + record.payload.size();
+  if (frame_count_ > 0 && (frame_closed_ || frame_.size() + record_size > kFrameSizeMax)) {
+    LEDGER_RETURN_IF_ERROR(write_frame(false));
+  }
+  if (frame_count_ == 0) {
+    frame_effective_min_ = frame_effective_max_ = record.effective_ns;
+  }
+  frame_effective_min_ = std::min(frame_effective_min_, record.effective_ns);
+  frame_effective_max_ = std::max(frame_effective_max_, record.effective_ns);
+  const size_t at = frame_.size();
+  frame_.resize(at + record_size);
+  encode_record_header({record.type, record.version,
+                        static_cast<uint32_t>(record.payload.size()), record.effective_ns},
+                       frame_.data() + at);
+  std::copy(record.payload.begin(), record.payload.end(), frame_.begin() + at + kRecordHeaderSize);
+  ++frame_count_;
+  return Status::ok();
+}
+
+Status LogWriter::write_frame(bool ends_commit) {
+  if (!active_.is_open() ||
+      (tail_.offset >= options_.segment_size_bytes_max && tail_.offset > kSegmentHeaderSize)) {
+    LEDGER_RETURN_IF_ERROR(roll());
+  }
+  FrameHeader header;
+  header.length = static_cast<uint32_t>(frame_.size());
+  header.prev_checksum = tail_.chain;
+  header.seq_first = tail_.seq_next;
+  header.count = frame_count_;
+  header.flags = ends_commit ? kFlagCommitEnd : 0;
+  header.recorded_ns = recorded_ns_;
+  header.effective_min_ns = frame_effective_min_;
+  header.effective_max_ns = frame_effective_max_;
+  seal_frame(header, frame_.data());
+  if (Status s = active_.write_at(tail_.offset, frame_); !s) return fail(s);
+  tail_.offset += frame_.size();
+  tail_.seq_next += frame_count_;
+  tail_.chain = header_checksum(frame_);
+  tail_.recorded_ns = recorded_ns_;
+  ++frames_written_;
+  frame_.resize(kFrameHeaderSize);
+  frame_count_ = 0;
+  frame_closed_ = false;
+  return Status::ok();
+}
+
+Status LogWriter::roll() {
+  // Segment N reaches the disk before N+1 exists, so a later segment proves N is whole.
+  if (active_.is_open()) {
+    if (Status s = active_.sync_data(); !s) return fail(s);
+  }
+  SegmentHeader header;
+  header.base_seq = tail_.seq_next;
+  header.prev_last_seq = tail_.seq_next - 1;
+  header.prev_checksum = tail_.chain;
+  header.created_ns = now_ns();
+  Bytes bytes(kSegmentHeaderSize);
+  encode_segment_header(header, bytes.data());
+  const fs::path path = dir_ / segment_file_name(header.base_seq);
+  if (Status s = write_file_atomically(sys_, path, bytes); !s) return fail(s);
+  auto file = File::open(sys_, path, O_RDWR);
+  if (!file) return fail(file.status());
+  active_ = std::move(*file);
+  segments_.push_back({header.base_seq, path});
+  tail_.segment = segments_.size() - 1;
+  tail_.offset = kSegmentHeaderSize;
+  return Status::ok();
+}
+
+Result<CommitInfo> LogWriter::commit() {
+  if (!failed_) return failed_;
+  if (!in_commit_) return Status(ErrorCode::kInternal, "commit: no commit is open");
+  if (frame_count_ == 0) {
+    (void)abandon();
+    return Status(ErrorCode::kInvalidArgument, "an empty commit cannot be written");
+  }
+  // The earlier frames of the commit reach the disk before its end frame is written: so after
+  // a crash, a commit-end frame proves everything before it was whole (see LogCursor).
+  if (frames_written_ > 0) {
+    if (Status s = active_.sync_data(); !s) return fail(s);
+  }
+  if (Status s = write_frame(true); !s) return s;
+  if (Status s = active_.sync_data(); !s) return fail(s);
+  in_commit_ = false;
+  committed_ = tail_;
+  index_sealed_segments(committed_segments_);
+  committed_segments_ = segments_.size();
+  return CommitInfo{commit_seq_first_, tail_.seq_next - 1, recorded_ns_, frames_written_};
+}
+
+Status LogWriter::abandon() {
+  if (!in_commit_) return Status::ok();
+  in_commit_ = false;
+  frame_.resize(kFrameHeaderSize);
+  frame_count_ = 0;
+  if (frames_written_ == 0) return Status::ok();
+  if (!failed_) return failed_;
+  // Cut back exactly as recovery would, newest segment first.
+  active_ = File();
+  bool removed = false;
+  while (segments_.size() > committed_segments_) {
+    if (sys_.unlink(segments_.back().path.c_str()) != 0) {
+      return fail(errno_status("unlink", segments_.back().path, errno));
+    }
+    segments_.pop_back();
+    removed = true;
+  }
+  if (removed) {
+    if (Status s = sync_dir(sys_, dir_); !s) return fail(s);
+  }
+  tail_ = committed_;
+  if (segments_.empty()) return Status::ok();
+  auto file = File::open(sys_, segments_.back().path, O_RDWR);
+  if (!file) return fail(file.status());
+  active_ = std::move(*file);
+  if (Status s = active_.truncate(committed_.offset); !s) return fail(s);
+  if (Status s = active_.sync_data(); !s) return fail(s);
+  return Status::ok();
+}
+
+// Segments sealed by a commit are indexed once it is durable, so that an abandoned commit never
+// leaves an index behind. Readers rebuild a missing index, so a failure here costs only time.
+void LogWriter::index_sealed_segments(size_t segments_before) {
+  const size_t first = segments_before == 0 ? 0 : segments_before - 1;
+  for (size_t i = first; i + 1 < segments_.size(); ++i) {
+    if (auto idx = build_segment_index(sys_, segments_, i)) {
+      (void)write_file_atomically(sys_, index_path(segments_[i]), encode_segment_index(*idx));
+    }
+  }
+}
+
+Result<CommitInfo> LogWriter::append(std::span<const Record> records,
+                                     std::optional<uint64_t> expected_last_seq) {
+  LEDGER_RETURN_IF_ERROR(begin(expected_last_seq));
+  for (const Record& record : records) {
+    if (Status s = add(record); !s) {
+      (void)abandon();
+      return s;
+    }
+  }
+  return commit();
+}
+
+}  // namespace ledger::store

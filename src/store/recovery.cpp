@@ -1,0 +1,147 @@
+#include "store/recovery.h"
+
+#include <fcntl.h>
+
+#include <fmt/format.h>
+
+namespace ledger::store {
+
+namespace fs = std::filesystem;
+
+std::string RecoveryReport::describe() const {
+  if (!cut) return {};
+  std::string text = fmt::format("recovered: cut {} bytes at the tail of the log", bytes_cut);
+  if (frames_cut > 0) {
+    text += fmt::format(" ({} frames, {} events of a commit that never finished)", frames_cut,
+                        events_cut);
+  }
+  if (!reason.empty()) text += fmt::format("; {}", reason);
+  return text;
+}
+
+Status corruption_status(const LogProblem& problem) {
+  return {ErrorCode::kCorruption,
+          fmt::format("corrupt log: {} offset {} (sequence {}): {}",
+                      problem.segment.filename().string(), problem.offset, problem.seq,
+                      problem.what)};
+}
+
+Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                  size_t index) {
+  auto file = File::open(sys, segments[index].path, O_RDONLY);
+  if (!file) return file.status();
+  Bytes bytes(kSegmentHeaderSize);
+  auto n = file->read_at(0, bytes);
+  if (!n) return n.status();
+  bytes.resize(*n);
+  auto header = decode_segment_header(bytes);
+  if (!header) {
+    return corruption_status({segments[index].path, 0, segments[index].base_seq,
+                              header.status().message()});
+  }
+  return LogPosition{index, 0, header->base_seq, header->prev_checksum, INT64_MIN};
+}
+
+namespace {
+
+struct TailScan {
+  bool found_commit_end = false;
+  LogPosition committed;  // After the last commit-end frame seen, else the scan's start.
+  uint64_t frames_after = 0;
+  uint64_t events_after = 0;
+  std::string torn_reason;
+};
+
+// Scans from the start of segment `first` to the end of the log.
+Result<TailScan> scan_tail(Syscalls& sys, const std::vector<SegmentFile>& segments, size_t first) {
+  auto start = segment_start(sys, segments, first);
+  if (!start) return start.status();
+  TailScan scan;
+  scan.committed = *start;
+  scan.committed.offset = kSegmentHeaderSize;
+  LogCursor cursor(sys, segments, *start);
+  for (;;) {
+    switch (cursor.next()) {
+      case LogCursor::Step::kFrame:
+        if (cursor.frame().header.ends_commit()) {
+          scan.found_commit_end = true;
+          scan.committed = cursor.position();
+          scan.frames_after = scan.events_after = 0;
+        } else {
+          ++scan.frames_after;
+          scan.events_after += cursor.frame().header.count;
+        }
+        continue;
+      case LogCursor::Step::kEnd:
+        return scan;
+      case LogCursor::Step::kTornTail: {
+        const LogProblem& p = cursor.problem();
+        scan.torn_reason = fmt::format("torn write at {} offset {}: {}",
+                                       p.segment.filename().string(), p.offset, p.what);
+        return scan;
+      }
+      case LogCursor::Step::kCorrupt:
+        return corruption_status(cursor.problem());
+    }
+  }
+}
+
+Status cut_back(Syscalls& sys, const fs::path& dir, std::vector<SegmentFile>& segments,
+                const LogPosition& end, RecoveryReport& report) {
+  // Newest first, so that a crash in the middle leaves a log that recovers the same way.
+  bool removed = false;
+  while (segments.size() > end.segment + 1) {
+    std::error_code ec;
+    const auto size = fs::file_size(segments.back().path, ec);
+    if (!ec) report.bytes_cut += size;
+    ++report.segments_removed;
+    if (sys.unlink(segments.back().path.c_str()) != 0) {
+      return errno_status("unlink", segments.back().path, errno);
+    }
+    segments.pop_back();
+    removed = true;
+  }
+  if (removed) LEDGER_RETURN_IF_ERROR(sync_dir(sys, dir));
+  auto file = File::open(sys, segments[end.segment].path, O_RDWR);
+  if (!file) return file.status();
+  auto size = file->size();
+  if (!size) return size.status();
+  if (*size > end.offset) {
+    report.bytes_cut += *size - end.offset;
+    LEDGER_RETURN_IF_ERROR(file->truncate(end.offset));
+    LEDGER_RETURN_IF_ERROR(file->sync_data());
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<RecoveredLog> recover_log(Syscalls& sys, const fs::path& dir, RecoveryReport& report) {
+  report = {};
+  auto listed = list_segments(dir);
+  if (!listed) return listed.status();
+  RecoveredLog log{std::move(*listed), {}};
+  if (log.segments.empty()) return log;
+
+  // Start from the newest segment; step back only while the scan finds no commit end, which
+  // happens when an unfinished commit spans a segment roll.
+  size_t first = log.segments.size() - 1;
+  Result<TailScan> scan = scan_tail(sys, log.segments, first);
+  while (scan && !scan->found_commit_end && first > 0) scan = scan_tail(sys, log.segments, --first);
+  if (!scan) return scan.status();
+
+  log.end = scan->committed;
+  std::error_code ec;
+  const bool clean_end = scan->frames_after == 0 && scan->torn_reason.empty() &&
+                         log.end.segment + 1 == log.segments.size() &&
+                         fs::file_size(log.segments.back().path, ec) == log.end.offset && !ec;
+  if (clean_end) return log;
+  report.cut = true;
+  report.frames_cut = scan->frames_after;
+  report.events_cut = scan->events_after;
+  report.reason = scan->torn_reason;
+  LEDGER_RETURN_IF_ERROR(cut_back(sys, dir, log.segments, log.end, report));
+  return log;
+}
+
+}  // namespace ledger::store

@@ -1,0 +1,42 @@
+#pragma once
+// Opening a log for writing: find the end of the last complete commit, and cut off what stands
+// after it (a torn frame, garbage past the tail, the frames of an unfinished commit, even one
+// spanning a segment roll). Damage followed by good data is corruption: nothing is cut and the
+// open fails, naming the place.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store/log_cursor.h"
+
+namespace ledger::store {
+
+struct RecoveryReport {
+  bool cut = false;
+  uint64_t bytes_cut = 0;
+  uint64_t frames_cut = 0;  // Whole frames of an unfinished commit that were dropped.
+  uint64_t events_cut = 0;
+  uint64_t segments_removed = 0;
+  std::string reason;  // Why the tail was not a clean end, if it was not.
+
+  // "recovered: cut 120 bytes at the tail (...)", or empty when nothing was cut.
+  std::string describe() const;
+};
+
+struct RecoveredLog {
+  std::vector<SegmentFile> segments;  // After the cut.
+  LogPosition end;                    // The end of the last complete commit.
+};
+
+Result<RecoveredLog> recover_log(Syscalls& sys, const std::filesystem::path& dir,
+                                 RecoveryReport& report);
+
+// "corrupt log: <segment> offset 123 (sequence 45): <what>".
+Status corruption_status(const LogProblem& problem);
+
+// Where segment `index` begins, as its header says.
+Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                  size_t index);
+
+}  // namespace ledger::store

@@ -1,0 +1,440 @@
+// The system-call seam under fire: short writes, EINTR, failed writes and syncs. A fault-injecting
+// Syscalls stands in for the kernel, and every test checks what a later writer or reader finds.
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "log_fixture.h"
+
+namespace ledger::store::testing {
+namespace {
+
+enum class Op { kOpen, kPread, kPwrite, kFdatasync, kFsync, kFtruncate, kRename, kUnlink };
+constexpr size_t kOpCount = 8;
+
+enum class Persistence { kOnce, kPersistent };
+
+// Real system calls, except where a test asks for a fault. Calls are counted per kind; a fault
+// fails the n-th call (of one kind, or of any kind) counted from when it was armed, once or
+// from then on; writes can be cut short and calls interrupted with EINTR.
+class FaultySyscalls : public Syscalls {
+ public:
+  // Fails the n-th call of `op` from now (1: the very next one) with `err`.
+  void fail_nth(Op op, uint64_t n, int err, Persistence persistence = Persistence::kOnce) {
+    fault_ = Fault{op, n, err, persistence == Persistence::kPersistent};
+  }
+  // Fails the n-th call from now, whatever its kind (reads excepted: they change nothing).
+  void fail_nth_call(uint64_t n, int err, Persistence persistence = Persistence::kOnce) {
+    fault_ = Fault{std::nullopt, n, err, persistence == Persistence::kPersistent};
+  }
+  void heal() { fault_.reset(); }
+  // Every pwrite writes at most `bytes`, as a kernel may under memory pressure or on a signal.
+  void limit_writes_to(size_t bytes) { write_size_max_ = bytes; }
+  // The first call of each loop-safe kind (open, pread, pwrite, ftruncate) returns EINTR, its
+  // retry goes through, the next returns EINTR again, and so on.
+  void interrupt_every_other_call() { interrupting_ = true; }
+
+  uint64_t calls(Op op) const { return calls_[index(op)]; }
+  uint64_t mutating_calls() const {
+    uint64_t total = 0;
+    for (size_t i = 0; i < kOpCount; ++i) total += i == index(Op::kPread) ? 0 : calls_[i];
+    return total;
+  }
+  uint64_t faults_injected() const { return faults_injected_; }
+  uint64_t interruptions() const { return interruptions_; }
+  size_t largest_write() const { return largest_write_; }
+
+  int open(const char* path, int flags, mode_t mode) override {
+    if (int err = intercept(Op::kOpen)) return fail_with(err);
+    return Syscalls::open(path, flags, mode);
+  }
+  ssize_t pread(int fd, void* buf, size_t n, off_t offset) override {
+    if (int err = intercept(Op::kPread)) return fail_with(err);
+    return Syscalls::pread(fd, buf, n, offset);
+  }
+  ssize_t pwrite(int fd, const void* buf, size_t n, off_t offset) override {
+    if (int err = intercept(Op::kPwrite)) return fail_with(err);
+    n = std::min(n, write_size_max_);
+    largest_write_ = std::max(largest_write_, n);
+    return Syscalls::pwrite(fd, buf, n, offset);
+  }
+  int fdatasync(int fd) override {
+    if (int err = intercept(Op::kFdatasync)) return fail_with(err);
+    return Syscalls::fdatasync(fd);
+  }
+  int fsync(int fd) override {
+    if (int err = intercept(Op::kFsync)) return fail_with(err);
+    return Syscalls::fsync(fd);
+  }
+  int ftruncate(int fd, off_t length) override {
+    if (int err = intercept(Op::kFtruncate)) return fail_with(err);
+    return Syscalls::ftruncate(fd, length);
+  }
+  int rename(const char* from, const char* to) override {
+    if (int err = intercept(Op::kRename)) return fail_with(err);
+    return Syscalls::rename(from, to);
+  }
+  int unlink(const char* path) override {
+    if (int err = intercept(Op::kUnlink)) return fail_with(err);
+    return Syscalls::unlink(path);
+  }
+
+ private:
+  struct Fault {
+    std::optional<Op> op;  // Empty: calls of every kind but reads count.
+    uint64_t nth = 0;
+    int err = 0;
+    bool persistent = false;
+    uint64_t seen = 0;
+  };
+
+  static constexpr size_t index(Op op) { return static_cast<size_t>(op); }
+  static bool interruptible(Op op) {
+    // The calls that File retries on EINTR; fsync, rename and unlink are not retried.
+    return op == Op::kOpen || op == Op::kPread || op == Op::kPwrite || op == Op::kFtruncate;
+  }
+  static int fail_with(int err) {
+    errno = err;
+    return -1;
+  }
+
+  // The errno this call fails with, or 0 to let it through.
+  int intercept(Op op) {
+    ++calls_[index(op)];
+    if (interrupting_ && interruptible(op) && ++interrupt_ticks_[index(op)] % 2 == 1) {
+      ++interruptions_;
+      return EINTR;
+    }
+    if (!fault_ || (fault_->op ? *fault_->op != op : op == Op::kPread)) return 0;
+    ++fault_->seen;
+    if (fault_->seen < fault_->nth || (fault_->seen > fault_->nth && !fault_->persistent)) return 0;
+    ++faults_injected_;
+    return fault_->err;
+  }
+
+  std::optional<Fault> fault_;
+  std::array<uint64_t, kOpCount> calls_{};
+  std::array<uint64_t, kOpCount> interrupt_ticks_{};
+  uint64_t faults_injected_ = 0;
+  bool interrupting_ = false;
+  uint64_t interruptions_ = 0;
+  size_t write_size_max_ = SIZE_MAX;
+  size_t largest_write_ = 0;
+};
+
+LogOptions options_with(FaultySyscalls& sys, uint64_t segment_size = 1u << 20) {
+  LogOptions options = test_options(segment_size);
+  options.syscalls = &sys;
+  return options;
+}
+
+// The segment files of `dir`, in log order. (Not log_fixture.h's segment_paths(): its range-for
+// runs over a Result temporary that is already destroyed, which g++ 12 rejects under -Werror.)
+std::vector<fs::path> segments_in(const fs::path& dir) {
+  auto listed = list_segments(dir);
+  REQUIRE(listed);
+  std::vector<fs::path> paths;
+  for (const SegmentFile& s : *listed) paths.push_back(s.path);
+  return paths;
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+// `frames * per_frame` distinct payloads of `size` bytes each.
+std::vector<std::string> make_payloads(const std::string& prefix, int frames, int per_frame,
+                                       size_t size) {
+  std::vector<std::string> payloads;
+  for (int i = 0; i < frames * per_frame; ++i) {
+    std::string p = prefix + std::to_string(i) + ":";
+    p.resize(size, static_cast<char>('a' + i % 26));
+    payloads.push_back(std::move(p));
+  }
+  return payloads;
+}
+
+// Begins a commit and adds `payloads`, closing the frame after every `per_frame` of them; every
+// frame but the last reaches the file before this returns.
+Status add_in_frames(LogWriter& writer, const std::vector<std::string>& payloads, int per_frame) {
+  LEDGER_RETURN_IF_ERROR(writer.begin());
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    if (i > 0 && i % static_cast<size_t>(per_frame) == 0) writer.end_frame();
+    LEDGER_RETURN_IF_ERROR(writer.add(record_of(payloads[i])));
+  }
+  return Status::ok();
+}
+
+Result<CommitInfo> commit_in_frames(LogWriter& writer, const std::vector<std::string>& payloads,
+                                    int per_frame) {
+  if (Status s = add_in_frames(writer, payloads, per_frame); !s) return s;
+  return writer.commit();
+}
+
+// `events` followed by one event per payload, as record_of() makes them.
+std::vector<Event> followed_by(std::vector<Event> events, const std::vector<std::string>& payloads) {
+  for (const std::string& p : payloads) {
+    events.push_back({events.size() + 1, 1, 1, 0, p});
+  }
+  return events;
+}
+
+// The same history through any syscall layer: single commits, a multi-frame commit that rolls
+// segments, an abandoned one that rolled too (so cut back through unlink and ftruncate), more.
+void write_sample_history(const fs::path& dir, LogOptions options) {
+  auto writer = open_writer(dir, std::move(options));
+  append_events(*writer, 7, "single-");
+  REQUIRE(commit_in_frames(*writer, make_payloads("kept-", 4, 12, 150), 12));
+  REQUIRE(add_in_frames(*writer, make_payloads("dropped-", 4, 12, 150), 12));
+  REQUIRE(writer->abandon());
+  append_events(*writer, 5, "late-");
+}
+
+// A rolling commit: every frame is larger than the 4096-byte segments it goes into.
+constexpr uint64_t kSmallSegmentBytes = 4096;
+constexpr int kRollingFrames = 5;
+constexpr int kRollingPerFrame = 20;
+constexpr size_t kRollingPayloadBytes = 200;
+
+TEST_SUITE("file") {
+  TEST_CASE("short writes and EINTR are looped over and the log is byte-identical") {
+    TempDir normal;
+    TempDir stuttering;
+    FaultySyscalls sys;
+    sys.limit_writes_to(7);
+    sys.interrupt_every_other_call();
+
+    write_sample_history(normal.path(), test_options(kSmallSegmentBytes));
+    write_sample_history(stuttering.path(), options_with(sys, kSmallSegmentBytes));
+
+    // The layer did what it promised, so the comparison below means something.
+    CHECK(sys.largest_write() == 7);
+    CHECK(sys.interruptions() >= sys.calls(Op::kPwrite) / 2);
+    CHECK(sys.calls(Op::kPwrite) > 1000);
+    CHECK(sys.faults_injected() == 0);
+    CHECK(segments_in(stuttering.path()).size() > 2);
+
+    const std::vector<Event> expected = read_events(normal.path());
+    CHECK(expected.size() == 7 + 48 + 5);
+    CHECK(read_events(stuttering.path()) == expected);
+    CHECK(snapshot_dir(stuttering.path()) == snapshot_dir(normal.path()));
+  }
+
+  TEST_CASE("a failed write names the file, fails every later call, and loses nothing acknowledged") {
+    for (const int err : {EIO, ENOSPC}) {
+      CAPTURE(err);
+      TempDir dir;
+      FaultySyscalls sys;
+      sys.limit_writes_to(7);
+      auto writer = open_writer(dir.path(), options_with(sys));
+      append_events(*writer, 3, "acked-");
+      const std::vector<Event> acked = read_events(dir.path());
+      const fs::path segment = segments_in(dir.path()).back();
+      const uintmax_t size_acked = fs::file_size(segment);
+
+      // Three 7-byte pieces of the next frame reach the file, then the disk gives up.
+      sys.fail_nth(Op::kPwrite, 4, err);
+      const Record lost = record_of("never-acknowledged");
+      const auto failed = writer->append(std::span(&lost, 1));
+      REQUIRE_FALSE(failed);
+      CHECK(sys.faults_injected() == 1);
+      CHECK(fs::file_size(segment) == size_acked + 21);
+      const Status first = failed.status();
+      CHECK(first.code() == ErrorCode::kIoError);
+      CHECK(contains(first.message(), segment.string()));
+      CHECK(contains(first.message(), std::strerror(err)));
+
+      // The fault is gone, but the file's state is unknown: the writer refuses everything.
+      const uint64_t writes_after_fault = sys.calls(Op::kPwrite);
+      const Status begun = writer->begin();
+      CHECK(begun.code() == first.code());
+      CHECK(begun.message() == first.message());
+      const Record next = record_of("after-the-fault");
+      const auto appended = writer->append(std::span(&next, 1));
+      REQUIRE_FALSE(appended);
+      CHECK(appended.status().code() == first.code());
+      CHECK(appended.status().message() == first.message());
+      CHECK(sys.calls(Op::kPwrite) == writes_after_fault);
+      CHECK(read_events(dir.path()) == acked);
+      writer.reset();
+
+      RecoveryReport report;
+      auto recovered = LogWriter::open(dir.path(), test_options(), report);
+      REQUIRE(recovered);
+      CHECK(report.cut);
+      CHECK(report.bytes_cut == 21);
+      CHECK(fs::file_size(segment) == size_acked);
+      CHECK(read_events(dir.path()) == acked);
+      append_events(**recovered, 1, "recovered-");
+      CHECK(read_events(dir.path()) == followed_by(acked, {"recovered-0"}));
+    }
+  }
+
+  TEST_CASE("a failed fdatasync is sticky and never retried") {
+    // Fail each fdatasync of a rolling commit in turn: those that seal a segment before the
+    // next one exists, the one before the commit's last frame, and the last one.
+    const std::vector<std::string> payloads =
+        make_payloads("big-", kRollingFrames, kRollingPerFrame, kRollingPayloadBytes);
+    const Record next_record = record_of("next");
+    for (uint64_t n = 1;; ++n) {
+      CAPTURE(n);
+      REQUIRE(n < 100);
+      TempDir dir;
+      FaultySyscalls sys;
+      auto writer = open_writer(dir.path(), options_with(sys, kSmallSegmentBytes));
+      append_events(*writer, 3, "acked-");
+      const std::vector<Event> acked = read_events(dir.path());
+
+      sys.fail_nth(Op::kFdatasync, n, EIO);
+      const auto result = commit_in_frames(*writer, payloads, kRollingPerFrame);
+      if (result) {
+        // Past the syncs of the log itself: only the best-effort index of a sealed segment
+        // was hit, if anything; the commit is durable and whole, and the writer goes on.
+        const bool index_hit = sys.faults_injected() > 0;
+        sys.heal();
+        CHECK(n > kRollingFrames);
+        CHECK(read_events(dir.path()) == followed_by(acked, payloads));
+        CHECK(writer->append(std::span(&next_record, 1)));
+        if (!index_hit) break;
+        continue;
+      }
+      CHECK(sys.faults_injected() == 1);
+      const Status first = result.status();
+      CHECK(first.code() == ErrorCode::kIoError);
+      CHECK(contains(first.message(), "fdatasync"));
+      CHECK(contains(first.message(), dir.path().string()));
+
+      // No call that could change a file follows, not even a retried sync.
+      const uint64_t syncs = sys.calls(Op::kFdatasync);
+      const uint64_t mutating = sys.mutating_calls();
+      const Status begun = writer->begin();
+      CHECK(begun.code() == first.code());
+      CHECK(begun.message() == first.message());
+      const Record next = record_of("after-the-fault");
+      const auto appended = writer->append(std::span(&next, 1));
+      REQUIRE_FALSE(appended);
+      CHECK(appended.status().message() == first.message());
+      CHECK_FALSE(writer->commit());
+      (void)writer->abandon();
+      writer.reset();
+      CHECK(sys.calls(Op::kFdatasync) == syncs);
+      CHECK(sys.mutating_calls() == mutating);
+
+      // What the failed sync left behind may hold the commit (its bytes reached the page cache)
+      // or not, but never a part of it, and never less than what was acknowledged.
+      auto recovered = open_writer(dir.path());
+      const std::vector<Event> seen = read_events(dir.path());
+      const bool none = seen == acked;
+      const bool all = seen == followed_by(acked, payloads);
+      CHECK((none || all));
+      append_events(*recovered, 1, "recovered-");
+      CHECK(read_events(dir.path()) == followed_by(seen, {"recovered-0"}));
+    }
+  }
+
+  TEST_CASE("a fault at any call of a rolling multi-frame commit leaves all of it or none of it") {
+    const std::vector<std::string> payloads =
+        make_payloads("big-", kRollingFrames, kRollingPerFrame, kRollingPayloadBytes);
+    for (const Persistence persistence : {Persistence::kOnce, Persistence::kPersistent}) {
+      uint64_t failures = 0;
+      for (uint64_t n = 1;; ++n) {
+        CAPTURE(persistence == Persistence::kPersistent);
+        CAPTURE(n);
+        REQUIRE(n < 1000);
+        TempDir dir;
+        {
+          auto writer = open_writer(dir.path(), test_options(kSmallSegmentBytes));
+          append_events(*writer, 5, "acked-");
+        }
+        const std::vector<Event> acked = read_events(dir.path());
+
+        FaultySyscalls sys;
+        sys.limit_writes_to(1500);  // So that a fault can also tear a frame in the middle.
+        auto writer = open_writer(dir.path(), options_with(sys, kSmallSegmentBytes));
+        sys.fail_nth_call(n, EIO, persistence);
+        const auto result = commit_in_frames(*writer, payloads, kRollingPerFrame);
+        const bool faulted = sys.faults_injected() > 0;
+        if (!result) {
+          ++failures;
+          CHECK(faulted);
+          CHECK(result.status().code() == ErrorCode::kIoError);
+          CHECK(contains(result.status().message(), dir.path().string()));
+          CHECK_FALSE(writer->begin());
+        } else {
+          CHECK(result->frames == static_cast<uint32_t>(kRollingFrames));
+        }
+        writer.reset();
+
+        std::vector<Event> seen;
+        CHECK_NOTHROW(seen = read_events(dir.path()));
+        const bool none = seen == acked;
+        const bool all = seen == followed_by(acked, payloads);
+        CHECK((none || all));
+        if (result) CHECK(all);
+
+        // A new writer recovers the same log the reader saw, and goes on.
+        RecoveryReport report;
+        auto recovered = LogWriter::open(dir.path(), test_options(kSmallSegmentBytes), report);
+        REQUIRE_MESSAGE(recovered, recovered.status().message());
+        std::vector<Event> after;
+        CHECK_NOTHROW(after = read_events(dir.path()));
+        CHECK(after == seen);
+        CHECK_NOTHROW(append_events(**recovered, 1, "recovered-"));
+        CHECK_NOTHROW(after = read_events(dir.path()));
+        CHECK(after == followed_by(seen, {"recovered-0"}));
+
+        if (!faulted) {
+          CHECK(result);
+          break;
+        }
+      }
+      // The commit went through enough calls for the loop to have tested something.
+      CHECK(failures > 20);
+    }
+  }
+
+  TEST_CASE("abandoning a commit that rolled segments leaves the directory byte-for-byte as it was") {
+    TempDir dir;
+    auto writer = open_writer(dir.path(), test_options(kSmallSegmentBytes));
+    append_events(*writer, 5, "acked-");
+    // An earlier rolling commit, so that sealed segments and their indexes exist too.
+    REQUIRE(commit_in_frames(*writer, make_payloads("kept-", 3, 20, 200), 20));
+    append_events(*writer, 2, "more-");
+    const std::vector<Event> acked = read_events(dir.path());
+    const auto before = snapshot_dir(dir.path());
+    const size_t segments_before = segments_in(dir.path()).size();
+
+    REQUIRE(add_in_frames(*writer,
+                          make_payloads("dropped-", kRollingFrames, kRollingPerFrame,
+                                        kRollingPayloadBytes),
+                          kRollingPerFrame));
+    // Four frames are on disk and the commit rolled more than once, so there is work to undo.
+    CHECK(segments_in(dir.path()).size() >= segments_before + 2);
+    CHECK(snapshot_dir(dir.path()) != before);
+
+    SUBCASE("by abandon()") {
+      CHECK(writer->abandon());
+      CHECK(snapshot_dir(dir.path()) == before);
+      append_events(*writer, 1, "next-");
+      CHECK(read_events(dir.path()) == followed_by(acked, {"next-0"}));
+    }
+    SUBCASE("by destroying the writer") {
+      writer.reset();
+      CHECK(snapshot_dir(dir.path()) == before);
+      RecoveryReport report;
+      auto reopened = LogWriter::open(dir.path(), test_options(kSmallSegmentBytes), report);
+      REQUIRE(reopened);
+      CHECK_FALSE(report.cut);
+      CHECK(read_events(dir.path()) == acked);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ledger::store::testing
