@@ -192,6 +192,7 @@ Status LogWriter::abandon() {
   active_ = File();
   bool removed = false;
   while (segments_.size() > committed_segments_) {
+    forget_segment_index(sys_, segments_.back());
     if (sys_.unlink(segments_.back().path.c_str()) != 0) {
       return fail(errno_status("unlink", segments_.back().path, errno));
     }
@@ -206,6 +207,7 @@ Status LogWriter::abandon() {
   auto file = File::open(sys_, segments_.back().path, O_RDWR);
   if (!file) return fail(file.status());
   active_ = std::move(*file);
+  forget_segment_index(sys_, segments_.back());
   if (Status s = active_.truncate(committed_.offset); !s) return fail(s);
   if (Status s = active_.sync_data(); !s) return fail(s);
   return Status::ok();

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "store/time_index.h"
+
 namespace ledger::store {
 
 namespace fs = std::filesystem;
@@ -95,6 +97,7 @@ Status cut_back(Syscalls& sys, const fs::path& dir, std::vector<SegmentFile>& se
     const auto size = fs::file_size(segments.back().path, ec);
     if (!ec) report.bytes_cut += size;
     ++report.segments_removed;
+    forget_segment_index(sys, segments.back());
     if (sys.unlink(segments.back().path.c_str()) != 0) {
       return errno_status("unlink", segments.back().path, errno);
     }
@@ -108,16 +111,27 @@ Status cut_back(Syscalls& sys, const fs::path& dir, std::vector<SegmentFile>& se
   if (!size) return size.status();
   if (*size > end.offset) {
     report.bytes_cut += *size - end.offset;
+    forget_segment_index(sys, segments[end.segment]);
     LEDGER_RETURN_IF_ERROR(file->truncate(end.offset));
     LEDGER_RETURN_IF_ERROR(file->sync_data());
   }
   return Status::ok();
 }
 
+// Temp files are what a crash left of an atomic publish (a new segment's header, an index);
+// the rename never happened, so nothing refers to them.
+void remove_temp_files(Syscalls& sys, const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".tmp") (void)sys.unlink(entry.path().c_str());
+  }
+}
+
 }  // namespace
 
 Result<RecoveredLog> recover_log(Syscalls& sys, const fs::path& dir, RecoveryReport& report) {
   report = {};
+  remove_temp_files(sys, dir);
   auto listed = list_segments(dir);
   if (!listed) return listed.status();
   RecoveredLog log{std::move(*listed), {}};

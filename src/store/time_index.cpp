@@ -27,6 +27,11 @@ fs::path index_path(const SegmentFile& segment) {
   return path.replace_extension(kIndexSuffix);
 }
 
+void forget_segment_index(Syscalls& sys, const SegmentFile& segment) {
+  // Missing is the usual case; any other failure leaves a stale index, which load() detects.
+  (void)sys.unlink(index_path(segment).c_str());
+}
+
 Result<SegmentIndex> build_segment_index(Syscalls& sys, const std::vector<SegmentFile>& segments,
                                          size_t index) {
   auto start = segment_start(sys, segments, index);

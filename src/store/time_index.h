@@ -48,6 +48,9 @@ Result<SegmentIndex> build_segment_index(Syscalls& sys, const std::vector<Segmen
 Bytes encode_segment_index(const SegmentIndex& index);
 Result<SegmentIndex> decode_segment_index(ByteView bytes);
 std::filesystem::path index_path(const SegmentFile& segment);
+// Drops a segment's index before the segment is cut or deleted, so that no index outlives the
+// bytes it describes (a segment of the same name may be written again later).
+void forget_segment_index(Syscalls& sys, const SegmentFile& segment);
 
 // A half-open range of the log: frames from `from` up to, not including, `to`.
 struct LogRange {

@@ -337,6 +337,50 @@ TEST_SUITE("lock") {
     CHECK((*writer)->last_seq() == 2 * kCommitsEach);
   }
 
+  TEST_CASE("a waiting writer gets the lock when a busy holder releases it between commits") {
+    TempDir dir;
+    Signal go;
+    Signal busy;
+    constexpr milliseconds kBusyFor{3000};
+    constexpr milliseconds kWait{1000};
+
+    // A busy process: commit after commit for kBusyFor, releasing the lock after each one.
+    Child hammer([&] {
+      go.close_write();
+      busy.close_read();
+      go.wait();
+      const auto start = Clock::now();
+      int commits = 0;
+      while (Clock::now() - start < kBusyFor) {
+        RecoveryReport report;
+        auto writer = LogWriter::open(dir.path(), options_waiting(milliseconds(60'000)), report);
+        if (!writer) return "failed: " + writer.status().message();
+        const std::string payload = "busy-" + std::to_string(commits);
+        const Record r = record_of(payload);
+        if (auto info = (*writer)->append(std::span(&r, 1)); !info) {
+          return "failed: " + info.status().message();
+        }
+        if (++commits == 1) busy.raise();
+      }
+      return "commits=" + std::to_string(commits) + "\n";
+    });
+    go.close_read();
+    busy.close_write();
+    go.raise();
+    busy.wait();
+
+    // The lock is released hundreds of times within kWait; a fair wait takes one of them.
+    const auto start = Clock::now();
+    RecoveryReport report;
+    auto writer = LogWriter::open(dir.path(), options_waiting(kWait), report);
+    const long long waited = elapsed_ms(start);
+    if (writer) writer->reset();
+    REQUIRE(exited_cleanly(hammer.wait()));
+    INFO("busy process: " << hammer.output() << "waited " << waited << " ms");
+    CHECK(std::stoll("0" + field(hammer.output(), "commits")) > 50);
+    CHECK_MESSAGE(writer, writer.status().message());
+  }
+
   TEST_CASE("a reader needs no lock: it reads while a writer holds it, mid-commit") {
     TempDir dir;
     auto writer = open_writer(dir.path(), test_options(4096));

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "log_fixture.h"
+#include "store/time_index.h"
 
 using namespace ledger;
 using namespace ledger::store;
@@ -130,6 +131,10 @@ TEST_SUITE("recovery") {
     crash_mid_commit(dir.path(), options, 300);
     CHECK(segment_paths(dir.path()).size() > segments_before + 3);
     CHECK(read_events(dir.path()).size() == 5);
+    // A reader meanwhile indexed the segments that the unfinished commit had sealed; recovery
+    // must not leave those indexes behind.
+    REQUIRE(TimeIndex::load(real_syscalls(), *list_segments(dir.path())));
+    CHECK(fs::exists(index_path(list_segments(dir.path())->at(segments_before))));
     const RecoveryReport report = reopen(dir.path(), options);
     CHECK(report.cut);
     CHECK(report.segments_removed > 3);
