@@ -72,7 +72,7 @@ LogCursor::Step LogCursor::open_segment(size_t index) {
   if (position_.offset != 0) return Step::kFrame;
   auto avail = fill(0, kSegmentHeaderSize);
   if (!avail) return corrupt(avail.status().message());
-  auto header = decode_segment_header(ByteView(buffer_.data(), *avail));
+  auto header = decode_segment_header(ByteView(buffer_.get(), *avail));
   if (!header) return corrupt(header.status().message());
   if (header->base_seq != position_.seq_next || header->prev_checksum != position_.chain) {
     return corrupt(fmt::format("segment does not continue the log (starts at sequence {}, "
@@ -86,8 +86,11 @@ LogCursor::Step LogCursor::open_segment(size_t index) {
 Result<size_t> LogCursor::fill(uint64_t offset, size_t n) {
   if (offset >= buffer_offset_ && offset + n <= buffer_offset_ + buffer_size_) return n;
   const size_t want = std::max(n, kReadChunkBytes);
-  if (buffer_.size() < want) buffer_.resize(want);
-  auto got = file_.read_at(offset, std::span(buffer_.data(), want));
+  if (buffer_capacity_ < want) {
+    buffer_ = std::make_unique_for_overwrite<unsigned char[]>(want);
+    buffer_capacity_ = want;
+  }
+  auto got = file_.read_at(offset, std::span(buffer_.get(), want));
   if (!got) return got.status();
   buffer_offset_ = offset;
   buffer_size_ = *got;
@@ -110,13 +113,13 @@ LogCursor::Step LogCursor::next() {
       position_.offset = 0;
       continue;
     }
-    const unsigned char* head = buffer_.data() + (offset - buffer_offset_);
+    const unsigned char* head = buffer_.get() + (offset - buffer_offset_);
     if (*avail < kFrameHeaderSize) return bad_frame("truncated frame header", head, *avail);
     auto header = decode_frame_header(ByteView(head, kFrameHeaderSize));
     if (!header) return bad_frame(header.status().message(), head, kFrameHeaderSize);
     avail = fill(offset, header->length);
     if (!avail) return corrupt(avail.status().message());
-    head = buffer_.data() + (offset - buffer_offset_);
+    head = buffer_.get() + (offset - buffer_offset_);
     if (*avail < header->length) return bad_frame("frame runs past the end of the file", head, kFrameHeaderSize);
     const ByteView bytes(head, header->length);
     if (Status s = verify_frame(*header, bytes); !s) return bad_frame(s.message(), head, kFrameHeaderSize);

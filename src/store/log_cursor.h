@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -84,7 +85,10 @@ class LogCursor {
   LogPosition position_;
   File file_;
   size_t file_segment_ = SIZE_MAX;
-  Bytes buffer_;
+  // Not a vector: zero-filling a 1 MiB buffer for every cursor would cost more than reading a
+  // small log. Pages that pread never touches are never faulted in.
+  std::unique_ptr<unsigned char[]> buffer_;
+  size_t buffer_capacity_ = 0;
   uint64_t buffer_offset_ = 0;
   size_t buffer_size_ = 0;
   FrameRef frame_;

@@ -3,9 +3,12 @@
 // An input is, by default, the bytes of one segment file. It goes through every decoder that
 // reads such bytes from disk (LogReader, the time index builder) and through the decoders
 // called directly, and the results are checked against each other and against a plain walk of
-// the frames written here; any disagreement or broken invariant traps. An input whose first
-// byte is kIndexModeByte is instead the bytes of a segment index (.idx) after that byte; that
-// mode skips the file system, so the fuzzer explores the index decoder much faster.
+// the frames written here; any disagreement or broken invariant traps. The first byte can
+// select another mode, in which the rest of the input is:
+//   'I'  the bytes of a segment index (.idx), fed to the index decoder alone. It skips the file
+//        system, so the fuzzer explores that decoder much faster.
+//   'C'  a segment whose checksums and chain links are recomputed before it is read, so that
+//        mutations reach the checks that stand behind the checksum.
 //
 // With clang and -DLEDGER_FUZZ=ON this links with libFuzzer (scripts/fuzz); under g++ the
 // corpus is replayed through the same function by tests/fuzz/replay_corpus_test.cpp.
@@ -26,6 +29,7 @@
 #include "store/log_reader.h"
 #include "store/record.h"
 #include "store/time_index.h"
+#include "util/endian.h"
 
 namespace {
 
@@ -37,12 +41,12 @@ using ledger::store::LogReader;
 using ledger::store::Record;
 using ledger::store::RecordIterator;
 using ledger::store::SegmentHeader;
-using ledger::store::SegmentIndex;
 namespace store = ledger::store;
 
-// 'I' for index. A real segment starts with a checksum byte, so 1 in 256 of them would land in
-// index mode: the seed corpus avoids that value, and for mutated inputs it only costs coverage.
+// A real segment starts with a checksum byte, so 1 in 128 of them would land in one of these
+// modes: the seed corpus avoids both values, and for mutated inputs it only costs a little time.
 constexpr uint8_t kIndexModeByte = 'I';
+constexpr uint8_t kResealModeByte = 'C';
 
 // A broken invariant is a bug in the decoders (or in this target): stop right here, so that
 // libFuzzer saves the input and the stack points at the check that failed.
@@ -51,8 +55,9 @@ void check(bool holds) {
 }
 
 // The private directory that holds the one segment file; made once per process and removed at
-// exit, so parallel fuzzing jobs and test runs never see each other's files. Its name is kept in
-// a plain array because the atexit handler runs after static objects have been destroyed.
+// a normal exit (a crash leaves it, holding the input), so parallel fuzzing jobs and test runs
+// never see each other's files. Its name is kept in a plain array because the atexit handler
+// runs after static objects have been destroyed.
 char g_work_dir[4096];
 
 void remove_work_dir() {
@@ -251,8 +256,8 @@ bool index_segment(const fs::path& dir, const SegmentHeader& sh,
     check(idx->effective_min_ns <= idx->effective_max_ns);
   }
   for (size_t i = 1; i < idx->entries.size(); ++i) {
-    check(idx->entries[i].position.offset >= idx->entries[i - 1].position.offset +
-                                                  store::kIndexStrideBytes);
+    check(idx->entries[i].position.offset >=
+          idx->entries[i - 1].position.offset + store::kIndexStrideBytes);
   }
   auto decoded = store::decode_segment_index(store::encode_segment_index(*idx));
   check(decoded.is_ok() && *decoded == *idx);
@@ -280,12 +285,46 @@ void fuzz_segment(ByteView input) {
   check(indexed == read.clean_end);
 }
 
+// Gives every frame the checksum and chain link a writer would have given it, and the segment
+// header its checksum. A mutation fuzzer cannot guess a 64-bit hash, so without this nearly
+// every mutation of a frame dies at its checksum and the structural checks behind it (records
+// that overrun or underfill a frame, a wrong effective range, sequence gaps, recorded time going
+// backwards, a commit that never ends) are only reached from the seeds. It stops where the
+// bytes no longer frame as a header with a length that fits.
+store::Bytes reseal(ByteView input) {
+  using ledger::util::get;
+  using ledger::util::put;
+  store::Bytes bytes(input.begin(), input.end());
+  if (bytes.size() < store::kSegmentHeaderSize) return bytes;
+  unsigned char* const p = bytes.data();
+  put<uint64_t>(p, store::checksum(ByteView(p + 8, store::kSegmentHeaderSize - 8), 0));
+  uint64_t chain = get<uint64_t>(p + 40);  // The header's prev_checksum.
+  size_t offset = store::kSegmentHeaderSize;
+  while (bytes.size() - offset >= store::kFrameHeaderSize) {
+    unsigned char* const frame = p + offset;
+    const uint32_t length = get<uint32_t>(frame + 12);
+    if (get<uint32_t>(frame + 8) != store::kFrameMagic || length < store::kFrameHeaderSize ||
+        length > bytes.size() - offset) {
+      break;
+    }
+    put<uint64_t>(frame + 16, chain);
+    chain = store::checksum(ByteView(frame + 8, length - 8), chain);
+    put<uint64_t>(frame, chain);
+    offset += length;
+  }
+  return bytes;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ByteView input(data, size);
   if (size > 0 && data[0] == kIndexModeByte) {
     fuzz_index_decoder(input.subspan(1));
+    return 0;
+  }
+  if (size > 0 && data[0] == kResealModeByte) {
+    fuzz_segment(reseal(input.subspan(1)));
     return 0;
   }
   fuzz_segment(input);
