@@ -32,7 +32,9 @@ Result<DirLock> DirLock::acquire(Syscalls& sys, const fs::path& dir,
   auto file = File::open(sys, path, O_RDWR | O_CREAT, 0600);
   if (!file) return file.status();
   const auto deadline = std::chrono::steady_clock::now() + wait;
-  auto pause = std::chrono::milliseconds(1);
+  // A short, constant poll: a busy writer (a script committing in a loop) frees the lock only
+  // for an instant between commits, and a backing-off waiter would keep missing it.
+  const auto pause = std::chrono::microseconds(500);
   while (::flock(file->fd(), LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) return errno_status("flock", path, errno);
     if (std::chrono::steady_clock::now() >= deadline) {
@@ -42,7 +44,6 @@ Result<DirLock> DirLock::acquire(Syscalls& sys, const fs::path& dir,
                                 dir.string(), holder_of(*file), wait.count()));
     }
     std::this_thread::sleep_for(pause);
-    pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
   // The pid is advice for the error message only, so it is not synced.
   const std::string pid = fmt::format("{}\n", ::getpid());

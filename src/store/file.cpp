@@ -137,8 +137,12 @@ Status write_file_atomically(Syscalls& sys, const fs::path& path, ByteView bytes
   {
     auto file = File::open(sys, temp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (!file) return file.status();
-    LEDGER_RETURN_IF_ERROR(file->write_at(0, bytes));
-    LEDGER_RETURN_IF_ERROR(file->sync_data());
+    Status written = file->write_at(0, bytes);
+    if (written) written = file->sync_data();
+    if (!written) {
+      sys.unlink(temp.c_str());
+      return written;
+    }
   }
   if (sys.rename(temp.c_str(), path.c_str()) != 0) {
     const int err = errno;

@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -178,7 +179,8 @@ Result<CommitInfo> commit_in_frames(LogWriter& writer, const std::vector<std::st
 }
 
 // `events` followed by one event per payload, as record_of() makes them.
-std::vector<Event> followed_by(std::vector<Event> events, const std::vector<std::string>& payloads) {
+std::vector<Event> followed_by(std::vector<Event> events,
+                               const std::vector<std::string>& payloads) {
   for (const std::string& p : payloads) {
     events.push_back({events.size() + 1, 1, 1, 0, p});
   }
@@ -226,7 +228,8 @@ TEST_SUITE("file") {
     CHECK(snapshot_dir(stuttering.path()) == snapshot_dir(normal.path()));
   }
 
-  TEST_CASE("a failed write names the file, fails every later call, and loses nothing acknowledged") {
+  TEST_CASE(
+      "a failed write names the file, fails every later call, and loses nothing acknowledged") {
     for (const int err : {EIO, ENOSPC}) {
       CAPTURE(err);
       TempDir dir;
@@ -240,7 +243,8 @@ TEST_SUITE("file") {
 
       // Three 7-byte pieces of the next frame reach the file, then the disk gives up.
       sys.fail_nth(Op::kPwrite, 4, err);
-      const Record lost = record_of("never-acknowledged");
+      const std::string lost_payload = "never-acknowledged";
+      const Record lost = record_of(lost_payload);
       const auto failed = writer->append(std::span(&lost, 1));
       REQUIRE_FALSE(failed);
       CHECK(sys.faults_injected() == 1);
@@ -255,7 +259,8 @@ TEST_SUITE("file") {
       const Status begun = writer->begin();
       CHECK(begun.code() == first.code());
       CHECK(begun.message() == first.message());
-      const Record next = record_of("after-the-fault");
+      const std::string next_payload = "after-the-fault";
+      const Record next = record_of(next_payload);
       const auto appended = writer->append(std::span(&next, 1));
       REQUIRE_FALSE(appended);
       CHECK(appended.status().code() == first.code());
@@ -281,7 +286,9 @@ TEST_SUITE("file") {
     // next one exists, the one before the commit's last frame, and the last one.
     const std::vector<std::string> payloads =
         make_payloads("big-", kRollingFrames, kRollingPerFrame, kRollingPayloadBytes);
-    const Record next_record = record_of("next");
+    // record_of() keeps a view of its payload, so the payloads outlive the records.
+    const std::string next_payload = "next";
+    const Record next_record = record_of(next_payload);
     for (uint64_t n = 1;; ++n) {
       CAPTURE(n);
       REQUIRE(n < 100);
@@ -316,8 +323,9 @@ TEST_SUITE("file") {
       const Status begun = writer->begin();
       CHECK(begun.code() == first.code());
       CHECK(begun.message() == first.message());
-      const Record next = record_of("after-the-fault");
-      const auto appended = writer->append(std::span(&next, 1));
+      const std::string late_payload = "after-the-fault";
+      const Record late = record_of(late_payload);
+      const auto appended = writer->append(std::span(&late, 1));
       REQUIRE_FALSE(appended);
       CHECK(appended.status().message() == first.message());
       CHECK_FALSE(writer->commit());
@@ -399,7 +407,8 @@ TEST_SUITE("file") {
     }
   }
 
-  TEST_CASE("abandoning a commit that rolled segments leaves the directory byte-for-byte as it was") {
+  TEST_CASE(
+      "abandoning a commit that rolled segments leaves the directory byte-for-byte as it was") {
     TempDir dir;
     auto writer = open_writer(dir.path(), test_options(kSmallSegmentBytes));
     append_events(*writer, 5, "acked-");
@@ -410,10 +419,9 @@ TEST_SUITE("file") {
     const auto before = snapshot_dir(dir.path());
     const size_t segments_before = segments_in(dir.path()).size();
 
-    REQUIRE(add_in_frames(*writer,
-                          make_payloads("dropped-", kRollingFrames, kRollingPerFrame,
-                                        kRollingPayloadBytes),
-                          kRollingPerFrame));
+    REQUIRE(add_in_frames(
+        *writer, make_payloads("dropped-", kRollingFrames, kRollingPerFrame, kRollingPayloadBytes),
+        kRollingPerFrame));
     // Four frames are on disk and the commit rolled more than once, so there is work to undo.
     CHECK(segments_in(dir.path()).size() >= segments_before + 2);
     CHECK(snapshot_dir(dir.path()) != before);

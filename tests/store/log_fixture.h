@@ -80,6 +80,13 @@ inline ByteView bytes_of(std::string_view s) {
 inline Record record_of(const std::string& payload, uint16_t type = 1, int64_t effective_ns = 0) {
   return {type, 1, effective_ns, bytes_of(payload)};
 }
+// A Record only points at its payload: a temporary string would be gone before it is written.
+Record record_of(std::string&& payload, uint16_t type = 1, int64_t effective_ns = 0) = delete;
+
+// Adds one event to the open commit; the payload only has to live for the call.
+inline Status add_event(LogWriter& writer, const std::string& payload) {
+  return writer.add(record_of(payload));
+}
 
 inline std::unique_ptr<LogWriter> open_writer(const fs::path& dir, LogOptions options = test_options()) {
   RecoveryReport report;

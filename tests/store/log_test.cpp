@@ -105,7 +105,7 @@ TEST_SUITE("log") {
       REQUIRE(writer->begin(writer->last_seq()));
       for (int i = 0; i < 2000; ++i) {
         const std::string p = fmt::format("import-row-{}", i);
-        REQUIRE(writer->add(record_of(p)));
+        REQUIRE(add_event(*writer, p));
         if (i % 10 == 9) writer->end_frame();
         expected.push_back({4 + static_cast<uint64_t>(i), 1, 1, 0, p});
       }
@@ -135,7 +135,7 @@ TEST_SUITE("log") {
     append_events(*writer, 2);
     REQUIRE(writer->begin());
     for (int i = 0; i < 500; ++i) {
-      REQUIRE(writer->add(record_of(fmt::format("pending-{}", i))));
+      REQUIRE(add_event(*writer, fmt::format("pending-{}", i)));
       writer->end_frame();
     }
     CHECK(read_events(dir.path()).size() == 2);
@@ -148,7 +148,8 @@ TEST_SUITE("log") {
     auto writer = open_writer(dir.path());
     append_events(*writer, 2);
     const auto before = snapshot_dir(dir.path());
-    const Record r = record_of("late");
+    const std::string late = "late";
+    const Record r = record_of(late);
     auto stale = writer->append(std::span(&r, 1), 1);
     REQUIRE_FALSE(stale);
     CHECK(stale.status().code() == ErrorCode::kConflict);

@@ -22,11 +22,11 @@ void crash_mid_commit(const fs::path& dir, LogOptions options, int frames) {
     auto writer = LogWriter::open(dir, options, report);
     if (!writer || !(*writer)->begin()) _exit(2);
     for (int i = 0; i < frames; ++i) {
-      if (!(*writer)->add(record_of(fmt::format("never-committed-{}", i)))) _exit(3);
+      if (!add_event(**writer, fmt::format("never-committed-{}", i))) _exit(3);
       (*writer)->end_frame();
     }
     // One more add writes the last closed frame out.
-    if (!(*writer)->add(record_of("x"))) _exit(4);
+    if (!add_event(**writer, "x")) _exit(4);
     _exit(0);
   }
   int status = 0;
@@ -166,7 +166,7 @@ TEST_SUITE("recovery") {
     const auto before = snapshot_dir(dir.path());
     REQUIRE(writer->begin());
     for (int i = 0; i < 300; ++i) {
-      REQUIRE(writer->add(record_of(fmt::format("bad-import-{}", i))));
+      REQUIRE(add_event(*writer, fmt::format("bad-import-{}", i)));
       writer->end_frame();
     }
     REQUIRE(writer->abandon());
