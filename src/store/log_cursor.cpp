@@ -85,7 +85,7 @@ LogCursor::Step LogCursor::open_segment(size_t index) {
 
 Result<size_t> LogCursor::fill(uint64_t offset, size_t n) {
   if (offset >= buffer_offset_ && offset + n <= buffer_offset_ + buffer_size_) return n;
-  const size_t want = std::max(n, kReadChunkBytes);
+  const size_t want = std::max(n, skim_ ? kFrameHeaderSize : kReadChunkBytes);
   if (buffer_capacity_ < want) {
     buffer_ = std::make_unique_for_overwrite<unsigned char[]>(want);
     buffer_capacity_ = want;
@@ -117,26 +117,39 @@ LogCursor::Step LogCursor::next() {
     if (*avail < kFrameHeaderSize) return bad_frame("truncated frame header", head, *avail);
     auto header = decode_frame_header(ByteView(head, kFrameHeaderSize));
     if (!header) return bad_frame(header.status().message(), head, kFrameHeaderSize);
+    if (skim_ && !header->ends_commit()) {
+      if (Step s = check_chain(*header); s != Step::kFrame) return s;
+      return advance(*header, ByteView(), offset);
+    }
     avail = fill(offset, header->length);
     if (!avail) return corrupt(avail.status().message());
     head = buffer_.get() + (offset - buffer_offset_);
     if (*avail < header->length) return bad_frame("frame runs past the end of the file", head, kFrameHeaderSize);
     const ByteView bytes(head, header->length);
     if (Status s = verify_frame(*header, bytes); !s) return bad_frame(s.message(), head, kFrameHeaderSize);
-    if (header->prev_checksum != position_.chain) {
-      return corrupt("checksum chain broken: the frame does not follow the one before it");
-    }
-    if (header->seq_first != position_.seq_next) {
-      return corrupt(fmt::format("sequence gap: frame starts at {}", header->seq_first));
-    }
-    if (header->recorded_ns < position_.recorded_ns) return corrupt("recorded time goes backwards");
-    frame_ = {*header, bytes, position_.segment, offset};
-    position_.offset += header->length;
-    position_.seq_next = header->seq_last() + 1;
-    position_.chain = header->checksum;
-    position_.recorded_ns = header->recorded_ns;
-    return Step::kFrame;
+    if (Step s = check_chain(*header); s != Step::kFrame) return s;
+    return advance(*header, bytes, offset);
   }
+}
+
+LogCursor::Step LogCursor::check_chain(const FrameHeader& header) {
+  if (header.prev_checksum != position_.chain) {
+    return corrupt("checksum chain broken: the frame does not follow the one before it");
+  }
+  if (header.seq_first != position_.seq_next) {
+    return corrupt(fmt::format("sequence gap: frame starts at {}", header.seq_first));
+  }
+  if (header.recorded_ns < position_.recorded_ns) return corrupt("recorded time goes backwards");
+  return Step::kFrame;
+}
+
+LogCursor::Step LogCursor::advance(const FrameHeader& header, ByteView bytes, uint64_t offset) {
+  frame_ = {header, bytes, position_.segment, offset};
+  position_.offset += header.length;
+  position_.seq_next = header.seq_last() + 1;
+  position_.chain = header.checksum;
+  position_.recorded_ns = header.recorded_ns;
+  return Step::kFrame;
 }
 
 LogCursor::Step LogCursor::bad_frame(std::string what, const unsigned char* header_bytes,

@@ -63,6 +63,12 @@ class LogCursor {
   LogCursor(Syscalls& sys, std::vector<SegmentFile> segments, LogPosition start);
 
   Step next();
+  // Skimming: frames that do not end a commit are checked by their headers only (chain links,
+  // sequence numbers) and not read; frame().bytes is then empty. Commit-end frames are read and
+  // verified whole. The writer syncs a commit's earlier frames before writing its end frame,
+  // so a valid end frame proves the commit complete; a reader still verifies every frame it
+  // delivers.
+  void set_skim(bool skim) { skim_ = skim; }
   const FrameRef& frame() const { return frame_; }
   const LogProblem& problem() const { return problem_; }
   // Where the frame after the current one starts (or where the problem is).
@@ -74,6 +80,8 @@ class LogCursor {
  private:
   Step open_segment(size_t index);
   Step corrupt(std::string what);
+  Step check_chain(const FrameHeader& header);
+  Step advance(const FrameHeader& header, ByteView bytes, uint64_t offset);
   Step bad_frame(std::string what, const unsigned char* header_bytes, size_t header_avail);
   bool valid_data_follows(const unsigned char* header_bytes, size_t header_avail);
   // Makes buffer hold file bytes [offset, offset + n) if the file has them; returns how many
@@ -94,6 +102,7 @@ class LogCursor {
   FrameRef frame_;
   LogProblem problem_;
   size_t bytes_read_ = 0;
+  bool skim_ = false;
 };
 
 }  // namespace ledger::store

@@ -35,10 +35,12 @@ Result<const FrameRef*> LogReader::next() {
   return Status(ErrorCode::kInternal, "unreachable");
 }
 
-// Commits of one frame never come here. A commit of many frames is read twice: once here to see
-// that it ends, once as it is delivered. That keeps memory bounded by a frame, not a commit.
+// Commits of one frame never come here. For a commit of many frames, this skims ahead through
+// frame headers to its end frame, so memory stays bounded by a frame, not a commit, and the
+// bodies are read once, when they are delivered.
 Result<bool> LogReader::commit_completes() {
   LogCursor ahead(*cursor_.sys(), cursor_.segments(), cursor_.position());
+  ahead.set_skim(true);
   for (;;) {
     const LogCursor::Step step = ahead.next();
     if (step == LogCursor::Step::kFrame) {

@@ -185,3 +185,35 @@ TEST_SUITE("damage") {
     CHECK(read_bytes(segments[0]) == damaged);
   }
 }
+
+TEST_SUITE("damage") {
+  TEST_CASE("a damaged middle frame of a complete many-frame commit is corruption, not a short "
+            "commit") {
+    TempDir dir;
+    {
+      auto writer = open_writer(dir.path());
+      append_events(*writer, 2, "before-");
+      REQUIRE(writer->begin());
+      for (int i = 0; i < 30; ++i) {
+        REQUIRE(add_event(*writer, fmt::format("batch-{}", i)));
+        writer->end_frame();
+      }
+      REQUIRE(writer->commit());
+    }
+    const auto spans = frame_spans(dir.path());
+    REQUIRE(spans.size() == 32);
+    // A payload byte of a frame in the middle of the commit: its header is intact, so a reader
+    // skimming headers to find the commit's end still finds it.
+    flip_bit(spans[15].segment, (spans[15].offset + spans[15].length - 1) * 8);
+    auto reader = LogReader::open(dir.path());
+    size_t delivered = 0;
+    Result<const FrameRef*> frame = nullptr;
+    while ((frame = reader->next()) && *frame != nullptr) ++delivered;
+    REQUIRE_FALSE(frame);
+    CHECK(frame.status().code() == ErrorCode::kCorruption);
+    CHECK(frame.status().message().find(fmt::format("offset {}", spans[15].offset)) !=
+          std::string::npos);
+    CHECK(delivered == 15);
+    expect_refused_as_corrupt(dir.path(), fmt::format("offset {}", spans[15].offset));
+  }
+}
