@@ -86,16 +86,25 @@ LogCursor::Step LogCursor::open_segment(size_t index) {
 Result<size_t> LogCursor::fill(uint64_t offset, size_t n) {
   if (offset >= buffer_offset_ && offset + n <= buffer_offset_ + buffer_size_) return n;
   const size_t want = std::max(n, skim_ ? kFrameHeaderSize : kReadChunkBytes);
-  if (buffer_capacity_ < want) {
-    buffer_ = std::make_unique_for_overwrite<unsigned char[]>(want);
-    buffer_capacity_ = want;
+  // Bytes of [offset, ...) already in the buffer move to its front rather than being read again.
+  size_t kept = 0;
+  if (offset >= buffer_offset_ && offset < buffer_offset_ + buffer_size_) {
+    kept = static_cast<size_t>(buffer_offset_ + buffer_size_ - offset);
   }
-  auto got = file_.read_at(offset, std::span(buffer_.get(), want));
+  if (buffer_capacity_ < want) {
+    auto bigger = std::make_unique_for_overwrite<unsigned char[]>(want);
+    if (kept > 0) std::memcpy(bigger.get(), buffer_.get() + (offset - buffer_offset_), kept);
+    buffer_ = std::move(bigger);
+    buffer_capacity_ = want;
+  } else if (kept > 0) {
+    std::memmove(buffer_.get(), buffer_.get() + (offset - buffer_offset_), kept);
+  }
+  auto got = file_.read_at(offset + kept, std::span(buffer_.get() + kept, want - kept));
   if (!got) return got.status();
   buffer_offset_ = offset;
-  buffer_size_ = *got;
+  buffer_size_ = kept + *got;
   bytes_read_ += *got;
-  return std::min(*got, n);
+  return std::min(buffer_size_, n);
 }
 
 LogCursor::Step LogCursor::next() {

@@ -5,9 +5,10 @@
 //   log_bench --dir DIR [--events N] [--batch B] [--payload BYTES] [--single S] [--runs R]
 //
 // DIR must not hold earlier results: the program creates DIR/batched, DIR/one_commit,
-// DIR/single and DIR/bare_batched.dat, and refuses if any of them exists. It leaves the files behind, so that a caller
-// (scripts/bench) can time `cat` of the same segments. Every measurement is printed as one line,
-// "<name> key=value ...", for scripts; MB are 10^6 bytes, seconds are wall-clock (steady_clock).
+// DIR/single and DIR/bare_batched.dat, and refuses if any of them exists. It leaves the files
+// behind, so that a caller (scripts/bench) can time `cat` of the same segments. Every
+// measurement is printed as one line, "<name> key=value ...", for scripts; MB are 10^6 bytes,
+// seconds are wall-clock (steady_clock), p99 is the nearest-rank percentile.
 
 #include <fcntl.h>
 #include <unistd.h>
