@@ -33,23 +33,36 @@ Result<std::vector<SegmentFile>> list_segments(const fs::path& dir) {
   return segments;
 }
 
+Status corruption_status(const LogProblem& problem) {
+  return {ErrorCode::kCorruption,
+          fmt::format("corrupt log: {} offset {} (sequence {}): {}",
+                      problem.segment.filename().string(), problem.offset, problem.seq,
+                      problem.what)};
+}
+
+Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                  size_t index) {
+  auto file = File::open(sys, segments[index].path, O_RDONLY);
+  if (!file) return file.status();
+  Bytes bytes(kSegmentHeaderSize);
+  auto n = file->read_at(0, bytes);
+  if (!n) return n.status();
+  bytes.resize(*n);
+  auto header = decode_segment_header(bytes);
+  if (!header) {
+    return corruption_status(
+        {segments[index].path, 0, segments[index].base_seq, header.status().message()});
+  }
+  return LogPosition{index, 0, header->base_seq, header->prev_checksum, INT64_MIN};
+}
+
 Result<LogCursor> LogCursor::at_start(Syscalls& sys, std::vector<SegmentFile> segments) {
   LogPosition start;
   if (!segments.empty()) {
     // The first segment's header says where the log begins (after a purge, not at 1).
-    auto file = File::open(sys, segments[0].path, O_RDONLY);
-    if (!file) return file.status();
-    Bytes header(kSegmentHeaderSize);
-    auto n = file->read_at(0, header);
-    if (!n) return n.status();
-    header.resize(*n);
-    auto decoded = decode_segment_header(header);
-    if (!decoded) {
-      return Status(ErrorCode::kCorruption, fmt::format("{}: {}", segments[0].path.string(),
-                                                        decoded.status().message()));
-    }
-    start.seq_next = decoded->base_seq;
-    start.chain = decoded->prev_checksum;
+    auto first = segment_start(sys, segments, 0);
+    if (!first) return first.status();
+    start = *first;
   }
   return LogCursor(sys, std::move(segments), start);
 }

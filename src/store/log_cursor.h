@@ -34,6 +34,10 @@ struct LogPosition {
   friend bool operator==(const LogPosition&, const LogPosition&) = default;
 };
 
+// Where segment `index` begins, as its header says (offset 0: a cursor there reads the header).
+Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                  size_t index);
+
 struct FrameRef {
   FrameHeader header;
   ByteView bytes;       // The whole frame; valid until the cursor moves.
@@ -47,6 +51,9 @@ struct LogProblem {
   uint64_t seq = 0;  // The sequence number expected at that place.
   std::string what;
 };
+
+// "corrupt log: <segment> offset 123 (sequence 45): <what>".
+Status corruption_status(const LogProblem& problem);
 
 class LogCursor {
  public:

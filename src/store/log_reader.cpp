@@ -1,7 +1,5 @@
 #include "store/log_reader.h"
 
-#include "store/recovery.h"
-
 namespace ledger::store {
 
 Result<LogReader> LogReader::open(const std::filesystem::path& dir, Syscalls* sys) {

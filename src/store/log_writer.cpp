@@ -188,28 +188,17 @@ Status LogWriter::abandon() {
   frame_count_ = 0;
   if (frames_written_ == 0) return Status::ok();
   if (!failed_) return failed_;
-  // Cut back exactly as recovery would, newest segment first.
   active_ = File();
-  bool removed = false;
-  while (segments_.size() > committed_segments_) {
-    forget_segment_index(sys_, segments_.back());
-    if (sys_.unlink(segments_.back().path.c_str()) != 0) {
-      return fail(errno_status("unlink", segments_.back().path, errno));
-    }
-    segments_.pop_back();
-    removed = true;
-  }
-  if (removed) {
-    if (Status s = sync_dir(sys_, dir_); !s) return fail(s);
+  RecoveryReport unused;
+  if (Status s = cut_log_back(sys_, dir_, segments_, committed_segments_, committed_.offset, unused);
+      !s) {
+    return fail(s);
   }
   tail_ = committed_;
   if (segments_.empty()) return Status::ok();
   auto file = File::open(sys_, segments_.back().path, O_RDWR);
   if (!file) return fail(file.status());
   active_ = std::move(*file);
-  forget_segment_index(sys_, segments_.back());
-  if (Status s = active_.truncate(committed_.offset); !s) return fail(s);
-  if (Status s = active_.sync_data(); !s) return fail(s);
   return Status::ok();
 }
 

@@ -21,29 +21,6 @@ std::string RecoveryReport::describe() const {
   return text;
 }
 
-Status corruption_status(const LogProblem& problem) {
-  return {ErrorCode::kCorruption,
-          fmt::format("corrupt log: {} offset {} (sequence {}): {}",
-                      problem.segment.filename().string(), problem.offset, problem.seq,
-                      problem.what)};
-}
-
-Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
-                                  size_t index) {
-  auto file = File::open(sys, segments[index].path, O_RDONLY);
-  if (!file) return file.status();
-  Bytes bytes(kSegmentHeaderSize);
-  auto n = file->read_at(0, bytes);
-  if (!n) return n.status();
-  bytes.resize(*n);
-  auto header = decode_segment_header(bytes);
-  if (!header) {
-    return corruption_status({segments[index].path, 0, segments[index].base_seq,
-                              header.status().message()});
-  }
-  return LogPosition{index, 0, header->base_seq, header->prev_checksum, INT64_MIN};
-}
-
 namespace {
 
 struct TailScan {
@@ -88,11 +65,22 @@ Result<TailScan> scan_tail(Syscalls& sys, const std::vector<SegmentFile>& segmen
   }
 }
 
-Status cut_back(Syscalls& sys, const fs::path& dir, std::vector<SegmentFile>& segments,
-                const LogPosition& end, RecoveryReport& report) {
+// Temp files are what a crash left of an atomic publish (a new segment's header, an index);
+// the rename never happened, so nothing refers to them.
+void remove_temp_files(Syscalls& sys, const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".tmp") (void)sys.unlink(entry.path().c_str());
+  }
+}
+
+}  // namespace
+
+Status cut_log_back(Syscalls& sys, const fs::path& dir, std::vector<SegmentFile>& segments,
+                    size_t keep, uint64_t end_offset, RecoveryReport& report) {
   // Newest first, so that a crash in the middle leaves a log that recovers the same way.
   bool removed = false;
-  while (segments.size() > end.segment + 1) {
+  while (segments.size() > keep) {
     std::error_code ec;
     const auto size = fs::file_size(segments.back().path, ec);
     if (!ec) report.bytes_cut += size;
@@ -105,29 +93,19 @@ Status cut_back(Syscalls& sys, const fs::path& dir, std::vector<SegmentFile>& se
     removed = true;
   }
   if (removed) LEDGER_RETURN_IF_ERROR(sync_dir(sys, dir));
-  auto file = File::open(sys, segments[end.segment].path, O_RDWR);
+  if (segments.empty()) return Status::ok();
+  auto file = File::open(sys, segments.back().path, O_RDWR);
   if (!file) return file.status();
   auto size = file->size();
   if (!size) return size.status();
-  if (*size > end.offset) {
-    report.bytes_cut += *size - end.offset;
-    forget_segment_index(sys, segments[end.segment]);
-    LEDGER_RETURN_IF_ERROR(file->truncate(end.offset));
+  if (*size > end_offset) {
+    report.bytes_cut += *size - end_offset;
+    forget_segment_index(sys, segments.back());
+    LEDGER_RETURN_IF_ERROR(file->truncate(end_offset));
     LEDGER_RETURN_IF_ERROR(file->sync_data());
   }
   return Status::ok();
 }
-
-// Temp files are what a crash left of an atomic publish (a new segment's header, an index);
-// the rename never happened, so nothing refers to them.
-void remove_temp_files(Syscalls& sys, const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".tmp") (void)sys.unlink(entry.path().c_str());
-  }
-}
-
-}  // namespace
 
 Result<RecoveredLog> recover_log(Syscalls& sys, const fs::path& dir, RecoveryReport& report) {
   report = {};
@@ -154,7 +132,8 @@ Result<RecoveredLog> recover_log(Syscalls& sys, const fs::path& dir, RecoveryRep
   report.frames_cut = scan->frames_after;
   report.events_cut = scan->events_after;
   report.reason = scan->torn_reason;
-  LEDGER_RETURN_IF_ERROR(cut_back(sys, dir, log.segments, log.end, report));
+  LEDGER_RETURN_IF_ERROR(
+      cut_log_back(sys, dir, log.segments, log.end.segment + 1, log.end.offset, report));
   return log;
 }
 

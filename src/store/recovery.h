@@ -32,11 +32,11 @@ struct RecoveredLog {
 Result<RecoveredLog> recover_log(Syscalls& sys, const std::filesystem::path& dir,
                                  RecoveryReport& report);
 
-// "corrupt log: <segment> offset 123 (sequence 45): <what>".
-Status corruption_status(const LogProblem& problem);
-
-// Where segment `index` begins, as its header says.
-Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
-                                  size_t index);
+// Cuts the log back to `end_offset` in the last of its first `keep` segments: the segments after
+// those are deleted, newest first, and their indexes with them. Recovery uses it, and so does a
+// writer that abandons a commit.
+Status cut_log_back(Syscalls& sys, const std::filesystem::path& dir,
+                    std::vector<SegmentFile>& segments, size_t keep, uint64_t end_offset,
+                    RecoveryReport& report);
 
 }  // namespace ledger::store

@@ -4,7 +4,6 @@
 #include <array>
 #include <fmt/format.h>
 
-#include "store/recovery.h"
 #include "util/endian.h"
 
 namespace ledger::store {
