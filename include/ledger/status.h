@@ -13,7 +13,8 @@ enum class ErrorCode {
   kOk = 0,
   kInvalidArgument,  // The caller asked for something malformed (bad input data).
   kNotFound,         // A file or record that should exist does not.
-  kConflict,         // A stale expected version, or a rule refused the request.
+  kConflict,         // A stale expected version: another writer committed first.
+  kRefused,          // A rule of the ledger refused the request (funds, unknown account, ref).
   kCorruption,       // Stored data failed a checksum or an invariant.
   kIoError,          // The operating system refused a read, write or sync.
   kLocked,           // Another writer holds the ledger.

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "ledger/version.h"
 
@@ -13,18 +14,42 @@ namespace {
 constexpr const char* kDescription =
     "ledger: an event-sourced ledger of accounts of money, kept in a checksummed, append-only\n"
     "log. Every change is an immutable event; balances are rebuilt from the log.\n\n"
-    "Example:\n  ledger --dir ./books --help\n";
+    "Example:\n"
+    "  ledger open ACC-001 --owner 'Ada Lovelace'\n"
+    "  ledger deposit ACC-001 500 --memo salary\n"
+    "  ledger balance ACC-001 --at 2026-06-30\n"
+    "  ledger statement ACC-001 --format csv | ...\n";
 
 }  // namespace
 
 int run(int argc, char** argv) {
   CLI::App app{kDescription, "ledger"};
-  app.set_version_flag("-V,--version", fmt::format("ledger {}", kVersion), "Print the version and exit");
-  std::string dir;
-  app.add_option("--dir", dir, "Data directory (default: $LEDGER_DIR, else $XDG_DATA_HOME/ledger)");
+  app.set_version_flag("-V,--version", fmt::format("ledger {}", kVersion),
+                       "Print the version and exit");
+  app.require_subcommand(0, 1);
+  // Global options may also follow the subcommand: `ledger balance --format csv`.
+  app.fallthrough();
+  GlobalOptions options;
+  app.add_option("--dir", options.dir,
+                 "Data directory (default: $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else "
+                 "~/.local/share/ledger)");
+  app.add_option("--format", options.format,
+                 "Output: table, csv, tsv, json or jsonl (default: a table on a terminal, csv "
+                 "otherwise)");
+  app.add_option("--color", options.color, "Colour: auto, always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.add_flag("-q,--quiet", options.quiet, "No confirmations or progress, only data and errors");
+
+  Context context(options);
+  int exit_code = 0;
+  setup_write_commands(app, context, exit_code);
+  setup_query_commands(app, context, exit_code);
+  setup_import(app, context, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
@@ -33,8 +58,11 @@ int run(int argc, char** argv) {
     app.exit(e);
     return kExitUsage;
   }
-  fmt::print(stderr, "ledger: no command given (try `ledger --help`)\n");
-  return kExitUsage;
+  if (app.get_subcommands().empty()) {
+    fmt::print(stderr, "ledger: no command given (try `ledger --help`)\n");
+    return kExitUsage;
+  }
+  return exit_code;
 }
 
 }  // namespace ledger::cli

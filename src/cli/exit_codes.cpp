@@ -7,7 +7,8 @@ int exit_code_for(ErrorCode code) {
     case ErrorCode::kOk: return kExitOk;
     case ErrorCode::kInvalidArgument: return kExitDataErr;
     case ErrorCode::kNotFound: return kExitNoInput;
-    case ErrorCode::kConflict: return kExitRefused;
+    case ErrorCode::kConflict:
+    case ErrorCode::kRefused: return kExitRefused;
     case ErrorCode::kCorruption:
     case ErrorCode::kIoError: return kExitIoErr;
     case ErrorCode::kLocked: return kExitTempFail;

@@ -8,6 +8,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kInvalidArgument: return "invalid argument";
     case ErrorCode::kNotFound: return "not found";
     case ErrorCode::kConflict: return "conflict";
+    case ErrorCode::kRefused: return "refused";
     case ErrorCode::kCorruption: return "corruption";
     case ErrorCode::kIoError: return "I/O error";
     case ErrorCode::kLocked: return "locked";

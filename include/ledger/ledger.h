@@ -1,0 +1,138 @@
+#pragma once
+// The Ledger service: the one entry point the command line uses. It opens a data directory,
+// takes the writer lock for writes only, rebuilds state from the log, decides, commits, and
+// answers queries with time travel. It knows accounts and the log; it prints nothing.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/commands.h"
+#include "ledger/status.h"
+
+namespace ledger {
+
+struct LedgerOptions {
+  std::filesystem::path dir;
+  std::chrono::milliseconds lock_wait{5000};
+  uint64_t segment_size_bytes_max = 32u << 20;
+  std::function<int64_t()> clock_ns;  // Null: the real clock.
+};
+
+// --dir, else $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger.
+std::filesystem::path resolve_data_dir(const std::optional<std::string>& flag);
+
+// The two cutoffs of time travel (DESIGN.md §4); absent means "no cutoff".
+struct Cutoffs {
+  std::optional<int64_t> effective_at_ns;  // --at: events effective at or before.
+  std::optional<int64_t> known_at_ns;      // --known-at: frames recorded at or before.
+};
+
+struct AccountView {
+  std::string id;
+  std::string owner;
+  std::string currency;
+  int decimals = 2;
+  int64_t balance = 0;
+  int64_t overdraft_limit = 0;
+  bool closed = false;
+  int64_t opened_ns = 0;  // Effective time of the opening.
+};
+
+struct WriteResult {
+  bool recorded = false;     // False: the ref was already recorded, nothing was written.
+  uint64_t seq = 0;          // The event's sequence number (the earlier one when not recorded).
+  std::string recovery;      // What opening the log had to cut, if anything.
+};
+
+struct StatementLine {
+  uint64_t seq = 0;
+  int64_t effective_ns = 0;
+  int64_t recorded_ns = 0;
+  std::string type;          // "deposit", "withdrawal", "transfer in", "transfer out", ...
+  std::string counterparty;  // The other account of a transfer.
+  int64_t amount = 0;        // Signed: what the movement did to the balance.
+  int64_t balance = 0;       // Running balance after it.
+  std::string memo;
+  std::string ref;
+};
+
+struct Statement {
+  AccountView account;
+  std::optional<int64_t> from_ns;
+  std::optional<int64_t> to_ns;
+  int64_t opening_balance = 0;
+  int64_t closing_balance = 0;
+  std::vector<StatementLine> lines;
+};
+
+struct HistoryEntry {
+  uint64_t seq = 0;
+  int64_t recorded_ns = 0;
+  int64_t effective_ns = 0;
+  std::string type;      // The event's name: AccountOpened, MoneyDeposited, ...
+  std::string account;   // The account (the source, for a transfer).
+  std::string to;        // The destination of a transfer.
+  std::string amount;    // Decimal text with the currency's places; empty if none.
+  std::string currency;
+  std::string owner;
+  std::string overdraft_limit;
+  std::string memo;
+  std::string ref;
+};
+
+// One row of an import, already split into fields; `line` is where it starts in the file.
+struct ImportRow {
+  size_t line = 0;
+  Command command;
+};
+
+struct ImportIssue {
+  size_t line = 0;
+  std::string column;  // The field at fault, when one is.
+  std::string message;
+};
+
+struct ImportResult {
+  size_t rows = 0;
+  size_t recorded = 0;          // New events written (or that would be, with dry_run).
+  size_t already_recorded = 0;  // Rows whose ref was already in the ledger.
+  std::vector<ImportIssue> issues;  // Non-empty: nothing was written.
+  size_t issues_total = 0;          // Including those beyond the limit.
+  std::string recovery;
+};
+
+class Ledger {
+ public:
+  explicit Ledger(LedgerOptions options) : options_(std::move(options)) {}
+
+  Result<WriteResult> execute(const Command& command);
+  // All rows in one commit, or none: every row is checked against the state as it evolves;
+  // with any issue, nothing is written. At most `issues_max` issues are collected.
+  // `progress` is told how many rows are done, now and then.
+  Result<ImportResult> import(const std::vector<ImportRow>& rows, bool dry_run,
+                              size_t issues_max = 20,
+                              const std::function<void(size_t)>& progress = {});
+
+  // Balances of the named accounts (all accounts when none is named).
+  Result<std::vector<AccountView>> balances(const std::vector<std::string>& ids,
+                                            const Cutoffs& cutoffs) const;
+  Result<Statement> statement(const std::string& id, std::optional<int64_t> from_ns,
+                              std::optional<int64_t> to_ns,
+                              std::optional<int64_t> known_at_ns) const;
+  // The raw events in log order, optionally of one account and within recorded times.
+  Result<std::vector<HistoryEntry>> history(const std::optional<std::string>& id,
+                                            std::optional<int64_t> from_ns,
+                                            std::optional<int64_t> to_ns) const;
+
+  int64_t now_ns() const;
+
+ private:
+  LedgerOptions options_;
+};
+
+}  // namespace ledger

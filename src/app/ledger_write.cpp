@@ -1,0 +1,136 @@
+// The write side of the Ledger service: lock, recover, rebuild, decide, commit.
+#include <fmt/format.h>
+
+#include "app/replay.h"
+#include "domain/event_codec.h"
+#include "domain/ledger_state.h"
+#include "ledger/ledger.h"
+#include "store/log_writer.h"
+#include "util/time.h"
+
+namespace ledger {
+
+namespace {
+
+// Events per frame of an import: large enough to amortize frame headers, small enough that a
+// reader's buffer stays modest.
+constexpr size_t kImportFrameEvents = 1000;
+
+struct OpenLog {
+  std::unique_ptr<store::LogWriter> writer;
+  domain::LedgerState state;
+  std::string recovery;
+};
+
+Result<OpenLog> open_for_writing(const LedgerOptions& options) {
+  store::LogOptions log_options;
+  log_options.segment_size_bytes_max = options.segment_size_bytes_max;
+  log_options.lock_wait = options.lock_wait;
+  log_options.clock_ns = options.clock_ns;
+  store::RecoveryReport report;
+  auto writer = store::LogWriter::open(options.dir, log_options, report);
+  if (!writer) return writer.status();
+  OpenLog log{std::move(*writer), {}, report.describe()};
+  LEDGER_RETURN_IF_ERROR(app::for_each_event(options.dir, std::nullopt,
+                                             [&log](const domain::StoredEvent& e) {
+                                               log.state.apply(e);
+                                               return Status::ok();
+                                             }));
+  if (log.state.last_seq() != log.writer->last_seq()) {
+    return Status(ErrorCode::kInternal, "the log's reader and writer disagree on its end");
+  }
+  return log;
+}
+
+Status add_event(store::LogWriter& writer, const domain::PendingEvent& pending) {
+  const domain::EncodedEvent encoded = domain::encode_event(pending.event);
+  return writer.add({encoded.type, encoded.version, pending.effective_ns,
+                     {reinterpret_cast<const unsigned char*>(encoded.payload.data()),
+                      encoded.payload.size()}});
+}
+
+// Which import column a refusal is about, so that the CLI can point at it.
+std::string column_of(const std::string& message) {
+  if (message.find("amount") != std::string::npos) return "amount";
+  if (message.find("date") != std::string::npos) return "date";
+  if (message.find("currency") != std::string::npos) return "currency";
+  if (message.find("overdraft") != std::string::npos) return "overdraft_limit";
+  if (message.find("ref ") != std::string::npos) return "ref";
+  return "account";
+}
+
+}  // namespace
+
+int64_t Ledger::now_ns() const { return options_.clock_ns ? options_.clock_ns() : util::now_ns(); }
+
+Result<WriteResult> Ledger::execute(const Command& command) {
+  auto log = open_for_writing(options_);
+  if (!log) return log.status();
+  store::LogWriter& writer = *log->writer;
+  LEDGER_RETURN_IF_ERROR(writer.begin(writer.last_seq()));
+  auto decision = domain::decide(log->state, command, writer.commit_recorded_ns());
+  if (!decision || !decision->event) {
+    (void)writer.abandon();
+    if (!decision) return decision.status();
+    return WriteResult{false, decision->recorded_seq, log->recovery};
+  }
+  if (Status s = add_event(writer, *decision->event); !s) {
+    (void)writer.abandon();
+    return s;
+  }
+  auto info = writer.commit();
+  if (!info) return info.status();
+  return WriteResult{true, info->seq_first, log->recovery};
+}
+
+Result<ImportResult> Ledger::import(const std::vector<ImportRow>& rows, bool dry_run,
+                                    size_t issues_max,
+                                    const std::function<void(size_t)>& progress) {
+  auto log = open_for_writing(options_);
+  if (!log) return log.status();
+  store::LogWriter& writer = *log->writer;
+  LEDGER_RETURN_IF_ERROR(writer.begin(writer.last_seq()));
+  const int64_t now = writer.commit_recorded_ns();
+  ImportResult result;
+  result.rows = rows.size();
+  result.recovery = log->recovery;
+  uint64_t seq = writer.last_seq();
+  // Rows are written as they pass, so memory stays bounded; the first bad row stops writing
+  // (the commit is abandoned at the end) but checking goes on to report every bad row.
+  bool writing = !dry_run;
+  size_t done = 0;
+  for (const ImportRow& row : rows) {
+    if (progress && ++done % 4096 == 0) progress(done);
+    auto decision = domain::decide(log->state, row.command, now);
+    if (!decision) {
+      writing = false;
+      ++result.issues_total;
+      if (result.issues.size() < issues_max) {
+        result.issues.push_back({row.line, column_of(decision.status().message()),
+                                 decision.status().message()});
+      }
+      continue;
+    }
+    if (!decision->event) {
+      ++result.already_recorded;
+      continue;
+    }
+    log->state.apply({++seq, now, decision->event->effective_ns, decision->event->event});
+    ++result.recorded;
+    if (!writing) continue;
+    if (Status s = add_event(writer, *decision->event); !s) {
+      (void)writer.abandon();
+      return s;
+    }
+    if (result.recorded % kImportFrameEvents == 0) writer.end_frame();
+  }
+  if (!writing || result.recorded == 0) {
+    LEDGER_RETURN_IF_ERROR(writer.abandon());
+    return result;
+  }
+  auto info = writer.commit();
+  if (!info) return info.status();
+  return result;
+}
+
+}  // namespace ledger

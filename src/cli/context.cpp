@@ -1,0 +1,60 @@
+#include "cli/context.h"
+
+#include <cstdio>
+#include <fmt/format.h>
+
+#include "cli/exit_codes.h"
+#include "cli/terminal.h"
+#include "util/time.h"
+
+namespace ledger::cli {
+
+Status Context::prepare() {
+  LedgerOptions ledger_options;
+  ledger_options.dir = resolve_data_dir(options_.dir);
+  ledger_ = Ledger(ledger_options);
+  const bool terminal = stdout_is_terminal();
+  if (options_.format.empty()) {
+    format_ = default_output_format(terminal);
+  } else {
+    auto format = parse_output_format(options_.format);
+    if (!format) return format.status();
+    format_ = *format;
+  }
+  const ColorMode mode = options_.color == "always"  ? ColorMode::kAlways
+                         : options_.color == "never" ? ColorMode::kNever
+                                                     : ColorMode::kAuto;
+  style_ = {color_enabled(mode, terminal), terminal ? terminal_columns() : 0};
+  return Status::ok();
+}
+
+void Context::emit(const Table& table) {
+  std::string out;
+  render(table, format_, out, style_);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+void Context::say(const std::string& line) {
+  if (!options_.quiet) fmt::print("{}\n", line);
+}
+
+void Context::note(const std::string& line) {
+  if (!line.empty()) fmt::print(stderr, "ledger: {}\n", line);
+}
+
+int Context::fail(const Status& status) {
+  fmt::print(stderr, "ledger: error: {}\n", status.message());
+  return exit_code_for(status.code());
+}
+
+Result<std::optional<int64_t>> Context::cutoff(const std::optional<std::string>& text,
+                                               const char* option) const {
+  if (!text) return std::optional<int64_t>();
+  auto ns = util::parse_cutoff(*text, now_ns());
+  if (!ns) {
+    return Status(ns.status().code(), fmt::format("{}: {}", option, ns.status().message()));
+  }
+  return std::optional<int64_t>(*ns);
+}
+
+}  // namespace ledger::cli

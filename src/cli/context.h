@@ -1,0 +1,60 @@
+#pragma once
+// What every subcommand shares: the global options, the Ledger service, and the one way to
+// print data (stdout) and errors (stderr).
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+#include <string>
+
+#include "cli/output_format.h"
+#include "cli/table.h"
+#include "ledger/ledger.h"
+
+namespace ledger::cli {
+
+struct GlobalOptions {
+  std::optional<std::string> dir;
+  std::string format;  // Empty: a table on a terminal, CSV otherwise.
+  std::string color = "auto";
+  bool quiet = false;
+};
+
+class Context {
+ public:
+  // Keeps a reference: the options are filled in by parsing, after construction.
+  explicit Context(const GlobalOptions& options) : options_(options) {}
+
+  // Resolves the options that can fail (the format); call once after parsing.
+  Status prepare();
+  Ledger& ledger() { return ledger_; }
+  int64_t now_ns() const { return ledger_.now_ns(); }
+  bool quiet() const { return options_.quiet; }
+  OutputFormat format() const { return format_; }
+
+  // Writes a table to stdout in the chosen format.
+  void emit(const Table& table);
+  // A line on stdout for people (confirmations, report headers); silent with --quiet.
+  void say(const std::string& line);
+  // A line on stderr (warnings, notes such as a recovery); always printed.
+  void note(const std::string& line);
+  // Prints "ledger: error: ..." on stderr and returns the exit status for the error.
+  int fail(const Status& status);
+
+  // Parses a --at/--known-at/--from/--to value; errors name the option.
+  Result<std::optional<int64_t>> cutoff(const std::optional<std::string>& text,
+                                        const char* option) const;
+
+ private:
+  const GlobalOptions& options_;
+  Ledger ledger_{LedgerOptions{}};
+  OutputFormat format_ = OutputFormat::kCsv;
+  RenderStyle style_;
+};
+
+// The subcommands: each declares its options on the app and runs through the context.
+void setup_write_commands(CLI::App& app, Context& context, int& exit_code);
+void setup_query_commands(CLI::App& app, Context& context, int& exit_code);
+void setup_import(CLI::App& app, Context& context, int& exit_code);
+
+}  // namespace ledger::cli

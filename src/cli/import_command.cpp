@@ -1,0 +1,107 @@
+// import FILE|-: read rows, check them all against the evolving state, write all or nothing.
+#include <algorithm>
+#include <fmt/format.h>
+#include <fstream>
+#include <iostream>
+#include <cerrno>
+#include <cstring>
+
+#include "app/import_reader.h"
+#include "cli/context.h"
+#include "cli/exit_codes.h"
+#include "cli/progress.h"
+#include "cli/terminal.h"
+
+namespace ledger::cli {
+
+namespace {
+
+constexpr size_t kIssuesMax = 20;
+
+struct ImportOptions {
+  std::string file;
+  std::string format;  // Empty: from the file name (.jsonl, .ndjson), else csv.
+  bool dry_run = false;
+};
+
+app::ImportFormat format_of(const ImportOptions& o) {
+  if (o.format == "jsonl") return app::ImportFormat::kJsonl;
+  if (o.format.empty() && (o.file.ends_with(".jsonl") || o.file.ends_with(".ndjson"))) {
+    return app::ImportFormat::kJsonl;
+  }
+  return app::ImportFormat::kCsv;
+}
+
+// "bank.csv:42:3: error: ..." with the column's position in the header, when known.
+void print_issues(const std::string& name, const std::vector<std::string>& header,
+                  const std::vector<ImportIssue>& issues, size_t total) {
+  for (const ImportIssue& issue : issues) {
+    auto column = std::find(header.begin(), header.end(), issue.column);
+    if (column != header.end()) {
+      fmt::print(stderr, "{}:{}:{}: error: {}\n", name, issue.line, column - header.begin() + 1,
+                 issue.message);
+    } else if (!issue.column.empty() && header.empty()) {
+      fmt::print(stderr, "{}:{}: error: {}: {}\n", name, issue.line, issue.column, issue.message);
+    } else {
+      fmt::print(stderr, "{}:{}: error: {}\n", name, issue.line, issue.message);
+    }
+  }
+  if (total > issues.size()) {
+    fmt::print(stderr, "{}: ... and {} more errors\n", name, total - issues.size());
+  }
+}
+
+int run_import(Context& context, const ImportOptions& o) {
+  if (Status s = context.prepare(); !s) return context.fail(s);
+  const std::string name = o.file == "-" ? "<stdin>" : o.file;
+  std::ifstream file;
+  if (o.file != "-") {
+    file.open(o.file, std::ios::binary);
+    if (!file) {
+      fmt::print(stderr, "ledger: error: cannot open {}: {}\n", o.file, std::strerror(errno));
+      return kExitNoInput;
+    }
+  }
+  std::istream& in = o.file == "-" ? std::cin : file;
+  const app::ImportFile parsed = app::read_import(in, format_of(o), context.now_ns(), kIssuesMax);
+  if (parsed.issues_total > 0) {
+    print_issues(name, parsed.header, parsed.issues, parsed.issues_total);
+    fmt::print(stderr, "ledger: error: {} bad row{} in {}; nothing was imported\n",
+               parsed.issues_total, parsed.issues_total == 1 ? "" : "s", name);
+    return kExitDataErr;
+  }
+  Progress progress("import", parsed.rows.size(), stderr_is_terminal() && !context.quiet());
+  auto result = context.ledger().import(parsed.rows, o.dry_run, kIssuesMax,
+                                        [&progress](size_t done) { progress.update(done); });
+  progress.finish();
+  if (!result) return context.fail(result.status());
+  context.note(result->recovery);
+  if (!result->issues.empty()) {
+    print_issues(name, parsed.header, result->issues, result->issues_total);
+    fmt::print(stderr, "ledger: error: {} row{} refused in {}; nothing was imported\n",
+               result->issues_total, result->issues_total == 1 ? "" : "s", name);
+    return kExitDataErr;
+  }
+  context.say(fmt::format("{}{} new, {} already recorded{}", o.dry_run ? "dry run: " : "",
+                          result->recorded, result->already_recorded,
+                          o.dry_run ? "; nothing written" : ""));
+  return 0;
+}
+
+}  // namespace
+
+void setup_import(CLI::App& app, Context& context, int& exit_code) {
+  static ImportOptions o;
+  auto* import = app.add_subcommand("import", "Import rows from a CSV or JSON-lines file, all or none");
+  import->add_option("FILE", o.file, "The file, or - for standard input")->required();
+  import->add_option("--format", o.format, "csv or jsonl (default: from the file name, else csv)")
+      ->check(CLI::IsMember({"csv", "jsonl"}));
+  import->add_flag("--dry-run", o.dry_run, "Check every row and report, without writing");
+  import->footer(
+      "Columns: op,account,amount,to,date,memo,ref (any order); currency,owner,overdraft_limit "
+      "for open rows.\nExample:\n  ledger import bank.csv\n  ledger history --format jsonl | "
+      "ledger --dir copy import - --format jsonl");
+  import->callback([&] { exit_code = run_import(context, o); });
+}
+
+}  // namespace ledger::cli

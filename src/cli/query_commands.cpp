@@ -1,0 +1,176 @@
+// balance, accounts, statement, history: ask the service, turn the answer into a table.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "cli/context.h"
+#include "ledger/money.h"
+#include "util/time.h"
+
+namespace ledger::cli {
+
+namespace {
+
+struct QueryOptions {
+  std::vector<std::string> accounts;
+  std::string account;
+  std::optional<std::string> at;
+  std::optional<std::string> known_at;
+  std::optional<std::string> from;
+  std::optional<std::string> to;
+};
+
+std::string amount_text(const AccountView& a, int64_t minor) {
+  return format_amount(minor, a.decimals);
+}
+
+// "as of 2026-06-30 23:59:59 UTC, as known at ...": every report says the cutoff it used.
+std::string cutoff_line(const std::optional<int64_t>& at, const std::optional<int64_t>& known_at,
+                        int64_t now_ns) {
+  std::string line = fmt::format("as of {}", util::format_time_human(at.value_or(now_ns)));
+  if (known_at) line += fmt::format(", as known at {}", util::format_time_human(*known_at));
+  return line;
+}
+
+Table balances_table(const std::vector<AccountView>& views, bool with_details) {
+  Table t;
+  t.columns = {{"account", CellKind::kText}, {"balance", CellKind::kAmount},
+               {"currency", CellKind::kText}};
+  if (with_details) {
+    t.columns.push_back({"status", CellKind::kText});
+    t.columns.push_back({"owner", CellKind::kText});
+    t.columns.push_back({"overdraft_limit", CellKind::kAmount});
+    t.columns.push_back({"opened", CellKind::kTime});
+  }
+  for (const AccountView& a : views) {
+    std::vector<std::string> row = {a.id, amount_text(a, a.balance), a.currency};
+    if (with_details) {
+      row.push_back(a.closed ? "closed" : "open");
+      row.push_back(a.owner);
+      row.push_back(amount_text(a, a.overdraft_limit));
+      row.push_back(util::format_time_iso(a.opened_ns));
+    }
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
+int run_balances(Context& context, const QueryOptions& o, bool accounts_listing) {
+  if (Status s = context.prepare(); !s) return context.fail(s);
+  auto at = context.cutoff(o.at, "--at");
+  if (!at) return context.fail(at.status());
+  auto known_at = context.cutoff(o.known_at, "--known-at");
+  if (!known_at) return context.fail(known_at.status());
+  auto views = context.ledger().balances(accounts_listing ? std::vector<std::string>{} : o.accounts,
+                                         Cutoffs{*at, *known_at});
+  if (!views) return context.fail(views.status());
+  if (context.format() == OutputFormat::kTable) {
+    context.say(cutoff_line(*at, *known_at, context.now_ns()));
+  }
+  context.emit(balances_table(*views, accounts_listing));
+  return 0;
+}
+
+int run_statement(Context& context, const QueryOptions& o) {
+  if (Status s = context.prepare(); !s) return context.fail(s);
+  auto from = context.cutoff(o.from, "--from");
+  if (!from) return context.fail(from.status());
+  auto to = context.cutoff(o.to, "--to");
+  if (!to) return context.fail(to.status());
+  auto known_at = context.cutoff(o.known_at, "--known-at");
+  if (!known_at) return context.fail(known_at.status());
+  auto statement = context.ledger().statement(o.account, *from, *to, *known_at);
+  if (!statement) return context.fail(statement.status());
+  const AccountView& a = statement->account;
+  Table t;
+  t.columns = {{"date", CellKind::kTime},      {"seq", CellKind::kInteger},
+               {"type", CellKind::kText},      {"counterparty", CellKind::kText},
+               {"amount", CellKind::kAmount},  {"balance", CellKind::kAmount},
+               {"currency", CellKind::kText},  {"memo", CellKind::kText},
+               {"ref", CellKind::kText}};
+  for (const StatementLine& l : statement->lines) {
+    t.rows.push_back({util::format_time_iso(l.effective_ns), std::to_string(l.seq), l.type,
+                      l.counterparty, amount_text(a, l.amount), amount_text(a, l.balance),
+                      a.currency, l.memo, l.ref});
+  }
+  if (context.format() == OutputFormat::kTable) {
+    context.say(fmt::format("statement of {} ({}), {}", a.id, a.currency,
+                            cutoff_line(*to, *known_at, context.now_ns())));
+    context.say(fmt::format("opening balance {}", amount_text(a, statement->opening_balance)));
+    context.emit(t);
+    context.say(fmt::format("closing balance {}", amount_text(a, statement->closing_balance)));
+  } else {
+    context.emit(t);
+  }
+  return 0;
+}
+
+int run_history(Context& context, const QueryOptions& o) {
+  if (Status s = context.prepare(); !s) return context.fail(s);
+  auto from = context.cutoff(o.from, "--from");
+  if (!from) return context.fail(from.status());
+  auto to = context.cutoff(o.to, "--to");
+  if (!to) return context.fail(to.status());
+  auto entries = context.ledger().history(
+      o.account.empty() ? std::nullopt : std::optional<std::string>(o.account), *from, *to);
+  if (!entries) return context.fail(entries.status());
+  // The columns are the import keys, so that `history --format jsonl` can be imported again.
+  Table t;
+  t.columns = {{"seq", CellKind::kInteger},     {"recorded", CellKind::kTime},
+               {"date", CellKind::kTime},       {"type", CellKind::kText},
+               {"op", CellKind::kText},         {"account", CellKind::kText},
+               {"to", CellKind::kText},         {"amount", CellKind::kAmount},
+               {"currency", CellKind::kText},   {"owner", CellKind::kText},
+               {"overdraft_limit", CellKind::kAmount}, {"memo", CellKind::kText},
+               {"ref", CellKind::kText}};
+  static const std::map<std::string, std::string> kOps = {
+      {"AccountOpened", "open"},         {"MoneyDeposited", "deposit"},
+      {"MoneyWithdrawn", "withdraw"},    {"MoneyTransferred", "transfer"},
+      {"AccountClosed", "close"}};
+  for (const HistoryEntry& h : *entries) {
+    t.rows.push_back({std::to_string(h.seq), util::format_time_iso(h.recorded_ns),
+                      util::format_time_iso(h.effective_ns), h.type, kOps.at(h.type), h.account,
+                      h.to, h.amount, h.currency, h.owner, h.overdraft_limit, h.memo, h.ref});
+  }
+  context.emit(t);
+  return 0;
+}
+
+}  // namespace
+
+void setup_query_commands(CLI::App& app, Context& context, int& exit_code) {
+  static QueryOptions o;  // One subcommand runs per process.
+  const char* at_help = "Books as of T: events effective at or before T (YYYY-MM-DD = end of day)";
+  const char* known_help = "Books as they stood at T: only what was recorded by then";
+
+  auto* balance = app.add_subcommand("balance", "Balances of accounts (all when none is named)");
+  balance->add_option("ACC", o.accounts, "Account ids");
+  balance->add_option("--at", o.at, at_help);
+  balance->add_option("--known-at", o.known_at, known_help);
+  balance->footer("Example:\n  ledger balance ACC-001 --at 2026-06-30");
+  balance->callback([&] { exit_code = run_balances(context, o, false); });
+
+  auto* accounts = app.add_subcommand("accounts", "Every account: status, currency, balance");
+  accounts->add_option("--at", o.at, at_help);
+  accounts->add_option("--known-at", o.known_at, known_help);
+  accounts->footer("Example:\n  ledger accounts --format csv");
+  accounts->callback([&] { exit_code = run_balances(context, o, true); });
+
+  auto* statement = app.add_subcommand(
+      "statement", "Opening balance, each movement in effective order, closing balance");
+  statement->add_option("ACC", o.account, "Account id")->required();
+  statement->add_option("--from", o.from, "First effective time shown");
+  statement->add_option("--to", o.to, "Last effective time shown (YYYY-MM-DD = end of day)");
+  statement->add_option("--known-at", o.known_at, known_help);
+  statement->footer("Example:\n  ledger statement ACC-001 --from 2026-01-01 --to 2026-06-30 --format csv");
+  statement->callback([&] { exit_code = run_statement(context, o); });
+
+  auto* history = app.add_subcommand("history", "The raw events in log order (the audit trail)");
+  history->add_option("ACC", o.account, "Only events touching this account");
+  history->add_option("--from", o.from, "Recorded at or after T");
+  history->add_option("--to", o.to, "Recorded at or before T");
+  history->footer("Example:\n  ledger history ACC-001 --format jsonl");
+  history->callback([&] { exit_code = run_history(context, o); });
+}
+
+}  // namespace ledger::cli

@@ -1,0 +1,306 @@
+#include "cli/table.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+
+#include "util/jsonl.h"
+
+namespace ledger::cli {
+
+namespace {
+
+constexpr std::string_view kSgrBold = "\x1b[1m";
+constexpr std::string_view kSgrRed = "\x1b[31m";
+constexpr std::string_view kSgrReset = "\x1b[0m";
+constexpr std::string_view kColumnGap = "  ";
+constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";  // U+FFFD in UTF-8.
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+// One UTF-8 sequence at the start of a string: its length in bytes (0 when the bytes there are
+// not a valid, shortest-form encoding of a scalar value) and the code point it encodes.
+struct Utf8Char {
+  size_t length = 0;
+  uint32_t code_point = 0;
+};
+
+Utf8Char decode_utf8(std::string_view text) {
+  const auto lead = static_cast<unsigned char>(text[0]);
+  if (lead < 0x80) return {1, lead};
+  size_t length = 0;
+  uint32_t code_point = 0;
+  uint32_t code_point_min = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2, code_point = lead & 0x1Fu, code_point_min = 0x80;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3, code_point = lead & 0x0Fu, code_point_min = 0x800;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4, code_point = lead & 0x07u, code_point_min = 0x10000;
+  } else {
+    return {};
+  }
+  if (text.size() < length) return {};
+  for (size_t i = 1; i < length; ++i) {
+    const auto next = static_cast<unsigned char>(text[i]);
+    if ((next & 0xC0) != 0x80) return {};
+    code_point = (code_point << 6) | (next & 0x3Fu);
+  }
+  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
+  if (code_point < code_point_min || code_point > 0x10FFFF || surrogate) return {};
+  return {length, code_point};
+}
+
+// C0 controls, DEL and C1 controls: what a terminal may act on instead of showing.
+bool is_control(uint32_t code_point) {
+  return code_point < 0x20 || (code_point >= 0x7F && code_point < 0xA0);
+}
+
+void append_hex_byte(std::string& out, uint32_t value) {
+  out += kHexDigits[(value >> 4) & 0xF];
+  out += kHexDigits[value & 0xF];
+}
+
+bool right_aligned(CellKind kind) { return kind == CellKind::kInteger || kind == CellKind::kAmount; }
+
+const std::string& cell_at(const std::vector<std::string>& row, size_t column) {
+  static const std::string kEmpty;
+  return column < row.size() ? row[column] : kEmpty;
+}
+
+// ---- table ----
+
+bool safe_for_terminal(std::string_view cell) {
+  for (const char c : cell) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte >= 0x7F) return false;
+  }
+  return true;
+}
+
+// `cell` as it may be shown on a terminal: control characters escaped and invalid UTF-8
+// replaced by U+FFFD. Returns `cell` itself when it is printable ASCII (the usual case), else
+// the text built in `scratch`.
+std::string_view terminal_text(std::string_view cell, std::string& scratch) {
+  if (safe_for_terminal(cell)) return cell;
+  scratch.clear();
+  for (size_t i = 0; i < cell.size();) {
+    const Utf8Char c = decode_utf8(cell.substr(i));
+    if (c.length == 0) {
+      scratch += kReplacementChar;
+      ++i;
+      continue;
+    }
+    if (c.code_point == '\n') {
+      scratch += "\\n";
+    } else if (c.code_point == '\t') {
+      scratch += "\\t";
+    } else if (c.code_point == '\r') {
+      scratch += "\\r";
+    } else if (c.code_point < 0x80 && is_control(c.code_point)) {
+      scratch += "\\x";
+      append_hex_byte(scratch, c.code_point);
+    } else if (is_control(c.code_point)) {
+      scratch += "\\u00";
+      append_hex_byte(scratch, c.code_point);
+    } else {
+      scratch.append(cell.substr(i, c.length));
+    }
+    i += c.length;
+  }
+  return scratch;
+}
+
+std::vector<size_t> column_widths(const Table& table) {
+  std::vector<size_t> widths(table.columns.size());
+  std::string scratch;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    widths[i] = display_width(terminal_text(table.columns[i].name, scratch));
+  }
+  for (const auto& row : table.rows) {
+    for (size_t i = 0; i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], display_width(terminal_text(cell_at(row, i), scratch)));
+    }
+  }
+  return widths;
+}
+
+// Appends one line of the table: the header when `row` is null, else `*row`. Padding and gaps
+// at the end of the line are trimmed, so a line has no trailing blanks that its cells lack.
+void append_table_line(std::string& out, const Table& table, const std::vector<size_t>& widths,
+                       const std::vector<std::string>* row, const RenderStyle& style) {
+  const bool header = row == nullptr;
+  if (header && style.color) out += kSgrBold;
+  size_t content_end = out.size();
+  std::string scratch;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const Column& column = table.columns[i];
+    const std::string_view text = terminal_text(header ? column.name : cell_at(*row, i), scratch);
+    const size_t padding = widths[i] - display_width(text);
+    if (i > 0) out += kColumnGap;
+    if (right_aligned(column.kind)) out.append(padding, ' ');
+    const bool red = style.color && !header && column.kind == CellKind::kAmount &&
+                     text.starts_with('-');
+    if (red) out += kSgrRed;
+    out += text;
+    if (red) out += kSgrReset;
+    if (!text.empty()) content_end = out.size();
+    if (!right_aligned(column.kind)) out.append(padding, ' ');
+  }
+  out.resize(content_end);
+  if (header && style.color) out += kSgrReset;
+  out += '\n';
+}
+
+void render_table(const Table& table, std::string& out, const RenderStyle& style) {
+  if (table.columns.empty()) return;
+  const std::vector<size_t> widths = column_widths(table);
+  append_table_line(out, table, widths, nullptr, style);
+  for (const auto& row : table.rows) append_table_line(out, table, widths, &row, style);
+}
+
+// ---- CSV ----
+
+bool is_blank(char c) { return c == ' ' || c == '\t'; }
+
+bool csv_needs_quotes(std::string_view field) {
+  if (field.empty()) return false;
+  if (field.find_first_of(",\"\r\n") != std::string_view::npos) return true;
+  return is_blank(field.front()) || is_blank(field.back());
+}
+
+void append_csv_field(std::string& out, std::string_view field) {
+  if (!csv_needs_quotes(field)) {
+    out += field;
+    return;
+  }
+  out += '"';
+  for (const char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void render_csv(const Table& table, std::string& out) {
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (i > 0) out += ',';
+    append_csv_field(out, table.columns[i].name);
+  }
+  out += '\n';
+  for (const auto& row : table.rows) {
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      if (i > 0) out += ',';
+      append_csv_field(out, cell_at(row, i));
+    }
+    out += '\n';
+  }
+}
+
+// ---- TSV ----
+
+void append_tsv_field(std::string& out, std::string_view field) {
+  for (const char c : field) {
+    switch (c) {
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\\': out += "\\\\"; break;
+      default: out += c;
+    }
+  }
+}
+
+void render_tsv(const Table& table, std::string& out) {
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (i > 0) out += '\t';
+    append_tsv_field(out, table.columns[i].name);
+  }
+  out += '\n';
+  for (const auto& row : table.rows) {
+    for (size_t i = 0; i < table.columns.size(); ++i) {
+      if (i > 0) out += '\t';
+      append_tsv_field(out, cell_at(row, i));
+    }
+    out += '\n';
+  }
+}
+
+// ---- JSON ----
+
+// -?(0|[1-9][0-9]*): an integer as JSON writes it.
+bool is_json_integer(std::string_view text) {
+  if (text.starts_with('-')) text.remove_prefix(1);
+  if (text.empty() || (text.size() > 1 && text.front() == '0')) return false;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+void append_json_value(std::string& out, CellKind kind, std::string_view cell) {
+  if (cell.empty() && kind != CellKind::kText) {
+    out += "null";
+  } else if (kind == CellKind::kInteger && is_json_integer(cell)) {
+    out += cell;
+  } else {
+    util::append_json_string(out, cell);
+  }
+}
+
+void append_json_object(std::string& out, const Table& table, const std::vector<std::string>& row) {
+  out += '{';
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    if (i > 0) out += ',';
+    util::append_json_string(out, table.columns[i].name);
+    out += ':';
+    append_json_value(out, table.columns[i].kind, cell_at(row, i));
+  }
+  out += '}';
+}
+
+void render_json(const Table& table, std::string& out) {
+  if (table.rows.empty()) {
+    out += "[]\n";
+    return;
+  }
+  out += "[\n";
+  for (size_t r = 0; r < table.rows.size(); ++r) {
+    out += "  ";
+    append_json_object(out, table, table.rows[r]);
+    out += r + 1 < table.rows.size() ? ",\n" : "\n";
+  }
+  out += "]\n";
+}
+
+void render_jsonl(const Table& table, std::string& out) {
+  for (const auto& row : table.rows) {
+    append_json_object(out, table, row);
+    out += '\n';
+  }
+}
+
+}  // namespace
+
+size_t display_width(std::string_view text) {
+  size_t width = 0;
+  for (const char c : text) {
+    // Every code point has exactly one byte that is not a continuation byte (10xxxxxx).
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;
+  }
+  return width;
+}
+
+void render(const Table& table, OutputFormat format, std::string& out, const RenderStyle& style) {
+#ifndef NDEBUG
+  for (const auto& row : table.rows) assert(row.size() == table.columns.size());
+#endif
+  switch (format) {
+    case OutputFormat::kTable: render_table(table, out, style); return;
+    case OutputFormat::kCsv: render_csv(table, out); return;
+    case OutputFormat::kTsv: render_tsv(table, out); return;
+    case OutputFormat::kJson: render_json(table, out); return;
+    case OutputFormat::kJsonl: render_jsonl(table, out); return;
+  }
+}
+
+}  // namespace ledger::cli

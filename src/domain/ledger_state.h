@@ -1,0 +1,71 @@
+#pragma once
+// The materialized state of the whole ledger, and the aggregate's two functions:
+//   decide(state, command, now) -> the event to record, "already recorded", or a refusal;
+//   state.apply(event)          -> the next state; it never fails.
+// Validation lives in decide, so replaying the same events always gives the same state.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/commands.h"
+#include "domain/events.h"
+#include "ledger/money.h"
+#include "ledger/status.h"
+
+namespace ledger::domain {
+
+struct Account {
+  std::string id;
+  std::string owner;
+  Currency currency;
+  int64_t overdraft_limit = 0;
+  int64_t balance = 0;
+  bool closed = false;
+  int64_t opened_effective_ns = 0;
+};
+
+struct RefEntry {
+  uint64_t digest = 0;
+  uint64_t seq = 0;
+};
+
+class LedgerState {
+ public:
+  const Account* find(std::string_view id) const;
+  // Sorted by id, so every listing is stable.
+  const std::map<std::string, Account, std::less<>>& accounts() const { return accounts_; }
+  const RefEntry* find_ref(std::string_view ref) const;
+  uint64_t last_seq() const { return last_seq_; }
+
+  void apply(const StoredEvent& event);
+
+  // Up to three known ids close to `id` (edit distance), best first, for "did you mean".
+  std::vector<std::string> similar_ids(std::string_view id) const;
+
+ private:
+  std::map<std::string, Account, std::less<>> accounts_;
+  std::unordered_map<std::string, RefEntry> refs_;
+  uint64_t last_seq_ = 0;
+};
+
+struct PendingEvent {
+  int64_t effective_ns = 0;
+  Event event;
+};
+
+struct Decision {
+  std::optional<PendingEvent> event;  // Empty when already recorded.
+  uint64_t recorded_seq = 0;          // When already recorded: where.
+};
+
+// 1 to 64 characters of A-Z a-z 0-9 . _ : -
+Status validate_account_id(std::string_view id);
+
+Result<Decision> decide(const LedgerState& state, const Command& command, int64_t now_ns);
+
+}  // namespace ledger::domain

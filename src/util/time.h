@@ -1,0 +1,63 @@
+#pragma once
+// Times as users type and read them. Every time inside the ledger is an int64_t count of
+// nanoseconds since 1970-01-01T00:00:00Z (so the range is 1677-09-21 to 2262-04-11); this module
+// turns text into such counts and back.
+//
+// The local zone is the one TZ names; when TZ is unset it is UTC, not /etc/localtime (DESIGN §4),
+// so that a ledger reads the same on every machine unless the user asks otherwise. The zone is
+// looked up through POSIX (tzset, localtime_r) on every call, so a change of TZ takes effect at
+// once; like those functions, this is not safe against a concurrent setenv.
+//
+// Accepted forms (parse_cutoff and parse_effective):
+//   2026-06-30T12:00:00Z           RFC 3339: 'T', 't' or a space between date and time; 'Z' or
+//   2026-06-30 12:00:00.5+02:00    'z' or an offset within ±23:59; 1 to 9 fractional digits.
+//   2026-06-30                     the END of that day in the local zone, inclusive:
+//                                  23:59:59.999999999 local.
+//   today, yesterday               the end of today or of yesterday, local (any letter case).
+// Nothing else: no missing seconds, no leap second :60, no surrounding spaces.
+//
+// The end of a local day D is the last instant whose local date is D. On the usual DST days
+// this is simply 23:59:59.999999999 at that night's offset. Where the clocks go back across
+// midnight (23:00-24:00 happens twice), it is the second, later 23:59:59.999999999, so that
+// everything dated D counts. Where the clocks jump forward across midnight (23:59:59 of D never
+// happens), it is the nanosecond before the jump; if a whole day is skipped (Pacific/Apia,
+// 2011-12-30) that is the end of the day before.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+
+namespace ledger::util {
+
+inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
+
+// A cutoff for --at, --known-at, --from, --to: any accepted form; a date names the end of that
+// day, also for today (a cutoff may lie in the future). Errors are kInvalidArgument, e.g.
+//   invalid date "2026-13-01" (expected YYYY-MM-DD, RFC 3339 like 2026-06-30T12:00:00Z, today
+//   or yesterday)
+Result<int64_t> parse_cutoff(std::string_view text, int64_t now_ns);
+
+// An effective time for --date and import rows: the same forms, but never after now_ns. A date
+// means the end of that day, or now_ns when the day has begun and not yet ended (so "today" is
+// now); a later date or instant is refused with `date "..." is in the future`.
+Result<int64_t> parse_effective(std::string_view text, int64_t now_ns);
+
+// For reports, in the local zone, to the second (truncated): "2026-06-30 23:59:59 CEST".
+std::string format_time_human(int64_t ns);
+
+// For machine formats, in the local zone with its offset: "2026-06-30T23:59:59Z" when the offset
+// is zero, else "2026-06-30T23:59:59+02:00"; fractional seconds only when non-zero, without
+// trailing zeros. parse_cutoff() reads it back exactly. A historical offset that is not a whole
+// minute (local mean time, e.g. Paris before 1911 at +00:09:21) cannot be written in RFC 3339,
+// so such times are written in UTC with 'Z'.
+std::string format_time_iso(int64_t ns);
+
+// The local date: "2026-06-30".
+std::string format_date(int64_t ns);
+
+// The wall clock (CLOCK_REALTIME) in nanoseconds since the epoch.
+int64_t now_ns();
+
+}  // namespace ledger::util

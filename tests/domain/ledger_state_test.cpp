@@ -1,0 +1,162 @@
+#include <doctest/doctest.h>
+
+#include "domain/ledger_state.h"
+
+using namespace ledger;
+using namespace ledger::domain;
+
+namespace {
+
+constexpr int64_t kSecond = 1'000'000'000;
+constexpr int64_t kNow = 1782777600LL * kSecond;  // 2026-06-30T00:00:00Z
+
+// Applies what decide() returns, as the service would, and returns the decision.
+struct Books {
+  LedgerState state;
+  std::vector<StoredEvent> log;
+  uint64_t seq = 0;
+  int64_t now = kNow;
+
+  Result<Decision> run(const Command& command) {
+    auto decision = decide(state, command, now);
+    if (decision && decision->event) {
+      log.push_back({++seq, now, decision->event->effective_ns, decision->event->event});
+      state.apply(log.back());
+    }
+    now += kSecond;
+    return decision;
+  }
+  void must(const Command& command) {
+    auto d = run(command);
+    if (!d) FAIL(d.status().message());
+  }
+  int64_t balance(const std::string& id) const { return state.find(id)->balance; }
+};
+
+void expect_refusal(Books& books, const Command& command, ErrorCode code, const std::string& text) {
+  const uint64_t seq_before = books.seq;
+  auto d = books.run(command);
+  REQUIRE_FALSE(d);
+  CHECK(d.status().code() == code);
+  CHECK_MESSAGE(d.status().message().find(text) != std::string::npos, d.status().message());
+  CHECK(books.seq == seq_before);
+}
+
+}  // namespace
+
+TEST_SUITE("ledger state") {
+  TEST_CASE("deposits, withdrawals and a transfer move exact amounts") {
+    Books b;
+    b.must(OpenAccount{"ACC-001", "Ada", "USD"});
+    b.must(OpenAccount{"ACC-002", "Bob", "USD"});
+    b.must(Deposit{"ACC-001", "500"});
+    b.must(Withdraw{"ACC-001", "120.55"});
+    b.must(Transfer{"ACC-001", "ACC-002", "79.45"});
+    CHECK(b.balance("ACC-001") == 30000);
+    CHECK(b.balance("ACC-002") == 7945);
+    CHECK(b.state.last_seq() == 5);
+  }
+
+  TEST_CASE("every rule refuses with its reason and records nothing") {
+    Books b;
+    b.must(OpenAccount{"A", "", "USD", "10"});
+    b.must(OpenAccount{"B", "", "USD"});
+    b.must(OpenAccount{"Y", "", "JPY"});
+    b.must(Deposit{"A", "5"});
+    expect_refusal(b, Withdraw{"A", "15.01"}, ErrorCode::kRefused, "insufficient funds in \"A\"");
+    b.must(Withdraw{"A", "15"});  // Down to the overdraft limit exactly.
+    CHECK(b.balance("A") == -1000);
+    expect_refusal(b, Deposit{"ACC-404", "5"}, ErrorCode::kRefused,
+                   "unknown account \"ACC-404\"; open it first with: ledger open ACC-404");
+    expect_refusal(b, Deposit{"AA", "5"}, ErrorCode::kRefused, "did you mean \"A\"?");
+    expect_refusal(b, Deposit{"A", "-5"}, ErrorCode::kInvalidArgument, "must be positive");
+    expect_refusal(b, Deposit{"A", "0"}, ErrorCode::kInvalidArgument, "greater than zero");
+    expect_refusal(b, Deposit{"A", "1.234"}, ErrorCode::kInvalidArgument, "2 decimal places");
+    expect_refusal(b, Deposit{"bad id!", "5"}, ErrorCode::kInvalidArgument, "invalid account id");
+    expect_refusal(b, Transfer{"A", "A", "1"}, ErrorCode::kRefused, "to itself");
+    expect_refusal(b, Transfer{"B", "Y", "1"}, ErrorCode::kRefused, "between currencies");
+    expect_refusal(b, Transfer{"B", "A", "1"}, ErrorCode::kRefused, "insufficient funds in \"B\"");
+    expect_refusal(b, OpenAccount{"A"}, ErrorCode::kRefused, "already exists");
+    expect_refusal(b, OpenAccount{"C", "", "XYZ"}, ErrorCode::kInvalidArgument, "unknown currency");
+    expect_refusal(b, CloseAccount{"A"}, ErrorCode::kRefused, "balance is -10.00 USD");
+    b.must(CloseAccount{"B"});
+    expect_refusal(b, Deposit{"B", "1"}, ErrorCode::kRefused, "account \"B\" is closed");
+    expect_refusal(b, Transfer{"A", "B", "1"}, ErrorCode::kRefused, "is closed");
+  }
+
+  TEST_CASE("effective times: backdating works, the future and before-opening do not") {
+    Books b;
+    b.must(OpenAccount{"A", "", "USD", "0", kNow - 10 * 86400 * kSecond});
+    b.must(Deposit{"A", "5", "", kNow - 86400 * kSecond});
+    expect_refusal(b, Deposit{"A", "5", "", kNow + 3600 * kSecond}, ErrorCode::kInvalidArgument,
+                   "in the future");
+    expect_refusal(b, Deposit{"A", "5", "", kNow - 11 * 86400 * kSecond}, ErrorCode::kRefused,
+                   "before account \"A\" was opened");
+    CHECK(b.balance("A") == 500);
+  }
+
+  TEST_CASE("a ref makes a retry a no-op and refuses other content") {
+    Books b;
+    b.must(OpenAccount{"A"});
+    auto first = b.run(Deposit{"A", "5", "coffee", std::nullopt, "R1"});
+    REQUIRE(first);
+    REQUIRE(first->event);
+    auto retry = b.run(Deposit{"A", "5.00", "coffee", std::nullopt, "R1"});
+    REQUIRE(retry);
+    CHECK_FALSE(retry->event);
+    CHECK(retry->recorded_seq == 2);
+    CHECK(b.balance("A") == 500);
+    expect_refusal(b, Deposit{"A", "6", "coffee", std::nullopt, "R1"}, ErrorCode::kRefused,
+                   "ref \"R1\" was already used for different content (event 2)");
+    expect_refusal(b, Withdraw{"A", "5", "coffee", std::nullopt, "R1"}, ErrorCode::kRefused,
+                   "already used");
+    // A retry of a withdrawal still succeeds after the money is gone.
+    b.must(Withdraw{"A", "5", "", std::nullopt, "W1"});
+    auto again = b.run(Withdraw{"A", "5", "", std::nullopt, "W1"});
+    REQUIRE(again);
+    CHECK_FALSE(again->event);
+  }
+
+  TEST_CASE("replaying the same events gives the same state") {
+    Books b;
+    b.must(OpenAccount{"A", "Ada", "EUR", "50"});
+    b.must(OpenAccount{"B", "", "EUR"});
+    b.must(Deposit{"A", "100", "", std::nullopt, "D1"});
+    b.must(Withdraw{"A", "120"});
+    b.must(Transfer{"A", "B", "25.50"});
+    b.must(Withdraw{"B", "25.50"});
+    b.must(CloseAccount{"B"});
+    auto replay = [&b] {
+      LedgerState s;
+      for (const StoredEvent& e : b.log) s.apply(e);
+      return s;
+    };
+    const LedgerState once = replay(), twice = replay();
+    REQUIRE(once.accounts().size() == 2);
+    for (const auto& [id, account] : b.state.accounts()) {
+      CAPTURE(id);
+      for (const LedgerState* s : {&once, &twice}) {
+        const Account* r = s->find(id);
+        REQUIRE(r != nullptr);
+        CHECK(r->balance == account.balance);
+        CHECK(r->closed == account.closed);
+        CHECK(r->overdraft_limit == account.overdraft_limit);
+        CHECK(r->currency.code == account.currency.code);
+      }
+    }
+    CHECK(once.find("A")->balance == -4550);
+    CHECK(once.find_ref("D1")->seq == 3);
+    CHECK(once.last_seq() == 7);
+  }
+
+  TEST_CASE("account ids: 1 to 64 of A-Z a-z 0-9 . _ : -") {
+    CHECK(validate_account_id("ACC-001"));
+    CHECK(validate_account_id("a.b_c:d-e"));
+    CHECK(validate_account_id(std::string(64, 'x')));
+    CHECK_FALSE(validate_account_id(std::string(65, 'x')));
+    CHECK_FALSE(validate_account_id(""));
+    CHECK_FALSE(validate_account_id("acc 1"));
+    CHECK_FALSE(validate_account_id("acc/1"));
+    CHECK_FALSE(validate_account_id("café"));
+  }
+}
