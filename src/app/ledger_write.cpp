@@ -51,11 +51,13 @@ Status add_event(store::LogWriter& writer, const domain::PendingEvent& pending) 
 
 // Which import column a refusal is about, so that the CLI can point at it.
 std::string column_of(const std::string& message) {
-  if (message.find("amount") != std::string::npos) return "amount";
-  if (message.find("date") != std::string::npos) return "date";
-  if (message.find("currency") != std::string::npos) return "currency";
-  if (message.find("overdraft") != std::string::npos) return "overdraft_limit";
-  if (message.find("ref ") != std::string::npos) return "ref";
+  static const std::pair<const char*, const char*> kClues[] = {
+      {"insufficient funds", "amount"}, {"invalid amount", "amount"},
+      {"invalid overdraft limit", "overdraft_limit"}, {"date ", "date"},
+      {"currenc", "currency"}, {"ref \"", "ref"}};
+  for (const auto& [clue, column] : kClues) {
+    if (message.find(clue) != std::string::npos) return column;
+  }
   return "account";
 }
 

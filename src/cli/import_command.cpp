@@ -64,22 +64,25 @@ int run_import(Context& context, const ImportOptions& o) {
   }
   std::istream& in = o.file == "-" ? std::cin : file;
   const app::ImportFile parsed = app::read_import(in, format_of(o), context.now_ns(), kIssuesMax);
-  if (parsed.issues_total > 0) {
-    print_issues(name, parsed.header, parsed.issues, parsed.issues_total);
-    fmt::print(stderr, "ledger: error: {} bad row{} in {}; nothing was imported\n",
-               parsed.issues_total, parsed.issues_total == 1 ? "" : "s", name);
-    return kExitDataErr;
-  }
+  // With syntax errors nothing is written, but the rows that did parse are still checked
+  // against the ledger's rules, so that one run reports every bad row.
+  const bool dry_run = o.dry_run || parsed.issues_total > 0;
   Progress progress("import", parsed.rows.size(), stderr_is_terminal() && !context.quiet());
-  auto result = context.ledger().import(parsed.rows, o.dry_run, kIssuesMax,
+  auto result = context.ledger().import(parsed.rows, dry_run, kIssuesMax,
                                         [&progress](size_t done) { progress.update(done); });
   progress.finish();
   if (!result) return context.fail(result.status());
   context.note(result->recovery);
-  if (!result->issues.empty()) {
-    print_issues(name, parsed.header, result->issues, result->issues_total);
-    fmt::print(stderr, "ledger: error: {} row{} refused in {}; nothing was imported\n",
-               result->issues_total, result->issues_total == 1 ? "" : "s", name);
+  const size_t bad = parsed.issues_total + result->issues_total;
+  if (bad > 0) {
+    std::vector<ImportIssue> issues = parsed.issues;
+    issues.insert(issues.end(), result->issues.begin(), result->issues.end());
+    std::stable_sort(issues.begin(), issues.end(),
+                     [](const ImportIssue& a, const ImportIssue& b) { return a.line < b.line; });
+    if (issues.size() > kIssuesMax) issues.resize(kIssuesMax);
+    print_issues(name, parsed.header, issues, bad);
+    fmt::print(stderr, "ledger: error: {} bad row{} in {}; nothing was imported\n", bad,
+               bad == 1 ? "" : "s", name);
     return kExitDataErr;
   }
   context.say(fmt::format("{}{} new, {} already recorded{}", o.dry_run ? "dry run: " : "",

@@ -31,8 +31,9 @@ Result<OutputFormat> parse_output_format(std::string_view name) {
   for (const auto& [known, value] : kFormats) {
     if (known == name) return value;
   }
-  return Status(ErrorCode::kInvalidArgument,
-                fmt::format("unknown format \"{}\" (expected table, csv, tsv, json or jsonl)", name));
+  return Status(
+      ErrorCode::kInvalidArgument,
+      fmt::format("unknown format \"{}\" (expected table, csv, tsv, json or jsonl)", name));
 }
 
 OutputFormat default_output_format(bool stdout_is_terminal) {

@@ -60,7 +60,9 @@ void append_hex_byte(std::string& out, uint32_t value) {
   out += kHexDigits[value & 0xF];
 }
 
-bool right_aligned(CellKind kind) { return kind == CellKind::kInteger || kind == CellKind::kAmount; }
+bool right_aligned(CellKind kind) {
+  return kind == CellKind::kInteger || kind == CellKind::kAmount;
+}
 
 const std::string& cell_at(const std::vector<std::string>& row, size_t column) {
   static const std::string kEmpty;
@@ -138,8 +140,8 @@ void append_table_line(std::string& out, const Table& table, const std::vector<s
     const size_t padding = widths[i] - display_width(text);
     if (i > 0) out += kColumnGap;
     if (right_aligned(column.kind)) out.append(padding, ' ');
-    const bool red = style.color && !header && column.kind == CellKind::kAmount &&
-                     text.starts_with('-');
+    const bool red =
+        style.color && !header && column.kind == CellKind::kAmount && text.starts_with('-');
     if (red) out += kSgrRed;
     out += text;
     if (red) out += kSgrReset;

@@ -15,7 +15,7 @@ namespace ledger::cli {
 // What a column holds, which decides alignment, colour and JSON typing.
 enum class CellKind {
   kText,     // Free text (ids, names, memos): left-aligned, a JSON string.
-  kInteger,  // A decimal integer like "42" (sequence numbers, counts): right-aligned, a JSON number.
+  kInteger,  // A decimal integer like "42" (sequences, counts): right-aligned, a JSON number.
   kAmount,   // A decimal amount like "-12.30": right-aligned, red when negative, a JSON string.
   kTime,     // An ISO 8601 time: left-aligned, a JSON string.
 };

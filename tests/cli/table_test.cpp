@@ -134,7 +134,8 @@ TEST_SUITE("table") {
 
   TEST_CASE("with colour the header is bold and negative amounts red, nothing else") {
     Table t;
-    t.columns = {{"memo", CellKind::kText}, {"n", CellKind::kInteger}, {"amount", CellKind::kAmount}};
+    t.columns = {
+        {"memo", CellKind::kText}, {"n", CellKind::kInteger}, {"amount", CellKind::kAmount}};
     t.rows = {{"-not an amount", "-3", "-12.30"}, {"x", "4", "5.00"}};
     RenderStyle style;
     style.color = true;
