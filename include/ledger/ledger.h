@@ -91,6 +91,16 @@ struct ImportRow {
   Command command;
 };
 
+// Where an import's rows come from, one at a time, so that memory does not grow with the file.
+class ImportSource {
+ public:
+  virtual ~ImportSource() = default;
+  // The next row that could be read; false at the end.
+  virtual bool next(ImportRow& row) = 0;
+  // Some row could not be read (it is reported elsewhere): nothing may be written.
+  virtual bool failed() const = 0;
+};
+
 struct ImportIssue {
   size_t line = 0;
   std::string column;  // The field at fault, when one is.
@@ -112,10 +122,9 @@ class Ledger {
 
   Result<WriteResult> execute(const Command& command);
   // All rows in one commit, or none: every row is checked against the state as it evolves;
-  // with any issue, nothing is written. At most `issues_max` issues are collected.
-  // `progress` is told how many rows are done, now and then.
-  Result<ImportResult> import(const std::vector<ImportRow>& rows, bool dry_run,
-                              size_t issues_max = 20,
+  // with any issue (or a failed source), nothing is written. At most `issues_max` issues are
+  // kept. `progress` is told how many rows are done, now and then.
+  Result<ImportResult> import(ImportSource& rows, bool dry_run, size_t issues_max = 20,
                               const std::function<void(size_t)>& progress = {});
 
   // Balances of the named accounts (all accounts when none is named).

@@ -4,10 +4,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <map>
-#include <unordered_map>
 
-#include "util/csv.h"
 #include "util/jsonl.h"
 #include "util/time.h"
 
@@ -15,17 +12,11 @@ namespace ledger::app {
 
 namespace {
 
-using Fields = std::map<std::string, std::string, std::less<>>;
-
-bool is_known(std::string_view key) {
-  return std::any_of(std::begin(kImportColumns), std::end(kImportColumns),
-                     [key](const char* c) { return key == c; });
+bool listed(std::string_view key, std::span<const char* const> names) {
+  return std::any_of(names.begin(), names.end(), [key](const char* c) { return key == c; });
 }
-
-bool is_ignored(std::string_view key) {
-  return std::any_of(std::begin(kIgnoredColumns), std::end(kIgnoredColumns),
-                     [key](const char* c) { return key == c; });
-}
+bool is_known(std::string_view key) { return listed(key, kImportColumns); }
+bool is_ignored(std::string_view key) { return listed(key, kIgnoredColumns); }
 
 std::string unknown_column_message(std::string_view key) {
   return fmt::format("unknown column \"{}\" (expected op, account, amount, to, date, memo, ref, "
@@ -33,149 +24,151 @@ std::string unknown_column_message(std::string_view key) {
                      key);
 }
 
-class RowBuilder {
- public:
-  RowBuilder(ImportFile& file, int64_t now_ns, size_t issues_max)
-      : file_(file), now_ns_(now_ns), issues_max_(issues_max) {}
+}  // namespace
 
-  void issue(size_t line, std::string column, std::string message) {
-    ++file_.issues_total;
-    if (file_.issues.size() < issues_max_) file_.issues.push_back({line, std::move(column), std::move(message)});
-  }
-
-  void add(size_t line, const Fields& f) {
-    auto get = [&f](std::string_view key) {
-      auto it = f.find(key);
-      return it == f.end() ? std::string() : it->second;
-    };
-    const std::string op = get("op");
-    std::optional<int64_t> at;
-    if (const std::string date = get("date"); !date.empty()) {
-      auto parsed = util::parse_effective(date, now_ns_);
-      if (!parsed) return issue(line, "date", parsed.status().message());
-      at = *parsed;
-    }
-    auto require = [&](std::string_view key) {
-      if (!get(key).empty()) return true;
-      issue(line, std::string(key), fmt::format("{} needs a value in column \"{}\"", op, key));
-      return false;
-    };
-    if (!require("account")) return;
-    std::string ref = get("ref");
-    if (ref.empty()) ref = derived_ref(f);
-    Command command;
-    if (op == "open") {
-      const std::string currency = get("currency");
-      const std::string limit = get("overdraft_limit");
-      command = OpenAccount{get("account"), get("owner"), currency.empty() ? "USD" : currency,
-                            limit.empty() ? "0" : limit, at, ref};
-    } else if (op == "deposit" || op == "withdraw") {
-      if (!require("amount")) return;
-      if (op == "deposit") {
-        command = Deposit{get("account"), get("amount"), get("memo"), at, ref};
-      } else {
-        command = Withdraw{get("account"), get("amount"), get("memo"), at, ref};
-      }
-    } else if (op == "transfer") {
-      if (!require("amount") || !require("to")) return;
-      command = Transfer{get("account"), get("to"), get("amount"), get("memo"), at, ref};
-    } else if (op == "close") {
-      command = CloseAccount{get("account"), at, ref};
-    } else {
-      return issue(line, "op",
-                   fmt::format("invalid op \"{}\" (expected open, deposit, withdraw, transfer or "
-                               "close)",
-                               op));
-    }
-    file_.rows.push_back({line, std::move(command)});
-  }
-
- private:
-  std::string derived_ref(const Fields& f) {
-    std::string content;
-    for (const char* key : kImportColumns) {
-      auto it = f.find(key);
-      content += it == f.end() ? "" : it->second;
-      content += '\x1f';
-    }
-    const size_t occurrence = occurrences_[content]++;
-    content += std::to_string(occurrence);
-    return fmt::format("row:{:016x}", XXH3_64bits(content.data(), content.size()));
-  }
-
-  ImportFile& file_;
-  int64_t now_ns_;
-  size_t issues_max_;
-  std::unordered_map<std::string, size_t> occurrences_;
-};
-
-void read_csv(std::istream& in, ImportFile& file, RowBuilder& rows) {
-  util::CsvReader reader(in);
-  std::vector<std::string> fields;
-  if (!reader.next_record(fields)) {
-    if (!reader.status()) rows.issue(reader.error_line(), "", reader.status().message());
-    return;
-  }
-  file.header = fields;
-  bool header_ok = true;
-  for (const std::string& name : file.header) {
-    if (!is_known(name) && !is_ignored(name)) {
-      rows.issue(1, name, unknown_column_message(name));
-      header_ok = false;
-    }
-  }
-  if (std::find(file.header.begin(), file.header.end(), "op") == file.header.end()) {
-    rows.issue(1, "", "the header row has no \"op\" column");
-    header_ok = false;
-  }
-  if (!header_ok) return;
-  while (reader.next_record(fields)) {
-    if (fields.size() != file.header.size()) {
-      rows.issue(reader.line(), "",
-                 fmt::format("{} fields, but the header has {}", fields.size(), file.header.size()));
-      continue;
-    }
-    Fields row;
-    for (size_t i = 0; i < fields.size(); ++i) row[file.header[i]] = fields[i];
-    rows.add(reader.line(), row);
-  }
-  if (!reader.status()) rows.issue(reader.error_line(), "", reader.status().message());
+ImportReader::ImportReader(std::istream& in, ImportFormat format, int64_t now_ns,
+                           size_t issues_max)
+    : in_(in), format_(format), now_ns_(now_ns), issues_max_(issues_max) {
+  if (format_ == ImportFormat::kCsv) csv_ = std::make_unique<util::CsvReader>(in_);
 }
 
-void read_jsonl(std::istream& in, RowBuilder& rows) {
-  std::string line;
-  for (size_t number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto object = util::parse_jsonl_object(line);
+void ImportReader::issue(size_t line, std::string column, std::string message) {
+  ++issues_total_;
+  if (issues_.size() < issues_max_) issues_.push_back({line, std::move(column), std::move(message)});
+}
+
+bool ImportReader::read_header() {
+  if (!csv_->next_record(header_)) {
+    if (!csv_->status()) issue(csv_->error_line(), "", csv_->status().message());
+    return false;
+  }
+  bool ok = true;
+  for (const std::string& name : header_) {
+    if (!is_known(name) && !is_ignored(name)) {
+      issue(1, name, unknown_column_message(name));
+      ok = false;
+    }
+  }
+  if (std::find(header_.begin(), header_.end(), "op") == header_.end()) {
+    issue(1, "", "the header row has no \"op\" column");
+    ok = false;
+  }
+  return ok;
+}
+
+// The next record's fields by name; false at the end or when the file cannot be read on.
+bool ImportReader::next_fields(size_t& line, Fields& fields) {
+  fields.clear();
+  if (format_ == ImportFormat::kCsv) {
+    std::vector<std::string> values;
+    for (;;) {
+      if (!csv_->next_record(values)) {
+        if (!csv_->status()) issue(csv_->error_line(), "", csv_->status().message());
+        return false;
+      }
+      line = csv_->line();
+      if (values.size() == header_.size()) break;
+      issue(line, "", fmt::format("{} fields, but the header has {}", values.size(), header_.size()));
+    }
+    for (size_t i = 0; i < values.size(); ++i) fields.emplace_back(header_[i], std::move(values[i]));
+    return true;
+  }
+  std::string text;
+  while (std::getline(in_, text)) {
+    line = ++jsonl_line_;
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    auto object = util::parse_jsonl_object(text);
     if (!object) {
-      rows.issue(number, "", object.status().message());
+      issue(line, "", object.status().message());
       continue;
     }
-    Fields row;
     bool ok = true;
     for (auto& [key, value] : *object) {
       if (is_ignored(key)) continue;
       if (!is_known(key)) {
-        rows.issue(number, key, unknown_column_message(key));
+        issue(line, key, unknown_column_message(key));
         ok = false;
       }
-      row[key] = std::move(value);
+      fields.emplace_back(key, std::move(value));
     }
-    if (ok) rows.add(number, row);
+    if (ok) return true;
+    fields.clear();
   }
+  return false;
 }
 
-}  // namespace
-
-ImportFile read_import(std::istream& in, ImportFormat format, int64_t now_ns, size_t issues_max) {
-  ImportFile file;
-  RowBuilder rows(file, now_ns, issues_max);
-  if (format == ImportFormat::kCsv) {
-    read_csv(in, file, rows);
-  } else {
-    read_jsonl(in, rows);
+bool ImportReader::next(ImportRow& row) {
+  if (!started_) {
+    started_ = true;
+    usable_ = format_ != ImportFormat::kCsv || read_header();
   }
-  return file;
+  if (!usable_) return false;
+  size_t line = 0;
+  Fields fields;
+  while (next_fields(line, fields)) {
+    if (build(line, fields, row)) return true;
+  }
+  return false;
+}
+
+bool ImportReader::build(size_t line, const Fields& f, ImportRow& row) {
+  auto get = [&f](std::string_view key) {
+    auto it = std::find_if(f.begin(), f.end(), [key](const auto& kv) { return kv.first == key; });
+    return it == f.end() ? std::string() : it->second;
+  };
+  const std::string op = get("op");
+  std::optional<int64_t> at;
+  if (const std::string date = get("date"); !date.empty()) {
+    auto parsed = util::parse_effective(date, now_ns_);
+    if (!parsed) {
+      issue(line, "date", parsed.status().message());
+      return false;
+    }
+    at = *parsed;
+  }
+  auto require = [&](std::string_view key) {
+    if (!get(key).empty()) return true;
+    issue(line, std::string(key), fmt::format("{} needs a value in column \"{}\"", op, key));
+    return false;
+  };
+  if (!require("account")) return false;
+  std::string ref = get("ref");
+  if (ref.empty()) ref = derived_ref(f);
+  row.line = line;
+  if (op == "open") {
+    const std::string currency = get("currency");
+    const std::string limit = get("overdraft_limit");
+    row.command = OpenAccount{get("account"), get("owner"), currency.empty() ? "USD" : currency,
+                              limit.empty() ? "0" : limit, at, ref};
+  } else if (op == "deposit") {
+    if (!require("amount")) return false;
+    row.command = Deposit{get("account"), get("amount"), get("memo"), at, ref};
+  } else if (op == "withdraw") {
+    if (!require("amount")) return false;
+    row.command = Withdraw{get("account"), get("amount"), get("memo"), at, ref};
+  } else if (op == "transfer") {
+    if (!require("amount") || !require("to")) return false;
+    row.command = Transfer{get("account"), get("to"), get("amount"), get("memo"), at, ref};
+  } else if (op == "close") {
+    row.command = CloseAccount{get("account"), at, ref};
+  } else {
+    issue(line, "op",
+          fmt::format("invalid op \"{}\" (expected open, deposit, withdraw, transfer or close)", op));
+    return false;
+  }
+  return true;
+}
+
+std::string ImportReader::derived_ref(const Fields& f) {
+  std::string content;
+  for (const char* key : kImportColumns) {
+    auto it = std::find_if(f.begin(), f.end(), [key](const auto& kv) { return kv.first == key; });
+    if (it != f.end()) content += it->second;
+    content += '\x1f';
+  }
+  const uint64_t digest = XXH3_64bits(content.data(), content.size());
+  const uint32_t occurrence = occurrences_[digest]++;
+  return fmt::format("row:{:016x}", XXH3_64bits_withSeed(&digest, sizeof digest, occurrence));
 }
 
 }  // namespace ledger::app

@@ -1,13 +1,17 @@
 #pragma once
-// Import files to rows of commands: CSV with a header row naming its columns (any order), or
-// JSON lines with the same keys. Syntax is checked here (columns, op, dates); the rules of the
-// ledger are checked by Ledger::import against the evolving state.
+// Import files to rows of commands, one row at a time: CSV with a header row naming its
+// columns (any order), or JSON lines with the same keys. Syntax is checked here (columns, op,
+// dates); the rules of the ledger are checked by Ledger::import against the evolving state.
 
+#include <cstdint>
 #include <istream>
+#include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ledger/ledger.h"
+#include "util/csv.h"
 
 namespace ledger::app {
 
@@ -19,16 +23,42 @@ inline constexpr const char* kImportColumns[] = {"op",  "account",  "amount", "t
                                                  "owner", "overdraft_limit"};
 inline constexpr const char* kIgnoredColumns[] = {"seq", "recorded", "type"};
 
-struct ImportFile {
-  std::vector<std::string> header;  // CSV: the column names in file order.
-  std::vector<ImportRow> rows;
-  std::vector<ImportIssue> issues;  // Syntax problems; rows with one are left out.
-  size_t issues_total = 0;          // Including those beyond the limit.
-};
-
 // Rows without a ref get one from their content and how often that same content occurred
 // earlier in the file, so a re-run or an overlapping export is recognised, while two
 // identical rows in one file stay two.
-ImportFile read_import(std::istream& in, ImportFormat format, int64_t now_ns, size_t issues_max);
+class ImportReader : public ImportSource {
+ public:
+  ImportReader(std::istream& in, ImportFormat format, int64_t now_ns, size_t issues_max);
+
+  bool next(ImportRow& row) override;
+  bool failed() const override { return issues_total_ > 0; }
+
+  const std::vector<std::string>& header() const { return header_; }  // CSV only.
+  const std::vector<ImportIssue>& issues() const { return issues_; }
+  size_t issues_total() const { return issues_total_; }
+
+ private:
+  using Fields = std::vector<std::pair<std::string, std::string>>;
+  bool read_header();
+  bool next_fields(size_t& line, Fields& fields);
+  bool build(size_t line, const Fields& fields, ImportRow& row);
+  std::string derived_ref(const Fields& fields);
+  void issue(size_t line, std::string column, std::string message);
+
+  std::istream& in_;
+  ImportFormat format_;
+  int64_t now_ns_;
+  size_t issues_max_;
+  std::unique_ptr<util::CsvReader> csv_;
+  bool started_ = false;
+  bool usable_ = true;
+  size_t jsonl_line_ = 0;
+  std::vector<std::string> header_;
+  std::vector<ImportIssue> issues_;
+  size_t issues_total_ = 0;
+  // Occurrences of each row content so far, by a 64-bit digest of the content: memory grows
+  // with distinct rows at 16 bytes each, not with their text.
+  std::unordered_map<uint64_t, uint32_t> occurrences_;
+};
 
 }  // namespace ledger::app

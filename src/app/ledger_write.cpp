@@ -85,8 +85,7 @@ Result<WriteResult> Ledger::execute(const Command& command) {
   return WriteResult{true, info->seq_first, log->recovery};
 }
 
-Result<ImportResult> Ledger::import(const std::vector<ImportRow>& rows, bool dry_run,
-                                    size_t issues_max,
+Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t issues_max,
                                     const std::function<void(size_t)>& progress) {
   auto log = open_for_writing(options_);
   if (!log) return log.status();
@@ -94,15 +93,15 @@ Result<ImportResult> Ledger::import(const std::vector<ImportRow>& rows, bool dry
   LEDGER_RETURN_IF_ERROR(writer.begin(writer.last_seq()));
   const int64_t now = writer.commit_recorded_ns();
   ImportResult result;
-  result.rows = rows.size();
   result.recovery = log->recovery;
   uint64_t seq = writer.last_seq();
   // Rows are written as they pass, so memory stays bounded; the first bad row stops writing
   // (the commit is abandoned at the end) but checking goes on to report every bad row.
   bool writing = !dry_run;
-  size_t done = 0;
-  for (const ImportRow& row : rows) {
-    if (progress && ++done % 4096 == 0) progress(done);
+  ImportRow row;
+  while (rows.next(row)) {
+    ++result.rows;
+    if (progress && result.rows % 4096 == 0) progress(result.rows);
     auto decision = domain::decide(log->state, row.command, now);
     if (!decision) {
       writing = false;
@@ -126,7 +125,7 @@ Result<ImportResult> Ledger::import(const std::vector<ImportRow>& rows, bool dry
     }
     if (result.recorded % kImportFrameEvents == 0) writer.end_frame();
   }
-  if (!writing || result.recorded == 0) {
+  if (!writing || rows.failed() || result.recorded == 0) {
     LEDGER_RETURN_IF_ERROR(writer.abandon());
     return result;
   }

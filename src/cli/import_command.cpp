@@ -63,24 +63,24 @@ int run_import(Context& context, const ImportOptions& o) {
     }
   }
   std::istream& in = o.file == "-" ? std::cin : file;
-  const app::ImportFile parsed = app::read_import(in, format_of(o), context.now_ns(), kIssuesMax);
-  // With syntax errors nothing is written, but the rows that did parse are still checked
-  // against the ledger's rules, so that one run reports every bad row.
-  const bool dry_run = o.dry_run || parsed.issues_total > 0;
-  Progress progress("import", parsed.rows.size(), stderr_is_terminal() && !context.quiet());
-  auto result = context.ledger().import(parsed.rows, dry_run, kIssuesMax,
+  // Rows stream from the file into the commit. A bad row, of syntax or of the ledger's rules,
+  // stops the writing (the commit is abandoned) but not the checking, so one run reports
+  // every bad row.
+  app::ImportReader reader(in, format_of(o), context.now_ns(), kIssuesMax);
+  Progress progress("import", 0, stderr_is_terminal() && !context.quiet());
+  auto result = context.ledger().import(reader, o.dry_run, kIssuesMax,
                                         [&progress](size_t done) { progress.update(done); });
   progress.finish();
   if (!result) return context.fail(result.status());
   context.note(result->recovery);
-  const size_t bad = parsed.issues_total + result->issues_total;
+  const size_t bad = reader.issues_total() + result->issues_total;
   if (bad > 0) {
-    std::vector<ImportIssue> issues = parsed.issues;
+    std::vector<ImportIssue> issues = reader.issues();
     issues.insert(issues.end(), result->issues.begin(), result->issues.end());
     std::stable_sort(issues.begin(), issues.end(),
                      [](const ImportIssue& a, const ImportIssue& b) { return a.line < b.line; });
     if (issues.size() > kIssuesMax) issues.resize(kIssuesMax);
-    print_issues(name, parsed.header, issues, bad);
+    print_issues(name, reader.header(), issues, bad);
     fmt::print(stderr, "ledger: error: {} bad row{} in {}; nothing was imported\n", bad,
                bad == 1 ? "" : "s", name);
     return kExitDataErr;

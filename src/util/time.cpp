@@ -333,7 +333,8 @@ std::string format_time_human(int64_t ns) {
 
 std::string format_time_iso(int64_t ns) {
   const int64_t seconds = floor_div(ns, kNanosPerSecond);
-  const int64_t nanos = ns - seconds * kNanosPerSecond;
+  // The remainder, not ns - seconds * 1e9, which overflows for the earliest instants.
+  const int64_t nanos = (ns % kNanosPerSecond + kNanosPerSecond) % kNanosPerSecond;
   LocalTime lt = local_time(seconds);
   if (lt.offset_seconds % 60 != 0) lt = utc_time(seconds);
   std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", lt.date.year,
