@@ -34,7 +34,7 @@ Status unknown_account(const domain::LedgerState& state, const std::string& id,
 }
 
 Result<domain::LedgerState> state_at(const std::filesystem::path& dir, const Cutoffs& cutoffs) {
-  domain::LedgerState state;
+  domain::LedgerState state(false);
   LEDGER_RETURN_IF_ERROR(
       app::for_each_event(dir, cutoffs.known_at_ns, [&](const domain::StoredEvent& e) {
         if (!cutoffs.effective_at_ns || e.effective_ns <= *cutoffs.effective_at_ns) state.apply(e);
@@ -83,7 +83,7 @@ Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>
   if (!state) return state.status();
   std::vector<AccountView> views;
   if (ids.empty()) {
-    for (const auto& [_, account] : state->accounts()) views.push_back(view_of(account));
+    for (const domain::Account* account : state->sorted_accounts()) views.push_back(view_of(*account));
     return views;
   }
   for (const std::string& id : ids) {
@@ -97,7 +97,7 @@ Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>
 Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t> from_ns,
                                     std::optional<int64_t> to_ns,
                                     std::optional<int64_t> known_at_ns) const {
-  domain::LedgerState state;
+  domain::LedgerState state(false);
   std::vector<StatementLine> movements;
   LEDGER_RETURN_IF_ERROR(
       app::for_each_event(options_.dir, known_at_ns, [&](const domain::StoredEvent& e) {

@@ -30,7 +30,7 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options) {
   store::RecoveryReport report;
   auto writer = store::LogWriter::open(options.dir, log_options, report);
   if (!writer) return writer.status();
-  OpenLog log{std::move(*writer), {}, report.describe()};
+  OpenLog log{std::move(*writer), domain::LedgerState(true), report.describe()};
   LEDGER_RETURN_IF_ERROR(app::for_each_event(options.dir, std::nullopt,
                                              [&log](const domain::StoredEvent& e) {
                                                log.state.apply(e);

@@ -50,37 +50,49 @@ namespace {
 // Reads from the payload bytes in place, without copying them into a string stream.
 class SpanBuffer : public std::streambuf {
  public:
-  explicit SpanBuffer(std::span<const unsigned char> bytes) {
+  void reset(std::span<const unsigned char> bytes) {
     char* begin = const_cast<char*>(reinterpret_cast<const char*>(bytes.data()));
     setg(begin, begin, begin + bytes.size());
   }
   bool exhausted() { return gptr() == egptr(); }
 };
 
+// Building a std::istream costs more than decoding a small event (locale set-up), so each
+// thread keeps one and points it at each payload in turn.
+struct Decoder {
+  SpanBuffer buffer;
+  std::istream in{&buffer};
+};
+
 template <class T>
 Result<Event> read_v1(std::span<const unsigned char> payload) {
-  SpanBuffer buffer(payload);
-  std::istream in(&buffer);
+  thread_local Decoder decoder;
+  decoder.buffer.reset(payload);
+  decoder.in.clear();
   T event;
   try {
-    cereal::PortableBinaryInputArchive archive(in);
+    cereal::PortableBinaryInputArchive archive(decoder.in);
     archive(event);
   } catch (const std::exception& e) {
     return Status(ErrorCode::kCorruption, fmt::format("undecodable event payload: {}", e.what()));
   }
-  if (!buffer.exhausted()) return Status(ErrorCode::kCorruption, "event payload has trailing bytes");
+  if (!decoder.buffer.exhausted()) {
+    return Status(ErrorCode::kCorruption, "event payload has trailing bytes");
+  }
   return Event(std::move(event));
 }
 
 }  // namespace
 
 EncodedEvent encode_event(const Event& event) {
-  std::ostringstream out;
+  thread_local std::ostringstream out;  // Reused for the reason Decoder is.
+  out.str(std::string());
+  out.clear();
   {
     cereal::PortableBinaryOutputArchive archive(out);
     std::visit([&archive](const auto& e) { archive(e); }, event);
   }
-  return {static_cast<uint16_t>(event.index() + 1), kEventSchemaVersion, std::move(out).str()};
+  return {static_cast<uint16_t>(event.index() + 1), kEventSchemaVersion, out.str()};
 }
 
 Result<Event> decode_event(uint16_t type, uint16_t version, std::span<const unsigned char> payload) {

@@ -245,6 +245,15 @@ const RefEntry* LedgerState::find_ref(std::string_view ref) const {
   return it == refs_.end() ? nullptr : &it->second;
 }
 
+std::vector<const Account*> LedgerState::sorted_accounts() const {
+  std::vector<const Account*> sorted;
+  sorted.reserve(accounts_.size());
+  for (const auto& [_, account] : accounts_) sorted.push_back(&account);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const Account* a, const Account* b) { return a->id < b->id; });
+  return sorted;
+}
+
 std::vector<std::string> LedgerState::similar_ids(std::string_view id) const {
   std::vector<std::pair<size_t, std::string>> scored;
   const size_t threshold = std::max<size_t>(2, id.size() / 3);
@@ -272,17 +281,20 @@ void LedgerState::apply(const StoredEvent& stored) {
       a.opened_effective_ns = stored.effective_ns;
       s.accounts_.insert_or_assign(e.account, std::move(a));
     }
-    void operator()(const MoneyDeposited& e) { s.accounts_[e.account].balance += e.amount; }
-    void operator()(const MoneyWithdrawn& e) { s.accounts_[e.account].balance -= e.amount; }
+    // decide() let these events through only for open accounts, so the lookups succeed.
+    void operator()(const MoneyDeposited& e) { s.account(e.account).balance += e.amount; }
+    void operator()(const MoneyWithdrawn& e) { s.account(e.account).balance -= e.amount; }
     void operator()(const MoneyTransferred& e) {
-      s.accounts_[e.from].balance -= e.amount;
-      s.accounts_[e.to].balance += e.amount;
+      s.account(e.from).balance -= e.amount;
+      s.account(e.to).balance += e.amount;
     }
-    void operator()(const AccountClosed& e) { s.accounts_[e.account].closed = true; }
+    void operator()(const AccountClosed& e) { s.account(e.account).closed = true; }
   };
   std::visit(Apply{*this, stored}, stored.event);
   const RefKey& ref = ref_of(stored.event);
-  if (!ref.ref.empty()) refs_.insert_or_assign(ref.ref, RefEntry{ref.digest, stored.seq});
+  if (track_refs_ && !ref.ref.empty()) {
+    refs_.insert_or_assign(ref.ref, RefEntry{ref.digest, stored.seq});
+  }
   last_seq_ = stored.seq;
 }
 

@@ -36,9 +36,12 @@ struct RefEntry {
 
 class LedgerState {
  public:
+  // Queries need no ref index; only a state that decides does (it grows with refs).
+  explicit LedgerState(bool track_refs = true) : track_refs_(track_refs) {}
+
   const Account* find(std::string_view id) const;
-  // Sorted by id, so every listing is stable.
-  const std::map<std::string, Account, std::less<>>& accounts() const { return accounts_; }
+  // Every account, sorted by id so that every listing is stable.
+  std::vector<const Account*> sorted_accounts() const;
   const RefEntry* find_ref(std::string_view ref) const;
   uint64_t last_seq() const { return last_seq_; }
 
@@ -48,7 +51,14 @@ class LedgerState {
   std::vector<std::string> similar_ids(std::string_view id) const;
 
  private:
-  std::map<std::string, Account, std::less<>> accounts_;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  Account& account(const std::string& id) { return accounts_.find(id)->second; }
+
+  bool track_refs_;
+  std::unordered_map<std::string, Account, Hash, std::equal_to<>> accounts_;
   std::unordered_map<std::string, RefEntry> refs_;
   uint64_t last_seq_ = 0;
 };

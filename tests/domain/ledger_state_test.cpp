@@ -132,11 +132,12 @@ TEST_SUITE("ledger state") {
       return s;
     };
     const LedgerState once = replay(), twice = replay();
-    REQUIRE(once.accounts().size() == 2);
-    for (const auto& [id, account] : b.state.accounts()) {
-      CAPTURE(id);
+    REQUIRE(once.sorted_accounts().size() == 2);
+    for (const Account* account_ptr : b.state.sorted_accounts()) {
+      const Account& account = *account_ptr;
+      CAPTURE(account.id);
       for (const LedgerState* s : {&once, &twice}) {
-        const Account* r = s->find(id);
+        const Account* r = s->find(account.id);
         REQUIRE(r != nullptr);
         CHECK(r->balance == account.balance);
         CHECK(r->closed == account.closed);
