@@ -240,8 +240,13 @@ const Account* LedgerState::find(std::string_view id) const {
   return it == accounts_.end() ? nullptr : &it->second;
 }
 
+LedgerState::RefId LedgerState::ref_id(std::string_view ref) {
+  const XXH128_hash_t h = XXH3_128bits(ref.data(), ref.size());
+  return {h.low64, h.high64};
+}
+
 const RefEntry* LedgerState::find_ref(std::string_view ref) const {
-  auto it = refs_.find(std::string(ref));
+  auto it = refs_.find(ref_id(ref));
   return it == refs_.end() ? nullptr : &it->second;
 }
 
@@ -293,7 +298,7 @@ void LedgerState::apply(const StoredEvent& stored) {
   std::visit(Apply{*this, stored}, stored.event);
   const RefKey& ref = ref_of(stored.event);
   if (track_refs_ && !ref.ref.empty()) {
-    refs_.insert_or_assign(ref.ref, RefEntry{ref.digest, stored.seq});
+    refs_.insert_or_assign(ref_id(ref.ref), RefEntry{ref.digest, stored.seq});
   }
   last_seq_ = stored.seq;
 }

@@ -57,9 +57,21 @@ class LedgerState {
   };
   Account& account(const std::string& id) { return accounts_.find(id)->second; }
 
+  // Refs are kept by a 128-bit digest of their text: no allocation or string compare per ref,
+  // and a collision (which would make a new ref look known) is beyond practical reach.
+  struct RefId {
+    uint64_t low = 0;
+    uint64_t high = 0;
+    friend bool operator==(const RefId&, const RefId&) = default;
+  };
+  struct RefIdHash {
+    size_t operator()(const RefId& id) const { return static_cast<size_t>(id.low); }
+  };
+  static RefId ref_id(std::string_view ref);
+
   bool track_refs_;
   std::unordered_map<std::string, Account, Hash, std::equal_to<>> accounts_;
-  std::unordered_map<std::string, RefEntry> refs_;
+  std::unordered_map<RefId, RefEntry, RefIdHash> refs_;
   uint64_t last_seq_ = 0;
 };
 
