@@ -33,8 +33,7 @@ void append_field(std::string& out, std::string_view value) {
 
 CsvReader::CsvReader(std::istream& in) : in_(&in) {}
 
-CsvReader::CsvReader(std::string_view text)
-    : pos_(text.data()), end_(text.data() + text.size()) {}
+CsvReader::CsvReader(std::string_view text) : pos_(text.data()), end_(text.data() + text.size()) {}
 
 bool CsvReader::refill() {
   if (in_ == nullptr) return false;

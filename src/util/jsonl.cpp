@@ -84,9 +84,7 @@ class FlatObjectHandler {
   bool RawNumber(const Ch* str, rj::SizeType length, bool) {
     return scalar(std::string(str, length));
   }
-  bool String(const Ch* str, rj::SizeType length, bool) {
-    return scalar(std::string(str, length));
-  }
+  bool String(const Ch* str, rj::SizeType length, bool) { return scalar(std::string(str, length)); }
   // With kParseNumbersAsStringsFlag every number arrives through RawNumber; these complete the
   // handler concept.
   bool Int(int i) { return scalar(std::to_string(i)); }
@@ -111,8 +109,8 @@ class FlatObjectHandler {
   // whitespace nor a separator.
   bool refuse(std::string message) {
     size_t start = token_end_;
-    while (start < line_.size() && std::string_view(" \t\r\n,:").find(line_[start]) !=
-                                       std::string_view::npos) {
+    while (start < line_.size() &&
+           std::string_view(" \t\r\n,:").find(line_[start]) != std::string_view::npos) {
       ++start;
     }
     message_ = std::move(message);

@@ -293,8 +293,7 @@ Result<Parsed> parse_text(std::string_view text, int64_t now) {
 }
 
 Result<int64_t> end_of_local_day(int64_t days, std::string_view text) {
-  const std::optional<int64_t> ns =
-      to_nanos(end_of_local_day_seconds(days), kNanosPerSecond - 1);
+  const std::optional<int64_t> ns = to_nanos(end_of_local_day_seconds(days), kNanosPerSecond - 1);
   if (!ns) return out_of_range(text);
   return *ns;
 }
@@ -337,8 +336,8 @@ std::string format_time_iso(int64_t ns) {
   const int64_t nanos = (ns % kNanosPerSecond + kNanosPerSecond) % kNanosPerSecond;
   LocalTime lt = local_time(seconds);
   if (lt.offset_seconds % 60 != 0) lt = utc_time(seconds);
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", lt.date.year,
-                                lt.date.month, lt.date.day, lt.hour, lt.minute, lt.second);
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", lt.date.year, lt.date.month,
+                                lt.date.day, lt.hour, lt.minute, lt.second);
   if (nanos != 0) {
     std::string fraction = fmt::format("{:09}", nanos);
     fraction.erase(fraction.find_last_not_of('0') + 1);

@@ -1,10 +1,10 @@
+#include "util/csv.h"
+
 #include <doctest/doctest.h>
 
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "util/csv.h"
 
 using namespace ledger;
 using namespace ledger::util;
@@ -217,7 +217,9 @@ TEST_SUITE("csv") {
         {"deposit", "ACC-1", "500.00", "coffee, large"},
         {"", "", "", ""},
         {""},
-        {"quote \"q\"", " spaced ", "multi\r\nline", "\xEF\xBB\xBF" "bom-like"},
+        {"quote \"q\"", " spaced ", "multi\r\nline",
+         "\xEF\xBB\xBF"
+         "bom-like"},
     };
     std::string out;
     for (const Record& r : records) write_csv_record(out, r);

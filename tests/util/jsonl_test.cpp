@@ -1,9 +1,9 @@
+#include "util/jsonl.h"
+
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
-
-#include "util/jsonl.h"
 
 using namespace ledger;
 using namespace ledger::util;
@@ -35,8 +35,11 @@ TEST_SUITE("jsonl") {
   TEST_CASE("a flat object gives its members as text, in order") {
     const JsonlFields f =
         parse_ok(R"({"op":"deposit","account":"ACC-1","amount":12.30,"ok":true,"no":false})");
-    const JsonlFields expected = {{"op", "deposit"}, {"account", "ACC-1"}, {"amount", "12.30"},
-                                  {"ok", "true"},    {"no", "false"}};
+    const JsonlFields expected = {{"op", "deposit"},
+                                  {"account", "ACC-1"},
+                                  {"amount", "12.30"},
+                                  {"ok", "true"},
+                                  {"no", "false"}};
     CHECK(f == expected);
   }
 
@@ -62,9 +65,8 @@ TEST_SUITE("jsonl") {
   }
 
   TEST_CASE("strings are unescaped") {
-    const JsonlFields f =
-        parse_ok(R"({"m":"a\"b\\c\/d\n\t\u00e9\u20ac\ud83d\ude00","k\u0041":"caf)"
-                 "\xC3\xA9\"}");
+    const JsonlFields f = parse_ok(R"({"m":"a\"b\\c\/d\n\t\u00e9\u20ac\ud83d\ude00","k\u0041":"caf)"
+                                   "\xC3\xA9\"}");
     REQUIRE(f.size() == 2);
     CHECK(f[0].second == "a\"b\\c/d\n\t\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
     CHECK(f[1].first == "kA");
@@ -109,9 +111,16 @@ TEST_SUITE("jsonl") {
     const Refusal trailing = parse_bad(R"({"a":1} x)");
     CHECK(trailing.message.find("invalid JSON: ") == 0);
     CHECK(trailing.column == 9);
-    const char* lines[] = {"{",      R"({"a":})",   R"({"a":01})", R"({"a":1.})",
-                           "{'a':1}", R"({"a":NaN})", R"({a:1})",   R"({"a":1,})",
-                           R"({"a":"unterminated})", R"({"a":"\x"})"};
+    const char* lines[] = {"{",
+                           R"({"a":})",
+                           R"({"a":01})",
+                           R"({"a":1.})",
+                           "{'a':1}",
+                           R"({"a":NaN})",
+                           R"({a:1})",
+                           R"({"a":1,})",
+                           R"({"a":"unterminated})",
+                           R"({"a":"\x"})"};
     for (const char* line : lines) {
       CAPTURE(line);
       CHECK(parse_bad(line).message.find("invalid JSON: ") == 0);
@@ -157,17 +166,20 @@ TEST_SUITE("jsonl") {
   }
 
   TEST_CASE("invalid UTF-8 is written as U+FFFD, so the output stays valid") {
-    CHECK(json_string("a\xFF" "b") == "\"a\xEF\xBF\xBD" "b\"");
+    CHECK(json_string("a\xFF"
+                      "b") ==
+          "\"a\xEF\xBF\xBD"
+          "b\"");
     CHECK(json_string("\xC3") == "\"\xEF\xBF\xBD\"");                  // Truncated.
     CHECK(json_string("\xC0\xAF") == "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");  // Overlong '/'.
     CHECK(json_string("\xED\xA0\x80") ==
-          "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");  // A surrogate.
+          "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");                 // A surrogate.
     CHECK(json_string("\xF4\x90\x80\x80").find("\xEF\xBF\xBD") == 1);  // Beyond U+10FFFF.
   }
 
   TEST_CASE("escaped strings read back as written") {
-    std::vector<std::string> values = {"", "plain", "q\"uote", "back\\slash", "caf\xC3\xA9",
-                                       "\xF0\x9F\x98\x80", "/slash"};
+    std::vector<std::string> values = {
+        "", "plain", "q\"uote", "back\\slash", "caf\xC3\xA9", "\xF0\x9F\x98\x80", "/slash"};
     for (int c = 0; c < 0x20; ++c) values.push_back(std::string(1, static_cast<char>(c)) + "x");
     for (const std::string& value : values) {
       std::string line;

@@ -1,5 +1,6 @@
-#include <doctest/doctest.h>
+#include "util/time.h"
 
+#include <doctest/doctest.h>
 #include <time.h>
 
 #include <cstdlib>
@@ -9,8 +10,6 @@
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "util/time.h"
 
 using namespace ledger;
 using namespace ledger::util;
@@ -275,8 +274,7 @@ TEST_SUITE("time") {
       auto later = parse_effective("2026-06-30T12:00:00.000000001Z", now);
       REQUIRE_FALSE(later);
       CHECK(later.status().code() == ErrorCode::kInvalidArgument);
-      CHECK(later.status().message() ==
-            "date \"2026-06-30T12:00:00.000000001Z\" is in the future");
+      CHECK(later.status().message() == "date \"2026-06-30T12:00:00.000000001Z\" is in the future");
       CHECK_FALSE(parse_effective("2026-06-30T14:00:01+02:00", now));
     }
     SUBCASE("a past date is the end of that day") {
@@ -371,12 +369,18 @@ TEST_SUITE("time") {
     for (int i = 0; i < 2000; ++i) {
       x = x * 6364136223846793005ULL + 1442695040888963407ULL;
       int64_t v = static_cast<int64_t>(x);
-      if (i % 3 == 1) v -= v % kSecond;  // Whole seconds too.
+      if (i % 3 == 1) v -= v % kSecond;                                 // Whole seconds too.
       if (i % 3 == 2) v = kJune30Noon + v % (400LL * 86400 * kSecond);  // Near now.
       values.push_back(v);
     }
-    const char* zones[] = {nullptr, "UTC", kMidnightZone, "Europe/Paris", "America/New_York",
-                           "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Apia"};
+    const char* zones[] = {nullptr,
+                           "UTC",
+                           kMidnightZone,
+                           "Europe/Paris",
+                           "America/New_York",
+                           "Asia/Kolkata",
+                           "Australia/Lord_Howe",
+                           "Pacific/Apia"};
     for (const char* zone : zones) {
       if (zone != nullptr && zone != kMidnightZone && !have_zone(zone)) continue;
       ScopedTz tz(zone);
