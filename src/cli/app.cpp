@@ -5,6 +5,7 @@
 
 #include "cli/context.h"
 #include "cli/exit_codes.h"
+#include "cli/output_format.h"
 #include "ledger/version.h"
 
 namespace ledger::cli {
@@ -35,7 +36,13 @@ int run(int argc, char** argv) {
                  "~/.local/share/ledger)");
   app.add_option("--format", options.format,
                  "Output: table, csv, tsv, json or jsonl (default: a table on a terminal, csv "
-                 "otherwise)");
+                 "otherwise)")
+      ->check(CLI::Validator(
+          [](std::string& name) {
+            auto format = parse_output_format(name);
+            return format ? std::string() : format.status().message();
+          },
+          "FORMAT"));
   app.add_option("--color", options.color, "Colour: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", options.quiet, "No confirmations or progress, only data and errors");

@@ -47,6 +47,24 @@ int Context::fail(const Status& status) {
   return exit_code_for(status.code());
 }
 
+Result<std::optional<int64_t>> Context::range_start(const std::optional<std::string>& text,
+                                                    const char* option) const {
+  if (!text) return std::optional<int64_t>();
+  auto ns = util::parse_range_start(*text, now_ns());
+  if (!ns) {
+    return Status(ns.status().code(), fmt::format("{}: {}", option, ns.status().message()));
+  }
+  return std::optional<int64_t>(*ns);
+}
+
+std::string Context::time_cell(int64_t ns) const {
+  return format_ == OutputFormat::kTable ? util::format_time_human(ns) : util::format_time_iso(ns);
+}
+
+void Context::heading(const std::string& line) {
+  if (format_ == OutputFormat::kTable) fmt::print("{}\n", line);
+}
+
 Result<std::optional<int64_t>> Context::cutoff(const std::optional<std::string>& text,
                                                const char* option) const {
   if (!text) return std::optional<int64_t>();

@@ -44,6 +44,13 @@ class Context {
   // Parses a --at/--known-at/--from/--to value; errors name the option.
   Result<std::optional<int64_t>> cutoff(const std::optional<std::string>& text,
                                         const char* option) const;
+  // The same for the start of a range: a date means the start of that day.
+  Result<std::optional<int64_t>> range_start(const std::optional<std::string>& text,
+                                             const char* option) const;
+  // A time cell: seconds and the zone in a table, exact ISO 8601 in machine formats.
+  std::string time_cell(int64_t ns) const;
+  // A report's heading line (its cutoff): tables only, and printed even with --quiet.
+  void heading(const std::string& line);
 
  private:
   const GlobalOptions& options_;

@@ -32,7 +32,8 @@ std::string cutoff_line(const std::optional<int64_t>& at, const std::optional<in
   return line;
 }
 
-Table balances_table(const std::vector<AccountView>& views, bool with_details) {
+Table balances_table(const Context& context, const std::vector<AccountView>& views,
+                     bool with_details) {
   Table t;
   t.columns = {{"account", CellKind::kText}, {"balance", CellKind::kAmount},
                {"currency", CellKind::kText}};
@@ -48,7 +49,7 @@ Table balances_table(const std::vector<AccountView>& views, bool with_details) {
       row.push_back(a.closed ? "closed" : "open");
       row.push_back(a.owner);
       row.push_back(amount_text(a, a.overdraft_limit));
-      row.push_back(util::format_time_iso(a.opened_ns));
+      row.push_back(context.time_cell(a.opened_ns));
     }
     t.rows.push_back(std::move(row));
   }
@@ -64,16 +65,14 @@ int run_balances(Context& context, const QueryOptions& o, bool accounts_listing)
   auto views = context.ledger().balances(accounts_listing ? std::vector<std::string>{} : o.accounts,
                                          Cutoffs{*at, *known_at});
   if (!views) return context.fail(views.status());
-  if (context.format() == OutputFormat::kTable) {
-    context.say(cutoff_line(*at, *known_at, context.now_ns()));
-  }
-  context.emit(balances_table(*views, accounts_listing));
+  context.heading(cutoff_line(*at, *known_at, context.now_ns()));
+  context.emit(balances_table(context, *views, accounts_listing));
   return 0;
 }
 
 int run_statement(Context& context, const QueryOptions& o) {
   if (Status s = context.prepare(); !s) return context.fail(s);
-  auto from = context.cutoff(o.from, "--from");
+  auto from = context.range_start(o.from, "--from");
   if (!from) return context.fail(from.status());
   auto to = context.cutoff(o.to, "--to");
   if (!to) return context.fail(to.status());
@@ -89,16 +88,16 @@ int run_statement(Context& context, const QueryOptions& o) {
                {"currency", CellKind::kText},  {"memo", CellKind::kText},
                {"ref", CellKind::kText}};
   for (const StatementLine& l : statement->lines) {
-    t.rows.push_back({util::format_time_iso(l.effective_ns), std::to_string(l.seq), l.type,
+    t.rows.push_back({context.time_cell(l.effective_ns), std::to_string(l.seq), l.type,
                       l.counterparty, amount_text(a, l.amount), amount_text(a, l.balance),
                       a.currency, l.memo, l.ref});
   }
   if (context.format() == OutputFormat::kTable) {
-    context.say(fmt::format("statement of {} ({}), {}", a.id, a.currency,
-                            cutoff_line(*to, *known_at, context.now_ns())));
-    context.say(fmt::format("opening balance {}", amount_text(a, statement->opening_balance)));
+    context.heading(fmt::format("statement of {} ({}), {}", a.id, a.currency,
+                                cutoff_line(*to, *known_at, context.now_ns())));
+    context.heading(fmt::format("opening balance {}", amount_text(a, statement->opening_balance)));
     context.emit(t);
-    context.say(fmt::format("closing balance {}", amount_text(a, statement->closing_balance)));
+    context.heading(fmt::format("closing balance {}", amount_text(a, statement->closing_balance)));
   } else {
     context.emit(t);
   }
@@ -107,7 +106,7 @@ int run_statement(Context& context, const QueryOptions& o) {
 
 int run_history(Context& context, const QueryOptions& o) {
   if (Status s = context.prepare(); !s) return context.fail(s);
-  auto from = context.cutoff(o.from, "--from");
+  auto from = context.range_start(o.from, "--from");
   if (!from) return context.fail(from.status());
   auto to = context.cutoff(o.to, "--to");
   if (!to) return context.fail(to.status());
@@ -128,8 +127,8 @@ int run_history(Context& context, const QueryOptions& o) {
       {"MoneyWithdrawn", "withdraw"},    {"MoneyTransferred", "transfer"},
       {"AccountClosed", "close"}};
   for (const HistoryEntry& h : *entries) {
-    t.rows.push_back({std::to_string(h.seq), util::format_time_iso(h.recorded_ns),
-                      util::format_time_iso(h.effective_ns), h.type, kOps.at(h.type), h.account,
+    t.rows.push_back({std::to_string(h.seq), context.time_cell(h.recorded_ns),
+                      context.time_cell(h.effective_ns), h.type, kOps.at(h.type), h.account,
                       h.to, h.amount, h.currency, h.owner, h.overdraft_limit, h.memo, h.ref});
   }
   context.emit(t);

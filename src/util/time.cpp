@@ -360,4 +360,17 @@ int64_t now_ns() {
   return static_cast<int64_t>(ts.tv_sec) * kNanosPerSecond + ts.tv_nsec;
 }
 
+Result<int64_t> parse_range_start(std::string_view text, int64_t now_ns) {
+  auto end = parse_cutoff(text, now_ns);
+  if (!end) return end;
+  const bool whole_day = text.size() == 10 || text == "today" || text == "yesterday" ||
+                         text == "TODAY" || text == "YESTERDAY";
+  if (!whole_day) return end;
+  // A local day lasts 23 to 25 hours, so 30 hours before its end is always the day before.
+  constexpr int64_t kThirtyHours = 30LL * 3600 * kNanosPerSecond;
+  auto day_before_end = parse_cutoff(format_date(*end - kThirtyHours), now_ns);
+  if (!day_before_end) return day_before_end;
+  return *day_before_end + 1;
+}
+
 }  // namespace ledger::util

@@ -39,6 +39,10 @@ inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
 //   or yesterday)
 Result<int64_t> parse_cutoff(std::string_view text, int64_t now_ns);
 
+// For the start of a range (--from): a whole day (YYYY-MM-DD, today, yesterday) means the first
+// instant of that day, local; an instant means itself.
+Result<int64_t> parse_range_start(std::string_view text, int64_t now_ns);
+
 // An effective time for --date and import rows: the same forms, but never after now_ns. A date
 // means the end of that day, or now_ns when the day has begun and not yet ended (so "today" is
 // now); a later date or instant is refused with `date "..." is in the future`.
