@@ -139,15 +139,12 @@ LogCursor::Step LogCursor::next() {
     if (*avail < kFrameHeaderSize) return bad_frame("truncated frame header", head, *avail);
     auto header = decode_frame_header(ByteView(head, kFrameHeaderSize));
     if (!header) return bad_frame(header.status().message(), head, kFrameHeaderSize);
-    if (skim_ && !header->ends_commit()) {
-      // An unread frame may be a torn one whose header is garbage: a mismatch here is judged
-      // like a bad frame (torn or corrupt by what follows), never as corruption outright.
-      const bool links = header->prev_checksum == position_.chain &&
-                         header->seq_first == position_.seq_next &&
-                         header->recorded_ns >= position_.recorded_ns;
-      if (!links) return bad_frame("frame does not follow the one before it", head, kFrameHeaderSize);
-      return advance(*header, ByteView(), offset);
-    }
+    // Skimming passes over a frame whose header links up; one that does not is read and
+    // judged whole below, exactly as without skimming (a torn frame or a broken chain).
+    const bool links = header->prev_checksum == position_.chain &&
+                       header->seq_first == position_.seq_next &&
+                       header->recorded_ns >= position_.recorded_ns;
+    if (skim_ && !header->ends_commit() && links) return advance(*header, ByteView(), offset);
     avail = fill(offset, header->length);
     if (!avail) return corrupt(avail.status().message());
     head = buffer_.get() + (offset - buffer_offset_);
