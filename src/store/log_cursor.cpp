@@ -140,7 +140,7 @@ LogCursor::Step LogCursor::next() {
     auto header = decode_frame_header(ByteView(head, kFrameHeaderSize));
     if (!header) return bad_frame(header.status().message(), head, kFrameHeaderSize);
     // Skimming passes over a frame whose header links up; one that does not is read and
-    // judged whole below, exactly as without skimming (a torn frame or a broken chain).
+    // judged whole below (the reader then judges the commit again without skimming).
     const bool links = header->prev_checksum == position_.chain &&
                        header->seq_first == position_.seq_next &&
                        header->recorded_ns >= position_.recorded_ns;

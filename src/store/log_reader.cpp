@@ -33,24 +33,28 @@ Result<const FrameRef*> LogReader::next() {
   return Status(ErrorCode::kInternal, "unreachable");
 }
 
-// Commits of one frame never come here. For a commit of many frames, this skims ahead through
-// frame headers to its end frame, so memory stays bounded by a frame, not a commit, and the
-// bodies are read once, when they are delivered.
+// Commits of one frame never come here. For a commit of many frames, this first skims ahead
+// through frame headers to its end frame, so that memory stays bounded by a frame, not a
+// commit, and bodies are read once, when they are delivered. A verified end frame that the
+// skimmed headers link up to settles it. Anything else (a torn tail, a frame that does not
+// link) may come from an unread, damaged frame, so it is judged again by a full read.
 Result<bool> LogReader::commit_completes() {
-  LogCursor ahead(*cursor_.sys(), cursor_.segments(), cursor_.position());
-  ahead.set_skim(true);
-  for (;;) {
-    const LogCursor::Step step = ahead.next();
-    if (step == LogCursor::Step::kFrame) {
-      if (!ahead.frame().header.ends_commit()) continue;
-      visible_through_seq_ = ahead.frame().header.seq_last();
-      lookahead_bytes_ += ahead.bytes_read();
-      return true;
+  for (const bool skim : {true, false}) {
+    LogCursor ahead(*cursor_.sys(), cursor_.segments(), cursor_.position());
+    ahead.set_skim(skim);
+    LogCursor::Step step;
+    while ((step = ahead.next()) == LogCursor::Step::kFrame && !ahead.frame().header.ends_commit()) {
     }
     lookahead_bytes_ += ahead.bytes_read();
+    if (step == LogCursor::Step::kFrame) {
+      visible_through_seq_ = ahead.frame().header.seq_last();
+      return true;
+    }
+    if (skim) continue;
     if (step == LogCursor::Step::kCorrupt) return corruption_status(ahead.problem());
     return false;
   }
+  return false;
 }
 
 }  // namespace ledger::store
