@@ -62,7 +62,7 @@ std::string Context::time_cell(int64_t ns) const {
 }
 
 void Context::heading(const std::string& line) {
-  if (format_ == OutputFormat::kTable) fmt::print("{}\n", line);
+  if (format_ == OutputFormat::kTable) say(line);
 }
 
 Result<std::optional<int64_t>> Context::cutoff(const std::optional<std::string>& text,

@@ -49,7 +49,7 @@ class Context {
                                              const char* option) const;
   // A time cell: seconds and the zone in a table, exact ISO 8601 in machine formats.
   std::string time_cell(int64_t ns) const;
-  // A report's heading line (its cutoff): tables only, and printed even with --quiet.
+  // A report's heading line (its cutoff): tables only, and not with --quiet.
   void heading(const std::string& line);
 
  private:

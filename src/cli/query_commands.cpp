@@ -122,6 +122,7 @@ int run_history(Context& context, const QueryOptions& o) {
                {"currency", CellKind::kText},   {"owner", CellKind::kText},
                {"overdraft_limit", CellKind::kAmount}, {"memo", CellKind::kText},
                {"ref", CellKind::kText}};
+  context.heading(cutoff_line(*to, std::nullopt, context.now_ns()));
   static const std::map<std::string, std::string> kOps = {
       {"AccountOpened", "open"},         {"MoneyDeposited", "deposit"},
       {"MoneyWithdrawn", "withdraw"},    {"MoneyTransferred", "transfer"},

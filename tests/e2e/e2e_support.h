@@ -1,0 +1,156 @@
+#pragma once
+// What the end-to-end tests share: a fresh ledger in a temporary data directory, driven through
+// the real binary, and ways to look at what it printed and at the files it left behind.
+
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "e2e/run_ledger.h"
+#include "store/log_fixture.h"
+
+namespace ledger::e2e {
+
+namespace fs = std::filesystem;
+using ledger::testing::RunResult;
+using ledger::testing::shell_quote;
+
+// Every test pins the zone it reads and shows dates in.
+inline constexpr const char* kUtc = "TZ=UTC";
+
+inline bool contains(std::string_view haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string_view::npos;
+}
+
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+inline std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+
+inline void write_file(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  REQUIRE(out.good());
+}
+
+// Like run_ledger, with standard input read from `input` instead of /dev/null (run_ledger
+// ends its command with `</dev/null`, which would win over a redirection in `args`).
+inline RunResult run_ledger_with_stdin(const std::string& args, const fs::path& input,
+                                       const std::string& env = kUtc) {
+  const fs::path tmp = fs::temp_directory_path();
+  const std::string tag = std::to_string(::getpid()) + "-stdin-" + std::to_string(std::rand());
+  const fs::path out = tmp / ("ledger-out-" + tag), err = tmp / ("ledger-err-" + tag);
+  const std::string command = env + " " + shell_quote(LEDGER_BINARY) + " " + args + " >" +
+                              shell_quote(out.string()) + " 2>" + shell_quote(err.string()) +
+                              " <" + shell_quote(input.string());
+  const int status = std::system(command.c_str());
+  RunResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
+  fs::remove(out);
+  fs::remove(err);
+  return result;
+}
+
+// Splits a CSV line on commas; enough for the ledger's own output when no field is quoted.
+inline std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields(1);
+  for (const char c : line) {
+    if (c == ',') {
+      fields.emplace_back();
+    } else {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+// A ledger of its own: a temporary folder whose "data" subfolder is the data directory, which
+// does not exist until the first write.
+class TestLedger {
+ public:
+  const fs::path& dir() const { return dir_; }
+  const fs::path& scratch() const { return tmp_.path(); }
+
+  // `args` are shell words after `ledger --dir DIR`; quote user data with shell_quote.
+  RunResult run(const std::string& args, const std::string& env = kUtc) const {
+    return ledger::testing::run_ledger(prefix() + args, env);
+  }
+  RunResult run_with_stdin(const std::string& args, const fs::path& input,
+                           const std::string& env = kUtc) const {
+    return run_ledger_with_stdin(prefix() + args, input, env);
+  }
+
+  // Runs a command that must succeed; fails the test with its stderr otherwise.
+  RunResult ok(const std::string& args, const std::string& env = kUtc) const {
+    RunResult r = run(args, env);
+    INFO("ledger " << args << "\nstderr: " << r.err);
+    REQUIRE(r.exit_code == 0);
+    return r;
+  }
+
+  // A file in the scratch folder (outside the data directory) holding `text`.
+  fs::path file(const std::string& name, const std::string& text) const {
+    const fs::path path = tmp_.path() / name;
+    write_file(path, text);
+    return path;
+  }
+
+  std::map<std::string, std::string> files() const {
+    return ledger::store::testing::snapshot_dir(dir_);
+  }
+
+ private:
+  std::string prefix() const { return "--dir " + shell_quote(dir_.string()) + " "; }
+
+  ledger::store::testing::TempDir tmp_;
+  fs::path dir_ = tmp_.path() / "data";
+};
+
+// The LOCK file holds the pid of the last process that took the writer lock, as advice for the
+// "locked by" message; every write attempt, refused or not, rewrites it. Everything else must
+// be byte-for-byte what it was.
+inline bool is_pid_line(const std::string& text) {
+  if (text.size() < 2 || text.back() != '\n') return false;
+  for (size_t i = 0; i + 1 < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') return false;
+  }
+  return true;
+}
+
+inline void check_unchanged(const std::map<std::string, std::string>& before,
+                            const std::map<std::string, std::string>& after) {
+  std::vector<std::string> names_before, names_after;
+  for (const auto& [name, _] : before) names_before.push_back(name);
+  for (const auto& [name, _] : after) names_after.push_back(name);
+  CHECK(names_before == names_after);
+  for (const auto& [name, bytes] : before) {
+    auto it = after.find(name);
+    if (it == after.end()) continue;
+    INFO("file " << name);
+    if (name == "LOCK") {
+      CHECK(is_pid_line(it->second));
+    } else {
+      CHECK(it->second == bytes);
+    }
+  }
+}
+
+}  // namespace ledger::e2e

@@ -1,0 +1,467 @@
+// The questions through the real binary: balance, accounts, statement and history in every
+// output format, and time travel (--at, --known-at) on a history with a late, backdated row.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "e2e/e2e_support.h"
+
+using namespace ledger::e2e;
+
+namespace {
+
+// Recorded in this order (seq 1..6); the last row is a late cheque, backdated to February:
+//   1 open ACC-001 (Ada Lovelace)  effective 2026-01-01 (end of day)
+//   2 open ACC-002 (Bob)           effective 2026-01-01
+//   3 deposit ACC-001 400          effective 2026-03-01T23:30:00Z   ref pay-1
+//   4 withdraw ACC-001 20.50       effective 2026-03-05             "groceries, weekly"
+//   5 transfer ACC-001 ACC-002 100 effective 2026-03-10             rent
+//   6 deposit ACC-001 100          effective 2026-02-10             late cheque
+// Now: ACC-001 379.50, ACC-002 100.00.
+void set_up(const TestLedger& ledger) {
+  ledger.ok("open ACC-001 --owner 'Ada Lovelace' --date 2026-01-01");
+  ledger.ok("open ACC-002 --owner Bob --date 2026-01-01");
+  ledger.ok("deposit ACC-001 400 --date 2026-03-01T23:30:00Z --memo salary --ref pay-1");
+  ledger.ok("withdraw ACC-001 20.50 --date 2026-03-05 --memo 'groceries, weekly'");
+  ledger.ok("transfer ACC-001 ACC-002 100 --date 2026-03-10 --memo rent");
+  ledger.ok("deposit ACC-001 100 --date 2026-02-10 --memo 'late cheque'");
+}
+
+// The `recorded` column of `history --format csv`, by sequence number (1-based).
+std::vector<std::string> recorded_times(const TestLedger& ledger) {
+  const auto lines = lines_of(ledger.ok("history --format csv").out);
+  std::vector<std::string> times(1);
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const auto fields = csv_fields(lines[i]);
+    REQUIRE(fields.size() >= 2);
+    REQUIRE(fields[0] == std::to_string(i));
+    times.push_back(fields[1]);
+  }
+  return times;
+}
+
+std::string balance_of(const TestLedger& ledger, const std::string& args) {
+  return ledger.ok("balance ACC-001 --format csv " + args).out;
+}
+
+std::string acc1(const std::string& amount) {
+  return "account,balance,currency\nACC-001," + amount + ",USD\n";
+}
+
+// No amount or balance in JSON is ever a bare number.
+bool has_numeric_amount(const std::string& json) {
+  for (const std::string key : {"\"amount\":", "\"balance\":", "\"overdraft_limit\":"}) {
+    for (size_t at = json.find(key); at != std::string::npos; at = json.find(key, at + 1)) {
+      size_t value = at + key.size();
+      while (value < json.size() && json[value] == ' ') ++value;
+      if (value < json.size() && json[value] == '-') ++value;
+      if (value < json.size() && json[value] >= '0' && json[value] <= '9') return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_SUITE("e2e queries") {
+  TEST_CASE("balance of one, several and all accounts as CSV") {
+    TestLedger ledger;
+    set_up(ledger);
+    ledger.ok("open ACC-003 --currency JPY");
+    CHECK(ledger.ok("balance ACC-001").out == acc1("379.50"));  // Not a terminal: CSV.
+    CHECK(ledger.ok("balance ACC-002 ACC-001 --format csv").out ==
+          "account,balance,currency\nACC-002,100.00,USD\nACC-001,379.50,USD\n");
+    CHECK(ledger.ok("balance --format csv").out ==
+          "account,balance,currency\nACC-001,379.50,USD\nACC-002,100.00,USD\nACC-003,0,JPY\n");
+  }
+
+  TEST_CASE("balance as a forced table states its cutoff and aligns the amounts") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto lines = lines_of(ledger.ok("balance --format table").out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0].starts_with("as of 20"));
+    CHECK(lines[0].ends_with(" UTC"));
+    CHECK(lines[1] == "account  balance  currency");
+    CHECK(lines[2] == "ACC-001   379.50  USD");
+    CHECK(lines[3] == "ACC-002   100.00  USD");
+  }
+
+  TEST_CASE("balance as TSV, JSON and JSON lines, amounts always strings") {
+    TestLedger ledger;
+    set_up(ledger);
+    CHECK(ledger.ok("balance --format tsv").out ==
+          "account\tbalance\tcurrency\nACC-001\t379.50\tUSD\nACC-002\t100.00\tUSD\n");
+
+    const std::string json = ledger.ok("balance --format json").out;
+    CHECK(json.starts_with("["));
+    CHECK(json.ends_with("]\n"));
+    CHECK(contains(json, R"("account":"ACC-001")"));
+    CHECK(contains(json, R"("balance":"379.50")"));
+    CHECK(contains(json, R"("balance":"100.00")"));
+    CHECK(contains(json, R"("currency":"USD")"));
+    CHECK_FALSE(has_numeric_amount(json));
+
+    const auto lines = lines_of(ledger.ok("balance --format jsonl").out);
+    REQUIRE(lines.size() == 2);
+    CHECK(lines[0] == R"({"account":"ACC-001","balance":"379.50","currency":"USD"})");
+    CHECK(lines[1] == R"({"account":"ACC-002","balance":"100.00","currency":"USD"})");
+  }
+
+  TEST_CASE("amounts print with exactly their currency's decimals in every format") {
+    TestLedger ledger;
+    ledger.ok("open JPY-001 --currency JPY --overdraft-limit 500");
+    ledger.ok("open BHD-001 --currency BHD");
+    ledger.ok("open USD-001");
+    ledger.ok("deposit JPY-001 1500");
+    ledger.ok("deposit BHD-001 1.5");
+    ledger.ok("deposit USD-001 7");
+    CHECK(ledger.ok("balance --format csv").out ==
+          "account,balance,currency\nBHD-001,1.500,BHD\nJPY-001,1500,JPY\nUSD-001,7.00,USD\n");
+    const std::string json = ledger.ok("accounts --format json").out;
+    CHECK(contains(json, R"("balance":"1.500")"));
+    CHECK(contains(json, R"("balance":"1500")"));
+    CHECK(contains(json, R"("overdraft_limit":"500")"));
+    CHECK(contains(json, R"("overdraft_limit":"0.000")"));
+    CHECK_FALSE(has_numeric_amount(json));
+    const std::string history = ledger.ok("history --format jsonl").out;
+    CHECK(contains(history, R"("amount":"1500")"));
+    CHECK(contains(history, R"("amount":"1.500")"));
+    CHECK(contains(history, R"("amount":"7.00")"));
+    CHECK_FALSE(has_numeric_amount(history));
+    const std::string statement = ledger.ok("statement BHD-001 --format tsv").out;
+    CHECK(contains(statement, "\t1.500\t1.500\tBHD\t"));
+  }
+
+  TEST_CASE("accounts lists status, currency, balance, owner and limit in every format") {
+    TestLedger ledger;
+    set_up(ledger);
+    ledger.ok("open OLD-001 --date 2026-01-01");
+    ledger.ok("close OLD-001");
+    CHECK(ledger.ok("accounts --format csv").out ==
+          "account,balance,currency,status,owner,overdraft_limit,opened\n"
+          "ACC-001,379.50,USD,open,Ada Lovelace,0.00,2026-01-01T23:59:59.999999999Z\n"
+          "ACC-002,100.00,USD,open,Bob,0.00,2026-01-01T23:59:59.999999999Z\n"
+          "OLD-001,0.00,USD,closed,,0.00,2026-01-01T23:59:59.999999999Z\n");
+    const auto tsv = lines_of(ledger.ok("accounts --format tsv").out);
+    REQUIRE(tsv.size() == 4);
+    CHECK(tsv[3] == "OLD-001\t0.00\tUSD\tclosed\t\t0.00\t2026-01-01T23:59:59.999999999Z");
+    const std::string json = ledger.ok("accounts --format json").out;
+    CHECK(contains(json, R"("account":"OLD-001","balance":"0.00","currency":"USD","status":"closed")"));
+    CHECK(contains(json, R"("owner":"Ada Lovelace")"));
+    CHECK_FALSE(has_numeric_amount(json));
+    const auto jsonl = lines_of(ledger.ok("accounts --format jsonl").out);
+    CHECK(jsonl.size() == 3);
+    const auto table = lines_of(ledger.ok("accounts --format table").out);
+    REQUIRE(table.size() == 5);
+    CHECK(table[0].starts_with("as of 20"));
+    CHECK(table[1].starts_with("account  balance  currency  status  owner"));
+    CHECK(contains(table[4], "closed"));
+  }
+
+  TEST_CASE("statement as CSV: movements in effective order with the running balance") {
+    TestLedger ledger;
+    set_up(ledger);
+    CHECK(ledger.ok("statement ACC-001 --format csv").out ==
+          "date,seq,type,counterparty,amount,balance,currency,memo,ref\n"
+          "2026-02-10T23:59:59.999999999Z,6,deposit,,100.00,100.00,USD,late cheque,\n"
+          "2026-03-01T23:30:00Z,3,deposit,,400.00,500.00,USD,salary,pay-1\n"
+          "2026-03-05T23:59:59.999999999Z,4,withdrawal,,-20.50,479.50,USD,\"groceries, weekly\",\n"
+          "2026-03-10T23:59:59.999999999Z,5,transfer out,ACC-002,-100.00,379.50,USD,rent,\n");
+    CHECK(ledger.ok("statement ACC-002 --format csv").out ==
+          "date,seq,type,counterparty,amount,balance,currency,memo,ref\n"
+          "2026-03-10T23:59:59.999999999Z,5,transfer in,ACC-001,100.00,100.00,USD,rent,\n");
+  }
+
+  TEST_CASE("statement as a table: cutoff, opening balance, movements, closing balance") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto lines = lines_of(
+        ledger.ok("statement ACC-001 --from 2026-03-01T00:00:00Z --to 2026-03-05 --format table").out);
+    REQUIRE(lines.size() == 6);
+    CHECK(lines[0] == "statement of ACC-001 (USD), as of 2026-03-05 23:59:59 UTC");
+    CHECK(lines[1] == "opening balance 100.00");
+    CHECK(lines[2].starts_with("date"));
+    CHECK(contains(lines[3], "400.00   500.00"));
+    CHECK(contains(lines[3], "salary"));
+    CHECK(contains(lines[4], "-20.50   479.50"));
+    CHECK(lines[5] == "closing balance 479.50");
+
+    const auto whole = lines_of(ledger.ok("statement ACC-001 --format table").out);
+    REQUIRE(whole.size() == 8);
+    CHECK(whole[0].starts_with("statement of ACC-001 (USD), as of 20"));
+    CHECK(whole[1] == "opening balance 0.00");
+    CHECK(whole[7] == "closing balance 379.50");
+  }
+
+  TEST_CASE("a date-only --from starts at the beginning of that day") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto lines =
+        lines_of(ledger.ok("statement ACC-001 --from 2026-03-01 --to 2026-03-05 --format table").out);
+    CHECK(lines.size() == 6);
+    if (lines.size() == 6) {
+      CHECK(lines[1] == "opening balance 100.00");
+      CHECK(contains(lines[3], "salary"));
+      CHECK(lines[5] == "closing balance 479.50");
+    }
+    // The salary, at 23:30 on March 1st, is in a statement from March 1st, not in its opening.
+    const auto from = lines_of(ledger.ok("statement ACC-001 --from 2026-03-01 --format csv").out);
+    REQUIRE(from.size() == 4);
+    CHECK(contains(from[1], ",3,deposit,,400.00,500.00,"));
+    const auto next_day =
+        lines_of(ledger.ok("statement ACC-001 --from 2026-03-02 --format table").out);
+    REQUIRE(next_day.size() == 6);
+    CHECK(next_day[1] == "opening balance 500.00");
+    // history --from the day of the first recording lists every event.
+    const std::string first_day = recorded_times(ledger)[1].substr(0, 10);
+    CHECK(lines_of(ledger.ok("history --format csv --from " + first_day).out).size() == 7);
+  }
+
+  TEST_CASE("statement as JSON and JSON lines: one object per movement, amounts as strings") {
+    TestLedger ledger;
+    set_up(ledger);
+    const std::string json = ledger.ok("statement ACC-001 --format json").out;
+    CHECK(json.starts_with("[\n"));
+    CHECK(contains(json, R"("seq":6,"type":"deposit","counterparty":"","amount":"100.00","balance":"100.00")"));
+    CHECK(contains(json, R"("amount":"-20.50","balance":"479.50")"));
+    CHECK(contains(json, R"("memo":"groceries, weekly")"));
+    CHECK_FALSE(has_numeric_amount(json));
+    const auto jsonl = lines_of(ledger.ok("statement ACC-001 --format jsonl").out);
+    REQUIRE(jsonl.size() == 4);
+    for (const auto& line : jsonl) {
+      CHECK(line.starts_with("{\"date\":"));
+      CHECK(line.ends_with("}"));
+    }
+    CHECK(contains(jsonl[3], R"("type":"transfer out","counterparty":"ACC-002","amount":"-100.00","balance":"379.50")"));
+  }
+
+  TEST_CASE("history lists the raw events in log order in every format") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto csv = lines_of(ledger.ok("history --format csv").out);
+    REQUIRE(csv.size() == 7);
+    CHECK(csv[0] == "seq,recorded,date,type,op,account,to,amount,currency,owner,overdraft_limit,memo,ref");
+    const std::vector<std::string> types = {"AccountOpened",  "AccountOpened",   "MoneyDeposited",
+                                            "MoneyWithdrawn", "MoneyTransferred", "MoneyDeposited"};
+    for (size_t i = 1; i < csv.size(); ++i) {
+      const auto f = csv_fields(csv[i]);
+      REQUIRE(f.size() >= 6);
+      CHECK(f[0] == std::to_string(i));
+      CHECK(f[1].starts_with("20"));
+      CHECK(f[1].ends_with("Z"));
+      CHECK(f[3] == types[i - 1]);
+    }
+    CHECK(csv[1].ends_with(",2026-01-01T23:59:59.999999999Z,AccountOpened,open,ACC-001,,,USD,Ada Lovelace,0.00,,"));
+    CHECK(csv[5].ends_with(",2026-03-10T23:59:59.999999999Z,MoneyTransferred,transfer,ACC-001,ACC-002,100.00,,,,rent,"));
+    CHECK(csv[6].ends_with(",2026-02-10T23:59:59.999999999Z,MoneyDeposited,deposit,ACC-001,,100.00,,,,late cheque,"));
+
+    const auto tsv = lines_of(ledger.ok("history --format tsv").out);
+    REQUIRE(tsv.size() == 7);
+    CHECK(tsv[0].starts_with("seq\trecorded\tdate\ttype\top\taccount\tto\tamount"));
+    CHECK(contains(tsv[4], "\tMoneyWithdrawn\twithdraw\tACC-001\t\t20.50\t"));
+
+    const std::string json = ledger.ok("history --format json").out;
+    CHECK(contains(json, R"("seq":3,)"));
+    CHECK(contains(json, R"("type":"MoneyDeposited","op":"deposit","account":"ACC-001","to":"","amount":"400.00")"));
+    CHECK(contains(json, R"("ref":"pay-1")"));
+    CHECK_FALSE(has_numeric_amount(json));
+
+    const auto jsonl = lines_of(ledger.ok("history --format jsonl").out);
+    REQUIRE(jsonl.size() == 6);
+    for (size_t i = 0; i < jsonl.size(); ++i) {
+      CHECK(jsonl[i].starts_with("{\"seq\":" + std::to_string(i + 1) + ","));
+      CHECK(jsonl[i].ends_with("}"));
+    }
+
+    const auto table = lines_of(ledger.ok("history --format table").out);
+    REQUIRE(table.size() >= 7);
+    CHECK(table[table.size() - 7].starts_with("seq  recorded"));
+    CHECK(contains(table.back(), "MoneyDeposited"));
+    CHECK(contains(table.back(), "late cheque"));
+  }
+
+  TEST_CASE("history of one account lists only the events that touch it") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto lines = lines_of(ledger.ok("history ACC-002 --format csv").out);
+    REQUIRE(lines.size() == 3);
+    CHECK(csv_fields(lines[1])[0] == "2");
+    CHECK(csv_fields(lines[2])[0] == "5");
+  }
+
+  TEST_CASE("--at counts a backdated event from its effective date, not its recording") {
+    TestLedger ledger;
+    set_up(ledger);
+    CHECK(balance_of(ledger, "") == acc1("379.50"));
+    CHECK(balance_of(ledger, "--at 2026-02-15") == acc1("100.00"));  // The late cheque only.
+    CHECK(balance_of(ledger, "--at 2026-02-09") == acc1("0.00"));
+    CHECK(balance_of(ledger, "--at 2026-02-10") == acc1("100.00"));  // End of day, inclusive.
+    CHECK(balance_of(ledger, "--at 2026-03-05") == acc1("479.50"));
+    CHECK(balance_of(ledger, "--at 2026-03-10T00:00:00Z") == acc1("479.50"));
+    CHECK(ledger.ok("balance --at 2026-02-15 --format csv").out ==
+          "account,balance,currency\nACC-001,100.00,USD\nACC-002,0.00,USD\n");
+  }
+
+  TEST_CASE("a date-only --at means the end of that day, inclusive") {
+    TestLedger ledger;
+    set_up(ledger);
+    // The salary is effective at 23:30 on March 1st.
+    CHECK(balance_of(ledger, "--at 2026-03-01") == acc1("500.00"));
+    CHECK(balance_of(ledger, "--at 2026-03-01T23:29:59Z") == acc1("100.00"));
+    CHECK(balance_of(ledger, "--at 2026-03-01T23:30:00Z") == acc1("500.00"));
+    CHECK(balance_of(ledger, "--at 2026-03-02T00:30:00+01:00") == acc1("500.00"));
+    CHECK(balance_of(ledger, "--at 2026-03-02T00:29:59+01:00") == acc1("100.00"));
+  }
+
+  TEST_CASE("--at before an account was opened says it was unknown then") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto r = ledger.run("balance ACC-001 --at 2025-12-31");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "unknown account \"ACC-001\" as of 2025-12-31 23:59:59 UTC"));
+    CHECK(r.out.empty());
+    CHECK(ledger.ok("balance --at 2025-12-31 --format csv").out == "account,balance,currency\n");
+  }
+
+  TEST_CASE("--known-at leaves out what was recorded later, whatever its effective date") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto recorded = recorded_times(ledger);
+    REQUIRE(recorded.size() == 7);
+    // As the books stood right after the transfer, before the late cheque was recorded.
+    CHECK(balance_of(ledger, "--known-at " + recorded[5]) == acc1("279.50"));
+    CHECK(balance_of(ledger, "--known-at " + recorded[6]) == acc1("379.50"));
+    // Before the transfer was recorded.
+    CHECK(ledger.ok("balance --format csv --known-at " + recorded[4]).out ==
+          "account,balance,currency\nACC-001,379.50,USD\nACC-002,0.00,USD\n");
+    // Before anything was recorded, the account did not exist.
+    const auto r = ledger.run("balance ACC-001 --known-at 2026-01-01");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "unknown account \"ACC-001\""));
+    CHECK(contains(r.err, "as known at 2026-01-01 23:59:59 UTC"));
+  }
+
+  TEST_CASE("--at with --known-at: what we thought then that the balance was on a date") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto recorded = recorded_times(ledger);
+    REQUIRE(recorded.size() == 7);
+    // On Feb 15 the books showed nothing until the late cheque was recorded.
+    CHECK(balance_of(ledger, "--at 2026-02-15 --known-at " + recorded[5]) == acc1("0.00"));
+    CHECK(balance_of(ledger, "--at 2026-02-15 --known-at " + recorded[6]) == acc1("100.00"));
+    CHECK(balance_of(ledger, "--at 2026-03-05 --known-at " + recorded[3]) == acc1("400.00"));
+    CHECK(balance_of(ledger, "--at 2026-03-05 --known-at " + recorded[4]) == acc1("379.50"));
+    CHECK(balance_of(ledger, "--at 2026-03-05 --known-at " + recorded[6]) == acc1("479.50"));
+  }
+
+  TEST_CASE("statement --known-at shows the movements as they were known then") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto recorded = recorded_times(ledger);
+    REQUIRE(recorded.size() == 7);
+    const auto lines = lines_of(ledger.ok("statement ACC-001 --format csv --known-at " + recorded[5]).out);
+    REQUIRE(lines.size() == 4);
+    CHECK(contains(lines[1], ",3,deposit,,400.00,400.00,"));
+    CHECK(contains(lines[3], ",5,transfer out,ACC-002,-100.00,279.50,"));
+    const auto table =
+        lines_of(ledger.ok("statement ACC-001 --format table --known-at " + recorded[5]).out);
+    REQUIRE_FALSE(table.empty());
+    CHECK(contains(table[0], ", as known at "));
+    CHECK(table.back() == "closing balance 279.50");
+  }
+
+  TEST_CASE("every report in table format states its cutoff") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto recorded = recorded_times(ledger);
+    auto first_line = [&](const std::string& args) {
+      const auto lines = lines_of(ledger.ok(args + " --format table").out);
+      REQUIRE_FALSE(lines.empty());
+      return lines[0];
+    };
+    CHECK(first_line("balance --at 2026-02-15") == "as of 2026-02-15 23:59:59 UTC");
+    CHECK(first_line("balance ACC-001 --at 2026-02-15T10:00:00Z") == "as of 2026-02-15 10:00:00 UTC");
+    CHECK(first_line("accounts --at 2026-03-01") == "as of 2026-03-01 23:59:59 UTC");
+    CHECK(first_line("balance --at 2026-03-01 --known-at 2026-11-01T08:00:00Z") ==
+          "as of 2026-03-01 23:59:59 UTC, as known at 2026-11-01 08:00:00 UTC");
+    CHECK(first_line("statement ACC-002 --to 2026-03-31") ==
+          "statement of ACC-002 (USD), as of 2026-03-31 23:59:59 UTC");
+    const std::string now_line = first_line("balance");
+    CHECK(now_line.starts_with("as of 20"));
+    CHECK(now_line.ends_with(" UTC"));
+    CHECK(contains(first_line("accounts --known-at " + recorded[6]), ", as known at "));
+  }
+
+  // ledger(1): with --quiet, tables carry no cutoff line and no opening/closing balance lines.
+  TEST_CASE("--quiet tables carry only data: no cutoff, no opening or closing balance lines") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto balance = lines_of(ledger.ok("--quiet balance --format table").out);
+    REQUIRE(balance.size() == 3);
+    CHECK(balance[0] == "account  balance  currency");
+    const auto statement = lines_of(ledger.ok("statement ACC-001 --quiet --format table").out);
+    REQUIRE(statement.size() == 5);
+    CHECK(statement[0].starts_with("date"));
+    CHECK(contains(statement[4], "379.50"));
+  }
+
+  // DESIGN.md §4: every report says the cutoff it used.
+  TEST_CASE("history in table format states its cutoff") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto lines = lines_of(ledger.ok("history --format table").out);
+    REQUIRE_FALSE(lines.empty());
+    CHECK(lines[0].starts_with("as of 20"));
+    const auto to = lines_of(ledger.ok("history --to 2026-11-01 --format table").out);
+    REQUIRE_FALSE(to.empty());
+    CHECK(contains(to[0], "2026-11-01 23:59:59 UTC"));
+  }
+
+  TEST_CASE("a reader that closes the pipe early (| head) gets its lines and no error message") {
+    TestLedger ledger;
+    ledger.ok("open ACC-001");
+    std::string rows = "op,account,amount,memo\n";
+    for (int i = 0; i < 3000; ++i) rows += "deposit,ACC-001,1.25,a memo long enough to fill pipes\n";
+    ledger.ok("import " + shell_quote(ledger.file("rows.csv", rows).string()));
+    const fs::path err = ledger.scratch() / "err.txt", status = ledger.scratch() / "status.txt",
+                   out = ledger.scratch() / "out.txt";
+    const std::string command = std::string(kUtc) + " sh -c " +
+        shell_quote("(" + shell_quote(LEDGER_BINARY) + " --dir " + shell_quote(ledger.dir().string()) +
+                    " history --format csv 2>" + shell_quote(err.string()) + "; echo $? >" +
+                    shell_quote(status.string()) + ") | head -n 2 >" + shell_quote(out.string()));
+    REQUIRE(std::system(command.c_str()) == 0);
+    CHECK(lines_of(read_file(out)).size() == 2);
+    CHECK(read_file(err).empty());
+    // Success, or the quiet death by SIGPIPE that `cat` and every Unix filter die of.
+    const std::string code = read_file(status);
+    CHECK((code == "0\n" || code == "141\n"));
+  }
+
+  TEST_CASE("with TZ=Europe/Paris a date means the end of that day in Paris") {
+    TestLedger ledger;
+    const std::string paris = "TZ=Europe/Paris";
+    ledger.ok("open P-001 --date 2026-01-01");
+    ledger.ok("deposit P-001 1 --date 2026-03-01T22:30:00Z");  // 23:30 in Paris, March 1st.
+    ledger.ok("deposit P-001 2 --date 2026-03-01T23:30:00Z");  // 00:30 in Paris, March 2nd.
+    CHECK(ledger.ok("balance --at 2026-03-01 --format csv", paris).out ==
+          "account,balance,currency\nP-001,1.00,USD\n");
+    CHECK(ledger.ok("balance --at 2026-03-01 --format csv", kUtc).out ==
+          "account,balance,currency\nP-001,3.00,USD\n");
+    const auto table = lines_of(ledger.ok("balance --at 2026-03-01 --format table", paris).out);
+    REQUIRE_FALSE(table.empty());
+    CHECK(table[0] == "as of 2026-03-01 23:59:59 CET");
+
+    // A write's date-only --date is the end of that day in the local zone too.
+    ledger.ok("deposit P-001 4 --date 2026-03-01", paris);
+    const auto history = lines_of(ledger.ok("history --format csv", kUtc).out);
+    REQUIRE(history.size() == 5);
+    CHECK(csv_fields(history[4])[2] == "2026-03-01T22:59:59.999999999Z");
+    const auto shown = lines_of(ledger.ok("history --format csv", paris).out);
+    REQUIRE(shown.size() == 5);
+    CHECK(csv_fields(shown[4])[2] == "2026-03-01T23:59:59.999999999+01:00");
+    CHECK(ledger.ok("balance --at 2026-03-01 --format csv", paris).out ==
+          "account,balance,currency\nP-001,5.00,USD\n");
+  }
+}

@@ -1,0 +1,147 @@
+// Every refusal through the real binary: the exact exit code (1 a rule, 64 usage, 65 bad data,
+// 66 missing input), a message on stderr naming the problem, nothing on stdout, and a data
+// directory that is byte-for-byte what it was.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "e2e/e2e_support.h"
+
+using namespace ledger::e2e;
+
+namespace {
+
+struct Refusal {
+  std::string args;                 // Shell words after `ledger --dir DIR`.
+  int exit_code;
+  std::vector<std::string> says;    // Distinctive substrings of stderr.
+};
+
+// ACC-001 (USD, 101.00, opened 2026-01-01, ref "used-ref" taken), ACC-002 (USD, 0.00),
+// EUR-001, JPY-001, and OLD-001 (closed).
+void set_up(const TestLedger& ledger) {
+  ledger.ok("open ACC-001 --owner 'Ada Lovelace' --date 2026-01-01");
+  ledger.ok("deposit ACC-001 100 --date 2026-01-02");
+  ledger.ok("open ACC-002 --date 2026-01-01");
+  ledger.ok("open EUR-001 --currency EUR --date 2026-01-01");
+  ledger.ok("open JPY-001 --currency JPY --date 2026-01-01");
+  ledger.ok("open OLD-001 --date 2026-01-01");
+  ledger.ok("close OLD-001");
+  ledger.ok("deposit ACC-001 1 --ref used-ref");
+  REQUIRE(ledger.ok("balance ACC-001 --format csv").out ==
+          "account,balance,currency\nACC-001,101.00,USD\n");
+}
+
+void check_refusals(const std::vector<Refusal>& refusals) {
+  TestLedger ledger;
+  set_up(ledger);
+  const auto before = ledger.files();
+  REQUIRE(before.count("LOCK") == 1);
+  for (const Refusal& refusal : refusals) {
+    INFO("ledger " << refusal.args);
+    const RunResult r = ledger.run(refusal.args);
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == refusal.exit_code);
+    for (const std::string& text : refusal.says) CHECK(contains(r.err, text));
+    CHECK(r.out.empty());
+    check_unchanged(before, ledger.files());
+  }
+  // And the books say what they said.
+  CHECK(ledger.ok("balance --format csv").out ==
+        "account,balance,currency\nACC-001,101.00,USD\nACC-002,0.00,USD\nEUR-001,0.00,EUR\n"
+        "JPY-001,0,JPY\nOLD-001,0.00,USD\n");
+}
+
+}  // namespace
+
+TEST_SUITE("e2e refusals") {
+  TEST_CASE("a rule's refusal exits 1, says why on stderr and changes no file") {
+    check_refusals({
+        {"withdraw ACC-002 5", 1, {"insufficient funds in \"ACC-002\"", "needs 5.00"}},
+        {"transfer ACC-001 ACC-002 101.01", 1, {"insufficient funds in \"ACC-001\""}},
+        {"deposit ACC-01 5", 1, {"unknown account \"ACC-01\"", "did you mean \"ACC-001\""}},
+        {"withdraw NOPE 5", 1, {"unknown account \"NOPE\"", "ledger open NOPE"}},
+        {"transfer ACC-001 ACC-003 5", 1, {"unknown account \"ACC-003\"", "did you mean"}},
+        {"balance ACC-01", 1, {"unknown account \"ACC-01\"", "did you mean \"ACC-001\""}},
+        {"statement ACC-01", 1, {"unknown account \"ACC-01\"", "did you mean \"ACC-001\""}},
+        {"deposit OLD-001 5", 1, {"account \"OLD-001\" is closed"}},
+        {"transfer ACC-001 OLD-001 5", 1, {"account \"OLD-001\" is closed"}},
+        {"deposit ACC-001 5 --date 2025-12-31", 1,
+         {"before account \"ACC-001\" was opened"}},
+        {"deposit ACC-001 2 --ref used-ref", 1,
+         {"ref \"used-ref\" was already used for different content"}},
+        {"open ACC-009 --ref used-ref", 1, {"ref \"used-ref\" was already used"}},
+        {"transfer ACC-001 ACC-001 5", 1, {"cannot transfer from \"ACC-001\" to itself"}},
+        {"transfer ACC-001 EUR-001 5", 1, {"cannot transfer between currencies", "EUR"}},
+        {"close ACC-001", 1, {"cannot close \"ACC-001\"", "101.00 USD"}},
+        {"open ACC-002", 1, {"account \"ACC-002\" already exists"}},
+        // The largest amount that parses (int64 minor units) would overflow the balance.
+        {"deposit ACC-001 92233720368547758.07", 1, {"overflow"}},
+    });
+  }
+
+  TEST_CASE("bad data exits 65, names the value and changes no file") {
+    const std::string long_id(65, 'A');
+    check_refusals({
+        {"deposit ACC-001 -5", 65, {"invalid amount \"-5\"", "positive"}},
+        {"deposit ACC-001 0", 65, {"invalid amount \"0\"", "greater than zero"}},
+        {"deposit ACC-001 1e3", 65, {"invalid amount \"1e3\""}},
+        {"withdraw ACC-001 12.345", 65, {"invalid amount \"12.345\"", "USD has 2 decimal places"}},
+        {"deposit ACC-001 abc", 65, {"invalid amount \"abc\""}},
+        {"deposit ACC-001 12abc", 65, {"invalid amount \"12abc\""}},
+        {"deposit ACC-001 99999999999999999999", 65,
+         {"invalid amount \"99999999999999999999\"", "too large"}},
+        {"transfer ACC-001 ACC-002 -1", 65, {"invalid amount \"-1\""}},
+        {"deposit JPY-001 500.5", 65, {"invalid amount \"500.5\"", "JPY has 0 decimal places"}},
+        {"deposit 'BAD ID' 5", 65, {"invalid account id \"BAD ID\""}},
+        {"open 'x/y'", 65, {"invalid account id \"x/y\""}},
+        {"open " + long_id, 65, {"invalid account id", "1 to 64 characters"}},
+        {"deposit ACC-001 5 --date 2026-13-01", 65, {"--date", "invalid date \"2026-13-01\""}},
+        {"deposit ACC-001 5 --date yesterdayish", 65, {"invalid date \"yesterdayish\""}},
+        {"deposit ACC-001 5 --date 2099-01-01", 65, {"\"2099-01-01\" is in the future"}},
+        {"withdraw ACC-001 5 --date 2099-06-30T12:00:00Z", 65, {"is in the future"}},
+        {"open NEW-001 --currency XYZ", 65, {"unknown currency \"XYZ\""}},
+        {"open NEW-001 --overdraft-limit -1", 65, {"invalid overdraft limit \"-1\""}},
+        {"balance --at garbage", 65, {"--at", "invalid date \"garbage\""}},
+        {"balance --known-at 2026-02-30", 65, {"--known-at", "invalid date"}},
+        {"statement ACC-001 --from nope", 65, {"--from", "invalid date \"nope\""}},
+    });
+  }
+
+  TEST_CASE("a usage error exits 64, names the culprit and changes no file") {
+    check_refusals({
+        {"--no-such-option balance", 64, {"--no-such-option"}},
+        {"frobnicate", 64, {"frobnicate"}},
+        {"deposit ACC-001 5 --bogus", 64, {"--bogus"}},
+        {"deposit ACC-001", 64, {"AMOUNT is required"}},
+        {"transfer ACC-001 ACC-002", 64, {"AMOUNT is required"}},
+        {"import data.csv --format xml", 64, {"xml", "csv", "jsonl"}},
+        {"--color rainbow balance", 64, {"rainbow"}},
+        {"balance --format xml", 64, {"unknown format \"xml\"", "table, csv, tsv, json or jsonl"}},
+        {"--format xml accounts", 64, {"unknown format \"xml\""}},
+        {"statement ACC-001 --format XML", 64, {"unknown format \"XML\""}},
+        {"history --format yaml", 64, {"unknown format \"yaml\""}},
+        {"deposit ACC-001 5 --format xml", 64, {"unknown format \"xml\""}},
+    });
+  }
+
+  TEST_CASE("a missing import file exits 66, names the file and changes no file") {
+    check_refusals({
+        {"import /nonexistent/bank.csv", 66, {"cannot open /nonexistent/bank.csv"}},
+        {"import /nonexistent/rows.jsonl --dry-run", 66, {"/nonexistent/rows.jsonl"}},
+    });
+  }
+
+  TEST_CASE("a usage error touches no file at all, not even the lock file") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto before = ledger.files();
+    for (const char* args : {"deposit ACC-001 5 --bogus", "frobnicate", "deposit ACC-001",
+                             "deposit ACC-001 5 --format xml", "balance --format xml"}) {
+      INFO("ledger " << args);
+      CHECK(ledger.run(args).exit_code == 64);
+      CHECK(ledger.files() == before);
+    }
+  }
+}
