@@ -87,14 +87,19 @@ Result<WriteResult> Ledger::execute(const Command& command) {
 
 Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t issues_max,
                                     const std::function<void(size_t)>& progress) {
-  auto log = open_for_writing(options_);
+  // A dry run on a ledger that does not exist yet checks against the empty ledger and creates
+  // nothing: the directory is made on the first write.
+  std::error_code ec;
+  const bool absent = dry_run && !std::filesystem::exists(options_.dir, ec);
+  Result<OpenLog> log = absent ? Result<OpenLog>(OpenLog{nullptr, domain::LedgerState(true), ""})
+                               : open_for_writing(options_);
   if (!log) return log.status();
-  store::LogWriter& writer = *log->writer;
-  LEDGER_RETURN_IF_ERROR(writer.begin(writer.last_seq()));
-  const int64_t now = writer.commit_recorded_ns();
+  store::LogWriter* writer = log->writer.get();
+  if (writer != nullptr) LEDGER_RETURN_IF_ERROR(writer->begin(writer->last_seq()));
+  const int64_t now = writer != nullptr ? writer->commit_recorded_ns() : now_ns();
   ImportResult result;
   result.recovery = log->recovery;
-  uint64_t seq = writer.last_seq();
+  uint64_t seq = log->state.last_seq();
   // Rows are written as they pass, so memory stays bounded; the first bad row stops writing
   // (the commit is abandoned at the end) but checking goes on to report every bad row.
   bool writing = !dry_run;
@@ -119,17 +124,18 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     log->state.apply({++seq, now, decision->event->effective_ns, decision->event->event});
     ++result.recorded;
     if (!writing) continue;
-    if (Status s = add_event(writer, *decision->event); !s) {
-      (void)writer.abandon();
+    if (Status s = add_event(*writer, *decision->event); !s) {
+      (void)writer->abandon();
       return s;
     }
-    if (result.recorded % kImportFrameEvents == 0) writer.end_frame();
+    if (result.recorded % kImportFrameEvents == 0) writer->end_frame();
   }
+  if (writer == nullptr) return result;
   if (!writing || rows.failed() || result.recorded == 0) {
-    LEDGER_RETURN_IF_ERROR(writer.abandon());
+    LEDGER_RETURN_IF_ERROR(writer->abandon());
     return result;
   }
-  auto info = writer.commit();
+  auto info = writer->commit();
   if (!info) return info.status();
   return result;
 }

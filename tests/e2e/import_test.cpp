@@ -204,10 +204,8 @@ TEST_SUITE("e2e import") {
     CHECK(balances(ledger) == "account,balance,currency\nACC-001,40.00,USD\nACC-002,65.00,USD\n");
   }
 
-  // BUG: `ledger --dir NEW import rows.csv --dry-run` on a data directory that does not exist
-  // yet creates it (mode 0700) and a LOCK file in it, although a dry run "checks and reports
-  // without writing" and the directory is "created on first write". Kept skipped until fixed.
-  TEST_CASE("--dry-run on a new data directory creates nothing" * doctest::skip()) {
+  // A dry run checks and reports without writing; the directory is created on the first write.
+  TEST_CASE("--dry-run on a new data directory creates nothing") {
     TestLedger ledger;
     const auto file = ledger.file("bank.csv", kBankCsv);
     const auto r = ledger.run("import --dry-run " + shell_quote(file.string()));
