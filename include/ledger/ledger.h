@@ -21,6 +21,9 @@ struct LedgerOptions {
   std::chrono::milliseconds lock_wait{5000};
   uint64_t segment_size_bytes_max = 32u << 20;
   std::function<int64_t()> clock_ns;  // Null: the real clock.
+  // A write that leaves the newest snapshot this many events behind takes a new one; an import
+  // takes one at every such step inside it. 0: never automatically.
+  uint64_t snapshot_every_events = 100'000;
 };
 
 // --dir, else $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger.
@@ -68,6 +71,14 @@ struct Statement {
   int64_t opening_balance = 0;
   int64_t closing_balance = 0;
   std::vector<StatementLine> lines;
+};
+
+struct SnapshotResult {
+  uint64_t seq = 0;             // The last event it covers.
+  size_t accounts = 0;
+  uint64_t size_bytes = 0;
+  size_t thinned = 0;           // Older snapshots deleted by the retention rule.
+  bool already = false;         // A snapshot at this very event existed: nothing was written.
 };
 
 struct HistoryEntry {
@@ -138,10 +149,16 @@ class Ledger {
                                             std::optional<int64_t> from_ns,
                                             std::optional<int64_t> to_ns) const;
 
+  // Takes a snapshot of the whole state at the head of the log (under the writer's lock).
+  Result<SnapshotResult> snapshot();
+
   int64_t now_ns() const;
+  // What the last call had to say besides its result: snapshots it skipped, and why.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   LedgerOptions options_;
+  mutable std::vector<std::string> warnings_;
 };
 
 }  // namespace ledger

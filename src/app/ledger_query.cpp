@@ -5,6 +5,7 @@
 #include <map>
 
 #include "app/replay.h"
+#include "app/state_loader.h"
 #include "domain/ledger_state.h"
 #include "ledger/ledger.h"
 #include "util/time.h"
@@ -31,16 +32,6 @@ Status unknown_account(const domain::LedgerState& state, const std::string& id,
   const auto similar = state.similar_ids(id);
   if (!similar.empty()) message += fmt::format(" (did you mean \"{}\"?)", similar.front());
   return {ErrorCode::kRefused, message};
-}
-
-Result<domain::LedgerState> state_at(const std::filesystem::path& dir, const Cutoffs& cutoffs) {
-  domain::LedgerState state(false);
-  LEDGER_RETURN_IF_ERROR(
-      app::for_each_event(dir, cutoffs.known_at_ns, [&](const domain::StoredEvent& e) {
-        if (!cutoffs.effective_at_ns || e.effective_ns <= *cutoffs.effective_at_ns) state.apply(e);
-        return Status::ok();
-      }));
-  return state;
 }
 
 // What an event did to account `id`: its signed amount and how to name it, or nothing.
@@ -79,8 +70,10 @@ std::optional<StatementLine> movement_of(const domain::StoredEvent& e, const std
 
 Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>& ids,
                                                   const Cutoffs& cutoffs) const {
-  auto state = state_at(options_.dir, cutoffs);
-  if (!state) return state.status();
+  auto loaded = app::load_state(options_.dir, {cutoffs, false, true});
+  if (!loaded) return loaded.status();
+  warnings_ = std::move(loaded->warnings);
+  const domain::LedgerState* state = &loaded->state;
   std::vector<AccountView> views;
   if (ids.empty()) {
     for (const domain::Account* account : state->sorted_accounts()) views.push_back(view_of(*account));

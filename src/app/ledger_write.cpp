@@ -1,7 +1,7 @@
 // The write side of the Ledger service: lock, recover, rebuild, decide, commit.
 #include <fmt/format.h>
 
-#include "app/replay.h"
+#include "app/state_loader.h"
 #include "domain/event_codec.h"
 #include "domain/ledger_state.h"
 #include "ledger/ledger.h"
@@ -18,8 +18,9 @@ constexpr size_t kImportFrameEvents = 1000;
 
 struct OpenLog {
   std::unique_ptr<store::LogWriter> writer;
-  domain::LedgerState state;
+  app::LoadedState loaded;  // With the ref index: this state decides.
   std::string recovery;
+  domain::LedgerState& state() { return loaded.state; }
 };
 
 Result<OpenLog> open_for_writing(const LedgerOptions& options) {
@@ -30,13 +31,11 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options) {
   store::RecoveryReport report;
   auto writer = store::LogWriter::open(options.dir, log_options, report);
   if (!writer) return writer.status();
-  OpenLog log{std::move(*writer), domain::LedgerState(true), report.describe()};
-  LEDGER_RETURN_IF_ERROR(app::for_each_event(options.dir, std::nullopt,
-                                             [&log](const domain::StoredEvent& e) {
-                                               log.state.apply(e);
-                                               return Status::ok();
-                                             }));
-  if (log.state.last_seq() != log.writer->last_seq()) {
+  // The whole log is read for the ref index, which snapshots do not hold.
+  auto loaded = app::load_state(options.dir, {{}, true, false});
+  if (!loaded) return loaded.status();
+  OpenLog log{std::move(*writer), std::move(*loaded), report.describe()};
+  if (log.state().last_seq() != log.writer->last_seq()) {
     return Status(ErrorCode::kInternal, "the log's reader and writer disagree on its end");
   }
   return log;
@@ -61,16 +60,52 @@ std::string column_of(const std::string& message) {
   return "account";
 }
 
+// Snapshots are derived data: failing to write one loses nothing, so it is a warning.
+void write_snapshots(const LedgerOptions& options, const std::vector<app::PendingSnapshot>& pending,
+                     std::vector<std::string>& warnings) {
+  for (const app::PendingSnapshot& snapshot : pending) {
+    if (Status s = app::write_snapshot(options.dir, snapshot); !s) {
+      warnings.push_back(fmt::format("snapshot not written: {}", s.message()));
+      return;
+    }
+  }
+  if (pending.empty()) return;
+  if (auto thinned = app::thin_snapshots(options.dir, options.snapshot_every_events); !thinned) {
+    warnings.push_back(fmt::format("old snapshots not thinned: {}", thinned.status().message()));
+  }
+}
+
+// After a commit: a snapshot of the head if the newest one is far enough behind.
+void snapshot_if_due(const LedgerOptions& options, OpenLog& log,
+                     std::vector<app::PendingSnapshot> pending, std::vector<std::string>& warnings) {
+  const uint64_t every = options.snapshot_every_events;
+  const uint64_t newest = pending.empty() ? app::newest_snapshot_seq(options.dir)
+                                          : pending.back().meta.seq_last;
+  const auto& frame = log.writer->last_frame();
+  if (every > 0 && frame && log.state().last_seq() - newest >= every) {
+    auto snapshot = app::prepare_snapshot(log.state(), *frame, log.loaded.effective_max_ns);
+    if (snapshot) pending.push_back(std::move(*snapshot));
+  }
+  write_snapshots(options, pending, warnings);
+}
+
+void apply_recorded(OpenLog& log, uint64_t seq, int64_t recorded_ns,
+                    const domain::PendingEvent& pending) {
+  log.state().apply({seq, recorded_ns, pending.effective_ns, pending.event});
+  log.loaded.effective_max_ns = std::max(log.loaded.effective_max_ns, pending.effective_ns);
+}
+
 }  // namespace
 
 int64_t Ledger::now_ns() const { return options_.clock_ns ? options_.clock_ns() : util::now_ns(); }
 
 Result<WriteResult> Ledger::execute(const Command& command) {
+  warnings_.clear();
   auto log = open_for_writing(options_);
   if (!log) return log.status();
   store::LogWriter& writer = *log->writer;
   LEDGER_RETURN_IF_ERROR(writer.begin(writer.last_seq()));
-  auto decision = domain::decide(log->state, command, writer.commit_recorded_ns());
+  auto decision = domain::decide(log->state(), command, writer.commit_recorded_ns());
   if (!decision || !decision->event) {
     (void)writer.abandon();
     if (!decision) return decision.status();
@@ -82,6 +117,8 @@ Result<WriteResult> Ledger::execute(const Command& command) {
   }
   auto info = writer.commit();
   if (!info) return info.status();
+  apply_recorded(*log, info->seq_first, info->recorded_ns, *decision->event);
+  snapshot_if_due(options_, *log, {}, warnings_);
   return WriteResult{true, info->seq_first, log->recovery};
 }
 
@@ -89,9 +126,12 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
                                     const std::function<void(size_t)>& progress) {
   // A dry run on a ledger that does not exist yet checks against the empty ledger and creates
   // nothing: the directory is made on the first write.
+  warnings_.clear();
   std::error_code ec;
   const bool absent = dry_run && !std::filesystem::exists(options_.dir, ec);
-  Result<OpenLog> log = absent ? Result<OpenLog>(OpenLog{nullptr, domain::LedgerState(true), ""})
+  app::LoadedState empty;
+  empty.state = domain::LedgerState(true);
+  Result<OpenLog> log = absent ? Result<OpenLog>(OpenLog{nullptr, std::move(empty), ""})
                                : open_for_writing(options_);
   if (!log) return log.status();
   store::LogWriter* writer = log->writer.get();
@@ -99,7 +139,12 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   const int64_t now = writer != nullptr ? writer->commit_recorded_ns() : now_ns();
   ImportResult result;
   result.recovery = log->recovery;
-  uint64_t seq = log->state.last_seq();
+  uint64_t seq = log->state().last_seq();
+  // Snapshots inside a large import serve time travel into it; they are written only once the
+  // import is durable.
+  std::vector<app::PendingSnapshot> snapshots;
+  uint64_t snapshot_seq = writer != nullptr ? app::newest_snapshot_seq(options_.dir) : 0;
+  const uint64_t every = options_.snapshot_every_events;
   // Rows are written as they pass, so memory stays bounded; the first bad row stops writing
   // (the commit is abandoned at the end) but checking goes on to report every bad row.
   bool writing = !dry_run;
@@ -107,7 +152,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   while (rows.next(row)) {
     ++result.rows;
     if (progress && result.rows % 4096 == 0) progress(result.rows);
-    auto decision = domain::decide(log->state, row.command, now);
+    auto decision = domain::decide(log->state(), row.command, now);
     if (!decision) {
       writing = false;
       ++result.issues_total;
@@ -121,14 +166,25 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
       ++result.already_recorded;
       continue;
     }
-    log->state.apply({++seq, now, decision->event->effective_ns, decision->event->event});
+    apply_recorded(*log, ++seq, now, *decision->event);
     ++result.recorded;
     if (!writing) continue;
     if (Status s = add_event(*writer, *decision->event); !s) {
       (void)writer->abandon();
       return s;
     }
-    if (result.recorded % kImportFrameEvents == 0) writer->end_frame();
+    if (result.recorded % kImportFrameEvents != 0) continue;
+    writer->end_frame();
+    if (every == 0 || seq - snapshot_seq < every) continue;
+    if (Status s = writer->flush_frame(); !s) {
+      (void)writer->abandon();
+      return s;
+    }
+    auto snapshot = app::prepare_snapshot(log->state(), *writer->last_frame(),
+                                          log->loaded.effective_max_ns);
+    if (!snapshot) return snapshot.status();
+    snapshots.push_back(std::move(*snapshot));
+    snapshot_seq = seq;
   }
   if (writer == nullptr) return result;
   if (!writing || rows.failed() || result.recorded == 0) {
@@ -137,6 +193,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   }
   auto info = writer->commit();
   if (!info) return info.status();
+  snapshot_if_due(options_, *log, std::move(snapshots), warnings_);
   return result;
 }
 

@@ -46,12 +46,16 @@ int run(int argc, char** argv) {
   app.add_option("--color", options.color, "Colour: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", options.quiet, "No confirmations or progress, only data and errors");
+  app.add_option("--snapshot-every", options.snapshot_every_events,
+                 "A write takes a snapshot when the newest is this many events behind (0: never)")
+      ->capture_default_str();
 
   Context context(options);
   int exit_code = 0;
   setup_write_commands(app, context, exit_code);
   setup_query_commands(app, context, exit_code);
   setup_import(app, context, exit_code);
+  setup_snapshot(app, context, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -69,6 +73,7 @@ int run(int argc, char** argv) {
     fmt::print(stderr, "ledger: no command given (try `ledger --help`)\n");
     return kExitUsage;
   }
+  context.warn_from_ledger();
   return exit_code;
 }
 

@@ -12,6 +12,7 @@ namespace ledger::cli {
 Status Context::prepare() {
   LedgerOptions ledger_options;
   ledger_options.dir = resolve_data_dir(options_.dir);
+  ledger_options.snapshot_every_events = options_.snapshot_every_events;
   ledger_ = Ledger(ledger_options);
   const bool terminal = stdout_is_terminal();
   if (options_.format.empty()) {
@@ -40,6 +41,12 @@ void Context::say(const std::string& line) {
 
 void Context::note(const std::string& line) {
   if (!line.empty()) fmt::print(stderr, "ledger: {}\n", line);
+}
+
+void Context::warn_from_ledger() {
+  for (const std::string& warning : ledger_.warnings()) {
+    fmt::print(stderr, "ledger: warning: {}\n", warning);
+  }
 }
 
 int Context::fail(const Status& status) {

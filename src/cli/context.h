@@ -18,6 +18,7 @@ struct GlobalOptions {
   std::string format;  // Empty: a table on a terminal, CSV otherwise.
   std::string color = "auto";
   bool quiet = false;
+  uint64_t snapshot_every_events = 100'000;
 };
 
 class Context {
@@ -40,6 +41,8 @@ class Context {
   void note(const std::string& line);
   // Prints "ledger: error: ..." on stderr and returns the exit status for the error.
   int fail(const Status& status);
+  // Prints what the service had to warn about ("ledger: warning: ...") on stderr.
+  void warn_from_ledger();
 
   // Parses a --at/--known-at/--from/--to value; errors name the option.
   Result<std::optional<int64_t>> cutoff(const std::optional<std::string>& text,
@@ -63,5 +66,6 @@ class Context {
 void setup_write_commands(CLI::App& app, Context& context, int& exit_code);
 void setup_query_commands(CLI::App& app, Context& context, int& exit_code);
 void setup_import(CLI::App& app, Context& context, int& exit_code);
+void setup_snapshot(CLI::App& app, Context& context, int& exit_code);
 
 }  // namespace ledger::cli

@@ -272,6 +272,15 @@ std::vector<std::string> LedgerState::similar_ids(std::string_view id) const {
   return ids;
 }
 
+void LedgerState::restore(std::vector<Account> accounts, uint64_t last_seq) {
+  accounts_.clear();
+  for (Account& a : accounts) {
+    std::string id = a.id;
+    accounts_.emplace(std::move(id), std::move(a));
+  }
+  last_seq_ = last_seq;
+}
+
 void LedgerState::apply(const StoredEvent& stored) {
   struct Apply {
     LedgerState& s;

@@ -46,6 +46,8 @@ class LedgerState {
   uint64_t last_seq() const { return last_seq_; }
 
   void apply(const StoredEvent& event);
+  // The state a snapshot holds: these accounts, after event `last_seq`.
+  void restore(std::vector<Account> accounts, uint64_t last_seq);
 
   // Up to three known ids close to `id` (edit distance), best first, for "did you mean".
   std::vector<std::string> similar_ids(std::string_view id) const;

@@ -33,6 +33,12 @@ Result<std::vector<SegmentFile>> list_segments(const fs::path& dir) {
   return segments;
 }
 
+FrameMark mark_of(const FrameRef& frame, const std::vector<SegmentFile>& segments) {
+  const FrameHeader& h = frame.header;
+  return {segments[frame.segment].base_seq, frame.offset, frame.offset + h.length, h.seq_last(),
+          h.checksum, h.recorded_ns, h.effective_max_ns};
+}
+
 Status corruption_status(const LogProblem& problem) {
   return {ErrorCode::kCorruption,
           fmt::format("corrupt log: {} offset {} (sequence {}): {}",

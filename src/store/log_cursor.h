@@ -38,12 +38,27 @@ struct LogPosition {
 Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
                                   size_t index);
 
+// A frame's place and identity: enough to find it again and prove it is the same frame.
+struct FrameMark {
+  uint64_t segment_base = 0;
+  uint64_t offset = 0;
+  uint64_t next_offset = 0;  // Where the frame after it starts.
+  uint64_t seq_last = 0;
+  uint64_t checksum = 0;
+  int64_t recorded_ns = 0;
+  int64_t effective_max_ns = INT64_MIN;
+
+  friend bool operator==(const FrameMark&, const FrameMark&) = default;
+};
+
 struct FrameRef {
   FrameHeader header;
   ByteView bytes;       // The whole frame; valid until the cursor moves.
   size_t segment = 0;
   uint64_t offset = 0;
 };
+
+FrameMark mark_of(const FrameRef& frame, const std::vector<SegmentFile>& segments);
 
 struct LogProblem {
   std::filesystem::path segment;

@@ -126,6 +126,9 @@ Status LogWriter::write_frame(bool ends_commit) {
   header.effective_max_ns = frame_effective_max_;
   seal_frame(header, frame_.data());
   if (Status s = active_.write_at(tail_.offset, frame_); !s) return fail(s);
+  last_frame_ = FrameMark{segments_.back().base_seq, tail_.offset, tail_.offset + frame_.size(),
+                          header.seq_last(), header_checksum(frame_), recorded_ns_,
+                          frame_effective_max_};
   tail_.offset += frame_.size();
   tail_.seq_next += frame_count_;
   tail_.chain = header_checksum(frame_);
@@ -135,6 +138,12 @@ Status LogWriter::write_frame(bool ends_commit) {
   frame_count_ = 0;
   frame_closed_ = false;
   return Status::ok();
+}
+
+Status LogWriter::flush_frame() {
+  if (!failed_) return failed_;
+  if (!in_commit_) return {ErrorCode::kInternal, "flush_frame: no commit is open"};
+  return frame_count_ == 0 ? Status::ok() : write_frame(false);
 }
 
 Status LogWriter::roll() {
@@ -176,6 +185,7 @@ Result<CommitInfo> LogWriter::commit() {
   if (Status s = active_.sync_data(); !s) return fail(s);
   in_commit_ = false;
   committed_ = tail_;
+  committed_frame_ = last_frame_;
   index_sealed_segments(committed_segments_);
   committed_segments_ = segments_.size();
   return CommitInfo{commit_seq_first_, tail_.seq_next - 1, recorded_ns_, frames_written_};
@@ -186,6 +196,7 @@ Status LogWriter::abandon() {
   in_commit_ = false;
   frame_.resize(kFrameHeaderSize);
   frame_count_ = 0;
+  last_frame_ = committed_frame_;
   if (frames_written_ == 0) return Status::ok();
   if (!failed_) return failed_;
   active_ = File();

@@ -61,6 +61,10 @@ class LogWriter {
   Status add(const Record& record);
   // Closes the current frame; the next add() starts another one.
   void end_frame() { frame_closed_ = true; }
+  // Writes the open frame now (it does not end the commit), so that last_frame() names it.
+  Status flush_frame();
+  // The last frame this writer wrote, if any: where a snapshot of the state after it can point.
+  const std::optional<FrameMark>& last_frame() const { return last_frame_; }
   Result<CommitInfo> commit();
   // Drops the open commit; whatever of it reached the files is cut back.
   Status abandon();
@@ -97,6 +101,8 @@ class LogWriter {
   int64_t frame_effective_min_ = 0;
   int64_t frame_effective_max_ = 0;
   bool frame_closed_ = false;
+  std::optional<FrameMark> last_frame_;
+  std::optional<FrameMark> committed_frame_;
 };
 
 }  // namespace ledger::store

@@ -1,0 +1,182 @@
+#include "app/state_loader.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+
+#include "domain/event_codec.h"
+#include "domain/state_codec.h"
+#include "store/log_reader.h"
+#include "store/record.h"
+#include "store/snapshot_file.h"
+#include "util/time.h"
+
+namespace ledger::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A snapshot serves a query only if everything in it passes the query's cutoffs.
+bool serves(const store::SnapshotMeta& meta, const Cutoffs& cutoffs) {
+  if (cutoffs.known_at_ns && meta.recorded_ns > *cutoffs.known_at_ns) return false;
+  if (cutoffs.effective_at_ns && meta.effective_max_ns > *cutoffs.effective_at_ns) return false;
+  return true;
+}
+
+std::string skipped(const fs::path& path, const Status& why) {
+  return fmt::format("snapshot {} skipped: {}", path.filename().string(), why.message());
+}
+
+// Loads the newest snapshot that serves the cutoffs and matches the log; where to read on.
+std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
+                                                      const std::vector<store::SegmentFile>& segments,
+                                                      const LoadOptions& options,
+                                                      LoadedState& loaded) {
+  store::Syscalls& sys = store::real_syscalls();
+  store::SnapshotListing listing = store::list_snapshots(sys, dir);
+  for (const std::string& problem : listing.problems) loaded.warnings.push_back(problem + "; skipped");
+  for (auto it = listing.snapshots.rbegin(); it != listing.snapshots.rend(); ++it) {
+    const store::SnapshotMeta& meta = it->meta;
+    if (!serves(meta, options.cutoffs)) continue;
+    auto position = store::check_against_log(sys, segments, meta);
+    if (!position) {
+      loaded.warnings.push_back(skipped(it->path, position.status()));
+      continue;
+    }
+    auto payload = store::read_snapshot_payload(sys, *it);
+    auto state = payload ? domain::decode_state(*payload, options.track_refs)
+                         : Result<domain::LedgerState>(payload.status());
+    if (state && state->last_seq() != meta.seq_last) {
+      state = Status(ErrorCode::kCorruption, "its state and header disagree on the sequence");
+    }
+    if (!state) {
+      loaded.warnings.push_back(skipped(it->path, state.status()));
+      continue;
+    }
+    loaded.state = std::move(*state);
+    loaded.last_frame = store::FrameMark{meta.segment_base, meta.frame_offset, meta.next_offset,
+                                         meta.seq_last,     meta.chain,        meta.recorded_ns,
+                                         meta.effective_max_ns};
+    loaded.effective_max_ns = meta.effective_max_ns;
+    loaded.snapshot_seq = meta.seq_last;
+    return *position;
+  }
+  return std::nullopt;
+}
+
+Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs, LoadedState& loaded) {
+  store::RecordIterator records(frame.bytes);
+  store::Record record;
+  uint64_t seq = frame.header.seq_first;
+  for (; records.next(record); ++seq) {
+    if (cutoffs.effective_at_ns && record.effective_ns > *cutoffs.effective_at_ns) continue;
+    auto event = domain::decode_event(record.type, record.version, record.payload);
+    if (!event) {
+      return Status(event.status().code(),
+                    fmt::format("event {}: {}", seq, event.status().message()));
+    }
+    loaded.state.apply({seq, frame.header.recorded_ns, record.effective_ns, std::move(*event)});
+    loaded.effective_max_ns = std::max(loaded.effective_max_ns, record.effective_ns);
+    ++loaded.events_read;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) {
+  store::Syscalls& sys = store::real_syscalls();
+  auto segments = store::list_segments(dir);
+  if (!segments) return segments.status();
+  LoadedState loaded;
+  loaded.state = domain::LedgerState(options.track_refs);
+  std::optional<store::LogPosition> start;
+  if (options.use_snapshots) start = start_from_snapshot(dir, *segments, options, loaded);
+  if (!start && !segments->empty()) {
+    auto first = store::segment_start(sys, *segments, 0);
+    if (!first) return first.status();
+    start = *first;
+  }
+  if (!start) return loaded;
+  store::LogReader reader(sys, *segments, *start);
+  const Cutoffs& cutoffs = options.cutoffs;
+  for (;;) {
+    auto frame = reader.next();
+    if (!frame) return frame.status();
+    if (*frame == nullptr) break;
+    const store::FrameHeader& header = (*frame)->header;
+    // Recorded times never decrease along the log: nothing after this frame is known yet.
+    if (cutoffs.known_at_ns && header.recorded_ns > *cutoffs.known_at_ns) break;
+    loaded.last_frame = store::mark_of(**frame, reader.segments());
+    if (cutoffs.effective_at_ns && header.effective_min_ns > *cutoffs.effective_at_ns) continue;
+    LEDGER_RETURN_IF_ERROR(apply_frame(**frame, cutoffs, loaded));
+  }
+  return loaded;
+}
+
+Result<PendingSnapshot> prepare_snapshot(const domain::LedgerState& state,
+                                         const store::FrameMark& frame, int64_t effective_max_ns) {
+  if (state.last_seq() != frame.seq_last) {
+    return Status(ErrorCode::kInternal, "a snapshot's state must end at its frame");
+  }
+  return PendingSnapshot{{frame.seq_last, frame.checksum, frame.segment_base, frame.offset,
+                          frame.next_offset, frame.recorded_ns, effective_max_ns, util::now_ns(),
+                          0},
+                         domain::encode_state(state)};
+}
+
+Status write_snapshot(const fs::path& dir, const PendingSnapshot& snapshot) {
+  return store::write_snapshot(
+      store::real_syscalls(), dir, snapshot.meta,
+      store::ByteView(reinterpret_cast<const unsigned char*>(snapshot.payload.data()),
+                      snapshot.payload.size()));
+}
+
+uint64_t newest_snapshot_seq(const fs::path& dir) {
+  uint64_t newest = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(store::snapshot_dir(dir), ec)) {
+    if (auto seq = store::parse_snapshot_file_name(entry.path().filename().string())) {
+      newest = std::max(newest, *seq);
+    }
+  }
+  return newest;
+}
+
+// Retention: every snapshot within the newest kDenseSpans * N events of the newest one is
+// kept; further back, a snapshot is kept only if the next newer kept one is at least a span
+// away, and the span doubles each time the distance from the newest doubles. So the count
+// grows with the logarithm of the history, and time travel to any date reads at most a span of
+// events after its snapshot. The oldest snapshot is always kept: it is where a purged history
+// begins.
+Result<size_t> thin_snapshots(const fs::path& dir, uint64_t every_events) {
+  constexpr uint64_t kDenseSpans = 64;
+  store::Syscalls& sys = store::real_syscalls();
+  store::SnapshotListing listing = store::list_snapshots(sys, dir);
+  auto& all = listing.snapshots;
+  if (all.size() < 3 || every_events == 0) return size_t{0};
+  const uint64_t newest = all.back().meta.seq_last;
+  const uint64_t dense = kDenseSpans * every_events;
+  uint64_t kept_above = newest;
+  size_t deleted = 0;
+  for (size_t i = all.size() - 1; i-- > 1;) {
+    const uint64_t seq = all[i].meta.seq_last;
+    const uint64_t distance = newest - seq;
+    if (distance < dense) {
+      kept_above = seq;
+      continue;
+    }
+    const uint64_t span = every_events << std::bit_width(distance / dense);
+    if (kept_above - seq >= span) {
+      kept_above = seq;
+      continue;
+    }
+    LEDGER_RETURN_IF_ERROR(store::remove_durably(sys, all[i].path));
+    ++deleted;
+  }
+  return deleted;
+}
+
+}  // namespace ledger::app

@@ -1,0 +1,53 @@
+#pragma once
+// State at a point of time travel, from the newest snapshot that can serve it plus the frames
+// after it that can matter (DESIGN.md §4). Snapshots are derived data: one that is damaged or
+// does not match the log is skipped with a warning, never trusted; without any, the log is read
+// from its start.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/ledger_state.h"
+#include "ledger/ledger.h"
+#include "store/log_cursor.h"
+#include "store/snapshot_file.h"
+
+namespace ledger::app {
+
+struct LoadedState {
+  domain::LedgerState state{false};
+  std::optional<store::FrameMark> last_frame;  // The frame the state ends at; none: empty log.
+  int64_t effective_max_ns = INT64_MIN;        // Over every event the state includes.
+  uint64_t snapshot_seq = 0;                   // The snapshot it started from; 0: none.
+  uint64_t events_read = 0;                    // Events decoded after the snapshot.
+  std::vector<std::string> warnings;           // Snapshots skipped, and why.
+};
+
+struct LoadOptions {
+  Cutoffs cutoffs;
+  bool track_refs = false;     // Only a state that decides needs the ref index.
+  bool use_snapshots = true;
+};
+
+Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);
+
+// A snapshot encoded in memory, to be written once the frame it ends at is durable.
+struct PendingSnapshot {
+  store::SnapshotMeta meta;
+  std::string payload;
+};
+
+// The whole `state`, which must be the state right after `frame` (no cutoffs).
+Result<PendingSnapshot> prepare_snapshot(const domain::LedgerState& state,
+                                         const store::FrameMark& frame, int64_t effective_max_ns);
+Status write_snapshot(const std::filesystem::path& dir, const PendingSnapshot& snapshot);
+// The last event the newest snapshot covers (by file name only); 0 when there is none.
+uint64_t newest_snapshot_seq(const std::filesystem::path& dir);
+
+// Deletes snapshots by the retention rule (see the .cpp); returns how many it deleted.
+Result<size_t> thin_snapshots(const std::filesystem::path& dir, uint64_t every_events);
+
+}  // namespace ledger::app

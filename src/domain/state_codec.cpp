@@ -1,0 +1,83 @@
+#include "domain/state_codec.h"
+
+#include <cereal/archives/portable_binary.hpp>
+#include <cereal/types/string.hpp>
+#include <fmt/format.h>
+#include <sstream>
+
+namespace ledger::domain {
+
+namespace {
+
+// Field order is the schema of version 1.
+struct StoredAccount {
+  std::string id;
+  std::string owner;
+  std::string currency;
+  int64_t overdraft_limit = 0;
+  int64_t balance = 0;
+  bool closed = false;
+  int64_t opened_effective_ns = 0;
+
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(id, owner, currency, overdraft_limit, balance, closed, opened_effective_ns);
+  }
+};
+
+}  // namespace
+
+std::string encode_state(const LedgerState& state) {
+  std::ostringstream out;
+  {
+    cereal::PortableBinaryOutputArchive archive(out);
+    const std::vector<const Account*> accounts = state.sorted_accounts();
+    archive(kStateSchemaVersion, state.last_seq(), static_cast<uint64_t>(accounts.size()));
+    for (const Account* a : accounts) {
+      StoredAccount stored{a->id,      a->owner,  a->currency.code, a->overdraft_limit,
+                           a->balance, a->closed, a->opened_effective_ns};
+      archive(stored);
+    }
+  }
+  return std::move(out).str();
+}
+
+Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool track_refs) {
+  const std::string text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  std::istringstream in(text);
+  uint32_t version = 0;
+  uint64_t last_seq = 0;
+  uint64_t count = 0;
+  std::vector<Account> accounts;
+  try {
+    cereal::PortableBinaryInputArchive archive(in);
+    archive(version);
+    if (version != kStateSchemaVersion) {
+      return Status(ErrorCode::kCorruption,
+                    fmt::format("snapshot state version {} is not supported", version));
+    }
+    archive(last_seq, count);
+    // Each account takes at least a few bytes: a count beyond that is damage, not a reason to
+    // reserve gigabytes.
+    if (count > bytes.size()) return Status(ErrorCode::kCorruption, "impossible account count");
+    accounts.reserve(count);
+    for (uint64_t i = 0; i < count; ++i) {
+      StoredAccount s;
+      archive(s);
+      auto currency = find_currency(s.currency);
+      if (!currency) return Status(ErrorCode::kCorruption, currency.status().message());
+      accounts.push_back({std::move(s.id), std::move(s.owner), *currency, s.overdraft_limit,
+                          s.balance, s.closed, s.opened_effective_ns});
+    }
+  } catch (const std::exception& e) {
+    return Status(ErrorCode::kCorruption, fmt::format("undecodable snapshot state: {}", e.what()));
+  }
+  if (in.peek() != std::char_traits<char>::eof()) {
+    return Status(ErrorCode::kCorruption, "snapshot state has trailing bytes");
+  }
+  LedgerState state(track_refs);
+  state.restore(std::move(accounts), last_seq);
+  return state;
+}
+
+}  // namespace ledger::domain

@@ -1,0 +1,20 @@
+#pragma once
+// The accounts of a LedgerState to bytes and back, for snapshots. Cereal's portable binary
+// archive, like the events; the layout has its own version so that a later build can upcast.
+// The ref index is not in here: it lives in its own derived index (see app/ref_index.h).
+
+#include <span>
+#include <string>
+
+#include "domain/ledger_state.h"
+#include "ledger/status.h"
+
+namespace ledger::domain {
+
+inline constexpr uint32_t kStateSchemaVersion = 1;
+
+std::string encode_state(const LedgerState& state);
+// Refuses (kCorruption) bytes that are not exactly one encoded state of a known version.
+Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool track_refs);
+
+}  // namespace ledger::domain

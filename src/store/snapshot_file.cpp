@@ -1,0 +1,198 @@
+#include "store/snapshot_file.h"
+
+#include <fcntl.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <fmt/format.h>
+
+#include "util/endian.h"
+
+namespace ledger::store {
+
+namespace fs = std::filesystem;
+using util::get;
+using util::put;
+
+namespace {
+
+constexpr std::array<unsigned char, 8> kSnapshotMagic = {'L', 'D', 'G', 'S', 'N', 'A', 'P', '1'};
+constexpr uint32_t kSnapshotFormatVersion = 1;
+constexpr size_t kHeaderChecksumAt = 120;
+
+Status corrupt(const fs::path& path, const std::string& what) {
+  return {ErrorCode::kCorruption, fmt::format("snapshot {}: {}", path.filename().string(), what)};
+}
+
+}  // namespace
+
+std::optional<uint64_t> parse_snapshot_file_name(const std::string& name) {
+  const std::string suffix = kSnapshotSuffix;
+  if (name.size() != kSegmentNameDigits + suffix.size() || !name.ends_with(suffix)) return {};
+  uint64_t seq = 0;
+  const char* end = name.data() + kSegmentNameDigits;
+  auto [ptr, ec] = std::from_chars(name.data(), end, seq);
+  if (ec != std::errc() || ptr != end) return {};
+  return seq;
+}
+
+fs::path snapshot_dir(const fs::path& dir) { return dir / kSnapshotDirName; }
+
+fs::path snapshot_path(const fs::path& dir, uint64_t seq_last) {
+  return snapshot_dir(dir) / fmt::format("{:0{}}{}", seq_last, kSegmentNameDigits, kSnapshotSuffix);
+}
+
+Bytes encode_snapshot(const SnapshotMeta& m, ByteView payload) {
+  Bytes out(kSnapshotHeaderSize + payload.size(), 0);
+  unsigned char* p = out.data();
+  std::copy(kSnapshotMagic.begin(), kSnapshotMagic.end(), p);
+  put<uint32_t>(p + 8, kSnapshotFormatVersion);
+  put<uint32_t>(p + 12, kSnapshotHeaderSize);
+  put<uint64_t>(p + 16, m.seq_last);
+  put<uint64_t>(p + 24, m.chain);
+  put<uint64_t>(p + 32, m.segment_base);
+  put<uint64_t>(p + 40, m.frame_offset);
+  put<uint64_t>(p + 48, m.next_offset);
+  put<int64_t>(p + 56, m.recorded_ns);
+  put<int64_t>(p + 64, m.effective_max_ns);
+  put<int64_t>(p + 72, m.created_ns);
+  put<uint64_t>(p + 80, payload.size());
+  put<uint64_t>(p + 88, checksum(payload, 0));
+  put<uint64_t>(p + 96, m.refs_through);
+  put<uint64_t>(p + kHeaderChecksumAt, checksum(ByteView(p, kHeaderChecksumAt), 0));
+  std::copy(payload.begin(), payload.end(), p + kSnapshotHeaderSize);
+  return out;
+}
+
+Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, uint64_t* payload_size,
+                                            uint64_t* payload_checksum) {
+  const Status bad(ErrorCode::kCorruption, "bad snapshot header");
+  if (bytes.size() < kSnapshotHeaderSize) return bad;
+  const unsigned char* p = bytes.data();
+  if (!std::equal(kSnapshotMagic.begin(), kSnapshotMagic.end(), p)) {
+    return Status(ErrorCode::kCorruption, "not a ledger snapshot (bad magic)");
+  }
+  if (get<uint64_t>(p + kHeaderChecksumAt) != checksum(ByteView(p, kHeaderChecksumAt), 0)) {
+    return Status(ErrorCode::kCorruption, "snapshot header checksum mismatch");
+  }
+  if (get<uint32_t>(p + 8) != kSnapshotFormatVersion || get<uint32_t>(p + 12) != kSnapshotHeaderSize) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("snapshot format version {} is not supported", get<uint32_t>(p + 8)));
+  }
+  SnapshotMeta m;
+  m.seq_last = get<uint64_t>(p + 16);
+  m.chain = get<uint64_t>(p + 24);
+  m.segment_base = get<uint64_t>(p + 32);
+  m.frame_offset = get<uint64_t>(p + 40);
+  m.next_offset = get<uint64_t>(p + 48);
+  m.recorded_ns = get<int64_t>(p + 56);
+  m.effective_max_ns = get<int64_t>(p + 64);
+  m.created_ns = get<int64_t>(p + 72);
+  const uint64_t size = get<uint64_t>(p + 80);
+  if (size > kSnapshotPayloadSizeMax) return bad;
+  if (payload_size != nullptr) *payload_size = size;
+  if (payload_checksum != nullptr) *payload_checksum = get<uint64_t>(p + 88);
+  m.refs_through = get<uint64_t>(p + 96);
+  return m;
+}
+
+Status write_snapshot(Syscalls& sys, const fs::path& dir, const SnapshotMeta& meta,
+                      ByteView payload) {
+  const fs::path folder = snapshot_dir(dir);
+  std::error_code ec;
+  if (!fs::is_directory(folder, ec)) {
+    LEDGER_RETURN_IF_ERROR(create_private_dir(folder));
+    LEDGER_RETURN_IF_ERROR(sync_dir(sys, dir));  // The new folder itself must survive a crash.
+  }
+  return write_file_atomically(sys, snapshot_path(dir, meta.seq_last),
+                               encode_snapshot(meta, payload));
+}
+
+SnapshotListing list_snapshots(Syscalls& sys, const fs::path& dir) {
+  SnapshotListing listing;
+  std::error_code ec;
+  fs::directory_iterator it(snapshot_dir(dir), ec);
+  if (ec) {
+    if (ec != std::errc::no_such_file_or_directory) {
+      listing.problems.push_back(fmt::format("cannot list snapshots: {}", ec.message()));
+    }
+    return listing;
+  }
+  for (const auto& entry : it) {
+    const auto seq = parse_snapshot_file_name(entry.path().filename().string());
+    if (!seq) continue;
+    SnapshotFileInfo info{{}, entry.path(), 0};
+    auto file = File::open(sys, entry.path(), O_RDONLY);
+    Bytes header(kSnapshotHeaderSize);
+    Result<size_t> n = file ? file->read_at(0, header) : Result<size_t>(file.status());
+    auto size = file ? file->size() : Result<uint64_t>(file.status());
+    if (!n || !size) {
+      listing.problems.push_back(!n ? n.status().message() : size.status().message());
+      continue;
+    }
+    header.resize(*n);
+    auto meta = decode_snapshot_header(header);
+    if (!meta || meta->seq_last != *seq) {
+      listing.problems.push_back(
+          corrupt(entry.path(), meta ? "its name and header disagree" : meta.status().message())
+              .message());
+      continue;
+    }
+    info.meta = *meta;
+    info.size_bytes = *size;
+    listing.snapshots.push_back(std::move(info));
+  }
+  std::sort(listing.snapshots.begin(), listing.snapshots.end(),
+            [](const auto& a, const auto& b) { return a.meta.seq_last < b.meta.seq_last; });
+  return listing;
+}
+
+Result<Bytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info) {
+  auto bytes = read_file(sys, info.path);
+  if (!bytes) return bytes.status();
+  uint64_t size = 0;
+  uint64_t sum = 0;
+  auto meta = decode_snapshot_header(*bytes, &size, &sum);
+  if (!meta) return corrupt(info.path, meta.status().message());
+  if (bytes->size() != kSnapshotHeaderSize + size) {
+    return corrupt(info.path, fmt::format("{} bytes, its header says {}", bytes->size(),
+                                          kSnapshotHeaderSize + size));
+  }
+  const ByteView payload(bytes->data() + kSnapshotHeaderSize, size);
+  if (checksum(payload, 0) != sum) return corrupt(info.path, "payload checksum mismatch");
+  return Bytes(payload.begin(), payload.end());
+}
+
+Result<LogPosition> check_against_log(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                      const SnapshotMeta& meta) {
+  auto mismatch = [&meta](const std::string& what) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("snapshot at sequence {} does not match the log: {}", meta.seq_last,
+                              what));
+  };
+  auto seg = std::lower_bound(segments.begin(), segments.end(), meta.segment_base,
+                              [](const SegmentFile& s, uint64_t base) { return s.base_seq < base; });
+  if (seg == segments.end() || seg->base_seq != meta.segment_base) {
+    return mismatch(fmt::format("segment {} is not there", segment_file_name(meta.segment_base)));
+  }
+  auto file = File::open(sys, seg->path, O_RDONLY);
+  if (!file) return file.status();
+  Bytes bytes(kFrameHeaderSize);
+  auto n = file->read_at(meta.frame_offset, bytes);
+  if (!n) return n.status();
+  bytes.resize(*n);
+  auto header = decode_frame_header(bytes);
+  if (!header) return mismatch(fmt::format("no frame at offset {}", meta.frame_offset));
+  if (header->checksum != meta.chain || header->seq_last() != meta.seq_last ||
+      header->recorded_ns != meta.recorded_ns ||
+      meta.frame_offset + header->length != meta.next_offset) {
+    return mismatch(fmt::format("the frame at offset {} of {} is another one", meta.frame_offset,
+                                seg->path.filename().string()));
+  }
+  return LogPosition{static_cast<size_t>(seg - segments.begin()), meta.next_offset,
+                     meta.seq_last + 1, meta.chain, meta.recorded_ns};
+}
+
+}  // namespace ledger::store

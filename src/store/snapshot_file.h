@@ -1,0 +1,82 @@
+#pragma once
+// Snapshot files: the whole state at a frame boundary of the log, in one checksummed file
+// `<dir>/snapshots/<seq_last, 20 digits>.snap`. The store knows only the frame the snapshot
+// ends at and opaque payload bytes; what the payload means is the domain's business.
+//
+// Layout (little-endian), a 128-byte header, then the payload:
+//    0  magic "LDGSNAP1"          8  format version u32     12  header size u32 (128)
+//   16  seq_last u64             24  chain u64 (checksum of the frame ending at seq_last)
+//   32  segment_base u64         40  frame_offset u64       48  next_offset u64
+//   56  recorded_ns i64          64  effective_max_ns i64   72  created_ns i64
+//   80  payload_size u64         88  payload checksum u64 (XXH3-64, seed 0)
+//   96  refs_through u64        104  reserved, zero        120  header checksum u64 over [0, 120)
+// A snapshot is written as temp file, fdatasync, rename, fsync of the directory; it is never
+// trusted over the log: check_against_log() proves that the log still holds the very frame it
+// was taken at (same place, sequence, recorded time and chained checksum).
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/file.h"
+#include "store/log_cursor.h"
+
+namespace ledger::store {
+
+inline constexpr size_t kSnapshotHeaderSize = 128;
+inline constexpr const char* kSnapshotDirName = "snapshots";
+inline constexpr const char* kSnapshotSuffix = ".snap";
+inline constexpr uint64_t kSnapshotPayloadSizeMax = uint64_t{1} << 34;
+static_assert(kSnapshotHeaderSize == 128);
+
+// The frame a snapshot ends at, and what it covers.
+struct SnapshotMeta {
+  uint64_t seq_last = 0;        // The last event the state includes.
+  uint64_t chain = 0;           // Checksum of the frame that ends at seq_last.
+  uint64_t segment_base = 0;    // The segment holding that frame (by its base sequence).
+  uint64_t frame_offset = 0;    // Where that frame starts in it,
+  uint64_t next_offset = 0;     // and where the frame after it starts.
+  int64_t recorded_ns = 0;      // The frame's recorded time.
+  int64_t effective_max_ns = INT64_MIN;  // Latest effective time of any event included.
+  int64_t created_ns = 0;
+  uint64_t refs_through = 0;    // Opaque to the store: how far a derived ref index reached.
+
+  friend bool operator==(const SnapshotMeta&, const SnapshotMeta&) = default;
+};
+
+struct SnapshotFileInfo {
+  SnapshotMeta meta;
+  std::filesystem::path path;
+  uint64_t size_bytes = 0;
+};
+
+struct SnapshotListing {
+  std::vector<SnapshotFileInfo> snapshots;  // Headers that check out, oldest first.
+  std::vector<std::string> problems;        // One line per file that was skipped, and why.
+};
+
+std::filesystem::path snapshot_dir(const std::filesystem::path& dir);
+std::filesystem::path snapshot_path(const std::filesystem::path& dir, uint64_t seq_last);
+// The sequence number a snapshot file name carries, or nothing if the name is not one.
+std::optional<uint64_t> parse_snapshot_file_name(const std::string& name);
+
+Bytes encode_snapshot(const SnapshotMeta& meta, ByteView payload);
+// The header alone; refuses a wrong magic, version or checksum.
+Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, uint64_t* payload_size = nullptr,
+                                            uint64_t* payload_checksum = nullptr);
+
+Status write_snapshot(Syscalls& sys, const std::filesystem::path& dir, const SnapshotMeta& meta,
+                      ByteView payload);
+// Reads only headers. Leftover temp files are ignored.
+SnapshotListing list_snapshots(Syscalls& sys, const std::filesystem::path& dir);
+// The payload, checked against the header's size and checksum.
+Result<Bytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info);
+
+// Proves that `segments` still hold the frame the snapshot ends at, and returns where the
+// frames after it begin. kCorruption (with the reason) when they do not.
+Result<LogPosition> check_against_log(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                      const SnapshotMeta& meta);
+
+}  // namespace ledger::store
