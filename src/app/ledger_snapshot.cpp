@@ -6,8 +6,17 @@
 
 namespace ledger {
 
+namespace {
+Status nothing_to_snapshot() {
+  return {ErrorCode::kRefused, "the ledger is empty: there is nothing to snapshot"};
+}
+}  // namespace
+
 Result<SnapshotResult> Ledger::snapshot() {
   warnings_.clear();
+  // Opening for writing would create the directory; a refusal leaves nothing behind.
+  std::error_code ec;
+  if (!std::filesystem::exists(options_.dir, ec)) return nothing_to_snapshot();
   store::LogOptions log_options;
   log_options.segment_size_bytes_max = options_.segment_size_bytes_max;
   log_options.lock_wait = options_.lock_wait;
@@ -19,9 +28,7 @@ Result<SnapshotResult> Ledger::snapshot() {
   auto loaded = app::load_state(options_.dir, {});
   if (!loaded) return loaded.status();
   for (std::string& w : loaded->warnings) warnings_.push_back(std::move(w));
-  if (!loaded->last_frame) {
-    return Status(ErrorCode::kRefused, "the ledger is empty: there is nothing to snapshot");
-  }
+  if (!loaded->last_frame) return nothing_to_snapshot();
   SnapshotResult result;
   result.seq = loaded->state.last_seq();
   result.accounts = loaded->state.sorted_accounts().size();
@@ -33,7 +40,6 @@ Result<SnapshotResult> Ledger::snapshot() {
   } else {
     result.already = true;
   }
-  std::error_code ec;
   result.size_bytes = std::filesystem::file_size(
       store::snapshot_path(options_.dir, result.seq), ec);
   auto thinned = app::thin_snapshots(options_.dir, options_.snapshot_every_events);

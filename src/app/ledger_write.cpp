@@ -89,6 +89,16 @@ void snapshot_if_due(const LedgerOptions& options, OpenLog& log,
   write_snapshots(options, pending, warnings);
 }
 
+Status take_pending_snapshot(store::LogWriter& writer, OpenLog& log,
+                             std::vector<app::PendingSnapshot>& snapshots) {
+  LEDGER_RETURN_IF_ERROR(writer.flush_frame());
+  auto snapshot =
+      app::prepare_snapshot(log.state(), *writer.last_frame(), log.loaded.effective_max_ns);
+  if (!snapshot) return snapshot.status();
+  snapshots.push_back(std::move(*snapshot));
+  return Status::ok();
+}
+
 void apply_recorded(OpenLog& log, uint64_t seq, int64_t recorded_ns,
                     const domain::PendingEvent& pending) {
   log.state().apply({seq, recorded_ns, pending.effective_ns, pending.event});
@@ -145,6 +155,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   std::vector<app::PendingSnapshot> snapshots;
   uint64_t snapshot_seq = writer != nullptr ? app::newest_snapshot_seq(options_.dir) : 0;
   const uint64_t every = options_.snapshot_every_events;
+  bool snapshot_due = false;
   // Rows are written as they pass, so memory stays bounded; the first bad row stops writing
   // (the commit is abandoned at the end) but checking goes on to report every bad row.
   bool writing = !dry_run;
@@ -166,6 +177,16 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
       ++result.already_recorded;
       continue;
     }
+    // A snapshot falls due at a frame's end but is taken when the next row comes: the last
+    // frame of the import must stay open to carry the commit's end.
+    if (snapshot_due && writing) {
+      if (Status s = take_pending_snapshot(*writer, *log, snapshots); !s) {
+        (void)writer->abandon();
+        return s;
+      }
+      snapshot_seq = seq;
+      snapshot_due = false;
+    }
     apply_recorded(*log, ++seq, now, *decision->event);
     ++result.recorded;
     if (!writing) continue;
@@ -175,16 +196,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     }
     if (result.recorded % kImportFrameEvents != 0) continue;
     writer->end_frame();
-    if (every == 0 || seq - snapshot_seq < every) continue;
-    if (Status s = writer->flush_frame(); !s) {
-      (void)writer->abandon();
-      return s;
-    }
-    auto snapshot = app::prepare_snapshot(log->state(), *writer->last_frame(),
-                                          log->loaded.effective_max_ns);
-    if (!snapshot) return snapshot.status();
-    snapshots.push_back(std::move(*snapshot));
-    snapshot_seq = seq;
+    snapshot_due = every > 0 && seq - snapshot_seq >= every;
   }
   if (writer == nullptr) return result;
   if (!writing || rows.failed() || result.recorded == 0) {

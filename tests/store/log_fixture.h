@@ -135,10 +135,13 @@ inline void write_bytes(const fs::path& path, const std::string& bytes) {
 }
 
 // Every regular file of a directory and its bytes, to prove that a refusal changed nothing.
+// Every file under `dir` (snapshots/, archive/ and the like included) by relative path.
 inline std::map<std::string, std::string> snapshot_dir(const fs::path& dir) {
   std::map<std::string, std::string> files;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.is_regular_file()) files[entry.path().filename().string()] = read_bytes(entry.path());
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      files[fs::relative(entry.path(), dir).string()] = read_bytes(entry.path());
+    }
   }
   return files;
 }

@@ -1,0 +1,107 @@
+// `ledger snapshot` and the automatic snapshots, through the real binary.
+#include <doctest/doctest.h>
+
+#include "e2e/e2e_support.h"
+
+using namespace ledger::e2e;
+
+namespace {
+
+std::vector<std::string> snapshot_names(const TestLedger& ledger) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(ledger.dir() / "snapshots", ec)) {
+    names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void flip_last_byte(const fs::path& path) {
+  std::string bytes = read_file(path);
+  bytes.back() ^= 0x01;
+  write_file(path, bytes);
+}
+
+}  // namespace
+
+TEST_SUITE("e2e snapshots") {
+  TEST_CASE("snapshot saves the state at the head and says so") {
+    TestLedger ledger;
+    ledger.ok("open ACC-001");
+    ledger.ok("deposit ACC-001 500");
+    auto r = ledger.run("snapshot");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.starts_with("snapshot at event 2: 1 accounts, "));
+    CHECK(r.err.empty());
+    CHECK(snapshot_names(ledger) == std::vector<std::string>{"00000000000000000002.snap"});
+
+    r = ledger.run("snapshot");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "snapshot at event 2 already exists (1 accounts)\n");
+    CHECK(ledger.run("-q snapshot").out.empty());
+  }
+
+  TEST_CASE("snapshot of an empty or absent ledger is refused and creates nothing") {
+    TestLedger ledger;
+    auto r = ledger.run("snapshot");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "ledger: error: the ledger is empty: there is nothing to snapshot\n");
+    CHECK(!fs::exists(ledger.dir()));
+  }
+
+  TEST_CASE("writes take snapshots every N events, and answers do not change") {
+    TestLedger ledger;
+    ledger.ok("open ACC-001 --date 2026-01-01");
+    ledger.ok("open ACC-002 --date 2026-01-01");
+    for (int i = 1; i <= 9; ++i) {
+      ledger.ok(fmt::format("--snapshot-every 3 deposit ACC-001 {} --date 2026-02-0{}", i, i));
+    }
+    ledger.ok("--snapshot-every 3 transfer ACC-001 ACC-002 5 --date 2026-01-15");
+    CHECK(snapshot_names(ledger) == std::vector<std::string>{
+                                        "00000000000000000003.snap", "00000000000000000006.snap",
+                                        "00000000000000000009.snap", "00000000000000000012.snap"});
+    CHECK(ledger.ok("balance --format csv").out ==
+          "account,balance,currency\nACC-001,40.00,USD\nACC-002,5.00,USD\n");
+    CHECK(ledger.ok("balance --format csv --at 2026-02-04").out ==
+          "account,balance,currency\nACC-001,5.00,USD\nACC-002,5.00,USD\n");
+    CHECK(ledger.ok("balance --format csv --at 2026-01-20").out ==
+          "account,balance,currency\nACC-001,-5.00,USD\nACC-002,5.00,USD\n");
+  }
+
+  TEST_CASE("--snapshot-every 0 never snapshots on its own") {
+    TestLedger ledger;
+    ledger.ok("open ACC-001");
+    for (int i = 0; i < 5; ++i) ledger.ok("--snapshot-every 0 deposit ACC-001 1");
+    CHECK(snapshot_names(ledger).empty());
+  }
+
+  TEST_CASE("an import takes snapshots inside it, once it is durable") {
+    TestLedger ledger;
+    std::string csv = "op,account,amount,date\nopen,ACC-001,,2026-01-01\n";
+    for (int i = 0; i < 2500; ++i) csv += fmt::format("deposit,ACC-001,1,2026-03-{:02}\n", 1 + i / 100);
+    ledger.ok("--snapshot-every 1000 import " + shell_quote(ledger.file("rows.csv", csv).string()));
+    // Frames of an import hold 1,000 events: snapshots fall at frame ends, and at the head.
+    CHECK(snapshot_names(ledger) == std::vector<std::string>{"00000000000000001000.snap",
+                                                             "00000000000000002000.snap"});
+    CHECK(ledger.ok("balance --format csv --at 2026-03-10").out ==
+          "account,balance,currency\nACC-001,1000.00,USD\n");
+  }
+
+  TEST_CASE("a damaged snapshot is skipped with a warning and the answer stays right") {
+    TestLedger ledger;
+    ledger.ok("open ACC-001");
+    ledger.ok("deposit ACC-001 500");
+    ledger.ok("snapshot");
+    ledger.ok("deposit ACC-001 1");
+    flip_last_byte(ledger.dir() / "snapshots" / "00000000000000000002.snap");
+    const auto before = ledger.files();
+    auto r = ledger.run("balance ACC-001 --format csv");
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "account,balance,currency\nACC-001,501.00,USD\n");
+    CHECK(r.err ==
+          "ledger: warning: snapshot 00000000000000000002.snap skipped: snapshot "
+          "00000000000000000002.snap: payload checksum mismatch\n");
+    check_unchanged(before, ledger.files());
+  }
+}
