@@ -71,6 +71,17 @@ std::optional<RunMeta> parse_run_file_name(const std::string& name) {
 }
 
 Result<RunSet> RunSet::open(Syscalls& sys, const fs::path& dir) {
+  // A run listed and then gone was deleted by a writer that had just merged it into a new run,
+  // which a second listing finds. The writer merges at most a few times per add, so a few
+  // attempts suffice.
+  constexpr int kAttemptsMax = 4;
+  for (int attempt = 1;; ++attempt) {
+    auto set = open_once(sys, dir);
+    if (set || set.status().code() != ErrorCode::kNotFound || attempt == kAttemptsMax) return set;
+  }
+}
+
+Result<RunSet> RunSet::open_once(Syscalls& sys, const fs::path& dir) {
   auto listing = list_dir(dir);
   if (!listing) return listing.status();
   auto& found = listing->runs;

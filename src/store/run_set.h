@@ -23,8 +23,8 @@
 // leaves a gap: at every instant, every acknowledged range is covered by some run on disk.
 //
 // One writer at a time: add() and remove_all() must run under the ledger's lock. Readers need
-// none: they see whole runs only, and a reader that lists a run just as a writer deletes it
-// fails with kNotFound and may simply open the set again.
+// none: they see whole runs only, and open() lists the directory again (a bounded number of
+// times) when a run it listed was deleted by a writer's merge before it could open it.
 
 #include <filesystem>
 #include <optional>
@@ -75,6 +75,7 @@ class RunSet {
 
  private:
   RunSet(Syscalls& sys, std::filesystem::path dir) : sys_(&sys), dir_(std::move(dir)) {}
+  static Result<RunSet> open_once(Syscalls& sys, const std::filesystem::path& dir);
   Status tidy();
   Status merge_newest_two();
   Status check_open() const;

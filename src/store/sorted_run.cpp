@@ -33,6 +33,8 @@ void encode_entry(unsigned char* p, const RunEntry& e) {
   put<uint64_t>(p + 24, e.value_b);
 }
 
+RunKey key_at(const unsigned char* p) { return {get<uint64_t>(p), get<uint64_t>(p + 8)}; }
+
 RunEntry decode_entry(const unsigned char* p) {
   return {get<uint64_t>(p), get<uint64_t>(p + 8), get<uint64_t>(p + 16), get<uint64_t>(p + 24)};
 }
@@ -308,19 +310,27 @@ Status SortedRun::corrupt_block(uint64_t block, const char* what) const {
   return bad_run(path(), fmt::format("block {}: {}", block, what));
 }
 
-Status SortedRun::read_block(uint64_t block, std::vector<RunEntry>& entries) const {
-  const size_t n = block_entries(block);
-  Bytes bytes(n * kRunEntrySize);
+Status SortedRun::read_block_bytes(uint64_t block, Bytes& bytes) const {
+  bytes.resize(block_entries(block) * kRunEntrySize);
   auto got = file_.read_at(block_offset(block), bytes);
   if (!got) return got.status();
   if (*got != bytes.size()) return corrupt_block(block, "short read");
   if (checksum(bytes, block) != index_[block].data_checksum) {
     return corrupt_block(block, "checksum mismatch");
   }
+  if (key_at(bytes.data()) != index_[block].first) {
+    return corrupt_block(block, "first key differs from the index");
+  }
+  return Status::ok();
+}
+
+Status SortedRun::read_block(uint64_t block, std::vector<RunEntry>& entries) const {
+  Bytes bytes;
+  LEDGER_RETURN_IF_ERROR(read_block_bytes(block, bytes));
+  const size_t n = bytes.size() / kRunEntrySize;
   entries.resize(n);
   for (size_t i = 0; i < n; ++i) entries[i] = decode_entry(&bytes[i * kRunEntrySize]);
   // Checked right after decoding, as the writer checked right before encoding.
-  if (entries.front().key() != index_[block].first) return corrupt_block(block, "first key differs from the index");
   for (size_t i = 1; i < n; ++i) {
     if (entries[i].key() <= entries[i - 1].key()) return corrupt_block(block, "keys out of order");
   }
@@ -350,12 +360,23 @@ Result<std::optional<RunEntry>> SortedRun::lookup(RunKey key) const {
   auto maybe = bloom_may_contain(block, key);
   if (!maybe) return maybe.status();
   if (!*maybe) return std::optional<RunEntry>();
-  std::vector<RunEntry> entries;
-  LEDGER_RETURN_IF_ERROR(read_block(block, entries));
-  const auto found = std::lower_bound(entries.begin(), entries.end(), key,
-                                      [](const RunEntry& e, RunKey k) { return e.key() < k; });
-  if (found == entries.end() || found->key() != key) return std::optional<RunEntry>();
-  return std::optional<RunEntry>(*found);
+  // The block is searched in place: a lookup decodes one entry, not 2048.
+  Bytes bytes;
+  LEDGER_RETURN_IF_ERROR(read_block_bytes(block, bytes));
+  size_t lo = 0;
+  size_t hi = bytes.size() / kRunEntrySize;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (key_at(&bytes[mid * kRunEntrySize]) < key) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo * kRunEntrySize == bytes.size() || key_at(&bytes[lo * kRunEntrySize]) != key) {
+    return std::optional<RunEntry>();
+  }
+  return std::optional<RunEntry>(decode_entry(&bytes[lo * kRunEntrySize]));
 }
 
 Status SortedRun::verify() const {

@@ -177,6 +177,9 @@ class SortedRun {
   size_t block_entries(uint64_t block) const;
   uint64_t block_offset(uint64_t block) const;
   Status corrupt_block(uint64_t block, const char* what) const;
+  // The block's bytes, checked against its checksum and its first key in the index.
+  Status read_block_bytes(uint64_t block, Bytes& bytes) const;
+  // The block's entries, checked as by read_block_bytes() and for their order.
   Status read_block(uint64_t block, std::vector<RunEntry>& entries) const;
   Result<bool> bloom_may_contain(uint64_t block, RunKey key) const;
 
