@@ -382,8 +382,10 @@ Result<std::optional<RunEntry>> SortedRun::lookup(RunKey key) const {
 Status SortedRun::verify() const {
   std::vector<RunEntry> entries;
   for (uint64_t b = 0; b < index_.size(); ++b) {
+    const std::optional<RunKey> before =
+        entries.empty() ? std::nullopt : std::optional<RunKey>(entries.back().key());
     LEDGER_RETURN_IF_ERROR(read_block(b, entries));
-    if (b > 0 && entries.front().key() <= index_[b - 1].first) {
+    if (before && entries.front().key() <= *before) {
       return corrupt_block(b, "keys out of order with the block before");
     }
     const size_t n = entries.size();
@@ -405,8 +407,11 @@ Status SortedRun::verify() const {
 Result<std::optional<RunEntry>> SortedRun::Cursor::next() {
   if (pos_ == entries_.size()) {
     if (block_ == run_->index_.size()) return std::optional<RunEntry>();
+    // The previous block's last key, which the new block's first key must follow.
+    const std::optional<RunKey> before =
+        entries_.empty() ? std::nullopt : std::optional<RunKey>(entries_.back().key());
     LEDGER_RETURN_IF_ERROR(run_->read_block(block_, entries_));
-    if (block_ > 0 && entries_.front().key() <= run_->index_[block_ - 1].first) {
+    if (before && entries_.front().key() <= *before) {
       return run_->corrupt_block(block_, "keys out of order with the block before");
     }
     ++block_;

@@ -1,14 +1,17 @@
 // Benchmark of a sorted run (store/sorted_run.h): writing a run of N random keys, then the
 // latency of lookups of present and of absent keys, each from a fresh open of the run, as one
-// command of the CLI would do it (open + one lookup), and from one open run for comparison.
+// command of the CLI would do it (open + one lookup), and from one open run for comparison; last,
+// a merge of the run with a small one (the worst case of one add to a run set: every entry is
+// rewritten).
 //
-//   run_bench --dir DIR [--entries N] [--lookups L] [--seed S]
+//   run_bench --dir DIR [--entries N] [--lookups L] [--seed S] [--keep]
 //
-// DIR must exist; the program writes DIR/bench.run (refusing if it exists) and deletes it at the
-// end unless --keep is given. Keys are generated, not stored, so the program's own memory stays
-// small: the peak RSS it prints is the writer's. Lookups run against the page cache (the file
-// was just written), so "cold" means a cold process, not a cold disk. Each measurement is one
-// line, "<name> key=value ...", for scripts; p99 is the nearest-rank percentile.
+// DIR must exist; the program writes DIR/bench.run (refusing if it exists), DIR/bench-small.run
+// and DIR/bench-merged.run, and deletes them at the end unless --keep is given. Keys are
+// generated, not stored, so the program's own memory stays small: the peak RSS it prints is
+// the writer's and the merge's. Lookups run against the page cache (the file was just
+// written), so "cold" means a cold process, not a cold disk. Each measurement is one line,
+// "<name> key=value ...", for scripts; p99 is the nearest-rank percentile.
 
 #include <sys/resource.h>
 
@@ -195,6 +198,41 @@ std::vector<double> time_warm(const SortedRun& run, uint64_t n, bool present, Ke
   return us;
 }
 
+// The worst case of one add to a run set: a new run of `kSmallEntries` entries merged with the
+// big run, so that every entry is rewritten. Its memory must not grow with the run.
+void merge_small_run(const Args& args, const Keys& keys, const SortedRun& big, const fs::path& out) {
+  constexpr uint64_t kSmallEntries = 1000;
+  std::vector<RunEntry> small;
+  for (uint64_t j = 0; j < kSmallEntries; ++j) {
+    const RunKey k = keys.absent(args.lookups + j);
+    small.push_back({k.low, k.high, j, 0});
+  }
+  std::sort(small.begin(), small.end(),
+            [](const RunEntry& a, const RunEntry& b) { return a.key() < b.key(); });
+  const fs::path small_path = args.dir / "bench-small.run";
+  auto writer = SortedRunWriter::create(ledger::store::real_syscalls(), small_path,
+                                        {args.entries + 1, args.entries + 1});
+  if (!writer) die(writer.status().message());
+  for (const RunEntry& e : small) {
+    if (auto s = writer->add(e); !s) die(s.message());
+  }
+  if (auto s = writer->finish(); !s) die(s.message());
+  auto small_run = SortedRun::open(small_path);
+  if (!small_run) die(small_run.status().message());
+
+  const long rss_before = peak_rss_kib();
+  const auto start = Clock::now();
+  const SortedRun* inputs[] = {&big, &*small_run};
+  auto merged = ledger::store::merge_runs(ledger::store::real_syscalls(), inputs, out);
+  const double seconds = seconds_since(start);
+  if (!merged) die(merged.status().message());
+  if (merged->entry_count() != args.entries + kSmallEntries) die("merge lost entries");
+  std::printf("merge entries=%llu seconds=%.3f entries_per_s=%.0f peak_rss_kib_before=%ld "
+              "peak_rss_kib_after=%ld\n",
+              static_cast<unsigned long long>(merged->entry_count()), seconds,
+              static_cast<double>(merged->entry_count()) / seconds, rss_before, peak_rss_kib());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -226,6 +264,12 @@ int main(int argc, char** argv) {
   report("lookup_absent_open_run", time_warm(*run, args.lookups, false, absent));
   std::printf("peak_rss_kib=%ld\n", peak_rss_kib());
 
-  if (!args.keep) fs::remove(path);
+  const fs::path merged = args.dir / "bench-merged.run";
+  merge_small_run(args, keys, *run, merged);
+  if (!args.keep) {
+    fs::remove(path);
+    fs::remove(args.dir / "bench-small.run");
+    fs::remove(merged);
+  }
   return 0;
 }
