@@ -1,8 +1,9 @@
 #include "store/run_set.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cerrno>
-#include <fmt/format.h>
 
 namespace ledger::store {
 
@@ -38,7 +39,8 @@ Result<Listing> list_dir(const fs::path& dir) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   if (ec == std::errc::no_such_file_or_directory) return listing;
-  if (ec) return Status(ErrorCode::kIoError, fmt::format("list {}: {}", dir.string(), ec.message()));
+  if (ec)
+    return Status(ErrorCode::kIoError, fmt::format("list {}: {}", dir.string(), ec.message()));
   for (const auto& entry : it) {
     const std::string name = entry.path().filename().string();
     if (auto meta = parse_run_file_name(name)) {
@@ -123,10 +125,12 @@ Status RunSet::remove_all(Syscalls& sys, const fs::path& dir) {
   if (!listing) return listing.status();
   if (listing->runs.empty() && listing->temps.empty()) return Status::ok();
   for (const auto& [meta, path] : listing->runs) {
-    if (sys.unlink(path.c_str()) != 0 && errno != ENOENT) return errno_status("unlink", path, errno);
+    if (sys.unlink(path.c_str()) != 0 && errno != ENOENT)
+      return errno_status("unlink", path, errno);
   }
   for (const fs::path& path : listing->temps) {
-    if (sys.unlink(path.c_str()) != 0 && errno != ENOENT) return errno_status("unlink", path, errno);
+    if (sys.unlink(path.c_str()) != 0 && errno != ENOENT)
+      return errno_status("unlink", path, errno);
   }
   return sync_dir(sys, dir);
 }

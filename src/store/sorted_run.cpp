@@ -2,11 +2,11 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <array>
 #include <fmt/format.h>
-#include <xxhash.h>
 
 #include "store/format.h"
 #include "util/endian.h"
@@ -78,9 +78,7 @@ uint64_t block_count_for(uint64_t entries) {
 }
 
 // The size a block of `entries` entries takes in the file: its entries and its filter.
-uint64_t block_size(size_t entries) {
-  return entries * kRunEntrySize + run_bloom_size(entries);
-}
+uint64_t block_size(size_t entries) { return entries * kRunEntrySize + run_bloom_size(entries); }
 
 uint64_t index_offset_for(uint64_t entries) {
   const uint64_t full = entries / kRunBlockEntries;
@@ -106,8 +104,7 @@ SortedRunWriter::SortedRunWriter(Syscalls& sys, fs::path path, File temp, RunMet
   block_.reserve(kRunBlockEntries);
 }
 
-Result<SortedRunWriter> SortedRunWriter::create(Syscalls& sys, const fs::path& path,
-                                                RunMeta meta) {
+Result<SortedRunWriter> SortedRunWriter::create(Syscalls& sys, const fs::path& path, RunMeta meta) {
   auto temp = File::open(sys, run_temp_path(path), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (!temp) return temp.status();
   return SortedRunWriter(sys, path, std::move(*temp), meta);
@@ -251,7 +248,9 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
     return bad_run(path, "bad footer magic");
   }
   const uint32_t version = get<uint32_t>(header + 8);
-  if (version != kRunFormatVersion) return bad_run(path, fmt::format("unknown version {}", version));
+  if (version != kRunFormatVersion) {
+    return bad_run(path, fmt::format("unknown version {}", version));
+  }
 
   SortedRun run;
   run.count_ = get<uint64_t>(header + 16);
@@ -261,7 +260,8 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
   const uint64_t index_offset = get<uint64_t>(footer);
   const uint64_t blocks = get<uint64_t>(footer + 8);
   // Every field that fixes where bytes lie must agree with every other before any is used.
-  if (get<uint32_t>(header + 12) != kRunEntrySize || get<uint32_t>(header + 40) != kRunBlockEntries ||
+  if (get<uint32_t>(header + 12) != kRunEntrySize ||
+      get<uint32_t>(header + 40) != kRunBlockEntries ||
       get<uint32_t>(header + 44) != kRunBloomBitsPerKey ||
       get<uint32_t>(header + 48) != kRunBloomProbes || run.count_ > kRunEntriesMax ||
       blocks != block_count_for(run.count_) || index_offset != index_offset_for(run.count_) ||
@@ -285,8 +285,8 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
   run.index_.resize(blocks);
   for (uint64_t b = 0; b < blocks; ++b) {
     const unsigned char* p = index.data() + b * kRunIndexEntrySize;
-    run.index_[b] = {{get<uint64_t>(p), get<uint64_t>(p + 8)}, get<uint64_t>(p + 16),
-                     get<uint64_t>(p + 24)};
+    run.index_[b] = {
+        {get<uint64_t>(p), get<uint64_t>(p + 8)}, get<uint64_t>(p + 16), get<uint64_t>(p + 24)};
     if (b > 0 && run.index_[b].first <= run.index_[b - 1].first) {
       return bad_run(path, fmt::format("index out of order at block {}", b));
     }
@@ -299,7 +299,8 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
 }
 
 size_t SortedRun::block_entries(uint64_t block) const {
-  return static_cast<size_t>(std::min<uint64_t>(kRunBlockEntries, count_ - block * kRunBlockEntries));
+  return static_cast<size_t>(
+      std::min<uint64_t>(kRunBlockEntries, count_ - block * kRunBlockEntries));
 }
 
 uint64_t SortedRun::block_offset(uint64_t block) const {

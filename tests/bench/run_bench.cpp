@@ -153,11 +153,12 @@ void write_run(const Args& args, const Keys& keys, const fs::path& path) {
   if (auto s = writer->finish(); !s) die(s.message());
   const double seconds = seconds_since(start);
   const uint64_t bytes = fs::file_size(path);
-  std::printf("write entries=%llu seconds=%.3f entries_per_s=%.0f file_bytes=%llu "
-              "bytes_per_entry=%.2f peak_rss_kib=%ld\n",
-              static_cast<unsigned long long>(args.entries), seconds,
-              static_cast<double>(args.entries) / seconds, static_cast<unsigned long long>(bytes),
-              static_cast<double>(bytes) / static_cast<double>(args.entries), peak_rss_kib());
+  std::printf(
+      "write entries=%llu seconds=%.3f entries_per_s=%.0f file_bytes=%llu "
+      "bytes_per_entry=%.2f peak_rss_kib=%ld\n",
+      static_cast<unsigned long long>(args.entries), seconds,
+      static_cast<double>(args.entries) / seconds, static_cast<unsigned long long>(bytes),
+      static_cast<double>(bytes) / static_cast<double>(args.entries), peak_rss_kib());
 }
 
 void report(const char* name, const std::vector<double>& us) {
@@ -200,7 +201,8 @@ std::vector<double> time_warm(const SortedRun& run, uint64_t n, bool present, Ke
 
 // The worst case of one add to a run set: a new run of `kSmallEntries` entries merged with the
 // big run, so that every entry is rewritten. Its memory must not grow with the run.
-void merge_small_run(const Args& args, const Keys& keys, const SortedRun& big, const fs::path& out) {
+void merge_small_run(const Args& args, const Keys& keys, const SortedRun& big,
+                     const fs::path& out) {
   constexpr uint64_t kSmallEntries = 1000;
   std::vector<RunEntry> small;
   for (uint64_t j = 0; j < kSmallEntries; ++j) {
@@ -227,10 +229,11 @@ void merge_small_run(const Args& args, const Keys& keys, const SortedRun& big, c
   const double seconds = seconds_since(start);
   if (!merged) die(merged.status().message());
   if (merged->entry_count() != args.entries + kSmallEntries) die("merge lost entries");
-  std::printf("merge entries=%llu seconds=%.3f entries_per_s=%.0f peak_rss_kib_before=%ld "
-              "peak_rss_kib_after=%ld\n",
-              static_cast<unsigned long long>(merged->entry_count()), seconds,
-              static_cast<double>(merged->entry_count()) / seconds, rss_before, peak_rss_kib());
+  std::printf(
+      "merge entries=%llu seconds=%.3f entries_per_s=%.0f peak_rss_kib_before=%ld "
+      "peak_rss_kib_after=%ld\n",
+      static_cast<unsigned long long>(merged->entry_count()), seconds,
+      static_cast<double>(merged->entry_count()) / seconds, rss_before, peak_rss_kib());
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Run sets: contiguous coverage, a logarithmic number of runs, every key findable, damage and
 // gaps reported, and a crash at any system call of an add (and its merges) survived.
 
+#include "store/run_set.h"
+
 #include <doctest/doctest.h>
 
 #include <bit>
@@ -9,7 +11,6 @@
 #include "faulty_syscalls.h"
 #include "log_fixture.h"
 #include "run_fixture.h"
-#include "store/run_set.h"
 
 namespace ledger::store::testing {
 namespace {

@@ -132,7 +132,9 @@ TEST_SUITE("sorted_run") {
     REQUIRE(write_run(path, entries));
 
     SUBCASE("in the entries") { flip_byte_bit(path, block_data_offset(1) + 1000, 3); }
-    SUBCASE("in the bloom filter") { flip_byte_bit(path, block_data_offset(1) + kRunBlockDataSize + 7); }
+    SUBCASE("in the bloom filter") {
+      flip_byte_bit(path, block_data_offset(1) + kRunBlockDataSize + 7);
+    }
 
     // Opening reads no block, so it does not see the damage.
     const SortedRun run = open_run(path);
