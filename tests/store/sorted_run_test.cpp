@@ -1,0 +1,303 @@
+// Sorted runs: round trips at block boundaries, lookups that hit and miss, a bloom filter that
+// never hides a key, damage found where (and only when) it is read, and merges.
+
+#include <doctest/doctest.h>
+
+#include <cerrno>
+
+#include "faulty_syscalls.h"
+#include "log_fixture.h"
+#include "run_fixture.h"
+
+namespace ledger::store::testing {
+namespace {
+
+constexpr uint64_t kFullBlockBytes = kRunBlockDataSize + 2560;
+
+uint64_t block_data_offset(uint64_t block) { return kRunHeaderSize + block * kFullBlockBytes; }
+
+std::vector<RunEntry> read_all(const SortedRun& run) {
+  std::vector<RunEntry> entries;
+  const Status s = run.for_each([&](const RunEntry& e) {
+    entries.push_back(e);
+    return Status::ok();
+  });
+  REQUIRE_MESSAGE(s, s.message());
+  return entries;
+}
+
+SortedRun open_run(const fs::path& path) {
+  auto run = SortedRun::open(path);
+  REQUIRE_MESSAGE(run, run.status().message());
+  return std::move(*run);
+}
+
+std::optional<RunEntry> must_lookup(const SortedRun& run, RunKey key) {
+  auto found = run.lookup(key);
+  REQUIRE_MESSAGE(found, found.status().message());
+  return *found;
+}
+
+// A key that no entry of sorted_entries() has, near the key of entry `i` (so in range).
+RunKey absent_near(uint64_t i) {
+  const RunEntry e = entry_number(i);
+  return {e.key_low ^ 1, e.key_high};
+}
+
+TEST_SUITE("sorted_run") {
+  TEST_CASE("entries round-trip at every block boundary") {
+    for (const uint64_t count : {0u, 1u, 2048u, 2049u, 100'000u}) {
+      CAPTURE(count);
+      TempDir dir;
+      const fs::path path = dir / "a.run";
+      const std::vector<RunEntry> entries = sorted_entries(0, count);
+      REQUIRE(write_run(path, entries, {7, 9}));
+      CHECK_FALSE(fs::exists(run_temp_path(path)));
+
+      const SortedRun run = open_run(path);
+      CHECK(run.entry_count() == count);
+      CHECK(run.block_count() == (count + 2047) / 2048);
+      CHECK(run.meta() == RunMeta{7, 9});
+      CHECK(run.file_size() == fs::file_size(path));
+      CHECK(read_all(run) == entries);
+      CHECK(run.verify());
+      // Every key is found with its own values: the filter never says "no" to a present key.
+      for (const RunEntry& e : entries) {
+        const auto found = must_lookup(run, e.key());
+        REQUIRE(found);
+        CHECK(*found == e);
+      }
+    }
+  }
+
+  TEST_CASE("absent keys are not found, and their lookups rarely read a block") {
+    TempDir dir;
+    const fs::path path = dir / "a.run";
+    constexpr uint64_t kCount = 20'000;
+    REQUIRE(write_run(path, sorted_entries(0, kCount)));
+    FaultySyscalls sys;
+    auto run = SortedRun::open(sys, path);
+    REQUIRE(run);
+    const uint64_t reads_at_open = sys.calls(Op::kPread);
+
+    constexpr uint64_t kProbes = 10'000;
+    for (uint64_t i = 0; i < kProbes; ++i) {
+      auto found = run->lookup(absent_near(i % kCount));
+      REQUIRE(found);
+      CHECK_FALSE(*found);
+    }
+    // Beyond both ends of the key space nothing is read at all.
+    const uint64_t reads_before_ends = sys.calls(Op::kPread);
+    CHECK_FALSE(*run->lookup({0, 0}));
+    CHECK_FALSE(*run->lookup({UINT64_MAX, UINT64_MAX}));
+    CHECK(sys.calls(Op::kPread) == reads_before_ends);
+
+    // One filter read per lookup, and a block read only for the ~1% false positives.
+    const uint64_t reads = reads_before_ends - reads_at_open;
+    const uint64_t block_reads = reads - kProbes;
+    MESSAGE("block reads for ", kProbes, " absent keys: ", block_reads);
+    CHECK(reads >= kProbes);
+    CHECK(block_reads < kProbes * 3 / 100);
+  }
+
+  TEST_CASE("the filter works for structured keys too: every key found, few blocks read") {
+    // Keys that differ in a few low bits of one word, as counters or small ids would.
+    for (const bool in_high : {false, true}) {
+      CAPTURE(in_high);
+      TempDir dir;
+      const fs::path path = dir / "a.run";
+      std::vector<RunEntry> entries;
+      for (uint64_t i = 0; i < 10'000; ++i) {
+        entries.push_back(in_high ? RunEntry{0, 2 * i, i, 0} : RunEntry{2 * i, 0, i, 0});
+      }
+      REQUIRE(write_run(path, entries));
+      FaultySyscalls sys;
+      auto run = SortedRun::open(sys, path);
+      REQUIRE(run);
+      for (const RunEntry& e : entries) CHECK(*run->lookup(e.key()) == e);
+      const uint64_t reads_before = sys.calls(Op::kPread);
+      for (const RunEntry& e : entries) {
+        const RunKey odd = in_high ? RunKey{0, e.key_high + 1} : RunKey{e.key_low + 1, 0};
+        CHECK_FALSE(*run->lookup(odd));
+      }
+      const uint64_t block_reads = sys.calls(Op::kPread) - reads_before - entries.size();
+      CHECK(block_reads < entries.size() * 3 / 100);
+    }
+  }
+
+  TEST_CASE("a flipped bit in a block is found by the lookup that reads it, naming the block") {
+    TempDir dir;
+    const fs::path path = dir / "a.run";
+    const std::vector<RunEntry> entries = sorted_entries(0, 5000);  // Blocks 0, 1 and 2.
+    REQUIRE(write_run(path, entries));
+
+    SUBCASE("in the entries") { flip_byte_bit(path, block_data_offset(1) + 1000, 3); }
+    SUBCASE("in the bloom filter") {
+      flip_byte_bit(path, block_data_offset(1) + kRunBlockDataSize + 7);
+    }
+
+    // Opening reads no block, so it does not see the damage.
+    const SortedRun run = open_run(path);
+    CHECK(must_lookup(run, entries[0].key()) == entries[0]);
+    CHECK(must_lookup(run, entries[4999].key()) == entries[4999]);
+
+    auto damaged = run.lookup(entries[3000].key());
+    REQUIRE_FALSE(damaged);
+    CHECK(damaged.status().code() == ErrorCode::kCorruption);
+    CHECK(contains(damaged.status().message(), path.string()));
+    CHECK(contains(damaged.status().message(), "block 1"));
+
+    const Status verified = run.verify();
+    CHECK(verified.code() == ErrorCode::kCorruption);
+    CHECK(contains(verified.message(), "block 1"));
+  }
+
+  TEST_CASE("for_each stops at a damaged block after the entries before it") {
+    TempDir dir;
+    const fs::path path = dir / "a.run";
+    const std::vector<RunEntry> entries = sorted_entries(0, 5000);
+    REQUIRE(write_run(path, entries));
+    flip_byte_bit(path, block_data_offset(2) + 5);
+    const SortedRun run = open_run(path);
+    uint64_t seen = 0;
+    const Status s = run.for_each([&](const RunEntry&) {
+      ++seen;
+      return Status::ok();
+    });
+    CHECK(s.code() == ErrorCode::kCorruption);
+    CHECK(contains(s.message(), "block 2"));
+    CHECK(seen == 4096);
+  }
+
+  TEST_CASE("a damaged header, index or footer, or a truncated file, is refused at open") {
+    TempDir dir;
+    const fs::path path = dir / "a.run";
+    REQUIRE(write_run(path, sorted_entries(0, 5000)));
+    const uint64_t size = fs::file_size(path);
+    const uint64_t index_offset = size - kRunFooterSize - 3 * kRunIndexEntrySize;
+
+    SUBCASE("truncated by one byte") { fs::resize_file(path, size - 1); }
+    SUBCASE("truncated into the blocks") { fs::resize_file(path, block_data_offset(2)); }
+    SUBCASE("truncated to nothing") { fs::resize_file(path, 0); }
+    SUBCASE("footer checksum") { flip_byte_bit(path, size - 16); }
+    SUBCASE("footer magic") { flip_byte_bit(path, size - 1); }
+    SUBCASE("footer last key") { flip_byte_bit(path, size - kRunFooterSize + 16); }
+    SUBCASE("index entry") { flip_byte_bit(path, index_offset + kRunIndexEntrySize + 20); }
+    SUBCASE("header seq_last") { flip_byte_bit(path, 32); }
+    SUBCASE("header entry count") { flip_byte_bit(path, 16); }
+    SUBCASE("header magic") { flip_byte_bit(path, 0); }
+
+    auto run = SortedRun::open(path);
+    REQUIRE_FALSE(run);
+    CHECK(run.status().code() == ErrorCode::kCorruption);
+    CHECK(contains(run.status().message(), path.string()));
+  }
+
+  TEST_CASE("a missing run is kNotFound") {
+    TempDir dir;
+    auto run = SortedRun::open(dir / "none.run");
+    REQUIRE_FALSE(run);
+    CHECK(run.status().code() == ErrorCode::kNotFound);
+  }
+
+  TEST_CASE("the writer refuses unsorted and duplicate keys and stays usable") {
+    TempDir dir;
+    const fs::path path = dir / "a.run";
+    const std::vector<RunEntry> entries = sorted_entries(0, 3);
+    auto writer = SortedRunWriter::create(real_syscalls(), path, {1, 1});
+    REQUIRE(writer);
+    REQUIRE(writer->add(entries[1]));
+    const Status earlier = writer->add(entries[0]);
+    CHECK(earlier.code() == ErrorCode::kInvalidArgument);
+    RunEntry same_key = entries[1];
+    same_key.value_a = 99;
+    CHECK(writer->add(same_key).code() == ErrorCode::kInvalidArgument);
+    REQUIRE(writer->add(entries[2]));
+    REQUIRE(writer->finish());
+    CHECK(read_all(open_run(path)) == std::vector<RunEntry>{entries[1], entries[2]});
+  }
+
+  TEST_CASE("an unfinished writer leaves neither the run nor its temp file") {
+    TempDir dir;
+    const fs::path path = dir / "a.run";
+    {
+      auto writer = SortedRunWriter::create(real_syscalls(), path, {1, 1});
+      REQUIRE(writer);
+      for (const RunEntry& e : sorted_entries(0, 5000)) REQUIRE(writer->add(e));
+      CHECK(fs::exists(run_temp_path(path)));
+    }
+    CHECK(fs::is_empty(dir.path()));
+  }
+
+  TEST_CASE("a failed write or sync publishes nothing and the writer stays failed") {
+    for (const Op op : {Op::kPwrite, Op::kFdatasync, Op::kRename}) {
+      CAPTURE(static_cast<int>(op));
+      TempDir dir;
+      const fs::path path = dir / "a.run";
+      FaultySyscalls sys;
+      sys.fail_nth(op, 1, EIO);
+      auto writer = SortedRunWriter::create(sys, path, {1, 1});
+      REQUIRE(writer);
+      Status s;
+      for (const RunEntry& e : sorted_entries(0, 3000)) {
+        s = writer->add(e);
+        if (!s) break;
+      }
+      if (s) s = writer->finish();
+      CHECK(s.code() == ErrorCode::kIoError);
+      CHECK(writer->finish().message() == s.message());
+      CHECK(fs::is_empty(dir.path()));
+    }
+  }
+
+  TEST_CASE("a merge keeps every key once, the later input's entry on equal keys") {
+    TempDir dir;
+    // Entries 0..5999 in the first run, 4000..9999 (newer values) in the second, and a third
+    // small run that overrides a few keys of both.
+    std::vector<RunEntry> older = sorted_entries(0, 6000, 1);
+    std::vector<RunEntry> newer = sorted_entries(4000, 6000, 2);
+    std::vector<RunEntry> newest = sorted_entries(3990, 20, 3);
+    REQUIRE(write_run(dir / "1.run", older, {1, 10}));
+    REQUIRE(write_run(dir / "2.run", newer, {11, 20}));
+    REQUIRE(write_run(dir / "3.run", newest, {21, 30}));
+    REQUIRE(write_run(dir / "empty.run", {}, {31, 31}));
+    const SortedRun a = open_run(dir / "1.run");
+    const SortedRun b = open_run(dir / "2.run");
+    const SortedRun c = open_run(dir / "3.run");
+    const SortedRun e = open_run(dir / "empty.run");
+    const SortedRun* inputs[] = {&a, &b, &e, &c};
+    auto merged = merge_runs(real_syscalls(), inputs, dir / "m.run");
+    REQUIRE_MESSAGE(merged, merged.status().message());
+    CHECK(merged->meta() == RunMeta{1, 31});
+    CHECK(merged->entry_count() == 10'000);
+    CHECK(merged->verify());
+
+    std::vector<RunEntry> expected = sorted_entries(0, 10'000);
+    for (RunEntry& x : expected) {
+      x.value_b = x.value_a >= 3990 && x.value_a < 4010 ? 3 : x.value_a >= 4000 ? 2 : 1;
+    }
+    CHECK(read_all(*merged) == expected);
+    CHECK(must_lookup(*merged, entry_number(4005).key())->value_b == 3);
+    CHECK(must_lookup(*merged, entry_number(4500).key())->value_b == 2);
+    CHECK(must_lookup(*merged, entry_number(100).key())->value_b == 1);
+  }
+
+  TEST_CASE("a merge stops at a damaged input and publishes nothing") {
+    TempDir dir;
+    REQUIRE(write_run(dir / "1.run", sorted_entries(0, 5000)));
+    REQUIRE(write_run(dir / "2.run", sorted_entries(5000, 5000)));
+    flip_byte_bit(dir / "2.run", block_data_offset(1) + 100);
+    const SortedRun a = open_run(dir / "1.run");
+    const SortedRun b = open_run(dir / "2.run");
+    const SortedRun* inputs[] = {&a, &b};
+    auto merged = merge_runs(real_syscalls(), inputs, dir / "m.run");
+    REQUIRE_FALSE(merged);
+    CHECK(merged.status().code() == ErrorCode::kCorruption);
+    CHECK(contains(merged.status().message(), "2.run"));
+    CHECK_FALSE(fs::exists(dir / "m.run"));
+    CHECK_FALSE(fs::exists(run_temp_path(dir / "m.run")));
+  }
+}
+
+}  // namespace
+}  // namespace ledger::store::testing
