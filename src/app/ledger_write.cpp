@@ -31,11 +31,9 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options) {
   auto writer = store::LogWriter::open(options.dir, log_options, report);
   if (!writer) return writer.status();
   OpenLog log{std::move(*writer), domain::LedgerState(true), report.describe()};
-  LEDGER_RETURN_IF_ERROR(app::for_each_event(options.dir, std::nullopt,
-                                             [&log](const domain::StoredEvent& e) {
-                                               log.state.apply(e);
-                                               return Status::ok();
-                                             }));
+  LEDGER_RETURN_IF_ERROR(app::replay_events(options.dir, std::nullopt, [&log](const app::EventRef& e) {
+    log.state.apply(e.seq, e.recorded_ns, e.effective_ns, e.event);
+  }));
   if (log.state.last_seq() != log.writer->last_seq()) {
     return Status(ErrorCode::kInternal, "the log's reader and writer disagree on its end");
   }
