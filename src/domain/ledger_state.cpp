@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cassert>
 #include <fmt/format.h>
 
 #include "util/time.h"
@@ -294,8 +295,48 @@ LedgerState::RefId LedgerState::ref_id(std::string_view ref) {
 }
 
 const RefEntry* LedgerState::find_ref(std::string_view ref) const {
-  auto it = refs_.find(ref_id(ref));
-  return it == refs_.end() ? nullptr : &it->second;
+  const RefId id = ref_id(ref);
+  return refs_.find(id.low, id.high);
+}
+
+const RefEntry* RefTable::find(uint64_t low, uint64_t high) const {
+  if (slots_.empty()) return nullptr;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = low & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.entry.seq == 0) return nullptr;
+    if (slot.low == low && slot.high == high) return &slot.entry;
+  }
+}
+
+RefTable::Slot& RefTable::slot_for(uint64_t low, uint64_t high) {
+  const size_t mask = slots_.size() - 1;
+  size_t i = low & mask;
+  while (slots_[i].entry.seq != 0 && (slots_[i].low != low || slots_[i].high != high)) {
+    i = (i + 1) & mask;
+  }
+  return slots_[i];
+}
+
+void RefTable::insert_or_assign(uint64_t low, uint64_t high, const RefEntry& entry) {
+  assert(entry.seq != 0 && "sequence numbers start at 1; seq 0 marks an empty slot");
+  if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+  Slot& slot = slot_for(low, high);
+  if (slot.entry.seq == 0) ++size_;
+  slot = {low, high, entry};
+}
+
+void RefTable::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{});
+  for (const Slot& slot : old) {
+    if (slot.entry.seq != 0) slot_for(slot.low, slot.high) = slot;
+  }
+}
+
+void RefTable::clear() {
+  slots_.clear();
+  size_ = 0;
 }
 
 std::vector<const Account*> LedgerState::sorted_accounts() const {
@@ -328,7 +369,7 @@ void LedgerState::restore(std::vector<Account> accounts, uint64_t last_seq) {
 }
 
 void LedgerState::restore_ref(uint64_t low, uint64_t high, const RefEntry& entry) {
-  refs_.insert_or_assign(RefId{low, high}, entry);
+  refs_.insert_or_assign(low, high, entry);
 }
 
 void LedgerState::open(const EventView& e, int64_t effective_ns) {
@@ -371,7 +412,8 @@ void LedgerState::apply(uint64_t seq, int64_t /*recorded_ns*/, int64_t effective
       break;
   }
   if (track_refs_ && !e.ref.empty()) {
-    refs_.insert_or_assign(ref_id(e.ref), RefEntry{e.ref_digest, seq});
+    const RefId id = ref_id(e.ref);
+    refs_.insert_or_assign(id.low, id.high, RefEntry{e.ref_digest, seq});
   }
   last_seq_ = seq;
 }
