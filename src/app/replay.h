@@ -19,13 +19,8 @@
 
 namespace ledger::app {
 
-// One event as replay_events hands it out; `event` is valid only during the visit.
-struct EventRef {
-  uint64_t seq = 0;
-  int64_t recorded_ns = 0;
-  int64_t effective_ns = 0;
-  const domain::EventView& event;
-};
+// One event as replay_events hands it out; its views are valid only during the visit.
+using EventRef = domain::EventAt;
 
 // A frame a visitor may pass over whole, from its header: its first sequence number, its
 // event count, its recorded time and its range of effective times.
@@ -40,6 +35,10 @@ struct FrameSummary {
 namespace detail {
 
 Status undecodable(uint64_t seq, const Status& status);
+
+inline FrameSummary summary_of(const store::FrameHeader& h) {
+  return {h.seq_first, h.count, h.recorded_ns, h.effective_min_ns, h.effective_max_ns};
+}
 
 template <class Visit>
 Status visit_event(Visit& visit, const EventRef& e) {
@@ -64,27 +63,27 @@ Status visit_event(Visit& visit, const EventRef& e) {
 template <class Visit, class SkipFrame>
 Status replay_events(store::LogReader& reader, std::optional<int64_t> known_at_ns,
                      Visit&& visit, SkipFrame&& skip_frame) {
-  domain::EventView view;
+  EventRef e{0, 0, 0, {}};
   for (;;) {
     auto frame = reader.next();
     if (!frame) return frame.status();
     if (*frame == nullptr) return Status::ok();
     const store::FrameHeader& header = (*frame)->header;
     if (known_at_ns && header.recorded_ns > *known_at_ns) return Status::ok();
-    if (skip_frame(FrameSummary{header.seq_first, header.count, header.recorded_ns,
-                                header.effective_min_ns, header.effective_max_ns})) {
-      continue;
-    }
+    if (skip_frame(detail::summary_of(header))) continue;
     store::RecordIterator records((*frame)->bytes);
     store::Record record;
-    uint64_t seq = header.seq_first;
+    e.seq = header.seq_first;
+    e.recorded_ns = header.recorded_ns;
     while (records.next(record)) {
-      if (Status s = domain::decode_event_view(record.type, record.version, record.payload, view);
+      e.effective_ns = record.effective_ns;
+      if (Status s = domain::decode_event_view(record.type, record.version, record.payload,
+                                               e.event);
           !s) [[unlikely]] {
-        return detail::undecodable(seq, s);
+        return detail::undecodable(e.seq, s);
       }
-      LEDGER_RETURN_IF_ERROR(detail::visit_event(
-          visit, EventRef{seq++, header.recorded_ns, record.effective_ns, view}));
+      LEDGER_RETURN_IF_ERROR(detail::visit_event(visit, e));
+      ++e.seq;
     }
   }
 }

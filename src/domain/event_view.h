@@ -38,6 +38,14 @@ struct EventView {
   uint64_t ref_digest = 0;
 };
 
+// An event with its place and times in the log, as replay hands it out.
+struct EventAt {
+  uint64_t seq = 0;
+  int64_t recorded_ns = 0;
+  int64_t effective_ns = 0;
+  EventView event;
+};
+
 // Decodes `payload` (type and schema version as the record header gives them) into `out`.
 // Refuses (kCorruption) exactly what decode_event refuses: an unknown type, a version newer
 // than this build reads, and bytes that are not exactly one event (truncated, trailing, or a

@@ -105,6 +105,9 @@ class LedgerState {
 
   // Replay's path: no allocation except for a new account (and a new ref when tracked).
   void apply(uint64_t seq, int64_t recorded_ns, int64_t effective_ns, const EventView& event);
+  void apply(const EventAt& event) {
+    apply(event.seq, event.recorded_ns, event.effective_ns, event.event);
+  }
   void apply(const StoredEvent& event);
 
   // For a snapshot codec: put back what accounts() and for_each_ref() gave.
