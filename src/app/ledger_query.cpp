@@ -39,7 +39,7 @@ Result<domain::LedgerState> state_at(const std::filesystem::path& dir, const Cut
   LEDGER_RETURN_IF_ERROR(app::replay_events(
       dir, cutoffs.known_at_ns,
       [&](const app::EventRef& e) {
-        if (!at || e.effective_ns <= *at) state.apply(e.seq, e.recorded_ns, e.effective_ns, e.event);
+        if (!at || e.effective_ns <= *at) state.apply(e);
       },
       // A frame whose events all take effect after the cutoff changes nothing.
       [&](const app::FrameSummary& f) { return at && f.effective_min_ns > *at; }));
@@ -105,7 +105,7 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
   std::vector<StatementLine> movements;
   LEDGER_RETURN_IF_ERROR(
       app::replay_events(options_.dir, known_at_ns, [&](const app::EventRef& e) {
-        state.apply(e.seq, e.recorded_ns, e.effective_ns, e.event);
+        state.apply(e);
         if (auto line = movement_of(e, id)) movements.push_back(std::move(*line));
       }));
   const domain::Account* account = state.find(id);

@@ -31,9 +31,8 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options) {
   auto writer = store::LogWriter::open(options.dir, log_options, report);
   if (!writer) return writer.status();
   OpenLog log{std::move(*writer), domain::LedgerState(true), report.describe()};
-  LEDGER_RETURN_IF_ERROR(app::replay_events(options.dir, std::nullopt, [&log](const app::EventRef& e) {
-    log.state.apply(e.seq, e.recorded_ns, e.effective_ns, e.event);
-  }));
+  LEDGER_RETURN_IF_ERROR(app::replay_events(
+      options.dir, std::nullopt, [&log](const app::EventRef& e) { log.state.apply(e); }));
   if (log.state.last_seq() != log.writer->last_seq()) {
     return Status(ErrorCode::kInternal, "the log's reader and writer disagree on its end");
   }

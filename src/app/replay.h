@@ -61,8 +61,8 @@ Status visit_event(Visit& visit, const EventRef& e) {
 // The reader may start anywhere the store says a frame begins (LogReader's constructor from a
 // segment list and a LogPosition): that is how a snapshot's tail is replayed.
 template <class Visit, class SkipFrame>
-Status replay_events(store::LogReader& reader, std::optional<int64_t> known_at_ns,
-                     Visit&& visit, SkipFrame&& skip_frame) {
+Status replay_events(store::LogReader& reader, std::optional<int64_t> known_at_ns, Visit&& visit,
+                     SkipFrame&& skip_frame) {
   EventRef e{0, 0, 0, {}};
   for (;;) {
     auto frame = reader.next();
@@ -77,8 +77,8 @@ Status replay_events(store::LogReader& reader, std::optional<int64_t> known_at_n
     e.recorded_ns = header.recorded_ns;
     while (records.next(record)) {
       e.effective_ns = record.effective_ns;
-      if (Status s = domain::decode_event_view(record.type, record.version, record.payload,
-                                               e.event);
+      if (Status s =
+              domain::decode_event_view(record.type, record.version, record.payload, e.event);
           !s) [[unlikely]] {
         return detail::undecodable(e.seq, s);
       }
@@ -89,8 +89,7 @@ Status replay_events(store::LogReader& reader, std::optional<int64_t> known_at_n
 }
 
 template <class Visit>
-Status replay_events(store::LogReader& reader, std::optional<int64_t> known_at_ns,
-                     Visit&& visit) {
+Status replay_events(store::LogReader& reader, std::optional<int64_t> known_at_ns, Visit&& visit) {
   return replay_events(reader, known_at_ns, std::forward<Visit>(visit),
                        [](const FrameSummary&) { return false; });
 }

@@ -1,8 +1,9 @@
 #include "domain/event_view.h"
 
+#include <fmt/format.h>
+
 #include <bit>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "domain/event_codec.h"
 
@@ -132,8 +133,8 @@ Event to_event(const EventView& v) {
     case EventType::kMoneyWithdrawn:
       return MoneyWithdrawn{std::string(v.account), v.amount, std::string(v.memo), ref};
     case EventType::kMoneyTransferred:
-      return MoneyTransferred{std::string(v.from), std::string(v.to), v.amount,
-                              std::string(v.memo), ref};
+      return MoneyTransferred{std::string(v.from), std::string(v.to), v.amount, std::string(v.memo),
+                              ref};
     case EventType::kAccountClosed:
       return AccountClosed{std::string(v.account), ref};
   }

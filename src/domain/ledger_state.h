@@ -110,7 +110,8 @@ class LedgerState {
   }
   void apply(const StoredEvent& event);
 
-  // For a snapshot codec: put back what accounts() and for_each_ref() gave.
+  // For a snapshot codec: put back what accounts() and for_each_ref() gave, restore() first
+  // (it drops every ref), then restore_ref() for each ref.
   void restore(std::vector<Account> accounts, uint64_t last_seq);
   void restore_ref(uint64_t low, uint64_t high, const RefEntry& entry);
   void set_last_seq(uint64_t seq) { last_seq_ = seq; }

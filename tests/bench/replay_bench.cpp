@@ -16,12 +16,14 @@
 // Built with -DLEDGER_BENCH_BEFORE_VIEWS, the same program measures a tree from before
 // EventView existed: its decode and apply rows then use Cereal and for_each_event.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -29,8 +31,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "app/replay.h"
 #include "domain/event_codec.h"
@@ -81,8 +81,9 @@ Args parse_args(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
     if (flag == "-h" || flag == "--help") {
-      std::printf("usage: replay_bench [--events N] [--accounts A] [--runs R] [--dir DIR] "
-                  "[--only read|decode|apply|apply_refs|cereal|owned]\n");
+      std::printf(
+          "usage: replay_bench [--events N] [--accounts A] [--runs R] [--dir DIR] "
+          "[--only read|decode|apply|apply_refs|cereal|owned]\n");
       std::exit(0);
     }
     if (i + 1 >= argc) die(std::string(flag) + " needs a value");
@@ -114,8 +115,8 @@ class Workload {
 
   domain::Event at(uint64_t i) {
     if (i < accounts_) {
-      return domain::AccountOpened{id(i), fmt::format("Customer {}", i), "USD", 0,
-                                   {fmt::format("open-{:06}", i), rng_()}};
+      return domain::AccountOpened{
+          id(i), fmt::format("Customer {}", i), "USD", 0, {fmt::format("open-{:06}", i), rng_()}};
     }
     const int64_t amount = static_cast<int64_t>(100 + rng_() % 500'000);
     const uint64_t kind = rng_() % 100;
@@ -131,10 +132,14 @@ class Workload {
  private:
   static std::string id(uint64_t n) { return fmt::format("ACC-{:06}", n); }
   std::string memo() {
-    static constexpr const char* kMemos[] = {
-        "SEPA credit transfer salary June", "Card payment Blue Bottle Coffee",
-        "Direct debit electricity 2026-06", "Invoice 2026-0412 ACME Corp", "ATM withdrawal",
-        "Rent July", "Refund order 88123-A", ""};
+    static constexpr const char* kMemos[] = {"SEPA credit transfer salary June",
+                                             "Card payment Blue Bottle Coffee",
+                                             "Direct debit electricity 2026-06",
+                                             "Invoice 2026-0412 ACME Corp",
+                                             "ATM withdrawal",
+                                             "Rent July",
+                                             "Refund order 88123-A",
+                                             ""};
     return kMemos[rng_() % std::size(kMemos)];
   }
 
@@ -155,9 +160,11 @@ void write_log(const Args& args, const fs::path& dir) {
       if (i % kFrameEvents == 0) (*writer)->end_frame();
       const domain::EncodedEvent e = domain::encode_event(workload.at(i));
       const int64_t effective = now - static_cast<int64_t>(i % 86'400) * 1'000'000'000;
-      check((*writer)->add({e.type, e.version, effective,
-                            {reinterpret_cast<const unsigned char*>(e.payload.data()),
-                             e.payload.size()}}),
+      check((*writer)->add(
+                {e.type,
+                 e.version,
+                 effective,
+                 {reinterpret_cast<const unsigned char*>(e.payload.data()), e.payload.size()}}),
             "add");
     }
     auto info = (*writer)->commit();

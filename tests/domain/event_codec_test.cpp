@@ -210,7 +210,9 @@ TEST_SUITE("event codec") {
     // Cereal swaps integers when the flag byte is not 1; the view decoder must too.
     std::vector<unsigned char> bytes = {0};  // The flag: a big-endian writer.
     const auto put_big = [&bytes](uint64_t v) {
-      for (int shift = 56; shift >= 0; shift -= 8) bytes.push_back(static_cast<unsigned char>(v >> shift));
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        bytes.push_back(static_cast<unsigned char>(v >> shift));
+      }
     };
     put_big(2);
     bytes.push_back('A');
