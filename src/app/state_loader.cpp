@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <bit>
 
-#include "domain/event_codec.h"
+#include "domain/event_view.h"
 #include "domain/state_codec.h"
 #include "store/log_reader.h"
 #include "store/record.h"
@@ -69,15 +69,15 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
 Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs, LoadedState& loaded) {
   store::RecordIterator records(frame.bytes);
   store::Record record;
-  uint64_t seq = frame.header.seq_first;
-  for (; records.next(record); ++seq) {
+  domain::EventAt e{frame.header.seq_first, frame.header.recorded_ns, 0, {}};
+  for (; records.next(record); ++e.seq) {
     if (cutoffs.effective_at_ns && record.effective_ns > *cutoffs.effective_at_ns) continue;
-    auto event = domain::decode_event(record.type, record.version, record.payload);
-    if (!event) {
-      return Status(event.status().code(),
-                    fmt::format("event {}: {}", seq, event.status().message()));
+    e.effective_ns = record.effective_ns;
+    if (Status s = domain::decode_event_view(record.type, record.version, record.payload, e.event);
+        !s) {
+      return Status(s.code(), fmt::format("event {}: {}", e.seq, s.message()));
     }
-    loaded.state.apply({seq, frame.header.recorded_ns, record.effective_ns, std::move(*event)});
+    loaded.state.apply(e);
     loaded.effective_max_ns = std::max(loaded.effective_max_ns, record.effective_ns);
     ++loaded.events_read;
   }

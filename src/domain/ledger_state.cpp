@@ -1,8 +1,11 @@
 #include "domain/ledger_state.h"
 
+// Inlined: hashing an account id is on the replay path of every event.
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cassert>
 #include <fmt/format.h>
 
 #include "util/time.h"
@@ -235,9 +238,55 @@ Status validate_account_id(std::string_view id) {
   return Status::ok();
 }
 
+// The slot an id's probe starts at comes from the low bits of its 32-bit tag, so that growing
+// the table needs no id to be hashed again; the tag's higher bits still tell most neighbours
+// apart without a string compare.
+uint32_t AccountIndex::find(std::string_view id, const std::vector<Account>& accounts) const {
+  if (slots_.empty()) return kNotFound;
+  const auto tag = static_cast<uint32_t>(XXH3_64bits(id.data(), id.size()));
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = tag & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.index == kNotFound) return kNotFound;
+    if (slot.tag == tag && accounts[slot.index].id == id) return slot.index;
+  }
+}
+
+void AccountIndex::insert(std::string_view id, uint32_t index) {
+  if ((size_ + 1) * 2 > slots_.size()) grow();
+  put({static_cast<uint32_t>(XXH3_64bits(id.data(), id.size())), index});
+  ++size_;
+}
+
+void AccountIndex::put(Slot slot) {
+  const size_t mask = slots_.size() - 1;
+  size_t i = slot.tag & mask;
+  while (slots_[i].index != kNotFound) i = (i + 1) & mask;
+  slots_[i] = slot;
+}
+
+void AccountIndex::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(16, old.size() * 2), Slot{});
+  for (const Slot& slot : old) {
+    if (slot.index != kNotFound) put(slot);
+  }
+}
+
+void AccountIndex::rebuild(const std::vector<Account>& accounts) {
+  slots_.clear();
+  size_ = 0;
+  for (size_t i = 0; i < accounts.size(); ++i) insert(accounts[i].id, static_cast<uint32_t>(i));
+}
+
 const Account* LedgerState::find(std::string_view id) const {
-  auto it = accounts_.find(id);
-  return it == accounts_.end() ? nullptr : &it->second;
+  const uint32_t i = index_.find(id, accounts_);
+  return i == AccountIndex::kNotFound ? nullptr : &accounts_[i];
+}
+
+Account* LedgerState::find_mutable(std::string_view id) {
+  const uint32_t i = index_.find(id, accounts_);
+  return i == AccountIndex::kNotFound ? nullptr : &accounts_[i];
 }
 
 LedgerState::RefId LedgerState::ref_id(std::string_view ref) {
@@ -246,14 +295,54 @@ LedgerState::RefId LedgerState::ref_id(std::string_view ref) {
 }
 
 const RefEntry* LedgerState::find_ref(std::string_view ref) const {
-  auto it = refs_.find(ref_id(ref));
-  return it == refs_.end() ? nullptr : &it->second;
+  const RefId id = ref_id(ref);
+  return refs_.find(id.low, id.high);
+}
+
+const RefEntry* RefTable::find(uint64_t low, uint64_t high) const {
+  if (slots_.empty()) return nullptr;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = low & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.entry.seq == 0) return nullptr;
+    if (slot.low == low && slot.high == high) return &slot.entry;
+  }
+}
+
+RefTable::Slot& RefTable::slot_for(uint64_t low, uint64_t high) {
+  const size_t mask = slots_.size() - 1;
+  size_t i = low & mask;
+  while (slots_[i].entry.seq != 0 && (slots_[i].low != low || slots_[i].high != high)) {
+    i = (i + 1) & mask;
+  }
+  return slots_[i];
+}
+
+void RefTable::insert_or_assign(uint64_t low, uint64_t high, const RefEntry& entry) {
+  assert(entry.seq != 0 && "sequence numbers start at 1; seq 0 marks an empty slot");
+  if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+  Slot& slot = slot_for(low, high);
+  if (slot.entry.seq == 0) ++size_;
+  slot = {low, high, entry};
+}
+
+void RefTable::grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{});
+  for (const Slot& slot : old) {
+    if (slot.entry.seq != 0) slot_for(slot.low, slot.high) = slot;
+  }
+}
+
+void RefTable::clear() {
+  slots_.clear();
+  size_ = 0;
 }
 
 std::vector<const Account*> LedgerState::sorted_accounts() const {
   std::vector<const Account*> sorted;
   sorted.reserve(accounts_.size());
-  for (const auto& [_, account] : accounts_) sorted.push_back(&account);
+  for (const Account& account : accounts_) sorted.push_back(&account);
   std::sort(sorted.begin(), sorted.end(),
             [](const Account* a, const Account* b) { return a->id < b->id; });
   return sorted;
@@ -262,9 +351,9 @@ std::vector<const Account*> LedgerState::sorted_accounts() const {
 std::vector<std::string> LedgerState::similar_ids(std::string_view id) const {
   std::vector<std::pair<size_t, std::string>> scored;
   const size_t threshold = std::max<size_t>(2, id.size() / 3);
-  for (const auto& [known, _] : accounts_) {
-    const size_t d = edit_distance(id, known);
-    if (d <= threshold) scored.emplace_back(d, known);
+  for (const Account& known : accounts_) {
+    const size_t d = edit_distance(id, known.id);
+    if (d <= threshold) scored.emplace_back(d, known.id);
   }
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> ids;
@@ -273,43 +362,64 @@ std::vector<std::string> LedgerState::similar_ids(std::string_view id) const {
 }
 
 void LedgerState::restore(std::vector<Account> accounts, uint64_t last_seq) {
-  accounts_.clear();
-  for (Account& a : accounts) {
-    std::string id = a.id;
-    accounts_.emplace(std::move(id), std::move(a));
-  }
+  accounts_ = std::move(accounts);
+  index_.rebuild(accounts_);
+  refs_.clear();
   last_seq_ = last_seq;
 }
 
-void LedgerState::apply(const StoredEvent& stored) {
-  struct Apply {
-    LedgerState& s;
-    const StoredEvent& stored;
-    void operator()(const AccountOpened& e) {
-      Account a;
-      a.id = e.account;
-      a.owner = e.owner;
-      // decide() only lets valid codes through; a failed lookup keeps a safe default.
-      if (auto c = find_currency(e.currency)) a.currency = *c;
-      a.overdraft_limit = e.overdraft_limit;
-      a.opened_effective_ns = stored.effective_ns;
-      s.accounts_.insert_or_assign(e.account, std::move(a));
-    }
-    // decide() let these events through only for open accounts, so the lookups succeed.
-    void operator()(const MoneyDeposited& e) { s.account(e.account).balance += e.amount; }
-    void operator()(const MoneyWithdrawn& e) { s.account(e.account).balance -= e.amount; }
-    void operator()(const MoneyTransferred& e) {
-      s.account(e.from).balance -= e.amount;
-      s.account(e.to).balance += e.amount;
-    }
-    void operator()(const AccountClosed& e) { s.account(e.account).closed = true; }
-  };
-  std::visit(Apply{*this, stored}, stored.event);
-  const RefKey& ref = ref_of(stored.event);
-  if (track_refs_ && !ref.ref.empty()) {
-    refs_.insert_or_assign(ref_id(ref.ref), RefEntry{ref.digest, stored.seq});
+void LedgerState::restore_ref(uint64_t low, uint64_t high, const RefEntry& entry) {
+  refs_.insert_or_assign(low, high, entry);
+}
+
+void LedgerState::open(const EventView& e, int64_t effective_ns) {
+  Account a;
+  a.id = e.account;
+  a.owner = e.owner;
+  // decide() only lets valid codes through; a failed lookup keeps a safe default.
+  if (auto c = find_currency(e.currency)) a.currency = *c;
+  a.overdraft_limit = e.overdraft_limit;
+  a.opened_effective_ns = effective_ns;
+  // decide() refuses to open an id twice; were it in the log anyway, the later opening wins.
+  if (Account* known = find_mutable(e.account)) {
+    *known = std::move(a);
+    return;
   }
-  last_seq_ = stored.seq;
+  accounts_.push_back(std::move(a));
+  index_.insert(e.account, static_cast<uint32_t>(accounts_.size() - 1));
+}
+
+void LedgerState::apply(uint64_t seq, int64_t /*recorded_ns*/, int64_t effective_ns,
+                        const EventView& e) {
+  // decide() let money events through only for open accounts, so the lookups succeed; a log
+  // that says otherwise changes nothing rather than failing, since apply never fails.
+  switch (e.type) {
+    case EventType::kAccountOpened:
+      open(e, effective_ns);
+      break;
+    case EventType::kMoneyDeposited:
+      if (Account* a = find_mutable(e.account)) a->balance += e.amount;
+      break;
+    case EventType::kMoneyWithdrawn:
+      if (Account* a = find_mutable(e.account)) a->balance -= e.amount;
+      break;
+    case EventType::kMoneyTransferred:
+      if (Account* a = find_mutable(e.from)) a->balance -= e.amount;
+      if (Account* b = find_mutable(e.to)) b->balance += e.amount;
+      break;
+    case EventType::kAccountClosed:
+      if (Account* a = find_mutable(e.account)) a->closed = true;
+      break;
+  }
+  if (track_refs_ && !e.ref.empty()) {
+    const RefId id = ref_id(e.ref);
+    refs_.insert_or_assign(id.low, id.high, RefEntry{e.ref_digest, seq});
+  }
+  last_seq_ = seq;
+}
+
+void LedgerState::apply(const StoredEvent& stored) {
+  apply(stored.seq, stored.recorded_ns, stored.effective_ns, view_of(stored.event));
 }
 
 Result<Decision> decide(const LedgerState& state, const Command& command, int64_t now_ns) {

@@ -13,25 +13,81 @@
 #include <vector>
 
 #include "ledger/commands.h"
+#include "domain/event_view.h"
 #include "domain/events.h"
 #include "ledger/money.h"
 #include "ledger/status.h"
 
 namespace ledger::domain {
 
-struct Account {
+// What replay touches for every event (the id it compares, the balance it moves) comes first and
+// shares one cache line: the account table is read in random order, one miss per account.
+struct alignas(64) Account {
   std::string id;
-  std::string owner;
-  Currency currency;
-  int64_t overdraft_limit = 0;
   int64_t balance = 0;
   bool closed = false;
+  int64_t overdraft_limit = 0;
   int64_t opened_effective_ns = 0;
+  std::string owner;
+  Currency currency;
 };
 
 struct RefEntry {
   uint64_t digest = 0;
   uint64_t seq = 0;
+};
+
+// Where each account id stands in LedgerState's account vector: open addressing with linear
+// probing over slots of (hash tag, index). It keeps no copy of the ids (they live in the
+// accounts) and finds a string_view without allocating.
+class AccountIndex {
+ public:
+  static constexpr uint32_t kNotFound = UINT32_MAX;
+
+  uint32_t find(std::string_view id, const std::vector<Account>& accounts) const;
+  // `id` must not be in the index yet; it is accounts[index].id.
+  void insert(std::string_view id, uint32_t index);
+  void rebuild(const std::vector<Account>& accounts);
+
+ private:
+  struct Slot {
+    uint32_t tag = 0;            // The low half of the id's XXH3-64.
+    uint32_t index = kNotFound;  // kNotFound: empty.
+  };
+  void put(Slot slot);
+  void grow();
+
+  std::vector<Slot> slots_;  // A power of two in size, at most half full.
+  size_t size_ = 0;
+};
+
+// Refs by the 128-bit XXH3 digest of their text, in one flat table (open addressing, linear
+// probing, at most 3/4 full): replay of a write path inserts one per event, and a node-based map
+// allocated for each. Sequence numbers start at 1, so an entry with seq 0 marks an empty slot.
+class RefTable {
+ public:
+  const RefEntry* find(uint64_t low, uint64_t high) const;
+  void insert_or_assign(uint64_t low, uint64_t high, const RefEntry& entry);
+  void clear();
+  size_t size() const { return size_; }
+  template <class F>
+  void for_each(F f) const {
+    for (const Slot& slot : slots_) {
+      if (slot.entry.seq != 0) f(slot.low, slot.high, slot.entry);
+    }
+  }
+
+ private:
+  struct Slot {
+    uint64_t low = 0;
+    uint64_t high = 0;
+    RefEntry entry;
+  };
+  Slot& slot_for(uint64_t low, uint64_t high);
+  void grow();
+
+  std::vector<Slot> slots_;  // A power of two in size.
+  size_t size_ = 0;
 };
 
 class LedgerState {
@@ -40,40 +96,51 @@ class LedgerState {
   explicit LedgerState(bool track_refs = true) : track_refs_(track_refs) {}
 
   const Account* find(std::string_view id) const;
+  // Every account, in the order they were opened (what a snapshot stores).
+  const std::vector<Account>& accounts() const { return accounts_; }
   // Every account, sorted by id so that every listing is stable.
   std::vector<const Account*> sorted_accounts() const;
   const RefEntry* find_ref(std::string_view ref) const;
   uint64_t last_seq() const { return last_seq_; }
 
+  // Replay's path: no allocation except for a new account (and a new ref when tracked).
+  void apply(uint64_t seq, int64_t recorded_ns, int64_t effective_ns, const EventView& event);
+  void apply(const EventAt& event) {
+    apply(event.seq, event.recorded_ns, event.effective_ns, event.event);
+  }
   void apply(const StoredEvent& event);
-  // The state a snapshot holds: these accounts, after event `last_seq`.
+
+  // For a snapshot codec: put back what accounts() and for_each_ref() gave, restore() first
+  // (it drops every ref), then restore_ref() for each ref.
   void restore(std::vector<Account> accounts, uint64_t last_seq);
+  void restore_ref(uint64_t low, uint64_t high, const RefEntry& entry);
+  void set_last_seq(uint64_t seq) { last_seq_ = seq; }
+  // Calls f(low, high, entry) for every tracked ref: the two halves of the XXH3-128 digest of
+  // its text, in no particular order.
+  template <class F>
+  void for_each_ref(F f) const {
+    refs_.for_each(f);
+  }
 
   // Up to three known ids close to `id` (edit distance), best first, for "did you mean".
   std::vector<std::string> similar_ids(std::string_view id) const;
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  Account& account(const std::string& id) { return accounts_.find(id)->second; }
+  Account* find_mutable(std::string_view id);
+  void open(const EventView& event, int64_t effective_ns);
 
   // Refs are kept by a 128-bit digest of their text: no allocation or string compare per ref,
   // and a collision (which would make a new ref look known) is beyond practical reach.
   struct RefId {
     uint64_t low = 0;
     uint64_t high = 0;
-    friend bool operator==(const RefId&, const RefId&) = default;
-  };
-  struct RefIdHash {
-    size_t operator()(const RefId& id) const { return static_cast<size_t>(id.low); }
   };
   static RefId ref_id(std::string_view ref);
 
   bool track_refs_;
-  std::unordered_map<std::string, Account, Hash, std::equal_to<>> accounts_;
-  std::unordered_map<RefId, RefEntry, RefIdHash> refs_;
+  std::vector<Account> accounts_;
+  AccountIndex index_;
+  RefTable refs_;
   uint64_t last_seq_ = 0;
 };
 

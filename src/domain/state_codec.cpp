@@ -66,8 +66,14 @@ Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool trac
       archive(s);
       auto currency = find_currency(s.currency);
       if (!currency) return Status(ErrorCode::kCorruption, currency.status().message());
-      accounts.push_back({std::move(s.id), std::move(s.owner), *currency, s.overdraft_limit,
-                          s.balance, s.closed, s.opened_effective_ns});
+      Account& a = accounts.emplace_back();
+      a.id = std::move(s.id);
+      a.owner = std::move(s.owner);
+      a.currency = *currency;
+      a.overdraft_limit = s.overdraft_limit;
+      a.balance = s.balance;
+      a.closed = s.closed;
+      a.opened_effective_ns = s.opened_effective_ns;
     }
   } catch (const std::exception& e) {
     return Status(ErrorCode::kCorruption, fmt::format("undecodable snapshot state: {}", e.what()));

@@ -421,6 +421,25 @@ Result<std::optional<RunEntry>> SortedRun::Cursor::next() {
   return std::optional<RunEntry>(entries_[pos_++]);
 }
 
+Status SortedRun::Cursor::seek(RunKey key) {
+  const auto& index = run_->index_;
+  entries_.clear();
+  pos_ = 0;
+  block_ = 0;
+  if (index.empty()) return Status::ok();
+  // The last block whose first key is not after `key`: the only one that can start the range.
+  const auto it = std::partition_point(index.begin(), index.end(),
+                                       [&](const BlockRef& b) { return b.first <= key; });
+  block_ = it == index.begin() ? 0 : static_cast<uint64_t>(std::prev(it) - index.begin());
+  LEDGER_RETURN_IF_ERROR(run_->read_block(block_, entries_));
+  ++block_;
+  pos_ = static_cast<size_t>(
+      std::lower_bound(entries_.begin(), entries_.end(), key,
+                       [](const RunEntry& e, const RunKey& k) { return e.key() < k; }) -
+      entries_.begin());
+  return Status::ok();
+}
+
 Status SortedRun::for_each(const std::function<Status(const RunEntry&)>& visit) const {
   Cursor cursor(*this);
   for (;;) {

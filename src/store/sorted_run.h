@@ -158,6 +158,8 @@ class SortedRun {
     explicit Cursor(const SortedRun& run) : run_(&run) {}
     // The next entry, or nullopt at the end; kCorruption for a damaged block.
     Result<std::optional<RunEntry>> next();
+    // Moves to the first entry whose key is not less than `key`: reads one block.
+    Status seek(RunKey key);
 
    private:
     const SortedRun* run_;

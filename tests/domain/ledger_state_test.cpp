@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
+#include "domain/event_codec.h"
+#include "domain/event_view.h"
 #include "domain/ledger_state.h"
 
 using namespace ledger;
@@ -159,5 +164,83 @@ TEST_SUITE("ledger state") {
     CHECK_FALSE(validate_account_id("acc 1"));
     CHECK_FALSE(validate_account_id("acc/1"));
     CHECK_FALSE(validate_account_id("café"));
+  }
+
+  TEST_CASE("applying decoded views gives the state that applying owned events gives") {
+    Books b;
+    b.must(OpenAccount{"A", "Ada", "EUR", "50"});
+    b.must(OpenAccount{"B", "", "EUR"});
+    b.must(Deposit{"A", "100", "", std::nullopt, "D1"});
+    b.must(Transfer{"A", "B", "25.50", "", std::nullopt, "T1"});
+    b.must(Withdraw{"B", "25.50"});
+    b.must(CloseAccount{"B"});
+    LedgerState viewed;
+    for (const StoredEvent& e : b.log) {
+      const EncodedEvent encoded = encode_event(e.event);
+      EventView view;
+      REQUIRE(decode_event_view(encoded.type, encoded.version,
+                                {reinterpret_cast<const unsigned char*>(encoded.payload.data()),
+                                 encoded.payload.size()},
+                                view));
+      viewed.apply(e.seq, e.recorded_ns, e.effective_ns, view);
+    }
+    REQUIRE(viewed.accounts().size() == 2);
+    for (const Account& account : b.state.accounts()) {
+      const Account* v = viewed.find(account.id);
+      REQUIRE(v != nullptr);
+      CHECK(v->balance == account.balance);
+      CHECK(v->closed == account.closed);
+      CHECK(v->opened_effective_ns == account.opened_effective_ns);
+    }
+    CHECK(viewed.find_ref("D1")->seq == 3);
+    CHECK(viewed.find_ref("T1")->digest == b.state.find_ref("T1")->digest);
+    CHECK(viewed.last_seq() == 6);
+  }
+
+  TEST_CASE("accounts keep their opening order and many ids are all found") {
+    LedgerState state(false);
+    uint64_t seq = 0;
+    std::vector<std::string> ids;
+    for (int i = 0; i < 5000; ++i) ids.push_back("ACC-" + std::to_string((i * 7919) % 100000));
+    for (const std::string& id : ids) {
+      EventView open;
+      open.type = EventType::kAccountOpened;
+      open.account = id;
+      open.currency = "USD";
+      state.apply(++seq, 0, 0, open);
+    }
+    REQUIRE(state.accounts().size() == ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      CHECK(state.accounts()[i].id == ids[i]);
+      REQUIRE(state.find(ids[i]) == &state.accounts()[i]);
+    }
+    CHECK(state.find("ACC-") == nullptr);
+    CHECK(state.find("") == nullptr);
+  }
+
+  TEST_CASE("a state restored from its accounts and refs answers as the original") {
+    Books b;
+    b.must(OpenAccount{"A", "Ada", "EUR", "50"});
+    b.must(OpenAccount{"B", "", "EUR"});
+    b.must(Deposit{"A", "100", "", std::nullopt, "D1"});
+    b.must(Transfer{"A", "B", "25.50", "", std::nullopt, "T1"});
+    LedgerState restored;
+    restored.restore(b.state.accounts(), b.state.last_seq());
+    size_t refs = 0;
+    b.state.for_each_ref([&](uint64_t low, uint64_t high, const RefEntry& entry) {
+      restored.restore_ref(low, high, entry);
+      ++refs;
+    });
+    CHECK(refs == 2);
+    CHECK(restored.last_seq() == 4);
+    CHECK(restored.find("A")->balance == b.balance("A"));
+    CHECK(restored.find("B")->balance == b.balance("B"));
+    CHECK(restored.find_ref("T1")->seq == 4);
+    // It decides as the original does: the retry is known, a new deposit lands after seq 4.
+    auto retry = decide(restored, Deposit{"A", "100", "", std::nullopt, "D1"}, kNow);
+    REQUIRE(retry);
+    CHECK_FALSE(retry->event);
+    restored.set_last_seq(9);
+    CHECK(restored.last_seq() == 9);
   }
 }
