@@ -16,6 +16,10 @@
 
 namespace ledger {
 
+namespace app {
+enum class RefCheck;
+}
+
 struct LedgerOptions {
   std::filesystem::path dir;
   std::chrono::milliseconds lock_wait{5000};
@@ -157,6 +161,8 @@ class Ledger {
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
+  Result<WriteResult> execute(const Command& command, app::RefCheck check);
+
   LedgerOptions options_;
   mutable std::vector<std::string> warnings_;
 };

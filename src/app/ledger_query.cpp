@@ -71,7 +71,7 @@ std::optional<StatementLine> movement_of(const app::EventRef& e, std::string_vie
 
 Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>& ids,
                                                   const Cutoffs& cutoffs) const {
-  auto loaded = app::load_state(options_.dir, {cutoffs, false, true});
+  auto loaded = app::load_state(options_.dir, {cutoffs, false, true, std::nullopt});
   if (!loaded) return loaded.status();
   warnings_ = std::move(loaded->warnings);
   const domain::LedgerState* state = &loaded->state;

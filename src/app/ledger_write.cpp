@@ -1,6 +1,7 @@
 // The write side of the Ledger service: lock, recover, rebuild, decide, commit.
 #include <fmt/format.h>
 
+#include "app/ref_index.h"
 #include "app/state_loader.h"
 #include "domain/event_codec.h"
 #include "domain/ledger_state.h"
@@ -18,12 +19,14 @@ constexpr size_t kImportFrameEvents = 1000;
 
 struct OpenLog {
   std::unique_ptr<store::LogWriter> writer;
-  app::LoadedState loaded;  // With the ref index: this state decides.
+  std::unique_ptr<app::RefIndex> refs;  // Refs up to its reach; later ones are in the state.
+  app::LoadedState loaded;               // With refs tracked: this state decides.
   std::string recovery;
   domain::LedgerState& state() { return loaded.state; }
 };
 
-Result<OpenLog> open_for_writing(const LedgerOptions& options) {
+Result<OpenLog> open_for_writing(const LedgerOptions& options,
+                                 app::RefCheck check = app::RefCheck::kTrust) {
   store::LogOptions log_options;
   log_options.segment_size_bytes_max = options.segment_size_bytes_max;
   log_options.lock_wait = options.lock_wait;
@@ -31,10 +34,17 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options) {
   store::RecoveryReport report;
   auto writer = store::LogWriter::open(options.dir, log_options, report);
   if (!writer) return writer.status();
-  // The whole log is read for the ref index, which snapshots do not hold.
-  auto loaded = app::load_state(options.dir, {{}, true, false});
+  std::string rebuilt;
+  auto refs = app::RefIndex::open_for_writing(options.dir, (*writer)->last_seq(), check,
+                                              rebuilt);
+  if (!refs) return refs.status();
+  // A snapshot within the ref index's reach, and the events after it (their refs in memory).
+  auto loaded = app::load_state(options.dir, {{}, true, true, refs->covered_through()});
   if (!loaded) return loaded.status();
-  OpenLog log{std::move(*writer), std::move(*loaded), report.describe()};
+  OpenLog log{std::move(*writer), std::make_unique<app::RefIndex>(std::move(*refs)),
+              std::move(*loaded), report.describe()};
+  if (!rebuilt.empty()) log.loaded.warnings.push_back(rebuilt);
+  log.state().set_ref_archive(log.refs.get());
   if (log.state().last_seq() != log.writer->last_seq()) {
     return Status(ErrorCode::kInternal, "the log's reader and writer disagree on its end");
   }
@@ -60,16 +70,22 @@ std::string column_of(const std::string& message) {
   return "account";
 }
 
-// Snapshots are derived data: failing to write one loses nothing, so it is a warning.
-void write_snapshots(const LedgerOptions& options, const std::vector<app::PendingSnapshot>& pending,
+// Snapshots and the ref index are derived data: failing to write them loses nothing, so it is a
+// warning. The ref index is brought up to the head first, so that every snapshot is within its
+// reach.
+void write_snapshots(const LedgerOptions& options, OpenLog& log,
+                     const std::vector<app::PendingSnapshot>& pending,
                      std::vector<std::string>& warnings) {
+  if (pending.empty()) return;
+  if (Status s = log.refs->add_from(log.state(), log.state().last_seq()); !s) {
+    warnings.push_back(fmt::format("ref index not updated: {}", s.message()));
+  }
   for (const app::PendingSnapshot& snapshot : pending) {
     if (Status s = app::write_snapshot(options.dir, snapshot); !s) {
       warnings.push_back(fmt::format("snapshot not written: {}", s.message()));
       return;
     }
   }
-  if (pending.empty()) return;
   if (auto thinned = app::thin_snapshots(options.dir, options.snapshot_every_events); !thinned) {
     warnings.push_back(fmt::format("old snapshots not thinned: {}", thinned.status().message()));
   }
@@ -79,14 +95,18 @@ void write_snapshots(const LedgerOptions& options, const std::vector<app::Pendin
 void snapshot_if_due(const LedgerOptions& options, OpenLog& log,
                      std::vector<app::PendingSnapshot> pending, std::vector<std::string>& warnings) {
   const uint64_t every = options.snapshot_every_events;
-  const uint64_t newest = pending.empty() ? app::newest_snapshot_seq(options.dir)
-                                          : pending.back().meta.seq_last;
+  // Due when the newest snapshot, or the ref index, is `every` events behind the head.
+  // (Pending snapshots bring the ref index up to the head anyway.)
+  const uint64_t newest =
+      pending.empty()
+          ? std::min(log.refs->covered_through(), app::newest_snapshot_seq(options.dir))
+          : pending.back().meta.seq_last;
   const auto& frame = log.writer->last_frame();
   if (every > 0 && frame && log.state().last_seq() - newest >= every) {
     auto snapshot = app::prepare_snapshot(log.state(), *frame, log.loaded.effective_max_ns);
     if (snapshot) pending.push_back(std::move(*snapshot));
   }
-  write_snapshots(options, pending, warnings);
+  write_snapshots(options, log, pending, warnings);
 }
 
 Status take_pending_snapshot(store::LogWriter& writer, OpenLog& log,
@@ -110,9 +130,20 @@ void apply_recorded(OpenLog& log, uint64_t seq, int64_t recorded_ns,
 int64_t Ledger::now_ns() const { return options_.clock_ns ? options_.clock_ns() : util::now_ns(); }
 
 Result<WriteResult> Ledger::execute(const Command& command) {
+  auto result = execute(command, app::RefCheck::kTrust);
+  // The ref index is derived data: damage found by a lookup costs a rebuild, not the write.
+  if (!result && result.status().code() == ErrorCode::kCorruption &&
+      result.status().message().starts_with(app::kRefIndexErrorPrefix)) {
+    result = execute(command, app::RefCheck::kRebuild);
+  }
+  return result;
+}
+
+Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check) {
   warnings_.clear();
-  auto log = open_for_writing(options_);
+  auto log = open_for_writing(options_, check);
   if (!log) return log.status();
+  warnings_ = std::move(log->loaded.warnings);
   store::LogWriter& writer = *log->writer;
   LEDGER_RETURN_IF_ERROR(writer.begin(writer.last_seq()));
   auto decision = domain::decide(log->state(), command, writer.commit_recorded_ns());
@@ -141,9 +172,10 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   const bool absent = dry_run && !std::filesystem::exists(options_.dir, ec);
   app::LoadedState empty;
   empty.state = domain::LedgerState(true);
-  Result<OpenLog> log = absent ? Result<OpenLog>(OpenLog{nullptr, std::move(empty), ""})
-                               : open_for_writing(options_);
+  Result<OpenLog> log = absent ? Result<OpenLog>(OpenLog{nullptr, nullptr, std::move(empty), ""})
+                               : open_for_writing(options_, app::RefCheck::kVerify);
   if (!log) return log.status();
+  warnings_ = std::move(log->loaded.warnings);
   store::LogWriter* writer = log->writer.get();
   if (writer != nullptr) LEDGER_RETURN_IF_ERROR(writer->begin(writer->last_seq()));
   const int64_t now = writer != nullptr ? writer->commit_recorded_ns() : now_ns();
@@ -206,6 +238,36 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   auto info = writer->commit();
   if (!info) return info.status();
   snapshot_if_due(options_, *log, std::move(snapshots), warnings_);
+  return result;
+}
+
+Result<SnapshotResult> Ledger::snapshot() {
+  warnings_.clear();
+  // Opening for writing would create the directory; a refusal leaves nothing behind.
+  std::error_code ec;
+  const Status empty(ErrorCode::kRefused, "the ledger is empty: there is nothing to snapshot");
+  if (!std::filesystem::exists(options_.dir, ec)) return empty;
+  auto log = open_for_writing(options_);
+  if (!log) return log.status();
+  warnings_ = std::move(log->loaded.warnings);
+  if (!log->recovery.empty()) warnings_.push_back(log->recovery);
+  if (!log->loaded.last_frame) return empty;
+  SnapshotResult result;
+  result.seq = log->state().last_seq();
+  result.accounts = log->state().accounts().size();
+  result.already = app::newest_snapshot_seq(options_.dir) == result.seq &&
+                   log->refs->covered_through() == result.seq;
+  if (!result.already) {
+    auto snapshot = app::prepare_snapshot(log->state(), *log->loaded.last_frame,
+                                          log->loaded.effective_max_ns);
+    if (!snapshot) return snapshot.status();
+    LEDGER_RETURN_IF_ERROR(log->refs->add_from(log->state(), result.seq));
+    LEDGER_RETURN_IF_ERROR(app::write_snapshot(options_.dir, *snapshot));
+  }
+  result.size_bytes = std::filesystem::file_size(store::snapshot_path(options_.dir, result.seq), ec);
+  auto thinned = app::thin_snapshots(options_.dir, options_.snapshot_every_events);
+  if (!thinned) return thinned.status();
+  result.thinned = *thinned;
   return result;
 }
 

@@ -40,6 +40,7 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
   for (auto it = listing.snapshots.rbegin(); it != listing.snapshots.rend(); ++it) {
     const store::SnapshotMeta& meta = it->meta;
     if (!serves(meta, options.cutoffs)) continue;
+    if (options.snapshot_seq_max && meta.seq_last > *options.snapshot_seq_max) continue;
     auto position = store::check_against_log(sys, segments, meta);
     if (!position) {
       loaded.warnings.push_back(skipped(it->path, position.status()));

@@ -30,6 +30,8 @@ struct LoadOptions {
   Cutoffs cutoffs;
   bool track_refs = false;     // Only a state that decides needs the ref index.
   bool use_snapshots = true;
+  // Only snapshots of at most this many events (a writer's ref index reaches that far).
+  std::optional<uint64_t> snapshot_seq_max;
 };
 
 Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);

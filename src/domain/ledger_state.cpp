@@ -103,13 +103,14 @@ Result<int64_t> Decider::effective(const std::optional<int64_t>& given,
 
 Result<std::optional<Decision>> Decider::check_ref(const std::string& ref, uint64_t digest) const {
   if (ref.empty()) return std::optional<Decision>();
-  const RefEntry* entry = state_.find_ref(ref);
-  if (entry == nullptr) return std::optional<Decision>();
-  if (entry->digest != digest) {
+  auto entry = state_.lookup_ref(ref);
+  if (!entry) return entry.status();
+  if (!*entry) return std::optional<Decision>();
+  if ((*entry)->digest != digest) {
     return refused(fmt::format("ref \"{}\" was already used for different content (event {})",
-                               ref, entry->seq));
+                               ref, (*entry)->seq));
   }
-  return std::optional<Decision>(Decision{std::nullopt, entry->seq});
+  return std::optional<Decision>(Decision{std::nullopt, (*entry)->seq});
 }
 
 Status Decider::check_funds(const Account& account, int64_t amount) const {
@@ -297,6 +298,13 @@ LedgerState::RefId LedgerState::ref_id(std::string_view ref) {
 const RefEntry* LedgerState::find_ref(std::string_view ref) const {
   const RefId id = ref_id(ref);
   return refs_.find(id.low, id.high);
+}
+
+Result<std::optional<RefEntry>> LedgerState::lookup_ref(std::string_view ref) const {
+  const RefId id = ref_id(ref);
+  if (const RefEntry* entry = refs_.find(id.low, id.high)) return std::optional<RefEntry>(*entry);
+  if (ref_archive_ == nullptr) return std::optional<RefEntry>();
+  return ref_archive_->find(id.low, id.high);
 }
 
 const RefEntry* RefTable::find(uint64_t low, uint64_t high) const {

@@ -90,6 +90,14 @@ class RefTable {
   size_t size_ = 0;
 };
 
+// Refs that a state does not hold in memory: those before its snapshot, kept in the ref index
+// (app/ref_index.h). Looked up by the two halves of the XXH3-128 digest of the ref's text.
+class RefArchive {
+ public:
+  virtual ~RefArchive() = default;
+  virtual Result<std::optional<RefEntry>> find(uint64_t low, uint64_t high) const = 0;
+};
+
 class LedgerState {
  public:
   // Queries need no ref index; only a state that decides does (it grows with refs).
@@ -100,7 +108,12 @@ class LedgerState {
   const std::vector<Account>& accounts() const { return accounts_; }
   // Every account, sorted by id so that every listing is stable.
   std::vector<const Account*> sorted_accounts() const;
+  // A ref recorded since the state was loaded (in memory only).
   const RefEntry* find_ref(std::string_view ref) const;
+  // Any ref: in memory, else in the archive if one is set.
+  Result<std::optional<RefEntry>> lookup_ref(std::string_view ref) const;
+  // Refs before the state's own events; the archive must outlive the state.
+  void set_ref_archive(const RefArchive* archive) { ref_archive_ = archive; }
   uint64_t last_seq() const { return last_seq_; }
 
   // Replay's path: no allocation except for a new account (and a new ref when tracked).
@@ -141,6 +154,7 @@ class LedgerState {
   std::vector<Account> accounts_;
   AccountIndex index_;
   RefTable refs_;
+  const RefArchive* ref_archive_ = nullptr;
   uint64_t last_seq_ = 0;
 };
 

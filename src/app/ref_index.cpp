@@ -1,0 +1,61 @@
+#include "app/ref_index.h"
+
+#include <algorithm>
+#include <fmt/format.h>
+
+namespace ledger::app {
+
+namespace fs = std::filesystem;
+
+Result<RefIndex> RefIndex::open(const fs::path& dir) {
+  auto runs = store::RunSet::open(dir / kRefIndexDirName);
+  if (!runs) return runs.status();
+  return RefIndex(std::move(*runs));
+}
+
+Result<RefIndex> RefIndex::open_for_writing(const fs::path& dir, uint64_t last_seq,
+                                            RefCheck check, std::string& rebuilt) {
+  auto index = open(dir);
+  if (index && check == RefCheck::kVerify) {
+    if (Status s = index->verify(); !s) index = s;
+  }
+  if (index && index->covered_through() <= last_seq && check != RefCheck::kRebuild) return index;
+  if (!index) {
+    rebuilt = fmt::format("the ref index is unusable ({}): rebuilt from the log",
+                          index.status().message());
+  } else if (check == RefCheck::kRebuild) {
+    rebuilt = "the ref index was damaged: rebuilt from the log";
+  } else {
+    rebuilt = fmt::format("the ref index reaches event {}, past the log's end ({}): rebuilt",
+                          index->covered_through(), last_seq);
+  }
+  LEDGER_RETURN_IF_ERROR(
+      store::RunSet::remove_all(store::real_syscalls(), dir / kRefIndexDirName));
+  return open(dir);
+}
+
+Result<std::optional<domain::RefEntry>> RefIndex::find(uint64_t low, uint64_t high) const {
+  auto entry = runs_.lookup({low, high});
+  if (!entry) {
+    return Status(entry.status().code(),
+                  fmt::format("{}{}", kRefIndexErrorPrefix, entry.status().message()));
+  }
+  if (!*entry) return std::optional<domain::RefEntry>();
+  return std::optional<domain::RefEntry>(domain::RefEntry{(*entry)->value_a, (*entry)->value_b});
+}
+
+Status RefIndex::add_from(const domain::LedgerState& state, uint64_t seq_last) {
+  const uint64_t after = covered_through();
+  if (seq_last <= after) return Status::ok();
+  std::vector<store::RunEntry> entries;
+  state.for_each_ref([&](uint64_t low, uint64_t high, const domain::RefEntry& entry) {
+    if (entry.seq > after && entry.seq <= seq_last) {
+      entries.push_back({low, high, entry.digest, entry.seq});
+    }
+  });
+  std::sort(entries.begin(), entries.end(),
+            [](const store::RunEntry& a, const store::RunEntry& b) { return a.key() < b.key(); });
+  return runs_.add(entries, after + 1, seq_last);
+}
+
+}  // namespace ledger::app
