@@ -1,9 +1,9 @@
 #include "store/archive.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 
 #include <cerrno>
-#include <fmt/format.h>
 
 #include "store/time_index.h"
 
@@ -71,6 +71,12 @@ Result<uint64_t> archive_one(Syscalls& sys, const fs::path& dir,
   const SegmentFile& live = segments[index];
   auto checked = read_checked(sys, segments, index);
   if (!checked) return checked.status();
+  if (checked->bytes.size() > kArchivedSegmentSizeMax) {
+    return Status(
+        ErrorCode::kInvalidArgument,
+        fmt::format("{} is {} bytes, more than an archived segment may hold ({})",
+                    display_name(live.path), checked->bytes.size(), kArchivedSegmentSizeMax));
+  }
   const Bytes archive = compress_segment(checked->bytes, kArchiveZstdLevel);
   // The live file is about to go: prove first that the archive gives back its very bytes.
   auto again = decompress_segment(archive);

@@ -98,9 +98,9 @@ Result<LogPosition> log_start(Syscalls& sys, const fs::path& dir,
   if (!start) return start.status();
   const SegmentFile& first = segments.front();
   if (start->seq_next != first.base_seq) {
-    return corruption_status({first.path, 0, first.base_seq,
-                              fmt::format("segment header says it starts at sequence {}",
-                                          start->seq_next)});
+    return corruption_status(
+        {first.path, 0, first.base_seq,
+         fmt::format("segment header says it starts at sequence {}", start->seq_next)});
   }
   if (first.base_seq == 1) return start;
   if (!*marker) {

@@ -1,12 +1,12 @@
 #include "store/segment_source.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <zstd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <fmt/format.h>
 #include <mutex>
 
 #include "store/format.h"

@@ -41,8 +41,8 @@ class SegmentSource {
   bool is_open() const { return file_.is_open() || bytes_ != nullptr; }
 
  private:
-  File file_;                            // A live segment.
-  std::shared_ptr<const Bytes> bytes_;   // An archived segment, decompressed.
+  File file_;                           // A live segment.
+  std::shared_ptr<const Bytes> bytes_;  // An archived segment, decompressed.
 };
 
 // The archive file for `segment`: the archive header, then one zstd frame of its bytes.

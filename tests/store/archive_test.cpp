@@ -2,6 +2,8 @@
 // log that legitimately begins later, and a crash at any system call of either leaves a log that
 // opens and reads the same events (or a valid, prefix-purged log), which a second run finishes.
 
+#include "store/archive.h"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,7 +13,6 @@
 #include <vector>
 
 #include "log_fixture.h"
-#include "store/archive.h"
 #include "store/time_index.h"
 
 namespace ledger::store::testing {
@@ -180,7 +181,8 @@ TEST_SUITE("archive") {
       CHECK(after[i].base_seq == before[i].base_seq);
       CHECK(after[i].archived == (i < 5));
       CHECK(fs::exists(before[i].path) == (i >= 5));
-      if (i < 5) CHECK(fs::exists(dir.path() / "archive" / (before[i].path.filename().string() + ".zst")));
+      if (i < 5)
+        CHECK(fs::exists(dir.path() / "archive" / (before[i].path.filename().string() + ".zst")));
     }
     CHECK(read_events(dir.path()) == events);
     auto reader = LogReader::open(dir.path());
@@ -292,6 +294,47 @@ TEST_SUITE("archive") {
     CHECK(LogReader::open(dir.path())->first_seq() == before[6].base_seq);
   }
 
+  TEST_CASE("the writer that purged goes on: it appends, rolls, and abandons a rolling commit") {
+    TempDir dir;
+    write_history(dir.path());
+    const std::vector<SegmentFile> before = segments_of(dir.path());
+    const uint64_t first_kept = before[4].base_seq;
+    auto writer = open_writer(dir.path(), test_options(kSmallSegmentBytes));
+    auto report = writer->archive_segments(first_kept, ArchiveMode::kPurge);
+    REQUIRE(report);
+    CHECK(report->segments == 4);
+    append_events(*writer, 80, "more-");
+    const std::vector<Event> kept = read_events(dir.path());
+    CHECK(kept.front().seq == first_kept);
+    const auto layout = snapshot_dir(dir.path());
+
+    // A commit that rolls segments and is given up is cut back to exactly the layout before.
+    REQUIRE(writer->begin());
+    std::vector<std::string> payloads;
+    for (int i = 0; i < 120; ++i)
+      payloads.push_back(fmt::format("dropped-{}-{}", i, std::string(80, 'd')));
+    for (size_t i = 0; i < payloads.size(); ++i) {
+      if (i % 10 == 0) writer->end_frame();
+      REQUIRE(writer->add(record_of(payloads[i])));
+    }
+    CHECK(snapshot_dir(dir.path()) != layout);
+    REQUIRE(writer->abandon());
+    CHECK(snapshot_dir(dir.path()) == layout);
+    append_events(*writer, 1, "last-");
+    std::vector<Event> expected = kept;
+    expected.push_back({kept.back().seq + 1, 1, 1, 0, "last-0"});
+    CHECK(read_events(dir.path()) == expected);
+
+    // And it archives what it sealed since, with the same events read back.
+    auto archived = writer->archive_segments(expected.back().seq, ArchiveMode::kArchive);
+    REQUIRE(archived);
+    CHECK(archived->segments > 2);
+    CHECK(archived->first_seq == first_kept);
+    CHECK(read_events(dir.path()) == expected);
+    writer.reset();
+    check_appends(dir.path(), expected);
+  }
+
   TEST_CASE("a purge never leaves the log starting inside a commit") {
     TempDir dir;
     {
@@ -299,7 +342,8 @@ TEST_SUITE("archive") {
       append_events(*writer, 3, "single-");
       // One commit of many frames that spans several segments.
       std::vector<std::string> payloads;
-      for (int i = 0; i < 200; ++i) payloads.push_back(fmt::format("big-{}-{}", i, std::string(60, 'b')));
+      for (int i = 0; i < 200; ++i)
+        payloads.push_back(fmt::format("big-{}-{}", i, std::string(60, 'b')));
       REQUIRE(writer->begin());
       for (size_t i = 0; i < payloads.size(); ++i) {
         if (i % 10 == 0) writer->end_frame();
@@ -408,8 +452,9 @@ TEST_SUITE("archive") {
     }
   }
 
-  TEST_CASE("a crash at any system call of archive_segments leaves a readable log that a second "
-            "run completes") {
+  TEST_CASE(
+      "a crash at any system call of archive_segments leaves a readable log that a second "
+      "run completes") {
     for (const ArchiveMode mode : {ArchiveMode::kArchive, ArchiveMode::kPurge}) {
       const bool purge = mode == ArchiveMode::kPurge;
       CAPTURE(purge);
