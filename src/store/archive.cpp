@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <optional>
+#include <vector>
 
 #include "store/time_index.h"
 
@@ -138,20 +140,38 @@ size_t count_before(const std::vector<SegmentFile>& segments, uint64_t before_se
   return count;
 }
 
-// A crash between the two steps of archiving leaves a segment both live and archived; the live
-// copy is the one read, so the archive copy (and its index) goes.
-Result<uint64_t> remove_stale_copies(Syscalls& sys, const fs::path& dir) {
-  uint64_t removed_count = 0;
+// The files of `folder` that a crashed or failed run left behind. A crash between the two steps
+// of archiving leaves a segment both live and archived: the live copy is the one read, so the
+// archive copy goes. An index whose segment is gone (its best-effort deletion failed) goes too.
+std::vector<fs::path> leftovers_in(const fs::path& dir, bool archive) {
+  const fs::path folder = archive ? dir / kArchiveDirName : dir;
+  std::vector<fs::path> found;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir / kArchiveDirName, ec)) {
-    auto seq = parse_archived_segment_file_name(entry.path().filename().string());
-    if (!seq || !fs::exists(live_segment_path(dir, *seq))) continue;
-    bool removed = false;
-    forget_segment_index(sys, {*seq, entry.path(), true});
-    LEDGER_RETURN_IF_ERROR(unlink_if_present(sys, entry.path(), removed));
-    if (removed) ++removed_count;
+  for (const auto& entry : fs::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    std::optional<uint64_t> seq;
+    if (archive && (seq = parse_archived_segment_file_name(name))) {
+      if (fs::exists(live_segment_path(dir, *seq))) found.push_back(entry.path());
+    } else if (entry.path().extension() == kIndexSuffix &&
+               (seq = parse_segment_file_name(entry.path().stem().string() + kSegmentSuffix))) {
+      const fs::path segment =
+          archive ? archived_segment_path(dir, *seq) : live_segment_path(dir, *seq);
+      if (!fs::exists(segment)) found.push_back(entry.path());
+    }
   }
-  if (removed_count > 0) LEDGER_RETURN_IF_ERROR(sync_dir(sys, dir / kArchiveDirName));
+  return found;
+}
+
+Result<uint64_t> remove_leftovers(Syscalls& sys, const fs::path& dir) {
+  uint64_t removed_count = 0;
+  for (const bool archive : {false, true}) {
+    bool removed = false;
+    for (const fs::path& path : leftovers_in(dir, archive)) {
+      LEDGER_RETURN_IF_ERROR(unlink_if_present(sys, path, removed));
+      if (path.extension() != kIndexSuffix) ++removed_count;
+    }
+    if (removed) LEDGER_RETURN_IF_ERROR(sync_dir(sys, archive ? dir / kArchiveDirName : dir));
+  }
   return removed_count;
 }
 
@@ -207,7 +227,7 @@ Result<ArchiveReport> archive_segments(Syscalls& sys, const DirLock& /*lock*/, c
     step = {i + 1, count, report.bytes_in, report.bytes_out, display_name(handled)};
     if (progress) progress(step);
   }
-  auto stale = remove_stale_copies(sys, dir);
+  auto stale = remove_leftovers(sys, dir);
   if (!stale) return stale.status();
   report.stale_removed = *stale;
   const size_t first = mode == ArchiveMode::kPurge ? count : 0;

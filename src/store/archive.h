@@ -40,7 +40,7 @@ struct ArchiveReport {
   uint64_t segments = 0;       // Segments archived or purged by this run.
   uint64_t bytes_in = 0;       // Their uncompressed size.
   uint64_t bytes_out = 0;      // The archive files written for them.
-  uint64_t stale_removed = 0;  // Leftover copies of a crashed run that were deleted.
+  uint64_t stale_removed = 0;  // Archive copies of live segments (a crashed run's) deleted.
   uint64_t first_seq = 1;      // The first sequence number of the log afterwards.
 };
 
