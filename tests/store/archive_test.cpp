@@ -211,6 +211,35 @@ TEST_SUITE("archive") {
     check_appends(dir.path(), read_events(dir.path()));
   }
 
+  TEST_CASE("a commit that spans archived and live segments reads back whole") {
+    TempDir dir;
+    {
+      auto writer = open_writer(dir.path(), test_options(kSmallSegmentBytes));
+      append_events(*writer, 3, "single-");
+      std::vector<std::string> payloads;
+      for (int i = 0; i < 300; ++i) {
+        payloads.push_back(fmt::format("big-{}-{}", i, std::string(60, 'b')));
+      }
+      REQUIRE(writer->begin());
+      for (size_t i = 0; i < payloads.size(); ++i) {
+        if (i % 10 == 0) writer->end_frame();
+        REQUIRE(writer->add(record_of(payloads[i])));
+      }
+      REQUIRE(writer->commit());
+      append_events(*writer, 3, "late-");
+    }
+    const std::vector<Event> events = read_events(dir.path());
+    const std::vector<LogPosition> answers = index_answers(dir.path());
+    const std::vector<SegmentFile> before = segments_of(dir.path());
+    REQUIRE(before.size() > 4);
+    // The commit's first segments go to the archive, its last ones stay live.
+    auto report = run(dir.path(), before[3].base_seq, ArchiveMode::kArchive);
+    REQUIRE(report);
+    CHECK(report->segments == 3);
+    CHECK(read_events(dir.path()) == events);
+    CHECK(index_answers(dir.path()) == answers);
+  }
+
   TEST_CASE("archiving is idempotent") {
     TempDir dir;
     write_history(dir.path());
