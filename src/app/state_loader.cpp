@@ -96,7 +96,7 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   std::optional<store::LogPosition> start;
   if (options.use_snapshots) start = start_from_snapshot(dir, *segments, options, loaded);
   if (!start && !segments->empty()) {
-    auto first = store::segment_start(sys, *segments, 0);
+    auto first = store::log_start(sys, dir, *segments);
     if (!first) return first.status();
     start = *first;
   }

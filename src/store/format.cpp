@@ -150,6 +150,52 @@ RecordHeader decode_record_header(const unsigned char* src) {
           get<int64_t>(src + 8)};
 }
 
+void encode_archive_header(const ArchiveHeader& h, unsigned char* dst) {
+  std::copy(kArchiveMagic.begin(), kArchiveMagic.end(), dst);
+  put<uint64_t>(dst + 8, h.segment_size);
+  put<uint64_t>(dst + 16, h.segment_checksum);
+  put<uint64_t>(dst + 24, checksum(ByteView(dst, 24), 0));
+}
+
+Result<ArchiveHeader> decode_archive_header(ByteView bytes) {
+  if (bytes.size() < kArchiveHeaderSize) {
+    return Status(ErrorCode::kCorruption, "archive header is truncated");
+  }
+  const unsigned char* p = bytes.data();
+  if (!std::equal(kArchiveMagic.begin(), kArchiveMagic.end(), p)) {
+    return Status(ErrorCode::kCorruption, "not an archived ledger segment (bad magic)");
+  }
+  if (get<uint64_t>(p + 24) != checksum(ByteView(p, 24), 0)) {
+    return Status(ErrorCode::kCorruption, "archive header checksum mismatch");
+  }
+  ArchiveHeader h{get<uint64_t>(p + 8), get<uint64_t>(p + 16)};
+  if (h.segment_size < kSegmentHeaderSize || h.segment_size > kArchivedSegmentSizeMax) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("impossible archived segment size {}", h.segment_size));
+  }
+  return h;
+}
+
+Bytes encode_purge_marker(const PurgeMarker& m) {
+  Bytes out(kPurgedSize);
+  std::copy(kPurgedMagic.begin(), kPurgedMagic.end(), out.data());
+  put<uint64_t>(out.data() + 8, m.first_seq);
+  put<uint64_t>(out.data() + 16, m.chain);
+  put<uint64_t>(out.data() + 24, checksum(ByteView(out.data(), 24), 0));
+  return out;
+}
+
+Result<PurgeMarker> decode_purge_marker(ByteView bytes) {
+  const unsigned char* p = bytes.data();
+  if (bytes.size() != kPurgedSize || !std::equal(kPurgedMagic.begin(), kPurgedMagic.end(), p) ||
+      get<uint64_t>(p + 24) != checksum(ByteView(p, 24), 0)) {
+    return Status(ErrorCode::kCorruption, "the PURGED marker is damaged");
+  }
+  PurgeMarker m{get<uint64_t>(p + 8), get<uint64_t>(p + 16)};
+  if (m.first_seq == 0) return Status(ErrorCode::kCorruption, "the PURGED marker is damaged");
+  return m;
+}
+
 std::string segment_file_name(uint64_t base_seq) {
   return fmt::format("{:0{}}{}", base_seq, kSegmentNameDigits, kSegmentSuffix);
 }
@@ -162,6 +208,16 @@ std::optional<uint64_t> parse_segment_file_name(const std::string& name) {
   auto [ptr, ec] = std::from_chars(name.data(), end, seq);
   if (ec != std::errc() || ptr != end || seq == 0) return {};
   return seq;
+}
+
+}  // namespace ledger::store
+
+namespace ledger::store {
+
+std::optional<uint64_t> parse_archived_segment_file_name(const std::string& name) {
+  const std::string suffix = kArchiveSuffix;
+  if (!name.ends_with(suffix)) return {};
+  return parse_segment_file_name(name.substr(0, name.size() - suffix.size()));
 }
 
 }  // namespace ledger::store

@@ -67,6 +67,32 @@ inline constexpr uint32_t kFrameEventsMax = (kFrameSizeMax - kFrameHeaderSize) /
 inline constexpr const char* kSegmentSuffix = ".seg";
 inline constexpr size_t kSegmentNameDigits = 20;
 
+// Archived segments: a sealed segment <dir>/<name> may live instead as
+// <dir>/archive/<name>.zst, a 32-byte archive header followed by one zstd frame that holds the
+// exact bytes of the segment file (the frame also carries zstd's own content checksum).
+//   0  u8[8] magic           "LDGARC01"
+//   8  u64 segment_size      size of the uncompressed segment file
+//  16  u64 segment_checksum  XXH3-64 of the uncompressed segment file, seed 0
+//  24  u64 header_checksum   XXH3-64 of bytes [0, 24), seed 0
+inline constexpr const char* kArchiveDirName = "archive";
+inline constexpr const char* kArchiveSuffix = ".zst";
+inline constexpr std::array<unsigned char, 8> kArchiveMagic = {'L', 'D', 'G', 'A',
+                                                               'R', 'C', '0', '1'};
+inline constexpr size_t kArchiveHeaderSize = 32;
+// An archived segment is decompressed whole into memory: a header claiming more is refused.
+inline constexpr uint64_t kArchivedSegmentSizeMax = uint64_t{1} << 31;
+
+// The purge marker <dir>/PURGED: the log legitimately begins at first_seq, whose segment's
+// header links to `chain`; the segments before it were deleted by a purge.
+//   0  u8[8] magic           "LDGPRG01"
+//   8  u64 first_seq
+//  16  u64 chain             prev_checksum in the header of the segment starting at first_seq
+//  24  u64 checksum          XXH3-64 of bytes [0, 24), seed 0
+inline constexpr const char* kPurgedFileName = "PURGED";
+inline constexpr std::array<unsigned char, 8> kPurgedMagic = {'L', 'D', 'G', 'P',
+                                                              'R', 'G', '0', '1'};
+inline constexpr size_t kPurgedSize = 32;
+
 static_assert(kSegmentHeaderSize == 64);
 static_assert(kFrameHeaderSize == 64);
 static_assert(kRecordHeaderSize == 16);
@@ -125,8 +151,26 @@ Status verify_frame(const FrameHeader& header, ByteView frame);
 void encode_record_header(const RecordHeader& header, unsigned char* dst);
 RecordHeader decode_record_header(const unsigned char* src);
 
+struct ArchiveHeader {
+  uint64_t segment_size = 0;
+  uint64_t segment_checksum = 0;
+};
+void encode_archive_header(const ArchiveHeader& header, unsigned char* dst);
+// Refuses a wrong magic, a failing checksum or an impossible size; says which.
+Result<ArchiveHeader> decode_archive_header(ByteView bytes);
+
+struct PurgeMarker {
+  uint64_t first_seq = 1;
+  uint64_t chain = 0;
+  friend bool operator==(const PurgeMarker&, const PurgeMarker&) = default;
+};
+Bytes encode_purge_marker(const PurgeMarker& marker);
+Result<PurgeMarker> decode_purge_marker(ByteView bytes);
+
 std::string segment_file_name(uint64_t base_seq);
 // The base sequence of a segment file name, or nothing if the name is not one.
 std::optional<uint64_t> parse_segment_file_name(const std::string& name);
+// The same for an archived segment's name, <segment name>.zst.
+std::optional<uint64_t> parse_archived_segment_file_name(const std::string& name);
 
 }  // namespace ledger::store

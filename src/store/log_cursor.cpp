@@ -17,19 +17,36 @@ namespace {
 constexpr size_t kReadChunkBytes = 1u << 20;
 }  // namespace
 
-Result<std::vector<SegmentFile>> list_segments(const fs::path& dir) {
-  std::vector<SegmentFile> segments;
+namespace {
+
+Status list_into(const fs::path& dir, bool archived, std::vector<SegmentFile>& segments) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
-  if (ec == std::errc::no_such_file_or_directory) return segments;
-  if (ec) return Status(ErrorCode::kIoError, fmt::format("list {}: {}", dir.string(), ec.message()));
+  if (ec == std::errc::no_such_file_or_directory) return Status::ok();
+  if (ec) return {ErrorCode::kIoError, fmt::format("list {}: {}", dir.string(), ec.message())};
   for (const auto& entry : it) {
-    if (auto seq = parse_segment_file_name(entry.path().filename().string())) {
-      segments.push_back({*seq, entry.path()});
-    }
+    const std::string name = entry.path().filename().string();
+    auto seq = archived ? parse_archived_segment_file_name(name) : parse_segment_file_name(name);
+    if (seq) segments.push_back({*seq, entry.path(), archived});
   }
-  std::sort(segments.begin(), segments.end(),
-            [](const SegmentFile& a, const SegmentFile& b) { return a.base_seq < b.base_seq; });
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::vector<SegmentFile>> list_segments(const fs::path& dir) {
+  std::vector<SegmentFile> segments;
+  LEDGER_RETURN_IF_ERROR(list_into(dir, false, segments));
+  LEDGER_RETURN_IF_ERROR(list_into(dir / kArchiveDirName, true, segments));
+  // Live before archived for the same base, so that the live copy is the one kept.
+  std::sort(segments.begin(), segments.end(), [](const SegmentFile& a, const SegmentFile& b) {
+    return a.base_seq != b.base_seq ? a.base_seq < b.base_seq : a.archived < b.archived;
+  });
+  segments.erase(std::unique(segments.begin(), segments.end(),
+                             [](const SegmentFile& a, const SegmentFile& b) {
+                               return a.base_seq == b.base_seq;
+                             }),
+                 segments.end());
   return segments;
 }
 
@@ -39,22 +56,32 @@ FrameMark mark_of(const FrameRef& frame, const std::vector<SegmentFile>& segment
           h.checksum, h.recorded_ns, h.effective_max_ns};
 }
 
+Result<std::optional<PurgeMarker>> read_purge_marker(Syscalls& sys, const fs::path& dir) {
+  const fs::path path = dir / kPurgedFileName;
+  auto bytes = read_file(sys, path);
+  if (!bytes) {
+    if (bytes.status().code() == ErrorCode::kNotFound) return std::optional<PurgeMarker>();
+    return bytes.status();
+  }
+  auto marker = decode_purge_marker(*bytes);
+  if (!marker) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("corrupt log: {}: {}", path.string(), marker.status().message()));
+  }
+  return std::optional<PurgeMarker>(*marker);
+}
+
 Status corruption_status(const LogProblem& problem) {
   return {ErrorCode::kCorruption,
-          fmt::format("corrupt log: {} offset {} (sequence {}): {}",
-                      problem.segment.filename().string(), problem.offset, problem.seq,
-                      problem.what)};
+          fmt::format("corrupt log: {} offset {} (sequence {}): {}", display_name(problem.segment),
+                      problem.offset, problem.seq, problem.what)};
 }
 
 Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
                                   size_t index) {
-  auto file = File::open(sys, segments[index].path, O_RDONLY);
-  if (!file) return file.status();
-  Bytes bytes(kSegmentHeaderSize);
-  auto n = file->read_at(0, bytes);
-  if (!n) return n.status();
-  bytes.resize(*n);
-  auto header = decode_segment_header(bytes);
+  auto bytes = read_segment_head(sys, segments[index], kSegmentHeaderSize);
+  if (!bytes) return bytes.status();
+  auto header = decode_segment_header(*bytes);
   if (!header) {
     return corruption_status(
         {segments[index].path, 0, segments[index].base_seq, header.status().message()});
@@ -62,11 +89,53 @@ Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>&
   return LogPosition{index, 0, header->base_seq, header->prev_checksum, INT64_MIN};
 }
 
+Result<LogPosition> log_start(Syscalls& sys, const fs::path& dir,
+                              const std::vector<SegmentFile>& segments) {
+  auto marker = read_purge_marker(sys, dir);
+  if (!marker) return marker.status();
+  if (segments.empty()) {
+    if (!*marker) return LogPosition{};
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("corrupt log: {}: segment {} is missing (the PURGED marker says the "
+                              "log starts there, and no segment is left)",
+                              dir.string(), segment_file_name((*marker)->first_seq)));
+  }
+  auto start = segment_start(sys, segments, 0);
+  if (!start) return start.status();
+  const SegmentFile& first = segments.front();
+  if (start->seq_next != first.base_seq) {
+    return corruption_status(
+        {first.path, 0, first.base_seq,
+         fmt::format("segment header says it starts at sequence {}", start->seq_next)});
+  }
+  if (first.base_seq == 1) return start;
+  if (!*marker) {
+    return corruption_status(
+        {first.path, 0, first.base_seq,
+         fmt::format("segment {} is missing: the log starts at sequence {} and no PURGED marker "
+                     "says the history before it was purged",
+                     segment_file_name(1), first.base_seq)});
+  }
+  const PurgeMarker& purged = **marker;
+  if (first.base_seq > purged.first_seq) {
+    return corruption_status(
+        {first.path, 0, first.base_seq,
+         fmt::format("segment {} is missing: the PURGED marker says the log starts at sequence {}",
+                     segment_file_name(purged.first_seq), purged.first_seq)});
+  }
+  if (first.base_seq == purged.first_seq && start->chain != purged.chain) {
+    return corruption_status({first.path, 0, first.base_seq,
+                              "the segment does not link to where the PURGED marker says the log "
+                              "starts (chain checksum differs)"});
+  }
+  return start;
+}
+
 Result<LogCursor> LogCursor::at_start(Syscalls& sys, std::vector<SegmentFile> segments) {
   LogPosition start;
   if (!segments.empty()) {
     // The first segment's header says where the log begins (after a purge, not at 1).
-    auto first = segment_start(sys, segments, 0);
+    auto first = log_start(sys, data_dir_of(segments.front()), segments);
     if (!first) return first.status();
     start = *first;
   }
@@ -83,7 +152,7 @@ LogCursor::Step LogCursor::corrupt(std::string what) {
 }
 
 LogCursor::Step LogCursor::open_segment(size_t index) {
-  auto file = File::open(*sys_, segments_[index].path, O_RDONLY);
+  auto file = SegmentSource::open(*sys_, segments_[index]);
   if (!file) return corrupt(file.status().message());
   file_ = std::move(*file);
   file_segment_ = index;

@@ -7,21 +7,25 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "store/file.h"
 #include "store/format.h"
+#include "store/segment_source.h"
 
 namespace ledger::store {
 
-struct SegmentFile {
-  uint64_t base_seq = 0;
-  std::filesystem::path path;
-};
-
-// The segment files of `dir`, in log order. A missing directory is an empty log.
+// The segments of `dir` in log order: live ones (<dir>/<name>) and archived ones
+// (<dir>/archive/<name>.zst), each marked. A segment that is both live and archived (a crash
+// between the two steps of archiving it) is listed once, live; its archive copy is ignored.
+// A missing directory is an empty log.
 Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir);
+
+// The PURGED marker of `dir`, if there is one. A damaged marker is corruption.
+Result<std::optional<PurgeMarker>> read_purge_marker(Syscalls& sys,
+                                                     const std::filesystem::path& dir);
 
 // Where the next frame is expected, and what it must chain to.
 struct LogPosition {
@@ -51,6 +55,14 @@ struct FrameMark {
   friend bool operator==(const FrameMark&, const FrameMark&) = default;
 };
 
+// Where the log of `dir` begins: at the start of its first segment, which holds sequence 1
+// unless the PURGED marker says that the history before it was purged (a purge that did not
+// finish may leave older segments than the marker names; they are read). A first segment that
+// begins later without such a marker is corruption ("segment ... is missing"), and so is a
+// marker without any segment.
+Result<LogPosition> log_start(Syscalls& sys, const std::filesystem::path& dir,
+                              const std::vector<SegmentFile>& segments);
+
 struct FrameRef {
   FrameHeader header;
   ByteView bytes;       // The whole frame; valid until the cursor moves.
@@ -79,7 +91,7 @@ class LogCursor {
     kCorrupt,   // problem() describes damage that is followed by data, or a broken chain.
   };
 
-  // A cursor at the first frame of the log.
+  // A cursor at the first frame of the log (see log_start()).
   static Result<LogCursor> at_start(Syscalls& sys, std::vector<SegmentFile> segments);
   // A cursor at a known frame boundary, e.g. from the time index or a snapshot.
   LogCursor(Syscalls& sys, std::vector<SegmentFile> segments, LogPosition start);
@@ -97,6 +109,8 @@ class LogCursor {
   const LogPosition& position() const { return position_; }
   const std::vector<SegmentFile>& segments() const { return segments_; }
   size_t bytes_read() const { return bytes_read_; }
+  // The first sequence number the listed segments hold: 1, or later after a purge.
+  uint64_t first_seq() const { return segments_.empty() ? 1 : segments_.front().base_seq; }
   Syscalls* sys() const { return sys_; }
 
  private:
@@ -113,7 +127,7 @@ class LogCursor {
   Syscalls* sys_;
   std::vector<SegmentFile> segments_;
   LogPosition position_;
-  File file_;
+  SegmentSource file_;  // The segment being read, live or decompressed from the archive.
   size_t file_segment_ = SIZE_MAX;
   // Not a vector: zero-filling a 1 MiB buffer for every cursor would cost more than reading a
   // small log. Pages that pread never touches are never faulted in.

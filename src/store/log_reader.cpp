@@ -6,9 +6,9 @@ Result<LogReader> LogReader::open(const std::filesystem::path& dir, Syscalls* sy
   Syscalls& calls = sys ? *sys : real_syscalls();
   auto segments = list_segments(dir);
   if (!segments) return segments.status();
-  auto cursor = LogCursor::at_start(calls, std::move(*segments));
-  if (!cursor) return cursor.status();
-  return LogReader(std::move(*cursor));
+  auto start = log_start(calls, dir, *segments);
+  if (!start) return start.status();
+  return LogReader(LogCursor(calls, std::move(*segments), *start));
 }
 
 LogReader::LogReader(Syscalls& sys, std::vector<SegmentFile> segments, LogPosition start)

@@ -20,6 +20,8 @@ class LogReader {
   Result<const FrameRef*> next();
   const LogPosition& position() const { return cursor_.position(); }
   const std::vector<SegmentFile>& segments() const { return cursor_.segments(); }
+  // The first sequence number the log holds: 1, or later once a purge deleted its beginning.
+  uint64_t first_seq() const { return cursor_.first_seq(); }
   size_t bytes_read() const { return cursor_.bytes_read() + lookahead_bytes_; }
 
  private:

@@ -237,3 +237,35 @@ Result<CommitInfo> LogWriter::append(std::span<const Record> records,
 }
 
 }  // namespace ledger::store
+
+namespace ledger::store {
+
+Result<ArchiveReport> LogWriter::archive_segments(uint64_t before_seq, ArchiveMode mode,
+                                                  const ArchiveProgressFn& progress) {
+  if (!failed_) return failed_;
+  if (in_commit_) return Status(ErrorCode::kInternal, "archive_segments: a commit is open");
+  auto report = store::archive_segments(sys_, lock_, dir_, before_seq, mode, progress);
+  // Whatever happened, the files of sealed segments may have moved or gone.
+  if (Status s = relist_segments(); !s) return fail(s);
+  if (!report && report.status().code() == ErrorCode::kIoError) return fail(report.status());
+  return report;
+}
+
+// Reads the segment list again after archiving: paths of sealed segments changed, and a purge
+// removed segments from the front, so positions into the list move down with it.
+Status LogWriter::relist_segments() {
+  auto listed = list_segments(dir_);
+  if (!listed) return listed.status();
+  const size_t removed = segments_.size() - listed->size();
+  if (listed->size() > segments_.size() || listed->empty() != segments_.empty() ||
+      (!listed->empty() && (listed->back() != segments_.back() || removed > tail_.segment))) {
+    return {ErrorCode::kInternal, "the segments changed under the writer while archiving"};
+  }
+  segments_ = std::move(*listed);
+  committed_.segment -= removed;
+  tail_.segment -= removed;
+  committed_segments_ -= removed;
+  return Status::ok();
+}
+
+}  // namespace ledger::store

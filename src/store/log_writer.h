@@ -19,6 +19,7 @@
 #include <optional>
 #include <span>
 
+#include "store/archive.h"
 #include "store/dir_lock.h"
 #include "store/log_cursor.h"
 #include "store/record.h"
@@ -69,6 +70,14 @@ class LogWriter {
   // Drops the open commit; whatever of it reached the files is cut back.
   Status abandon();
 
+  // Compaction's store side (see store/archive.h): archives, or purges, the sealed segments
+  // whose events all have seq < before_seq, under this writer's lock, and keeps the writer's
+  // list of segments in step. Not while a commit is open. An I/O error is sticky, as for a
+  // commit: the directory is left readable (old layout, new, or both copies of one segment),
+  // and a new writer, or a second run, finishes the job.
+  Result<ArchiveReport> archive_segments(uint64_t before_seq, ArchiveMode mode,
+                                         const ArchiveProgressFn& progress = {});
+
   // A one-frame commit.
   Result<CommitInfo> append(std::span<const Record> records,
                             std::optional<uint64_t> expected_last_seq = std::nullopt);
@@ -79,6 +88,7 @@ class LogWriter {
   Status write_frame(bool ends_commit);
   Status roll();
   void index_sealed_segments(size_t segments_before);
+  Status relist_segments();
   int64_t now_ns() const;
 
   std::filesystem::path dir_;

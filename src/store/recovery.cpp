@@ -65,12 +65,14 @@ Result<TailScan> scan_tail(Syscalls& sys, const std::vector<SegmentFile>& segmen
   }
 }
 
-// Temp files are what a crash left of an atomic publish (a new segment's header, an index);
-// the rename never happened, so nothing refers to them.
+// Temp files are what a crash left of an atomic publish (a new segment's header, an index, an
+// archive file, the PURGED marker); the rename never happened, so nothing refers to them.
 void remove_temp_files(Syscalls& sys, const fs::path& dir) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".tmp") (void)sys.unlink(entry.path().c_str());
+  for (const fs::path& folder : {dir, dir / kArchiveDirName}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(folder, ec)) {
+      if (entry.path().extension() == ".tmp") (void)sys.unlink(entry.path().c_str());
+    }
   }
 }
 
@@ -94,6 +96,13 @@ Status cut_log_back(Syscalls& sys, const fs::path& dir, std::vector<SegmentFile>
   }
   if (removed) LEDGER_RETURN_IF_ERROR(sync_dir(sys, dir));
   if (segments.empty()) return Status::ok();
+  if (segments.back().archived) {
+    // Only sealed segments before the writer's last commit are archived, so a cut never
+    // reaches one; if it would, the log is not what the writer left.
+    return {ErrorCode::kCorruption,
+            fmt::format("corrupt log: the tail to cut ends in the archived segment {}",
+                        display_name(segments.back().path))};
+  }
   auto file = File::open(sys, segments.back().path, O_RDWR);
   if (!file) return file.status();
   auto size = file->size();
@@ -113,7 +122,17 @@ Result<RecoveredLog> recover_log(Syscalls& sys, const fs::path& dir, RecoveryRep
   auto listed = list_segments(dir);
   if (!listed) return listed.status();
   RecoveredLog log{std::move(*listed), {}};
+  // The log must begin where it should (at 1, or where a purge left it) before anything is
+  // appended to it.
+  auto start = log_start(sys, dir, log.segments);
+  if (!start) return start.status();
   if (log.segments.empty()) return log;
+  if (log.segments.back().archived) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("corrupt log: the newest segment {} is archived; the segment being "
+                              "written must be live",
+                              display_name(log.segments.back().path)));
+  }
 
   // Start from the newest segment; step back only while the scan finds no commit end, which
   // happens when an unfinished commit spans a segment roll.

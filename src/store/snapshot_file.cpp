@@ -177,10 +177,10 @@ Result<LogPosition> check_against_log(Syscalls& sys, const std::vector<SegmentFi
   if (seg == segments.end() || seg->base_seq != meta.segment_base) {
     return mismatch(fmt::format("segment {} is not there", segment_file_name(meta.segment_base)));
   }
-  auto file = File::open(sys, seg->path, O_RDONLY);
-  if (!file) return file.status();
+  auto source = SegmentSource::open(sys, *seg);  // Live or in the archive.
+  if (!source) return source.status();
   Bytes bytes(kFrameHeaderSize);
-  auto n = file->read_at(meta.frame_offset, bytes);
+  auto n = source->read_at(meta.frame_offset, bytes);
   if (!n) return n.status();
   bytes.resize(*n);
   auto header = decode_frame_header(bytes);

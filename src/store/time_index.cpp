@@ -22,7 +22,8 @@ constexpr size_t kIndexEntriesMax = 1u << 24;
 }  // namespace
 
 fs::path index_path(const SegmentFile& segment) {
-  fs::path path = segment.path;
+  // An archived segment's index lives beside it in archive/, as <digits>.idx.
+  fs::path path = segment.path.parent_path() / segment_file_name(segment.base_seq);
   return path.replace_extension(kIndexSuffix);
 }
 
@@ -148,9 +149,9 @@ std::optional<SegmentIndex> load_stored(Syscalls& sys, const SegmentFile& segmen
   auto bytes = read_file(sys, index_path(segment));
   if (!bytes) return {};
   auto idx = decode_segment_index(*bytes);
-  std::error_code ec;
-  const uint64_t size = fs::file_size(segment.path, ec);
-  if (!idx || ec || idx->base_seq != segment.base_seq || idx->file_size != size) return {};
+  if (!idx) return {};
+  auto size = segment_size(sys, segment);
+  if (!size || idx->base_seq != segment.base_seq || idx->file_size != *size) return {};
   return std::move(*idx);
 }
 

@@ -47,6 +47,7 @@ Result<SegmentIndex> build_segment_index(Syscalls& sys, const std::vector<Segmen
                                          size_t index);
 Bytes encode_segment_index(const SegmentIndex& index);
 Result<SegmentIndex> decode_segment_index(ByteView bytes);
+// <dir>/<digits>.idx for a live segment, <dir>/archive/<digits>.idx for an archived one.
 std::filesystem::path index_path(const SegmentFile& segment);
 // Drops a segment's index before the segment is cut or deleted, so that no index outlives the
 // bytes it describes (a segment of the same name may be written again later).

@@ -264,14 +264,32 @@ bool index_segment(const fs::path& dir, const SegmentHeader& sh,
   return true;
 }
 
+// Writes the input as the one segment of the work directory. A segment whose header starts
+// later than sequence 1 is the first one left by a purge: it is named by its base_seq, with the
+// PURGED marker that accounts for the history before it, so the reader goes on into its frames.
+void place_segment(const fs::path& dir, ByteView input, const ledger::Result<SegmentHeader>& sh) {
+  static uint64_t placed_base = 1;
+  const uint64_t base = sh ? sh->base_seq : 1;
+  std::error_code ec;
+  if (base != placed_base) fs::remove(dir / store::segment_file_name(placed_base), ec);
+  placed_base = base;
+  write_segment(dir / store::segment_file_name(base), input);
+  const fs::path marker = dir / store::kPurgedFileName;
+  if (base == 1) {
+    fs::remove(marker, ec);
+  } else {
+    write_segment(marker, store::encode_purge_marker({base, sh->prev_checksum}));
+  }
+}
+
 void fuzz_segment(ByteView input) {
   const fs::path& dir = work_dir();
-  write_segment(dir / store::segment_file_name(1), input);
+  auto sh = store::decode_segment_header(input);
+  place_segment(dir, input, sh);
 
   fuzz_direct_decoders(input);
   fuzz_index_decoder(input);
 
-  auto sh = store::decode_segment_header(input);
   const std::vector<WalkedFrame> walked = sh ? walk_frames(input, *sh) : std::vector<WalkedFrame>{};
   const ReadOutcome read = read_log(dir, input, walked);
   // The reader starts where the segment header says, so it opens exactly when that decodes.
