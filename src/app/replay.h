@@ -111,6 +111,25 @@ Status replay_events(const std::filesystem::path& dir, std::optional<int64_t> kn
                        [](const FrameSummary&) { return false; });
 }
 
+// Calls `visit(const EventRef&)` for each event of one frame that read_frame_at() checked.
+template <class Visit>
+Status for_each_event_in_frame(store::ByteView frame, Visit&& visit) {
+  auto header = store::decode_frame_header(frame);
+  if (!header) return header.status();
+  store::RecordIterator records(frame);
+  store::Record record;
+  EventRef e{header->seq_first, header->recorded_ns, 0, {}};
+  for (; records.next(record); ++e.seq) {
+    e.effective_ns = record.effective_ns;
+    if (Status s = domain::decode_event_view(record.type, record.version, record.payload, e.event);
+        !s) {
+      return detail::undecodable(e.seq, s);
+    }
+    LEDGER_RETURN_IF_ERROR(detail::visit_event(visit, e));
+  }
+  return Status::ok();
+}
+
 // Calls `visit` for every visible event in log order with an owned copy of it, stopping as
 // replay_events does. For callers that keep events; replay_events is the fast path.
 Status for_each_event(const std::filesystem::path& dir, std::optional<int64_t> known_at_ns,

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 #include <vector>
@@ -140,6 +141,12 @@ size_t count_before(const std::vector<SegmentFile>& segments, uint64_t before_se
   return count;
 }
 
+bool is_derived(const fs::path& path) {
+  const std::string extension = path.extension().string();
+  return std::any_of(kSegmentDerivedSuffixes.begin(), kSegmentDerivedSuffixes.end(),
+                     [&](const char* suffix) { return extension == suffix; });
+}
+
 // The files of `folder` that a crashed or failed run left behind. A crash between the two steps
 // of archiving leaves a segment both live and archived: the live copy is the one read, so the
 // archive copy goes. An index whose segment is gone (its best-effort deletion failed) goes too.
@@ -152,7 +159,7 @@ std::vector<fs::path> leftovers_in(const fs::path& dir, bool archive) {
     std::optional<uint64_t> seq;
     if (archive && (seq = parse_archived_segment_file_name(name))) {
       if (fs::exists(live_segment_path(dir, *seq))) found.push_back(entry.path());
-    } else if (entry.path().extension() == kIndexSuffix &&
+    } else if (is_derived(entry.path()) &&
                (seq = parse_segment_file_name(entry.path().stem().string() + kSegmentSuffix))) {
       const fs::path segment =
           archive ? archived_segment_path(dir, *seq) : live_segment_path(dir, *seq);
@@ -168,7 +175,7 @@ Result<uint64_t> remove_leftovers(Syscalls& sys, const fs::path& dir) {
     bool removed = false;
     for (const fs::path& path : leftovers_in(dir, archive)) {
       LEDGER_RETURN_IF_ERROR(unlink_if_present(sys, path, removed));
-      if (path.extension() != kIndexSuffix) ++removed_count;
+      if (!is_derived(path)) ++removed_count;
     }
     if (removed) LEDGER_RETURN_IF_ERROR(sync_dir(sys, archive ? dir / kArchiveDirName : dir));
   }

@@ -71,6 +71,26 @@ Result<std::optional<PurgeMarker>> read_purge_marker(Syscalls& sys, const fs::pa
   return std::optional<PurgeMarker>(*marker);
 }
 
+Result<Bytes> read_frame_at(Syscalls& sys, const SegmentFile& segment, uint64_t offset) {
+  auto source = SegmentSource::open(sys, segment);
+  if (!source) return source.status();
+  Bytes bytes(kFrameHeaderSize);
+  auto n = source->read_at(offset, bytes);
+  if (!n) return n.status();
+  bytes.resize(*n);
+  auto bad = [&](const std::string& what) {
+    return corruption_status({segment.path, offset, 0, what});
+  };
+  auto header = decode_frame_header(bytes);
+  if (!header) return bad(header.status().message());
+  bytes.resize(header->length);
+  n = source->read_at(offset, bytes);
+  if (!n) return n.status();
+  if (*n != bytes.size()) return bad("frame runs past the end of the segment");
+  if (Status s = verify_frame(*header, bytes); !s) return bad(s.message());
+  return bytes;
+}
+
 Status corruption_status(const LogProblem& problem) {
   return {ErrorCode::kCorruption,
           fmt::format("corrupt log: {} offset {} (sequence {}): {}", display_name(problem.segment),

@@ -79,6 +79,10 @@ struct LogProblem {
   std::string what;
 };
 
+// The whole frame at `offset` of `segment` (live or archived), checked on its own (checksum,
+// records); its place in the chain is the caller's to know (e.g. from a derived index).
+Result<Bytes> read_frame_at(Syscalls& sys, const SegmentFile& segment, uint64_t offset);
+
 // "corrupt log: <segment> offset 123 (sequence 45): <what>".
 Status corruption_status(const LogProblem& problem);
 

@@ -29,7 +29,9 @@ fs::path index_path(const SegmentFile& segment) {
 
 void forget_segment_index(Syscalls& sys, const SegmentFile& segment) {
   // Missing is the usual case; any other failure leaves a stale index, which load() detects.
-  (void)sys.unlink(index_path(segment).c_str());
+  for (const char* suffix : kSegmentDerivedSuffixes) {
+    (void)sys.unlink(fs::path(index_path(segment)).replace_extension(suffix).c_str());
+  }
 }
 
 Result<SegmentIndex> build_segment_index(Syscalls& sys, const std::vector<SegmentFile>& segments,

@@ -5,6 +5,7 @@
 // frames. Indexes are derived data: a sealed segment's index is kept in <segment>.idx, rebuilt
 // whenever it is missing or does not match the segment, and never trusted over the log.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <vector>
@@ -15,6 +16,10 @@ namespace ledger::store {
 
 inline constexpr uint64_t kIndexStrideBytes = 64u << 10;
 inline constexpr const char* kIndexSuffix = ".idx";
+// Every file derived from one segment and named after it: the time index, and the account
+// index that the app keeps (app/account_index.h). The store knows only that they must not
+// outlive their segment.
+inline constexpr std::array<const char*, 2> kSegmentDerivedSuffixes = {".idx", ".acx"};
 
 // A frame boundary, and the block of frames from it to the next entry.
 struct IndexEntry {

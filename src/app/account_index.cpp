@@ -1,0 +1,159 @@
+#include "app/account_index.h"
+
+#include <xxhash.h>
+
+#include <algorithm>
+#include <fmt/format.h>
+
+#include "domain/event_view.h"
+#include "store/log_reader.h"
+#include "store/record.h"
+#include "store/time_index.h"
+
+namespace ledger::app {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr uint64_t kFrameKey = 0;
+
+store::RunEntry posting_entry(std::string_view account, uint64_t seq, int64_t effective_ns,
+                              int64_t amount) {
+  return {seq, account_key(account), static_cast<uint64_t>(effective_ns),
+          static_cast<uint64_t>(amount)};
+}
+
+// The postings of one event: none, one, or two for a transfer.
+void add_postings(const domain::EventAt& e, std::vector<store::RunEntry>& out) {
+  using domain::EventType;
+  const domain::EventView& v = e.event;
+  switch (v.type) {
+    case EventType::kMoneyDeposited:
+      out.push_back(posting_entry(v.account, e.seq, e.effective_ns, v.amount));
+      break;
+    case EventType::kMoneyWithdrawn:
+      out.push_back(posting_entry(v.account, e.seq, e.effective_ns, -v.amount));
+      break;
+    case EventType::kMoneyTransferred:
+      out.push_back(posting_entry(v.from, e.seq, e.effective_ns, -v.amount));
+      out.push_back(posting_entry(v.to, e.seq, e.effective_ns, v.amount));
+      break;
+    default:
+      break;
+  }
+}
+
+// The index describes the segment if it covers exactly the segment's sequence numbers.
+bool describes(const store::SortedRun& run, const std::vector<store::SegmentFile>& segments,
+               size_t index) {
+  return run.meta().seq_first == segments[index].base_seq &&
+         run.meta().seq_last + 1 == segments[index + 1].base_seq;
+}
+
+}  // namespace
+
+uint64_t account_key(std::string_view id) {
+  const uint64_t key = XXH3_64bits(id.data(), id.size());
+  return key == kFrameKey ? 1 : key;
+}
+
+fs::path account_index_path(const store::SegmentFile& segment) {
+  fs::path path = store::index_path(segment);
+  return path.replace_extension(kAccountIndexSuffix);
+}
+
+Status build_account_index(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
+                           size_t index, const fs::path& path) {
+  auto start = store::segment_start(sys, segments, index);
+  if (!start) return start.status();
+  store::LogReader reader(sys, segments, *start);
+  std::vector<store::RunEntry> entries;
+  domain::EventAt e;
+  uint64_t seq_last = segments[index].base_seq - 1;
+  for (;;) {
+    auto frame = reader.next();
+    if (!frame) return frame.status();
+    if (*frame == nullptr || (*frame)->segment != index) break;
+    const store::FrameHeader& h = (*frame)->header;
+    entries.push_back({h.seq_last(), kFrameKey, (*frame)->offset, h.seq_first});
+    store::RecordIterator records((*frame)->bytes);
+    store::Record record;
+    e.seq = h.seq_first;
+    e.recorded_ns = h.recorded_ns;
+    for (; records.next(record); ++e.seq) {
+      e.effective_ns = record.effective_ns;
+      if (Status s = domain::decode_event_view(record.type, record.version, record.payload, e.event);
+          !s) {
+        return Status(s.code(), fmt::format("event {}: {}", e.seq, s.message()));
+      }
+      add_postings(e, entries);
+    }
+    seq_last = h.seq_last();
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const store::RunEntry& a, const store::RunEntry& b) { return a.key() < b.key(); });
+  auto writer = store::SortedRunWriter::create(sys, path, {segments[index].base_seq, seq_last});
+  if (!writer) return writer.status();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    store::RunEntry entry = entries[i];
+    // A transfer to the same account would post twice under one key: one posting, its sum.
+    while (i + 1 < entries.size() && entries[i + 1].key() == entry.key()) {
+      entry.value_b += entries[++i].value_b;
+    }
+    LEDGER_RETURN_IF_ERROR(writer->add(entry));
+  }
+  return writer->finish();
+}
+
+Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
+                                                      const std::vector<store::SegmentFile>& segments,
+                                                      size_t index) {
+  if (index + 1 >= segments.size()) {
+    return Status(ErrorCode::kInternal, "only sealed segments have an account index");
+  }
+  const fs::path path = account_index_path(segments[index]);
+  if (auto run = store::SortedRun::open(sys, path); run && describes(*run, segments, index)) {
+    return SegmentAccountIndex(std::move(*run), false);
+  }
+  Status built = build_account_index(sys, segments, index, path);
+  fs::path used = path;
+  if (!built && built.code() == ErrorCode::kIoError) {
+    // No write access to the data directory: build a private copy, used once.
+    used = fs::temp_directory_path() /
+           fmt::format("ledger-{}-{}", ::getpid(), path.filename().string());
+    built = build_account_index(sys, segments, index, used);
+  }
+  if (!built) return built;
+  auto run = store::SortedRun::open(sys, used);
+  if (used != path) (void)sys.unlink(used.c_str());
+  if (!run) return run.status();
+  return SegmentAccountIndex(std::move(*run), true);
+}
+
+Status SegmentAccountIndex::postings(uint64_t key, std::vector<Posting>& out) const {
+  store::SortedRun::Cursor cursor(run_);
+  LEDGER_RETURN_IF_ERROR(cursor.seek({0, key}));
+  for (;;) {
+    auto entry = cursor.next();
+    if (!entry) return entry.status();
+    if (!*entry || (*entry)->key_high != key) return Status::ok();
+    out.push_back({(*entry)->key_low, static_cast<int64_t>((*entry)->value_a),
+                   static_cast<int64_t>((*entry)->value_b)});
+  }
+}
+
+Result<FrameLocation> SegmentAccountIndex::frame_of(uint64_t seq) const {
+  store::SortedRun::Cursor cursor(run_);
+  LEDGER_RETURN_IF_ERROR(cursor.seek({seq, kFrameKey}));
+  auto entry = cursor.next();
+  if (!entry) return entry.status();
+  if (!*entry || (*entry)->key_high != kFrameKey || (*entry)->value_b > seq) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("account index {} has no frame for event {}",
+                              run_.path().filename().string(), seq));
+  }
+  return FrameLocation{(*entry)->value_a, (*entry)->value_b};
+}
+
+}  // namespace ledger::app

@@ -1,0 +1,71 @@
+#pragma once
+// The account index: for each sealed segment, `<digits>.acx` beside its time index, a sorted run
+// (store/sorted_run.h) holding
+//   - a posting per account that an event moves money for: key (high = account_key(id),
+//     low = seq), value_a = effective time, value_b = the signed amount (two's complement);
+//   - an entry per frame: key (high = 0, low = the frame's last sequence number),
+//     value_a = the frame's offset in the segment, value_b = its first sequence number.
+// A statement then reads, per segment, one account's postings and only the frames of the lines
+// it prints, instead of decoding every event of the log. It is derived data: rebuilt when
+// missing or when it does not describe its segment, checked by `ledger verify`, and never
+// trusted over the log: every line a statement prints is read from the log and must agree.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "ledger/status.h"
+#include "store/log_cursor.h"
+#include "store/sorted_run.h"
+
+namespace ledger::app {
+
+inline constexpr const char* kAccountIndexSuffix = ".acx";
+
+// XXH3-64 of the id; never 0, which keys the frame entries.
+uint64_t account_key(std::string_view id);
+
+struct Posting {
+  uint64_t seq = 0;
+  int64_t effective_ns = 0;
+  int64_t amount = 0;  // Signed: what the event did to the account's balance.
+};
+
+struct FrameLocation {
+  uint64_t offset = 0;
+  uint64_t seq_first = 0;
+};
+
+std::filesystem::path account_index_path(const store::SegmentFile& segment);
+
+class SegmentAccountIndex {
+ public:
+  // The index of sealed segment `index` (not the newest), built and stored if it is missing or
+  // does not describe the segment. Storing is best effort: a reader without write access uses
+  // a copy built in a temporary file.
+  static Result<SegmentAccountIndex> open(store::Syscalls& sys,
+                                          const std::vector<store::SegmentFile>& segments,
+                                          size_t index);
+
+  // Appends the postings of the account with `key` to `out`, in sequence order.
+  Status postings(uint64_t key, std::vector<Posting>& out) const;
+  // The frame holding event `seq`.
+  Result<FrameLocation> frame_of(uint64_t seq) const;
+  // Checks every block of the index file (for `ledger verify`).
+  Status verify() const { return run_.verify(); }
+  bool rebuilt() const { return rebuilt_; }
+
+ private:
+  explicit SegmentAccountIndex(store::SortedRun run, bool rebuilt)
+      : run_(std::move(run)), rebuilt_(rebuilt) {}
+  store::SortedRun run_;
+  bool rebuilt_ = false;
+};
+
+// Reads sealed segment `index` and writes its account index to `path`.
+Status build_account_index(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
+                           size_t index, const std::filesystem::path& path);
+
+}  // namespace ledger::app

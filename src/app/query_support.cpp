@@ -1,0 +1,29 @@
+#include "app/query_support.h"
+
+#include <fmt/format.h>
+
+#include "util/time.h"
+
+namespace ledger::app {
+
+AccountView view_of(const domain::Account& a) {
+  return {a.id, a.owner, a.currency.code, a.currency.decimals, a.balance, a.overdraft_limit,
+          a.closed, a.opened_effective_ns};
+}
+
+Status unknown_account(const domain::LedgerState& state, const std::string& id,
+                       const Cutoffs& cutoffs) {
+  LEDGER_RETURN_IF_ERROR(domain::validate_account_id(id));
+  std::string message = fmt::format("unknown account \"{}\"", id);
+  if (cutoffs.effective_at_ns) {
+    message += fmt::format(" as of {}", util::format_time_human(*cutoffs.effective_at_ns));
+  }
+  if (cutoffs.known_at_ns) {
+    message += fmt::format(" as known at {}", util::format_time_human(*cutoffs.known_at_ns));
+  }
+  const auto similar = state.similar_ids(id);
+  if (!similar.empty()) message += fmt::format(" (did you mean \"{}\"?)", similar.front());
+  return {ErrorCode::kRefused, message};
+}
+
+}  // namespace ledger::app

@@ -1,0 +1,203 @@
+// `statement`: one account's movements in effective order with running balances. The account
+// index (app/account_index.h) gives the postings of sealed segments without decoding them; the
+// newest segment is read in full; only the frames of the printed lines are read for details.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "app/account_index.h"
+#include "app/query_support.h"
+#include "app/replay.h"
+#include "app/state_loader.h"
+#include "ledger/ledger.h"
+#include "store/log_cursor.h"
+#include "store/log_reader.h"
+
+namespace ledger {
+
+namespace {
+
+struct Movement {
+  app::Posting posting;
+  size_t segment = 0;
+  std::optional<StatementLine> line;  // Filled in from the log.
+};
+
+// The line an event makes in `id`'s statement, if it moves money of that account.
+std::optional<StatementLine> line_of(const domain::EventAt& e, std::string_view id) {
+  using domain::EventType;
+  const domain::EventView& ev = e.event;
+  StatementLine line{e.seq, e.effective_ns, e.recorded_ns, "", "", 0, 0, "", ""};
+  switch (ev.type) {
+    case EventType::kMoneyDeposited:
+      if (ev.account != id) return std::nullopt;
+      line.type = "deposit";
+      line.amount = ev.amount;
+      break;
+    case EventType::kMoneyWithdrawn:
+      if (ev.account != id) return std::nullopt;
+      line.type = "withdrawal";
+      line.amount = -ev.amount;
+      break;
+    case EventType::kMoneyTransferred: {
+      if (ev.from != id && ev.to != id) return std::nullopt;
+      const bool out = ev.from == id;
+      line.type = out ? "transfer out" : "transfer in";
+      line.counterparty = out ? ev.to : ev.from;
+      line.amount = out ? -ev.amount : ev.amount;
+      break;
+    }
+    default:
+      return std::nullopt;
+  }
+  line.memo = ev.memo;
+  line.ref = ev.ref;
+  return line;
+}
+
+// Every movement of `id` in segment `index` read from the log itself (the newest segment, or one
+// whose account index cannot be used).
+Status scan_segment(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
+                    size_t index, uint64_t seq_limit, const std::string& id,
+                    std::vector<Movement>& out) {
+  auto start = store::segment_start(sys, segments, index);
+  if (!start) return start.status();
+  store::LogReader reader(sys, segments, *start);
+  bool done = false;
+  return app::replay_events(
+      reader, std::nullopt,
+      [&](const domain::EventAt& e) {
+        if (e.seq > seq_limit) return;
+        if (auto line = line_of(e, id)) {
+          out.push_back({{e.seq, e.effective_ns, line->amount}, index, std::move(line)});
+        }
+      },
+      [&](const app::FrameSummary& frame) {
+        // Frames of later segments, or past what was known, are not this scan's business.
+        done = done || frame.seq_first > seq_limit ||
+               frame.seq_first >= (index + 1 < segments.size() ? segments[index + 1].base_seq
+                                                              : UINT64_MAX);
+        return done;
+      });
+}
+
+// Reads the frames of the lines to print, once each, and checks them against the index.
+Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
+                  const std::map<size_t, app::SegmentAccountIndex>& indexes, const std::string& id,
+                  std::vector<Movement*>& wanted) {
+  std::map<std::pair<size_t, uint64_t>, std::vector<Movement*>> by_frame;
+  std::map<std::pair<size_t, uint64_t>, uint64_t> first_seq;
+  for (Movement* m : wanted) {
+    auto location = indexes.at(m->segment).frame_of(m->posting.seq);
+    if (!location) return location.status();
+    by_frame[{m->segment, location->offset}].push_back(m);
+    first_seq[{m->segment, location->offset}] = location->seq_first;
+  }
+  for (auto& [place, movements] : by_frame) {
+    auto frame = store::read_frame_at(sys, segments[place.first], place.second);
+    if (!frame) return frame.status();
+    LEDGER_RETURN_IF_ERROR(app::for_each_event_in_frame(*frame, [&](const domain::EventAt& e) {
+      for (Movement* m : movements) {
+        if (m->posting.seq != e.seq) continue;
+        m->line = line_of(e, id);
+        if (!m->line || m->line->amount != m->posting.amount ||
+            m->line->effective_ns != m->posting.effective_ns) {
+          return Status(ErrorCode::kCorruption,
+                        fmt::format("the account index of {} disagrees with the log at event {} "
+                                    "(delete {} to rebuild it; `ledger verify` checks it)",
+                                    segments[place.first].path.filename().string(), e.seq,
+                                    app::account_index_path(segments[place.first]).string()));
+        }
+      }
+      return Status::ok();
+    }));
+    for (Movement* m : movements) {
+      if (!m->line) {
+        return Status(ErrorCode::kCorruption,
+                      fmt::format("the account index of {} names event {}, which is not in its frame",
+                                  segments[place.first].path.filename().string(), m->posting.seq));
+      }
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t> from_ns,
+                                    std::optional<int64_t> to_ns,
+                                    std::optional<int64_t> known_at_ns) const {
+  const Cutoffs known{std::nullopt, known_at_ns};
+  auto loaded = app::load_state(options_.dir, {known, false, true, std::nullopt});
+  if (!loaded) return loaded.status();
+  warnings_ = std::move(loaded->warnings);
+  const domain::Account* account = loaded->state.find(id);
+  if (account == nullptr) return app::unknown_account(loaded->state, id, known);
+  const uint64_t seq_limit = loaded->state.last_seq();
+  const uint64_t key = app::account_key(id);
+  // Another account with the same 64-bit key would mix its postings in: read the log then.
+  bool key_shared = false;
+  for (const domain::Account* other : loaded->state.sorted_accounts()) {
+    key_shared = key_shared || (other->id != id && app::account_key(other->id) == key);
+  }
+  store::Syscalls& sys = store::real_syscalls();
+  auto segments = store::list_segments(options_.dir);
+  if (!segments) return segments.status();
+  std::vector<Movement> movements;
+  std::map<size_t, app::SegmentAccountIndex> indexes;
+  for (size_t i = 0; i < segments->size() && (*segments)[i].base_seq <= seq_limit; ++i) {
+    const bool sealed = i + 1 < segments->size();
+    if (!sealed || key_shared) {
+      LEDGER_RETURN_IF_ERROR(scan_segment(sys, *segments, i, seq_limit, id, movements));
+      continue;
+    }
+    auto index = app::SegmentAccountIndex::open(sys, *segments, i);
+    std::vector<app::Posting> postings;
+    Status read = index ? index->postings(key, postings) : index.status();
+    if (!read && read.code() == ErrorCode::kCorruption) {
+      // Derived data: a damaged index is dropped (the next statement rebuilds it) and the
+      // segment itself answers this time.
+      const auto path = app::account_index_path((*segments)[i]);
+      warnings_.push_back(fmt::format("account index {} skipped: {}", path.filename().string(),
+                                      read.message()));
+      (void)sys.unlink(path.c_str());
+      LEDGER_RETURN_IF_ERROR(scan_segment(sys, *segments, i, seq_limit, id, movements));
+      continue;
+    }
+    if (!read) return read;
+    for (const app::Posting& p : postings) {
+      if (p.seq <= seq_limit) movements.push_back({p, i, std::nullopt});
+    }
+    indexes.emplace(i, std::move(*index));
+  }
+  // Effective order; the sequence number breaks ties, so the order is the same on every run.
+  std::sort(movements.begin(), movements.end(), [](const Movement& a, const Movement& b) {
+    return std::tie(a.posting.effective_ns, a.posting.seq) <
+           std::tie(b.posting.effective_ns, b.posting.seq);
+  });
+  std::vector<Movement*> wanted;
+  for (Movement& m : movements) {
+    const int64_t at = m.posting.effective_ns;
+    if (to_ns && at > *to_ns) break;
+    if ((!from_ns || at >= *from_ns) && !m.line) wanted.push_back(&m);
+  }
+  LEDGER_RETURN_IF_ERROR(fill_lines(sys, *segments, indexes, id, wanted));
+  Statement statement{app::view_of(*account), from_ns, to_ns, 0, 0, {}};
+  int64_t balance = 0;
+  for (Movement& m : movements) {
+    if (to_ns && m.posting.effective_ns > *to_ns) break;
+    balance += m.posting.amount;
+    if (from_ns && m.posting.effective_ns < *from_ns) {
+      statement.opening_balance = balance;
+      continue;
+    }
+    m.line->balance = balance;
+    statement.lines.push_back(std::move(*m.line));
+  }
+  statement.closing_balance = balance;
+  statement.account.balance = balance;
+  return statement;
+}
+
+}  // namespace ledger
