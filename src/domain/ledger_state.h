@@ -46,6 +46,11 @@ class LedgerState {
   uint64_t last_seq() const { return last_seq_; }
 
   void apply(const StoredEvent& event);
+  // Whether `event` is one that decide() could have recorded on this state: what apply()
+  // relies on (its accounts exist) and the rules that held when it was decided (open accounts,
+  // funds, one currency, a ref used once, effective no later than recorded). Refuses
+  // (kCorruption) naming the rule. `ledger verify` replays the log through it.
+  Status check(const StoredEvent& event) const;
 
   // Up to three known ids close to `id` (edit distance), best first, for "did you mean".
   std::vector<std::string> similar_ids(std::string_view id) const;
