@@ -141,6 +141,7 @@ struct VerifyResult {
   uint64_t indexes_checked = 0;  // Stored time indexes of sealed segments compared...
   uint64_t indexes_current = 0;  // ... and found to match a rebuild.
   uint64_t indexes_missing = 0;  // Sealed segments without one (built when needed).
+  uint64_t indexes_skipped = 0;  // Not compared: their segment is damaged.
   uint64_t accounts = 0;         // Accounts in the replayed state.
   bool chain_intact = true;      // No frame, chain, sequence or segment problem.
   std::vector<std::string> checks;   // The checks that ran, in order.

@@ -114,6 +114,7 @@ VerifyResult result_of(const store::VerifyReport& report, const domain::LedgerSt
   r.indexes_checked = c.indexes_checked;
   r.indexes_current = c.indexes_current;
   r.indexes_missing = c.indexes_missing;
+  r.indexes_skipped = c.indexes_skipped;
   r.accounts = state.sorted_accounts().size();
   r.checks = report.checks();
   r.notes = report.notes();

@@ -35,6 +35,10 @@ std::string summary_of(const VerifyResult& r) {
   if (r.indexes_missing > 0) {
     line += fmt::format(" ({} not stored yet, built when needed)", grouped(r.indexes_missing));
   }
+  if (r.indexes_skipped > 0) {
+    line += fmt::format(" ({} not compared: {} damaged)", grouped(r.indexes_skipped),
+                        r.indexes_skipped == 1 ? "its segment is" : "their segments are");
+  }
   line += fmt::format("; {} replayed", plural(r.accounts, "account", "accounts"));
   return line;
 }
@@ -57,14 +61,17 @@ std::string problem_line(const VerifyProblem& p) {
   std::string where = p.file;
   if (p.offset) where += fmt::format(" offset {}", *p.offset);
   if (const std::string seq = seq_text(p); !seq.empty()) where += fmt::format(" ({})", seq);
-  std::string line = where.empty() ? p.what : fmt::format("{}: {}", where, p.what);
+  // "segment X missing: ..." names its place itself.
+  const bool placed = p.what.starts_with("segment " + p.file);
+  std::string line = where.empty() || placed ? p.what : fmt::format("{}: {}", where, p.what);
   if (!p.accounts.empty()) {
     line += fmt::format("; accounts {}{}", accounts_text(p),
                         p.accounts_unverified ? " (read from damaged records, unverified)" : "");
   }
   if (p.effective_min_ns) {
-    line += fmt::format("; effective {} to {}", util::format_time_human(*p.effective_min_ns),
-                        util::format_time_human(p.effective_max_ns.value_or(*p.effective_min_ns)));
+    const int64_t max_ns = p.effective_max_ns.value_or(*p.effective_min_ns);
+    line += fmt::format("; effective {}", util::format_time_human(*p.effective_min_ns));
+    if (max_ns != *p.effective_min_ns) line += fmt::format(" to {}", util::format_time_human(max_ns));
     if (p.accounts_unverified) line += " (per its damaged header)";
   }
   return line;

@@ -313,7 +313,9 @@ class LogVerifier {
     VerifyProblem& p = *pending_;
     if (seq_next > p.seq_first) {
       p.seq_last = seq_next - 1;
-      p.what += fmt::format("; sequence {}..{} unreadable", p.seq_first, p.seq_last);
+      p.what += p.seq_last == p.seq_first
+                    ? std::string("; its event is unreadable")
+                    : fmt::format("; sequence {}..{} unreadable", p.seq_first, p.seq_last);
     } else if (p.check == "frame") {
       p.seq_first = p.seq_last = 0;
       p.what += "; no event is lost (the bytes stand between frames)";
@@ -396,7 +398,10 @@ Status verify_indexes(Syscalls& sys, const std::vector<SegmentFile>& segments,
       ++report.counts.indexes_missing;
       continue;
     }
-    if (damaged(report, segments[i].path)) continue;
+    if (damaged(report, segments[i].path)) {
+      ++report.counts.indexes_skipped;
+      continue;
+    }
     ++report.counts.indexes_checked;
     auto built = build_segment_index(sys, segments, i);
     if (!built) continue;  // The log check has said why.
@@ -406,11 +411,9 @@ Status verify_indexes(Syscalls& sys, const std::vector<SegmentFile>& segments,
     auto bytes = read_file(sys, path);
     auto stored = bytes ? decode_segment_index(*bytes) : Result<SegmentIndex>(bytes.status());
     if (!stored) {
-      p.what = fmt::format("time index {} cannot be read ({})", name_of(path),
-                           stored.status().message());
+      p.what = fmt::format("wrong time index: it does not decode ({})", stored.status().message());
     } else if (!(*stored == *built)) {
-      p.what = fmt::format("stale time index {}: {}", name_of(path),
-                           index_difference(*stored, *built));
+      p.what = fmt::format("stale time index: {}", index_difference(*stored, *built));
     } else {
       ++report.counts.indexes_current;
       continue;

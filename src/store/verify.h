@@ -48,6 +48,7 @@ struct VerifyCounts {
   uint64_t indexes_checked = 0; // Sealed segments whose stored index was compared.
   uint64_t indexes_current = 0; // ... and matched a rebuild.
   uint64_t indexes_missing = 0; // Sealed segments without a stored index (built when needed).
+  uint64_t indexes_skipped = 0; // Not compared: their segment is damaged (reported as such).
 };
 
 class VerifyReport {

@@ -130,7 +130,7 @@ TEST_SUITE("verify") {
     CHECK(p.offset == last.offset);
     const uint64_t next_base = *parse_segment_file_name(segments[2].filename().string());
     CHECK(p.seq_last == next_base - 1);
-    CHECK(mentions(p.what, "unreadable"));
+    CHECK(mentions(p.what, "its event is unreadable"));
     // The index of the cut segment no longer matches, but that is the damage already named.
     CHECK_FALSE(report.found("index"));
     CHECK(report.counts.events == 299);
