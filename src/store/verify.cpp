@@ -56,8 +56,9 @@ class LogVerifier {
     flush_pending();
     if (!commit_ended_) {
       report_.note(fmt::format(
-          "the last {} events (from sequence {}) belong to a commit that never ended: readers do "
-          "not see them, and the next write cuts them",
+          "the last {} events (from sequence {}) belong to a commit that has not ended (a crash, "
+          "or a write in progress): readers do not see them, and a crashed one is cut by the "
+          "next write",
           open_commit_events_, seq_next_ - open_commit_events_));
     }
   }
@@ -177,7 +178,7 @@ class LogVerifier {
     if (!next && step == LogCursor::Step::kTornTail && i + 1 == segments_.size()) {
       report_.note(fmt::format(
           "{} ends with {} bytes of an unfinished write at offset {} (sequence {}): what a crash "
-          "leaves; readers ignore it and the next write cuts it",
+          "(or a write in progress) leaves; readers ignore it and the next write cuts it",
           name_of(segments_[i].path), size_of(segments_[i].path) - problem.offset, problem.offset,
           problem.seq));
       return std::nullopt;
@@ -355,10 +356,14 @@ class LogVerifier {
   uint64_t bytes_total_ = 0;
 };
 
+// Whether the log check found the bytes of `segment` damaged or out of place; its index cannot
+// be rebuilt then, and the damage is already reported.
 bool damaged(const VerifyReport& report, const fs::path& segment) {
   const auto& problems = report.problems();
   return std::any_of(problems.begin(), problems.end(), [&](const VerifyProblem& p) {
-    return p.file == segment && p.check != "index";
+    return p.file == segment && (p.check == "frame" || p.check == "chain" ||
+                                 p.check == "sequence" || p.check == "segment" ||
+                                 p.check == "time");
   });
 }
 
@@ -398,13 +403,14 @@ Status verify_indexes(Syscalls& sys, const std::vector<SegmentFile>& segments,
       ++report.counts.indexes_missing;
       continue;
     }
-    if (damaged(report, segments[i].path)) {
+    auto built = damaged(report, segments[i].path)
+                     ? Result<SegmentIndex>(Status(ErrorCode::kCorruption, "damaged"))
+                     : build_segment_index(sys, segments, i);
+    if (!built) {
       ++report.counts.indexes_skipped;
       continue;
     }
     ++report.counts.indexes_checked;
-    auto built = build_segment_index(sys, segments, i);
-    if (!built) continue;  // The log check has said why.
     for (IndexEntry& e : built->entries) e.position.segment = 0;
     VerifyProblem p{"index", path, std::nullopt, built->base_seq, built->seq_last, {}, {}, {},
                     false, ""};

@@ -213,6 +213,26 @@ TEST_SUITE("verify") {
     CHECK(report.counts.events == 299);
   }
 
+  TEST_CASE("a recorded time that goes backwards is named, its frame still counted") {
+    TempDir dir;
+    write_log(dir.path());
+    const FrameSpan last = frame_spans(dir.path()).back();
+    std::string bytes = read_bytes(last.segment);
+    auto* frame = reinterpret_cast<unsigned char*>(bytes.data() + last.offset);
+    auto header = decode_frame_header(ByteView(frame, last.length));
+    REQUIRE(header);
+    header->recorded_ns -= 3'600'000'000'000;  // An hour before the frame it follows.
+    seal_frame(*header, frame);
+    write_bytes(last.segment, bytes);
+    const VerifyReport report = verify(dir.path());
+    CAPTURE(all_problems(report));
+    REQUIRE(report.problems_total() == 1);
+    CHECK(report.problems()[0].check == "time");
+    CHECK(report.problems()[0].seq_first == 300);
+    CHECK(report.problems()[0].subjects == std::vector<std::string>{"acct-299"});
+    CHECK(report.counts.events == 300);
+  }
+
   TEST_CASE("a damaged segment header is named and the frames after it still verify") {
     TempDir dir;
     write_log(dir.path());
