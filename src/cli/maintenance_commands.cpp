@@ -60,7 +60,9 @@ std::string accounts_text(const VerifyProblem& p) {
 std::string problem_line(const VerifyProblem& p) {
   std::string where = p.file;
   if (p.offset) where += fmt::format(" offset {}", *p.offset);
-  if (const std::string seq = seq_text(p); !seq.empty()) where += fmt::format(" ({})", seq);
+  if (const std::string seq = seq_text(p); !seq.empty()) {
+    where += where.empty() ? seq : fmt::format(" ({})", seq);
+  }
   // "segment X missing: ..." names its place itself.
   const bool placed = p.what.starts_with("segment " + p.file);
   std::string line = where.empty() || placed ? p.what : fmt::format("{}: {}", where, p.what);

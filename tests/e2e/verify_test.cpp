@@ -184,6 +184,16 @@ TEST_SUITE("e2e verify") {
     CHECK(contains(r.err, "verified 4 events in 4 frames across 1 segment; chain intact"));
   }
 
+  TEST_CASE("a ref used by two events fails the replay") {
+    TestLedger ledger;
+    ledger.ok("open ACC-001");
+    ledger.ok("deposit ACC-001 5 --ref dup");
+    append_event(ledger, ledger::domain::MoneyDeposited{"ACC-001", 700, "again", {"dup", 1}});
+    const RunResult r = failed_verify(ledger);
+    CHECK(contains(r.err, "ledger: verify: sequence 3: event 3 breaks a rule: its ref was already "
+                          "used by event 2\n"));
+  }
+
   TEST_CASE("an event that does not decode is named") {
     TestLedger ledger;
     ledger.ok("open ACC-001");
