@@ -128,6 +128,7 @@ struct VerifyProblem {
   std::optional<int64_t> effective_max_ns;
   std::vector<std::string> accounts;  // The accounts touched, where they can be read.
   bool accounts_unverified = false;   // Read from damaged records: a best guess.
+  bool accounts_more = false;         // Only the first 20 are listed.
   std::string what;
 };
 

@@ -132,7 +132,7 @@ bool breaks_chain(const store::VerifyProblem& p) {
 VerifyProblem public_problem(const store::VerifyProblem& p) {
   return {p.check,          p.file.filename().string(), p.offset,   p.seq_first, p.seq_last,
           p.effective_min_ns, p.effective_max_ns,       p.subjects, p.subjects_unverified,
-          p.what};
+          p.subjects_more,  p.what};
 }
 
 VerifyResult result_of(const store::VerifyReport& report, const domain::LedgerState& state) {

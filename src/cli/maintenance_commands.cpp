@@ -67,7 +67,7 @@ std::string problem_line(const VerifyProblem& p) {
   const bool placed = p.what.starts_with("segment " + p.file);
   std::string line = where.empty() || placed ? p.what : fmt::format("{}: {}", where, p.what);
   if (!p.accounts.empty()) {
-    line += fmt::format("; accounts {}{}", accounts_text(p),
+    line += fmt::format("; accounts {}{}{}", accounts_text(p), p.accounts_more ? " and more" : "",
                         p.accounts_unverified ? " (read from damaged records, unverified)" : "");
   }
   if (p.effective_min_ns) {
@@ -121,11 +121,11 @@ int run_verify(Context& context) {
   if (progress) progress->finish();
   if (!result) return context.fail(result.status());
   const VerifyResult& r = *result;
-  for (const std::string& note : r.notes) context.note(fmt::format("verify: note: {}", note));
   for (const VerifyProblem& p : r.problems) context.note(fmt::format("verify: {}", problem_line(p)));
   if (r.problems_total > r.problems.size()) {
     context.note(fmt::format("verify: ... and {} more problems", r.problems_total - r.problems.size()));
   }
+  for (const std::string& note : r.notes) context.note(fmt::format("verify: note: {}", note));
   if (context.format_given()) {
     context.emit(verify_table(context, r));
   } else if (r.ok()) {

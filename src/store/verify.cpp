@@ -301,7 +301,10 @@ class LogVerifier {
       const Record record{r.type, r.version, r.effective_ns, ByteView(bytes.data() + at, r.payload_size)};
       at += r.payload_size;
       for (std::string& name : hooks_.describe(record)) {
-        if (p.subjects.size() >= kVerifySubjectsMax) return;
+        if (p.subjects.size() >= kVerifySubjectsMax) {
+          p.subjects_more = true;
+          return;
+        }
         if (std::find(p.subjects.begin(), p.subjects.end(), name) == p.subjects.end()) {
           p.subjects.push_back(std::move(name));
         }
@@ -316,7 +319,7 @@ class LogVerifier {
       p.seq_last = seq_next - 1;
       p.what += p.seq_last == p.seq_first
                     ? std::string("; its event is unreadable")
-                    : fmt::format("; sequence {}..{} unreadable", p.seq_first, p.seq_last);
+                    : fmt::format("; {} events unreadable", p.seq_last - p.seq_first + 1);
     } else if (p.check == "frame") {
       p.seq_first = p.seq_last = 0;
       p.what += "; no event is lost (the bytes stand between frames)";

@@ -36,6 +36,7 @@ struct VerifyProblem {
   std::vector<std::string> subjects;
   bool subjects_unverified = false;  // Read from records whose checksum failed.
   std::string what;
+  bool subjects_more = false;  // More than kVerifySubjectsMax: the rest are left out.
 };
 
 struct VerifyCounts {
