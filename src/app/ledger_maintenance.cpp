@@ -1,9 +1,9 @@
 // The maintenance side of the Ledger service: verify and stats. Both take no lock and write
 // nothing.
+#include <fmt/format.h>
 #include <xxhash.h>
 
 #include <algorithm>
-#include <fmt/format.h>
 #include <tuple>
 
 #include "app/replay.h"
@@ -51,15 +51,19 @@ class DomainCheck {
     for (; records.next(r); ++seq) {
       auto event = domain::decode_event(r.type, r.version, r.payload);
       if (!event) {
-        add(report, {"event", segment, f.offset, seq, seq, r.effective_ns, r.effective_ns, {},
-                     false, fmt::format("event {} does not decode: {}", seq,
-                                        event.status().message())});
+        auto p = store::make_problem(
+            "event", segment, f.offset, seq, seq,
+            fmt::format("event {} does not decode: {}", seq, event.status().message()));
+        p.effective_min_ns = p.effective_max_ns = r.effective_ns;
+        add(report, std::move(p));
         continue;
       }
       domain::StoredEvent stored{seq, f.header.recorded_ns, r.effective_ns, std::move(*event)};
       if (Status s = state_.check(stored); !s) {
-        replay_failed(report, {"replay", segment, f.offset, seq, seq, r.effective_ns,
-                               r.effective_ns, accounts_of(stored.event), false, s.message()});
+        auto p = store::make_problem("replay", segment, f.offset, seq, seq, s.message());
+        p.effective_min_ns = p.effective_max_ns = r.effective_ns;
+        p.subjects = accounts_of(stored.event);
+        replay_failed(report, std::move(p));
         continue;
       }
       if (const domain::RefKey& ref = domain::ref_of(stored.event); !ref.ref.empty()) {
@@ -75,9 +79,10 @@ class DomainCheck {
   void finish(store::VerifyReport& report) {
     check_refs(report);
     if (consequences_ == 0) return;
-    report.note(fmt::format("{} later events could not be replayed because they depend on events "
-                            "lost to the damage above",
-                            consequences_));
+    report.note(
+        fmt::format("{} later events could not be replayed because they depend on events "
+                    "lost to the damage above",
+                    consequences_));
   }
 
   const domain::LedgerState& state() const { return state_; }
@@ -111,9 +116,11 @@ class DomainCheck {
       const RefSeen& a = refs_[i - 1];
       const RefSeen& b = refs_[i];
       if (a.low != b.low || a.high != b.high) continue;
-      add(report, {"replay", {}, std::nullopt, b.seq, b.seq, {}, {}, {}, false,
-                   fmt::format("event {} breaks a rule: its ref was already used by event {}",
-                               b.seq, a.seq)});
+      add(report,
+          store::make_problem("replay", {}, std::nullopt, b.seq, b.seq,
+                              fmt::format("event {} breaks a rule: its ref was already used by "
+                                          "event {}",
+                                          b.seq, a.seq)));
     }
     refs_ = {};
   }
@@ -130,9 +137,19 @@ bool breaks_chain(const store::VerifyProblem& p) {
 }
 
 VerifyProblem public_problem(const store::VerifyProblem& p) {
-  return {p.check,          p.file.filename().string(), p.offset,   p.seq_first, p.seq_last,
-          p.effective_min_ns, p.effective_max_ns,       p.subjects, p.subjects_unverified,
-          p.subjects_more,  p.what};
+  VerifyProblem out;
+  out.check = p.check;
+  out.file = p.file.filename().string();
+  out.offset = p.offset;
+  out.seq_first = p.seq_first;
+  out.seq_last = p.seq_last;
+  out.effective_min_ns = p.effective_min_ns;
+  out.effective_max_ns = p.effective_max_ns;
+  out.accounts = p.subjects;
+  out.accounts_unverified = p.subjects_unverified;
+  out.accounts_more = p.subjects_more;
+  out.what = p.what;
+  return out;
 }
 
 VerifyResult result_of(const store::VerifyReport& report, const domain::LedgerState& state) {
@@ -162,8 +179,7 @@ VerifyResult result_of(const store::VerifyReport& report, const domain::LedgerSt
 
 }  // namespace
 
-Result<VerifyResult> Ledger::verify(
-    const std::function<void(uint64_t, uint64_t)>& progress) const {
+Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)>& progress) const {
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
   store::Syscalls& sys = store::real_syscalls();
@@ -194,19 +210,27 @@ Result<LedgerStats> Ledger::stats() const {
   if (!segments) return segments.status();
   auto log = store::log_stats(store::real_syscalls(), *segments);
   if (!log) return log.status();
-  LedgerStats s{log->events,           log->frames,         log->segments,
-                log->segment_bytes,    log->archive_segments, log->archive_bytes,
-                log->snapshots,        0,                   0,
-                log->seq_first,        log->seq_last,       log->recorded_first_ns,
+  LedgerStats s{log->events,
+                log->frames,
+                log->segments,
+                log->segment_bytes,
+                log->archive_segments,
+                log->archive_bytes,
+                log->snapshots,
+                0,
+                0,
+                log->seq_first,
+                log->seq_last,
+                log->recorded_first_ns,
                 log->recorded_last_ns};
   // The accounts need the state: a full replay for now. Loading the newest snapshot (and
   // replaying only the tail after it) replaces this once snapshots land.
   domain::LedgerState state(false);
-  LEDGER_RETURN_IF_ERROR(app::for_each_event(options_.dir, std::nullopt,
-                                             [&state](const domain::StoredEvent& e) {
-                                               state.apply(e);
-                                               return Status::ok();
-                                             }));
+  LEDGER_RETURN_IF_ERROR(
+      app::for_each_event(options_.dir, std::nullopt, [&state](const domain::StoredEvent& e) {
+        state.apply(e);
+        return Status::ok();
+      }));
   for (const domain::Account* a : state.sorted_accounts()) {
     ++(a->closed ? s.accounts_closed : s.accounts_open);
   }

@@ -27,10 +27,10 @@ std::string plural(uint64_t n, const char* one, const char* many) {
 // "verified 1,234,567 events in 1,235 frames across 12 segments; chain intact; 12 indexes
 // current".
 std::string summary_of(const VerifyResult& r) {
-  std::string line = fmt::format("verified {} in {} across {}; {}", plural(r.events, "event", "events"),
-                                 plural(r.frames, "frame", "frames"),
-                                 plural(r.segments, "segment", "segments"),
-                                 r.chain_intact ? "chain intact" : "chain BROKEN");
+  std::string line =
+      fmt::format("verified {} in {} across {}; {}", plural(r.events, "event", "events"),
+                  plural(r.frames, "frame", "frames"), plural(r.segments, "segment", "segments"),
+                  r.chain_intact ? "chain intact" : "chain BROKEN");
   line += fmt::format("; {} current", plural(r.indexes_current, "index", "indexes"));
   if (r.indexes_missing > 0) {
     line += fmt::format(" ({} not stored yet, built when needed)", grouped(r.indexes_missing));
@@ -73,7 +73,8 @@ std::string problem_line(const VerifyProblem& p) {
   if (p.effective_min_ns) {
     const int64_t max_ns = p.effective_max_ns.value_or(*p.effective_min_ns);
     line += fmt::format("; effective {}", util::format_time_human(*p.effective_min_ns));
-    if (max_ns != *p.effective_min_ns) line += fmt::format(" to {}", util::format_time_human(max_ns));
+    if (max_ns != *p.effective_min_ns)
+      line += fmt::format(" to {}", util::format_time_human(max_ns));
     if (p.accounts_unverified) line += " (per its damaged header)";
   }
   return line;
@@ -98,11 +99,10 @@ Table verify_table(const Context& context, const VerifyResult& r) {
                     number(r.seq_last), "", "", "", std::to_string(r.events),
                     std::to_string(r.frames), std::to_string(r.segments), summary_of(r)});
   for (const VerifyProblem& p : r.problems) {
-    t.rows.push_back({"problem", p.check, p.file, p.offset ? std::to_string(*p.offset) : "",
-                      number(p.seq_first), number(p.seq_last),
-                      optional_time(context, p.effective_min_ns),
-                      optional_time(context, p.effective_max_ns), accounts_text(p), "", "", "",
-                      p.what});
+    t.rows.push_back(
+        {"problem", p.check, p.file, p.offset ? std::to_string(*p.offset) : "", number(p.seq_first),
+         number(p.seq_last), optional_time(context, p.effective_min_ns),
+         optional_time(context, p.effective_max_ns), accounts_text(p), "", "", "", p.what});
   }
   for (const std::string& note : r.notes) {
     t.rows.push_back({"note", "", "", "", "", "", "", "", "", "", "", "", note});
@@ -121,9 +121,11 @@ int run_verify(Context& context) {
   if (progress) progress->finish();
   if (!result) return context.fail(result.status());
   const VerifyResult& r = *result;
-  for (const VerifyProblem& p : r.problems) context.note(fmt::format("verify: {}", problem_line(p)));
+  for (const VerifyProblem& p : r.problems)
+    context.note(fmt::format("verify: {}", problem_line(p)));
   if (r.problems_total > r.problems.size()) {
-    context.note(fmt::format("verify: ... and {} more problems", r.problems_total - r.problems.size()));
+    context.note(
+        fmt::format("verify: ... and {} more problems", r.problems_total - r.problems.size()));
   }
   for (const std::string& note : r.notes) context.note(fmt::format("verify: note: {}", note));
   if (context.format_given()) {
@@ -132,8 +134,8 @@ int run_verify(Context& context) {
     context.say(summary_of(r));
   }
   if (r.ok()) return kExitOk;
-  context.note(fmt::format("verify: FAILED: {} found; {}", plural(r.problems_total, "problem", "problems"),
-                           summary_of(r)));
+  context.note(fmt::format("verify: FAILED: {} found; {}",
+                           plural(r.problems_total, "problem", "problems"), summary_of(r)));
   return kExitRefused;
 }
 
@@ -178,8 +180,9 @@ int run_stats(Context& context) {
 
 void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code) {
   auto* verify = app.add_subcommand(
-      "verify", "Check every frame, the checksum chain, sequence numbers, time indexes and a "
-                "replay of every event; report every problem");
+      "verify",
+      "Check every frame, the checksum chain, sequence numbers, time indexes and a "
+      "replay of every event; report every problem");
   verify->footer(
       "Takes no lock and writes nothing. Exit status 0 when all is well, 1 when a problem was "
       "found (each is printed on stderr).\nExample:\n  ledger verify\n  ledger verify --format "

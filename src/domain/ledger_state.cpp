@@ -294,7 +294,8 @@ class Checker {
   }
   std::optional<std::string> operator()(const MoneyDeposited& e) const {
     if (auto bad = usable(e.account, e.amount)) return bad;
-    if (!add_minor(state_.find(e.account)->balance, e.amount)) return std::string("balance overflows");
+    if (!add_minor(state_.find(e.account)->balance, e.amount))
+      return std::string("balance overflows");
     return std::nullopt;
   }
   std::optional<std::string> operator()(const MoneyWithdrawn& e) const {
@@ -356,8 +357,8 @@ Status LedgerState::check(const StoredEvent& stored) const {
   const RefKey& ref = ref_of(stored.event);
   if (track_refs_ && !ref.ref.empty()) {
     if (const RefEntry* earlier = find_ref(ref.ref)) {
-      return broken(stored.seq, fmt::format("ref \"{}\" was already used by event {}", ref.ref,
-                                            earlier->seq));
+      return broken(stored.seq,
+                    fmt::format("ref \"{}\" was already used by event {}", ref.ref, earlier->seq));
     }
   }
   return Status::ok();

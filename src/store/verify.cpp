@@ -1,8 +1,9 @@
 #include "store/verify.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
-#include <fmt/format.h>
 
 #include "store/log_reader.h"
 #include "store/time_index.h"
@@ -10,6 +11,18 @@
 namespace ledger::store {
 
 namespace fs = std::filesystem;
+
+VerifyProblem make_problem(std::string check, fs::path file, std::optional<uint64_t> offset,
+                           uint64_t seq_first, uint64_t seq_last, std::string what) {
+  VerifyProblem p;
+  p.check = std::move(check);
+  p.file = std::move(file);
+  p.offset = offset;
+  p.seq_first = seq_first;
+  p.seq_last = seq_last;
+  p.what = std::move(what);
+  return p;
+}
 
 void VerifyReport::add(VerifyProblem problem) {
   ++problems_total_;
@@ -72,8 +85,9 @@ class LogVerifier {
     std::optional<LogPosition> resume;
     if (!start) {
       // The header is gone, but the frames after it carry their own chain: look for them.
-      VerifyProblem p{"segment", seg.path, 0, known_ ? seq_next_ : seg.base_seq, 0, {}, {}, {},
-                      false, fmt::format("unusable segment header: {}", header_error(start.status()))};
+      VerifyProblem p =
+          make_problem("segment", seg.path, 0, known_ ? seq_next_ : seg.base_seq, 0,
+                       fmt::format("unusable segment header: {}", header_error(start.status())));
       flush_pending();
       pending_ = std::move(p);
       resume = resync(i, kSegmentHeaderSize);
@@ -99,10 +113,11 @@ class LogVerifier {
   void link_segment(size_t i, const LogPosition& start) {
     const SegmentFile& seg = segments_[i];
     if (start.seq_next != seg.base_seq) {
-      report_.add({"segment", seg.path, 0, start.seq_next, 0, {}, {}, {}, false,
-                   fmt::format("segment file {} is named for sequence {} but its header says it "
-                               "starts at sequence {}",
-                               name_of(seg.path), seg.base_seq, start.seq_next)});
+      report_.add(make_problem(
+          "segment", seg.path, 0, start.seq_next, 0,
+          fmt::format("segment file {} is named for sequence {} but its header says it "
+                      "starts at sequence {}",
+                      name_of(seg.path), seg.base_seq, start.seq_next)));
     }
     if (pending_) {
       close_pending(start.seq_next);
@@ -111,17 +126,18 @@ class LogVerifier {
     } else if (start.seq_next > seq_next_) {
       missing(seg, seq_next_, start.seq_next);
     } else if (start.seq_next < seq_next_) {
-      report_.add({"sequence", seg.path, 0, start.seq_next, seq_next_ - 1, {}, {}, {}, false,
-                   fmt::format("segment {} overlaps the one before it: it starts at sequence {}, "
-                               "but sequences {}..{} already stand before it",
-                               name_of(seg.path), start.seq_next, start.seq_next, seq_next_ - 1)});
+      report_.add(make_problem(
+          "sequence", seg.path, 0, start.seq_next, seq_next_ - 1,
+          fmt::format("segment {} overlaps the one before it: it starts at sequence {}, "
+                      "but sequences {}..{} already stand before it",
+                      name_of(seg.path), start.seq_next, start.seq_next, seq_next_ - 1)));
     } else if (start.chain != chain_) {
-      report_.add({"chain", seg.path, 0, start.seq_next, 0, {}, {}, {}, false,
-                   fmt::format("checksum chain broken between segments: the header of {} names "
-                               "{:016x} as the checksum of the frame before it, but the last "
-                               "frame of {} has {:016x}",
-                               name_of(seg.path), start.chain,
-                               name_of(segments_[i - 1].path), chain_)});
+      report_.add(make_problem(
+          "chain", seg.path, 0, start.seq_next, 0,
+          fmt::format("checksum chain broken between segments: the header of {} names "
+                      "{:016x} as the checksum of the frame before it, but the last "
+                      "frame of {} has {:016x}",
+                      name_of(seg.path), start.chain, name_of(segments_[i - 1].path), chain_)));
     }
     known_ = true;
     seq_next_ = start.seq_next;
@@ -132,10 +148,11 @@ class LogVerifier {
 
   void missing(const SegmentFile& next, uint64_t from, uint64_t to) {
     const fs::path absent = next.path.parent_path() / segment_file_name(from);
-    report_.add({"sequence", absent, std::nullopt, from, to - 1, {}, {}, {}, false,
-                 fmt::format("segment {} missing: sequence {}..{} absent (the next segment, {}, "
-                             "starts at {})",
-                             name_of(absent), from, to - 1, name_of(next.path), to)});
+    report_.add(make_problem(
+        "sequence", absent, std::nullopt, from, to - 1,
+        fmt::format("segment {} missing: sequence {}..{} absent (the next segment, {}, "
+                    "starts at {})",
+                    name_of(absent), from, to - 1, name_of(next.path), to)));
   }
 
   // Reads frames from `from` until the cursor stops; returns where to go on in this segment.
@@ -184,8 +201,8 @@ class LogVerifier {
       return std::nullopt;
     }
     flush_pending();
-    VerifyProblem p{"frame", segments_[i].path, problem.offset, problem.seq, 0, {}, {}, {},
-                    false, problem.what};
+    VerifyProblem p =
+        make_problem("frame", segments_[i].path, problem.offset, problem.seq, 0, problem.what);
     describe_damage(i, problem.offset, next ? next->offset : segment_bytes_.size(), p);
     pending_ = std::move(p);
     known_ = false;
@@ -198,21 +215,23 @@ class LogVerifier {
   // then accept it as the new thread of the log so one problem is reported once.
   std::optional<LogPosition> unlinked(size_t i, const LogPosition& expected, const FoundFrame& f) {
     const FrameHeader& h = f.header;
-    VerifyProblem p{"", segments_[i].path, f.offset, h.seq_first, h.seq_last(),
-                    h.effective_min_ns, h.effective_max_ns, {}, false, ""};
+    VerifyProblem p = make_problem("", segments_[i].path, f.offset, h.seq_first, h.seq_last(), "");
+    p.effective_min_ns = h.effective_min_ns;
+    p.effective_max_ns = h.effective_max_ns;
     if (h.seq_first > expected.seq_next) {
-      p = {"sequence", segments_[i].path, f.offset, expected.seq_next, h.seq_first - 1, {}, {},
-           {}, false,
-           fmt::format("sequence gap: sequence {}..{} absent (the frame here starts at {})",
-                       expected.seq_next, h.seq_first - 1, h.seq_first)};
+      p = make_problem("sequence", segments_[i].path, f.offset, expected.seq_next, h.seq_first - 1,
+                       fmt::format("sequence gap: sequence {}..{} absent (the frame here starts "
+                                   "at {})",
+                                   expected.seq_next, h.seq_first - 1, h.seq_first));
     } else if (h.seq_first < expected.seq_next) {
       p.check = "sequence";
       p.what = fmt::format("sequence overlap: the frame here starts at {}, but {} came before it",
                            h.seq_first, expected.seq_next - 1);
     } else if (h.prev_checksum != expected.chain) {
       p.check = "chain";
-      p.what = "checksum chain broken: the frame does not follow the one before it (a frame was "
-               "dropped, reordered or replaced)";
+      p.what =
+          "checksum chain broken: the frame does not follow the one before it (a frame was "
+          "dropped, reordered or replaced)";
     } else {
       p.check = "time";
       p.what = "recorded time goes backwards";
@@ -298,7 +317,8 @@ class LogVerifier {
       const RecordHeader r = decode_record_header(bytes.data() + at);
       at += kRecordHeaderSize;
       if (r.payload_size > end - at) break;
-      const Record record{r.type, r.version, r.effective_ns, ByteView(bytes.data() + at, r.payload_size)};
+      const Record record{r.type, r.version, r.effective_ns,
+                          ByteView(bytes.data() + at, r.payload_size)};
       at += r.payload_size;
       for (std::string& name : hooks_.describe(record)) {
         if (p.subjects.size() >= kVerifySubjectsMax) {
@@ -334,9 +354,10 @@ class LogVerifier {
       pending_->what += fmt::format("; sequence {}..{} (as its damaged header says) unreadable",
                                     pending_->seq_first, pending_->seq_last);
     } else {
-      pending_->what += fmt::format("; the events from sequence {} on in this segment are "
-                                    "unreadable",
-                                    pending_->seq_first);
+      pending_->what += fmt::format(
+          "; the events from sequence {} on in this segment are "
+          "unreadable",
+          pending_->seq_first);
     }
     report_.add(std::move(*pending_));
     pending_.reset();
@@ -346,7 +367,7 @@ class LogVerifier {
   const std::vector<SegmentFile>& segments_;
   const VerifyHooks& hooks_;
   VerifyReport& report_;
-  bool known_ = false;        // Whether seq_next_ and chain_ are known (not after damage).
+  bool known_ = false;  // Whether seq_next_ and chain_ are known (not after damage).
   uint64_t seq_next_ = 0;
   uint64_t chain_ = 0;
   int64_t recorded_ns_ = INT64_MIN;
@@ -364,9 +385,9 @@ class LogVerifier {
 bool damaged(const VerifyReport& report, const fs::path& segment) {
   const auto& problems = report.problems();
   return std::any_of(problems.begin(), problems.end(), [&](const VerifyProblem& p) {
-    return p.file == segment && (p.check == "frame" || p.check == "chain" ||
-                                 p.check == "sequence" || p.check == "segment" ||
-                                 p.check == "time");
+    return p.file == segment &&
+           (p.check == "frame" || p.check == "chain" || p.check == "sequence" ||
+            p.check == "segment" || p.check == "time");
   });
 }
 
@@ -389,8 +410,8 @@ std::string index_difference(const SegmentIndex& stored, const SegmentIndex& bui
 
 }  // namespace
 
-Status verify_log(Syscalls& sys, const std::vector<SegmentFile>& segments,
-                  const VerifyHooks& hooks, VerifyReport& report) {
+Status verify_log(Syscalls& sys, const std::vector<SegmentFile>& segments, const VerifyHooks& hooks,
+                  VerifyReport& report) {
   report.ran("log");
   LogVerifier(sys, segments, hooks, report).run();
   return Status::ok();
@@ -415,8 +436,8 @@ Status verify_indexes(Syscalls& sys, const std::vector<SegmentFile>& segments,
     }
     ++report.counts.indexes_checked;
     for (IndexEntry& e : built->entries) e.position.segment = 0;
-    VerifyProblem p{"index", path, std::nullopt, built->base_seq, built->seq_last, {}, {}, {},
-                    false, ""};
+    VerifyProblem p =
+        make_problem("index", path, std::nullopt, built->base_seq, built->seq_last, "");
     auto bytes = read_file(sys, path);
     auto stored = bytes ? decode_segment_index(*bytes) : Result<SegmentIndex>(bytes.status());
     if (!stored) {
@@ -427,8 +448,9 @@ Status verify_indexes(Syscalls& sys, const std::vector<SegmentFile>& segments,
       ++report.counts.indexes_current;
       continue;
     }
-    p.what += "; an index is derived data and can be rebuilt from its segment: no event is "
-              "affected";
+    p.what +=
+        "; an index is derived data and can be rebuilt from its segment: no event is "
+        "affected";
     report.add(std::move(p));
   }
   return Status::ok();

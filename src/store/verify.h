@@ -24,11 +24,11 @@ inline constexpr size_t kVerifyProblemsMax = 1000;
 inline constexpr size_t kVerifySubjectsMax = 20;
 
 struct VerifyProblem {
-  std::string check;            // What kind: "frame", "chain", "sequence", "time", "segment",
-                                // "index", "event", "replay", ...
-  std::filesystem::path file;   // The file at fault (a segment or an index); empty if none.
+  std::string check;           // What kind: "frame", "chain", "sequence", "time", "segment",
+                               // "index", "event", "replay", ...
+  std::filesystem::path file;  // The file at fault (a segment or an index); empty if none.
   std::optional<uint64_t> offset;
-  uint64_t seq_first = 0;       // The sequence numbers touched; 0 when unknown.
+  uint64_t seq_first = 0;  // The sequence numbers touched; 0 when unknown.
   uint64_t seq_last = 0;
   std::optional<int64_t> effective_min_ns;  // The effective times touched, where known.
   std::optional<int64_t> effective_max_ns;
@@ -39,17 +39,23 @@ struct VerifyProblem {
   bool subjects_more = false;  // More than kVerifySubjectsMax: the rest are left out.
 };
 
+// A problem of kind `check` at `file` (and `offset`), touching sequence numbers
+// seq_first..seq_last (0: unknown); the rest is filled in where it is known.
+VerifyProblem make_problem(std::string check, std::filesystem::path file,
+                           std::optional<uint64_t> offset, uint64_t seq_first, uint64_t seq_last,
+                           std::string what);
+
 struct VerifyCounts {
   uint64_t segments = 0;
   uint64_t segment_bytes = 0;
-  uint64_t frames = 0;          // Frames that passed every check of the log.
-  uint64_t events = 0;          // Their events.
-  uint64_t seq_first = 0;       // Of the first and last verified events; 0 when none.
+  uint64_t frames = 0;     // Frames that passed every check of the log.
+  uint64_t events = 0;     // Their events.
+  uint64_t seq_first = 0;  // Of the first and last verified events; 0 when none.
   uint64_t seq_last = 0;
-  uint64_t indexes_checked = 0; // Sealed segments whose stored index was compared.
-  uint64_t indexes_current = 0; // ... and matched a rebuild.
-  uint64_t indexes_missing = 0; // Sealed segments without a stored index (built when needed).
-  uint64_t indexes_skipped = 0; // Not compared: their segment is damaged (reported as such).
+  uint64_t indexes_checked = 0;  // Sealed segments whose stored index was compared.
+  uint64_t indexes_current = 0;  // ... and matched a rebuild.
+  uint64_t indexes_missing = 0;  // Sealed segments without a stored index (built when needed).
+  uint64_t indexes_skipped = 0;  // Not compared: their segment is damaged (reported as such).
 };
 
 class VerifyReport {
@@ -96,8 +102,8 @@ struct VerifyHooks {
 // frame or segment and names what lies between. An unfinished write or commit at the very end
 // of the log is a note, not a problem: it is what a crash leaves, and the next write cuts it.
 // Fails only when the directory cannot be listed.
-Status verify_log(Syscalls& sys, const std::vector<SegmentFile>& segments,
-                  const VerifyHooks& hooks, VerifyReport& report);
+Status verify_log(Syscalls& sys, const std::vector<SegmentFile>& segments, const VerifyHooks& hooks,
+                  VerifyReport& report);
 
 // Every sealed segment's stored time index (.idx) against one rebuilt from the segment in
 // memory. A missing index is not a problem (it is built when needed); a stale or wrong one is,

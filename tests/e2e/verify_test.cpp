@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "e2e/e2e_support.h"
 #include "domain/event_codec.h"
+#include "e2e/e2e_support.h"
 #include "ledger/ledger.h"
 #include "store/format.h"
 #include "store/time_index.h"
@@ -31,8 +31,8 @@ void write_ledger(const TestLedger& ledger) {
   options.clock_ns = [now] { return *now += 3600 * kSecond; };
   ledger::Ledger books(options);
   for (int a = 0; a < 4; ++a) {
-    REQUIRE(books.execute(ledger::OpenAccount{"ACC-" + std::to_string(a), "Owner", "USD", "0",
-                                              std::nullopt, ""}));
+    REQUIRE(books.execute(
+        ledger::OpenAccount{"ACC-" + std::to_string(a), "Owner", "USD", "0", std::nullopt, ""}));
   }
   for (int i = 0; i < kDeposits; ++i) {
     REQUIRE(books.execute(ledger::Deposit{"ACC-" + std::to_string(i % 4), "10",
@@ -78,7 +78,9 @@ void append_raw_event(const TestLedger& ledger, uint16_t type, uint16_t version,
   auto writer = ledger::store::LogWriter::open(ledger.dir(), options, report);
   REQUIRE(writer);
   const ledger::store::Record record{
-      type, version, (*writer)->last_recorded_ns(),
+      type,
+      version,
+      (*writer)->last_recorded_ns(),
       {reinterpret_cast<const unsigned char*>(payload.data()), payload.size()}};
   REQUIRE((*writer)->append(std::span(&record, 1)));
 }
@@ -131,8 +133,8 @@ TEST_SUITE("e2e verify") {
     const FrameSpan last = frames_in(ledger, segments[1]).back();
     fs::resize_file(segments[1], last.offset + 20);
     const RunResult r = failed_verify(ledger);
-    CHECK(contains(r.err, fmt::format("ledger: verify: {} offset {}", name(segments[1]),
-                                      last.offset)));
+    CHECK(contains(r.err,
+                   fmt::format("ledger: verify: {} offset {}", name(segments[1]), last.offset)));
     CHECK(contains(r.err, fmt::format("(sequence {}): truncated frame header; its event is "
                                       "unreadable",
                                       base_of(segments[2]) - 1)));
@@ -144,9 +146,9 @@ TEST_SUITE("e2e verify") {
     const auto segments = segments_of(ledger);
     fs::remove(segments[2]);
     const RunResult r = failed_verify(ledger);
-    CHECK(contains(r.err, fmt::format("ledger: verify: segment {} missing: sequence {}..{} absent",
-                                      name(segments[2]), base_of(segments[2]),
-                                      base_of(segments[3]) - 1)));
+    CHECK(contains(r.err,
+                   fmt::format("ledger: verify: segment {} missing: sequence {}..{} absent",
+                               name(segments[2]), base_of(segments[2]), base_of(segments[3]) - 1)));
   }
 
   TEST_CASE("a stale index is named as derived data, and verify does not rebuild it") {
@@ -167,7 +169,8 @@ TEST_SUITE("e2e verify") {
       CHECK(contains(r.err, fmt::format("ledger: verify: {} (sequence ", name(idx))));
       CHECK(contains(r.err, ": wrong time index: it does not decode"));
     }
-    CHECK(contains(r.err, "derived data and can be rebuilt from its segment: no event is affected"));
+    CHECK(
+        contains(r.err, "derived data and can be rebuilt from its segment: no event is affected"));
     CHECK(contains(r.err, "chain intact"));
   }
 
@@ -179,8 +182,9 @@ TEST_SUITE("e2e verify") {
     ledger.ok("deposit ACC-001 1");
     const RunResult r = failed_verify(ledger);
     CHECK(contains(r.err, "ledger: verify: 00000000000000000001.seg offset "));
-    CHECK(contains(r.err, "(sequence 3): event 3 breaks a rule: account \"ACC-001\" goes below "
-                          "its overdraft limit; accounts ACC-001; effective "));
+    CHECK(contains(r.err,
+                   "(sequence 3): event 3 breaks a rule: account \"ACC-001\" goes below "
+                   "its overdraft limit; accounts ACC-001; effective "));
     CHECK(contains(r.err, "verified 4 events in 4 frames across 1 segment; chain intact"));
   }
 
@@ -190,8 +194,9 @@ TEST_SUITE("e2e verify") {
     ledger.ok("deposit ACC-001 5 --ref dup");
     append_event(ledger, ledger::domain::MoneyDeposited{"ACC-001", 700, "again", {"dup", 1}});
     const RunResult r = failed_verify(ledger);
-    CHECK(contains(r.err, "ledger: verify: sequence 3: event 3 breaks a rule: its ref was already "
-                          "used by event 2\n"));
+    CHECK(contains(r.err,
+                   "ledger: verify: sequence 3: event 3 breaks a rule: its ref was already "
+                   "used by event 2\n"));
   }
 
   TEST_CASE("an event that does not decode is named") {
@@ -211,15 +216,16 @@ TEST_SUITE("e2e verify") {
     fs::remove(segments[2]);
     const RunResult json = failed_verify(ledger, "--format json");
     CHECK(json.out.starts_with("[\n  {\"type\":\"failed\",\"check\":\"all\""));
-    CHECK(contains(json.out, fmt::format("{{\"type\":\"problem\",\"check\":\"sequence\",\"file\":"
-                                         "\"{}\",\"offset\":null,\"seq_first\":{},\"seq_last\":{}",
-                                         name(segments[2]), base_of(segments[2]),
-                                         base_of(segments[3]) - 1)));
+    CHECK(contains(json.out,
+                   fmt::format("{{\"type\":\"problem\",\"check\":\"sequence\",\"file\":"
+                               "\"{}\",\"offset\":null,\"seq_first\":{},\"seq_last\":{}",
+                               name(segments[2]), base_of(segments[2]), base_of(segments[3]) - 1)));
     const RunResult csv = failed_verify(ledger, "--format csv");
     const auto lines = lines_of(csv.out);
     REQUIRE(lines.size() == 3);
-    CHECK(lines[0] == "type,check,file,offset,seq_first,seq_last,effective_min,effective_max,"
-                      "accounts,events,frames,segments,message");
+    CHECK(lines[0] ==
+          "type,check,file,offset,seq_first,seq_last,effective_min,effective_max,"
+          "accounts,events,frames,segments,message");
     CHECK(lines[2].starts_with("problem,sequence," + name(segments[2]) + ","));
   }
 
@@ -227,8 +233,9 @@ TEST_SUITE("e2e verify") {
     TestLedger ledger;
     ledger.ok("open ACC-001");
     const RunResult r = ledger.ok("verify --format jsonl");
-    CHECK(r.out.starts_with("{\"type\":\"ok\",\"check\":\"all\",\"file\":\"\",\"offset\":null,"
-                            "\"seq_first\":1,\"seq_last\":1,"));
+    CHECK(
+        r.out.starts_with("{\"type\":\"ok\",\"check\":\"all\",\"file\":\"\",\"offset\":null,"
+                          "\"seq_first\":1,\"seq_last\":1,"));
     CHECK(lines_of(r.out).size() == 1);
   }
 

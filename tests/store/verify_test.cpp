@@ -1,11 +1,12 @@
 // The store's checks of `ledger verify`: each kind of damage is planted in a healthy log, and
 // the report must name it (what, where, which sequence numbers), go on past it, and change no
 // byte of the directory.
+#include "store/verify.h"
+
 #include <doctest/doctest.h>
 
 #include "log_fixture.h"
 #include "store/time_index.h"
-#include "store/verify.h"
 
 using namespace ledger;
 using namespace ledger::store;
@@ -28,8 +29,8 @@ void write_log(const fs::path& dir) {
 VerifyHooks test_hooks() {
   VerifyHooks hooks;
   hooks.describe = [](const Record& r) {
-    return std::vector<std::string>{
-        std::string(reinterpret_cast<const char*>(r.payload.data()), std::min<size_t>(8, r.payload.size()))};
+    return std::vector<std::string>{std::string(reinterpret_cast<const char*>(r.payload.data()),
+                                                std::min<size_t>(8, r.payload.size()))};
   };
   return hooks;
 }
