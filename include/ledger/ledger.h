@@ -131,6 +131,58 @@ struct ImportResult {
   std::string recovery;
 };
 
+// One problem `verify` found: what, where, and what it touches where that can be known.
+struct VerifyProblem {
+  std::string check;            // "frame", "chain", "sequence", "time", "segment", "index",
+                                // "event", "replay".
+  std::string file;             // The file at fault (its name in the data directory).
+  std::optional<uint64_t> offset;
+  uint64_t seq_first = 0;       // The sequence numbers touched; 0 when unknown.
+  uint64_t seq_last = 0;
+  std::optional<int64_t> effective_min_ns;
+  std::optional<int64_t> effective_max_ns;
+  std::vector<std::string> accounts;  // The accounts touched, where they can be read.
+  bool accounts_unverified = false;   // Read from damaged records: a best guess.
+  bool accounts_more = false;         // Only the first 20 are listed.
+  std::string what;
+};
+
+struct VerifyResult {
+  uint64_t events = 0;          // Events that passed every check of the log.
+  uint64_t frames = 0;
+  uint64_t segments = 0;
+  uint64_t segment_bytes = 0;
+  uint64_t seq_first = 0;
+  uint64_t seq_last = 0;
+  uint64_t indexes_checked = 0;  // Stored time indexes of sealed segments compared...
+  uint64_t indexes_current = 0;  // ... and found to match a rebuild.
+  uint64_t indexes_missing = 0;  // Sealed segments without one (built when needed).
+  uint64_t indexes_skipped = 0;  // Not compared: their segment is damaged.
+  uint64_t accounts = 0;         // Accounts in the replayed state.
+  bool chain_intact = true;      // No frame, chain, sequence or segment problem.
+  std::vector<std::string> checks;   // The checks that ran, in order.
+  std::vector<std::string> notes;    // Not failures: e.g. an unfinished write at the tail.
+  std::vector<VerifyProblem> problems;  // At most a bound; problems_total counts them all.
+  size_t problems_total = 0;
+  bool ok() const { return problems_total == 0; }
+};
+
+struct LedgerStats {
+  uint64_t events = 0;
+  uint64_t frames = 0;
+  uint64_t segments = 0;
+  uint64_t segment_bytes = 0;
+  uint64_t archive_segments = 0;
+  uint64_t archive_bytes = 0;
+  uint64_t snapshots = 0;
+  uint64_t accounts_open = 0;
+  uint64_t accounts_closed = 0;
+  uint64_t seq_first = 0;  // 0 when the ledger is empty.
+  uint64_t seq_last = 0;
+  std::optional<int64_t> recorded_first_ns;
+  std::optional<int64_t> recorded_last_ns;
+};
+
 class Ledger {
  public:
   explicit Ledger(LedgerOptions options) : options_(std::move(options)) {}
@@ -155,6 +207,15 @@ class Ledger {
 
   // Takes a snapshot of the whole state at the head of the log (under the writer's lock).
   Result<SnapshotResult> snapshot();
+  // Checks the whole data directory and reports every problem, going on past damage: the log
+  // (every frame's checksum, the chain, sequence numbers, recorded times), the time indexes,
+  // then the domain (every event decodes, and a replay keeps every rule). Takes no lock and
+  // writes nothing. Fails only when the directory cannot be read at all; problems are in the
+  // result. `progress` is told bytes done of the total, now and then.
+  Result<VerifyResult> verify(
+      const std::function<void(uint64_t done, uint64_t total)>& progress = {}) const;
+  // Counts from segment headers and time indexes; the accounts from a replay.
+  Result<LedgerStats> stats() const;
 
   int64_t now_ns() const;
   // What the last call had to say besides its result: snapshots it skipped, and why.

@@ -56,6 +56,7 @@ int run(int argc, char** argv) {
   setup_query_commands(app, context, exit_code);
   setup_import(app, context, exit_code);
   setup_snapshot(app, context, exit_code);
+  setup_maintenance_commands(app, context, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

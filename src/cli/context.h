@@ -32,6 +32,8 @@ class Context {
   int64_t now_ns() const { return ledger_.now_ns(); }
   bool quiet() const { return options_.quiet; }
   OutputFormat format() const { return format_; }
+  // Whether --format was given (rather than the default for stdout).
+  bool format_given() const { return !options_.format.empty(); }
 
   // Writes a table to stdout in the chosen format.
   void emit(const Table& table);
@@ -67,5 +69,6 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code);
 void setup_query_commands(CLI::App& app, Context& context, int& exit_code);
 void setup_import(CLI::App& app, Context& context, int& exit_code);
 void setup_snapshot(CLI::App& app, Context& context, int& exit_code);
+void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code);
 
 }  // namespace ledger::cli

@@ -369,6 +369,98 @@ std::vector<std::string> LedgerState::similar_ids(std::string_view id) const {
   return ids;
 }
 
+namespace {
+
+Status broken(uint64_t seq, const std::string& what) {
+  return {ErrorCode::kCorruption, fmt::format("event {} breaks a rule: {}", seq, what)};
+}
+
+// The checks of one event against the state before it; the caller adds the sequence number.
+class Checker {
+ public:
+  Checker(const LedgerState& state, const StoredEvent& stored) : state_(state), stored_(stored) {}
+
+  std::optional<std::string> operator()(const AccountOpened& e) const {
+    if (!validate_account_id(e.account)) return fmt::format("invalid account id \"{}\"", e.account);
+    if (state_.find(e.account) != nullptr) {
+      return fmt::format("account \"{}\" is opened a second time", e.account);
+    }
+    if (!find_currency(e.currency)) return fmt::format("unknown currency \"{}\"", e.currency);
+    if (e.overdraft_limit < 0) return std::string("negative overdraft limit");
+    return std::nullopt;
+  }
+  std::optional<std::string> operator()(const MoneyDeposited& e) const {
+    if (auto bad = usable(e.account, e.amount)) return bad;
+    if (!add_minor(state_.find(e.account)->balance, e.amount))
+      return std::string("balance overflows");
+    return std::nullopt;
+  }
+  std::optional<std::string> operator()(const MoneyWithdrawn& e) const {
+    if (auto bad = usable(e.account, e.amount)) return bad;
+    return funds(*state_.find(e.account), e.amount);
+  }
+  std::optional<std::string> operator()(const MoneyTransferred& e) const {
+    if (auto bad = usable(e.from, e.amount)) return bad;
+    if (auto bad = usable(e.to, e.amount)) return bad;
+    const Account& from = *state_.find(e.from);
+    const Account& to = *state_.find(e.to);
+    if (e.from == e.to) return fmt::format("transfer from \"{}\" to itself", e.from);
+    if (from.currency.code != to.currency.code) return std::string("transfer between currencies");
+    if (!add_minor(to.balance, e.amount)) return std::string("balance overflows");
+    return funds(from, e.amount);
+  }
+  std::optional<std::string> operator()(const AccountClosed& e) const {
+    if (auto bad = usable(e.account, 0)) return bad;
+    if (state_.find(e.account)->balance != 0) {
+      return fmt::format("account \"{}\" is closed with a balance", e.account);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  // Opened, not closed, opened no later than the event is effective; a positive amount (an
+  // amount of 0 means none is involved).
+  std::optional<std::string> usable(const std::string& id, int64_t amount) const {
+    const Account* a = state_.find(id);
+    if (a == nullptr) return fmt::format("account \"{}\" is used before it is opened", id);
+    if (a->closed) return fmt::format("account \"{}\" is used after it was closed", id);
+    if (stored_.effective_ns < a->opened_effective_ns) {
+      return fmt::format("effective before account \"{}\" was opened", id);
+    }
+    if (amount < 0 || (amount == 0 && !std::holds_alternative<AccountClosed>(stored_.event))) {
+      return std::string("amount is not positive");
+    }
+    return std::nullopt;
+  }
+  static std::optional<std::string> funds(const Account& a, int64_t amount) {
+    auto after = subtract_minor(a.balance, amount);
+    if (!after || *after < -a.overdraft_limit) {
+      return fmt::format("account \"{}\" goes below its overdraft limit", a.id);
+    }
+    return std::nullopt;
+  }
+
+  const LedgerState& state_;
+  const StoredEvent& stored_;
+};
+
+}  // namespace
+
+Status LedgerState::check(const StoredEvent& stored) const {
+  if (stored.effective_ns > stored.recorded_ns) {
+    return broken(stored.seq, "effective after it was recorded");
+  }
+  if (auto bad = std::visit(Checker(*this, stored), stored.event)) return broken(stored.seq, *bad);
+  const RefKey& ref = ref_of(stored.event);
+  if (track_refs_ && !ref.ref.empty()) {
+    if (const RefEntry* earlier = find_ref(ref.ref)) {
+      return broken(stored.seq,
+                    fmt::format("ref \"{}\" was already used by event {}", ref.ref, earlier->seq));
+    }
+  }
+  return Status::ok();
+}
+
 void LedgerState::restore(std::vector<Account> accounts, uint64_t last_seq) {
   accounts_ = std::move(accounts);
   index_.rebuild(accounts_);

@@ -122,6 +122,11 @@ class LedgerState {
     apply(event.seq, event.recorded_ns, event.effective_ns, event.event);
   }
   void apply(const StoredEvent& event);
+  // Whether `event` is one that decide() could have recorded on this state: what apply()
+  // relies on (its accounts exist) and the rules that held when it was decided (open accounts,
+  // funds, one currency, a ref used once, effective no later than recorded). Refuses
+  // (kCorruption) naming the rule. `ledger verify` replays the log through it.
+  Status check(const StoredEvent& event) const;
 
   // For a snapshot codec: put back what accounts() and for_each_ref() gave, restore() first
   // (it drops every ref), then restore_ref() for each ref.

@@ -243,4 +243,54 @@ TEST_SUITE("ledger state") {
     restored.set_last_seq(9);
     CHECK(restored.last_seq() == 9);
   }
+
+  TEST_CASE("check accepts every event decide recorded, in log order") {
+    Books books;
+    books.must(OpenAccount{"A", "Ada", "USD", "50", std::nullopt, "r1"});
+    books.must(OpenAccount{"B", "Bob"});
+    books.must(Deposit{"A", "100", "", std::nullopt, "r2"});
+    books.must(Withdraw{"A", "140"});
+    books.must(Deposit{"B", "0.01"});
+    books.must(Transfer{"B", "A", "0.01"});
+    books.must(Deposit{"B", "3"});
+    books.must(Withdraw{"B", "3"});
+    books.must(CloseAccount{"B"});
+    CHECK_FALSE(books.run(Withdraw{"A", "-"}));  // Refused: not recorded.
+    LedgerState replay;
+    for (const StoredEvent& e : books.log) {
+      CHECK_MESSAGE(replay.check(e), e.seq);
+      replay.apply(e);
+    }
+  }
+
+  TEST_CASE("check refuses events that decide never records, naming the rule") {
+    Books books;
+    books.must(OpenAccount{"A", "Ada"});
+    books.must(OpenAccount{"C", "Cy", "EUR"});
+    books.must(Deposit{"A", "10", "", std::nullopt, "used"});
+    books.must(OpenAccount{"Z", "Zed"});
+    books.must(CloseAccount{"Z"});
+    const int64_t t = books.now;
+    const std::vector<std::pair<Event, std::string>> bad = {
+        {MoneyDeposited{"NOPE", 5, "", {}}, "account \"NOPE\" is used before it is opened"},
+        {MoneyWithdrawn{"A", 1001, "", {}}, "account \"A\" goes below its overdraft limit"},
+        {MoneyDeposited{"A", 0, "", {}}, "amount is not positive"},
+        {MoneyTransferred{"A", "C", 1, "", {}}, "transfer between currencies"},
+        {MoneyTransferred{"A", "A", 1, "", {}}, "to itself"},
+        {MoneyDeposited{"Z", 1, "", {}}, "account \"Z\" is used after it was closed"},
+        {AccountOpened{"A", "again", "USD", 0, {}}, "opened a second time"},
+        {AccountClosed{"A", {}}, "closed with a balance"},
+        {MoneyDeposited{"A", 1, "", {"used", 7}}, "ref \"used\" was already used by event 3"},
+    };
+    for (const auto& [event, says] : bad) {
+      const Status s = books.state.check({99, t, t, event});
+      CAPTURE(says);
+      REQUIRE_FALSE(s);
+      CHECK(s.code() == ErrorCode::kCorruption);
+      CHECK(s.message().find("event 99 breaks a rule: ") == 0);
+      CHECK(s.message().find(says) != std::string::npos);
+    }
+    const Status later = books.state.check({99, t, t + 1, MoneyDeposited{"A", 1, "", {}}});
+    CHECK(later.message().find("effective after it was recorded") != std::string::npos);
+  }
 }

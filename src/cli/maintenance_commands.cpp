@@ -1,0 +1,198 @@
+// verify and stats: ask the service about the data directory itself, and say what it found.
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "cli/context.h"
+#include "cli/exit_codes.h"
+#include "cli/progress.h"
+#include "cli/terminal.h"
+#include "util/time.h"
+
+namespace ledger::cli {
+
+namespace {
+
+// 1234567 -> "1,234,567", for sentences people read.
+std::string grouped(uint64_t n) {
+  std::string digits = std::to_string(n);
+  for (size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
+  return digits;
+}
+
+std::string plural(uint64_t n, const char* one, const char* many) {
+  return fmt::format("{} {}", grouped(n), n == 1 ? one : many);
+}
+
+// "verified 1,234,567 events in 1,235 frames across 12 segments; chain intact; 12 indexes
+// current".
+std::string summary_of(const VerifyResult& r) {
+  std::string line =
+      fmt::format("verified {} in {} across {}; {}", plural(r.events, "event", "events"),
+                  plural(r.frames, "frame", "frames"), plural(r.segments, "segment", "segments"),
+                  r.chain_intact ? "chain intact" : "chain BROKEN");
+  line += fmt::format("; {} current", plural(r.indexes_current, "index", "indexes"));
+  if (r.indexes_missing > 0) {
+    line += fmt::format(" ({} not stored yet, built when needed)", grouped(r.indexes_missing));
+  }
+  if (r.indexes_skipped > 0) {
+    line += fmt::format(" ({} not compared: {} damaged)", grouped(r.indexes_skipped),
+                        r.indexes_skipped == 1 ? "its segment is" : "their segments are");
+  }
+  line += fmt::format("; {} replayed", plural(r.accounts, "account", "accounts"));
+  return line;
+}
+
+std::string seq_text(const VerifyProblem& p) {
+  if (p.seq_first == 0) return "";
+  if (p.seq_last <= p.seq_first) return fmt::format("sequence {}", p.seq_first);
+  return fmt::format("sequence {}..{}", p.seq_first, p.seq_last);
+}
+
+std::string accounts_text(const VerifyProblem& p) {
+  std::string text;
+  for (const std::string& a : p.accounts) text += (text.empty() ? "" : " ") + a;
+  return text;
+}
+
+// "00000000000000000001.seg offset 4242 (sequence 7..9): frame checksum mismatch; accounts
+// ACC-001 ACC-002 (from damaged records, unverified); effective 2026-03-01 ... to ...".
+std::string problem_line(const VerifyProblem& p) {
+  std::string where = p.file;
+  if (p.offset) where += fmt::format(" offset {}", *p.offset);
+  if (const std::string seq = seq_text(p); !seq.empty()) {
+    where += where.empty() ? seq : fmt::format(" ({})", seq);
+  }
+  // "segment X missing: ..." names its place itself.
+  const bool placed = p.what.starts_with("segment " + p.file);
+  std::string line = where.empty() || placed ? p.what : fmt::format("{}: {}", where, p.what);
+  if (!p.accounts.empty()) {
+    line += fmt::format("; accounts {}{}{}", accounts_text(p), p.accounts_more ? " and more" : "",
+                        p.accounts_unverified ? " (read from damaged records, unverified)" : "");
+  }
+  if (p.effective_min_ns) {
+    const int64_t max_ns = p.effective_max_ns.value_or(*p.effective_min_ns);
+    line += fmt::format("; effective {}", util::format_time_human(*p.effective_min_ns));
+    if (max_ns != *p.effective_min_ns)
+      line += fmt::format(" to {}", util::format_time_human(max_ns));
+    if (p.accounts_unverified) line += " (per its damaged header)";
+  }
+  return line;
+}
+
+std::string optional_time(const Context& context, const std::optional<int64_t>& ns) {
+  return ns ? context.time_cell(*ns) : "";
+}
+
+// One row per finding: the summary first, then every problem and note.
+Table verify_table(const Context& context, const VerifyResult& r) {
+  Table t;
+  t.columns = {{"type", CellKind::kText},          {"check", CellKind::kText},
+               {"file", CellKind::kText},          {"offset", CellKind::kInteger},
+               {"seq_first", CellKind::kInteger},  {"seq_last", CellKind::kInteger},
+               {"effective_min", CellKind::kTime}, {"effective_max", CellKind::kTime},
+               {"accounts", CellKind::kText},      {"events", CellKind::kInteger},
+               {"frames", CellKind::kInteger},     {"segments", CellKind::kInteger},
+               {"message", CellKind::kText}};
+  auto number = [](uint64_t n) { return n == 0 ? std::string() : std::to_string(n); };
+  t.rows.push_back({r.ok() ? "ok" : "failed", "all", "", "", number(r.seq_first),
+                    number(r.seq_last), "", "", "", std::to_string(r.events),
+                    std::to_string(r.frames), std::to_string(r.segments), summary_of(r)});
+  for (const VerifyProblem& p : r.problems) {
+    t.rows.push_back(
+        {"problem", p.check, p.file, p.offset ? std::to_string(*p.offset) : "", number(p.seq_first),
+         number(p.seq_last), optional_time(context, p.effective_min_ns),
+         optional_time(context, p.effective_max_ns), accounts_text(p), "", "", "", p.what});
+  }
+  for (const std::string& note : r.notes) {
+    t.rows.push_back({"note", "", "", "", "", "", "", "", "", "", "", "", note});
+  }
+  return t;
+}
+
+int run_verify(Context& context) {
+  if (Status s = context.prepare(); !s) return context.fail(s);
+  const bool bar = stderr_is_terminal() && !context.quiet();
+  std::optional<Progress> progress;  // Made at the first report, when the total is known.
+  auto result = context.ledger().verify([&](uint64_t done, uint64_t total) {
+    if (!progress) progress.emplace("verify", total, bar);
+    progress->update(done);
+  });
+  if (progress) progress->finish();
+  if (!result) return context.fail(result.status());
+  const VerifyResult& r = *result;
+  for (const VerifyProblem& p : r.problems)
+    context.note(fmt::format("verify: {}", problem_line(p)));
+  if (r.problems_total > r.problems.size()) {
+    context.note(
+        fmt::format("verify: ... and {} more problems", r.problems_total - r.problems.size()));
+  }
+  for (const std::string& note : r.notes) context.note(fmt::format("verify: note: {}", note));
+  if (context.format_given()) {
+    context.emit(verify_table(context, r));
+  } else if (r.ok()) {
+    context.say(summary_of(r));
+  }
+  if (r.ok()) return kExitOk;
+  context.note(fmt::format("verify: FAILED: {} found; {}",
+                           plural(r.problems_total, "problem", "problems"), summary_of(r)));
+  return kExitRefused;
+}
+
+int run_stats(Context& context) {
+  if (Status s = context.prepare(); !s) return context.fail(s);
+  auto stats = context.ledger().stats();
+  if (!stats) return context.fail(stats.status());
+  const LedgerStats& s = *stats;
+  auto number = [](uint64_t n) { return std::to_string(n); };
+  const std::vector<std::pair<Column, std::string>> cells = {
+      {{"events", CellKind::kInteger}, number(s.events)},
+      {{"frames", CellKind::kInteger}, number(s.frames)},
+      {{"segments", CellKind::kInteger}, number(s.segments)},
+      {{"segment_bytes", CellKind::kInteger}, number(s.segment_bytes)},
+      {{"archive_segments", CellKind::kInteger}, number(s.archive_segments)},
+      {{"archive_bytes", CellKind::kInteger}, number(s.archive_bytes)},
+      {{"snapshots", CellKind::kInteger}, number(s.snapshots)},
+      {{"accounts_open", CellKind::kInteger}, number(s.accounts_open)},
+      {{"accounts_closed", CellKind::kInteger}, number(s.accounts_closed)},
+      {{"seq_first", CellKind::kInteger}, s.seq_first == 0 ? "" : number(s.seq_first)},
+      {{"seq_last", CellKind::kInteger}, s.seq_last == 0 ? "" : number(s.seq_last)},
+      {{"recorded_first", CellKind::kTime}, optional_time(context, s.recorded_first_ns)},
+      {{"recorded_last", CellKind::kTime}, optional_time(context, s.recorded_last_ns)},
+  };
+  Table t;
+  if (context.format() == OutputFormat::kTable) {
+    // People read a column of names and values; programs get one record with a key per value.
+    t.columns = {{"stat", CellKind::kText}, {"value", CellKind::kText}};
+    for (const auto& [column, value] : cells) t.rows.push_back({column.name, value});
+  } else {
+    t.rows.emplace_back();
+    for (const auto& [column, value] : cells) {
+      t.columns.push_back(column);
+      t.rows.back().push_back(value);
+    }
+  }
+  context.emit(t);
+  return 0;
+}
+
+}  // namespace
+
+void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code) {
+  auto* verify = app.add_subcommand(
+      "verify",
+      "Check every frame, the checksum chain, sequence numbers, time indexes and a "
+      "replay of every event; report every problem");
+  verify->footer(
+      "Takes no lock and writes nothing. Exit status 0 when all is well, 1 when a problem was "
+      "found (each is printed on stderr).\nExample:\n  ledger verify\n  ledger verify --format "
+      "json | jq '.[] | select(.type == \"problem\")'");
+  verify->callback([&] { exit_code = run_verify(context); });
+
+  auto* stats = app.add_subcommand(
+      "stats", "Events, frames, segments, archive, snapshots, accounts, first and last times");
+  stats->footer("Example:\n  ledger stats\n  ledger stats --format json");
+  stats->callback([&] { exit_code = run_stats(context); });
+}
+
+}  // namespace ledger::cli
