@@ -85,6 +85,16 @@ struct SnapshotResult {
   bool already = false;         // A snapshot at this very event existed: nothing was written.
 };
 
+struct CompactResult {
+  uint64_t snapshot_seq = 0;    // The snapshot of the head that compaction kept (or took).
+  bool purged = false;
+  uint64_t segments = 0;        // Segments archived, or deleted with purge.
+  uint64_t bytes_in = 0;        // Their size.
+  uint64_t bytes_out = 0;       // The archive files written (0 with purge).
+  uint64_t first_seq = 1;       // The first event the log still holds.
+  size_t snapshots_removed = 0; // Snapshots of purged history.
+};
+
 struct HistoryEntry {
   uint64_t seq = 0;
   int64_t recorded_ns = 0;
@@ -207,6 +217,10 @@ class Ledger {
 
   // Takes a snapshot of the whole state at the head of the log (under the writer's lock).
   Result<SnapshotResult> snapshot();
+  // Snapshots the head, then moves every sealed segment wholly before that snapshot into the
+  // archive (zstd), or with `purge` deletes it. `progress` is told segments done of the total.
+  Result<CompactResult> compact(bool purge,
+                                const std::function<void(uint64_t, uint64_t)>& progress = {});
   // Checks the whole data directory and reports every problem, going on past damage: the log
   // (every frame's checksum, the chain, sequence numbers, recorded times), the time indexes,
   // then the domain (every event decodes, and a replay keeps every rule). Takes no lock and

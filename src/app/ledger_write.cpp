@@ -3,6 +3,8 @@
 
 #include "app/ref_index.h"
 #include "app/state_loader.h"
+#include "store/archive.h"
+#include "store/snapshot_file.h"
 #include "domain/event_codec.h"
 #include "domain/ledger_state.h"
 #include "ledger/ledger.h"
@@ -38,7 +40,7 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
   auto refs = app::RefIndex::open_for_writing(options.dir, (*writer)->last_seq(), check,
                                               rebuilt);
   if (!refs) return refs.status();
-  // A snapshot within the ref index's reach, and the events after it (their refs in memory).
+  // The newest snapshot and the events after it; refs newer than the index's reach in memory.
   auto loaded = app::load_state(options.dir, {{}, true, true, refs->covered_through()});
   if (!loaded) return loaded.status();
   OpenLog log{std::move(*writer), std::make_unique<app::RefIndex>(std::move(*refs)),
@@ -241,33 +243,89 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   return result;
 }
 
+namespace {
+
+Status nothing_to_snapshot() {
+  return {ErrorCode::kRefused, "the ledger is empty: there is nothing to snapshot"};
+}
+
+// A snapshot of the head (the ref index brought there first), unless one is there already.
+Result<SnapshotResult> snapshot_head(const LedgerOptions& options, OpenLog& log) {
+  if (!log.loaded.last_frame) return nothing_to_snapshot();
+  SnapshotResult result;
+  result.seq = log.state().last_seq();
+  result.accounts = log.state().accounts().size();
+  result.already = app::newest_snapshot_seq(options.dir) == result.seq &&
+                   log.refs->covered_through() == result.seq;
+  if (!result.already) {
+    auto snapshot =
+        app::prepare_snapshot(log.state(), *log.loaded.last_frame, log.loaded.effective_max_ns);
+    if (!snapshot) return snapshot.status();
+    LEDGER_RETURN_IF_ERROR(log.refs->add_from(log.state(), result.seq));
+    LEDGER_RETURN_IF_ERROR(app::write_snapshot(options.dir, *snapshot));
+  }
+  std::error_code ec;
+  result.size_bytes = std::filesystem::file_size(store::snapshot_path(options.dir, result.seq), ec);
+  return result;
+}
+
+// Opening for writing would create the directory; a refusal leaves nothing behind.
+Result<OpenLog> open_existing(const LedgerOptions& options, std::vector<std::string>& warnings) {
+  std::error_code ec;
+  if (!std::filesystem::exists(options.dir, ec)) return nothing_to_snapshot();
+  auto log = open_for_writing(options);
+  if (!log) return log.status();
+  warnings = std::move(log->loaded.warnings);
+  if (!log->recovery.empty()) warnings.push_back(log->recovery);
+  return log;
+}
+
+}  // namespace
+
 Result<SnapshotResult> Ledger::snapshot() {
   warnings_.clear();
-  // Opening for writing would create the directory; a refusal leaves nothing behind.
-  std::error_code ec;
-  const Status empty(ErrorCode::kRefused, "the ledger is empty: there is nothing to snapshot");
-  if (!std::filesystem::exists(options_.dir, ec)) return empty;
-  auto log = open_for_writing(options_);
+  auto log = open_existing(options_, warnings_);
   if (!log) return log.status();
-  warnings_ = std::move(log->loaded.warnings);
-  if (!log->recovery.empty()) warnings_.push_back(log->recovery);
-  if (!log->loaded.last_frame) return empty;
-  SnapshotResult result;
-  result.seq = log->state().last_seq();
-  result.accounts = log->state().accounts().size();
-  result.already = app::newest_snapshot_seq(options_.dir) == result.seq &&
-                   log->refs->covered_through() == result.seq;
-  if (!result.already) {
-    auto snapshot = app::prepare_snapshot(log->state(), *log->loaded.last_frame,
-                                          log->loaded.effective_max_ns);
-    if (!snapshot) return snapshot.status();
-    LEDGER_RETURN_IF_ERROR(log->refs->add_from(log->state(), result.seq));
-    LEDGER_RETURN_IF_ERROR(app::write_snapshot(options_.dir, *snapshot));
-  }
-  result.size_bytes = std::filesystem::file_size(store::snapshot_path(options_.dir, result.seq), ec);
+  auto result = snapshot_head(options_, *log);
+  if (!result) return result.status();
   auto thinned = app::thin_snapshots(options_.dir, options_.snapshot_every_events);
   if (!thinned) return thinned.status();
-  result.thinned = *thinned;
+  result->thinned = *thinned;
+  return result;
+}
+
+Result<CompactResult> Ledger::compact(bool purge, const std::function<void(uint64_t, uint64_t)>& progress) {
+  warnings_.clear();
+  auto log = open_existing(options_, warnings_);
+  if (!log) return log.status();
+  // 1. The head is snapshotted (and durable) before any segment moves: history stays answerable
+  //    from the archive, and after a purge, from the snapshot.
+  auto head = snapshot_head(options_, *log);
+  if (!head) return head.status();
+  CompactResult result;
+  result.snapshot_seq = head->seq;
+  result.purged = purge;
+  // 2. Sealed segments wholly before it go to the archive, or away.
+  auto report = log->writer->archive_segments(
+      head->seq + 1, purge ? store::ArchiveMode::kPurge : store::ArchiveMode::kArchive,
+      [&progress](const store::ArchiveProgress& p) {
+        if (progress) progress(p.segments_done, p.segments_total);
+      });
+  if (!report) return report.status();
+  result.segments = report->segments;
+  result.bytes_in = report->bytes_in;
+  result.bytes_out = report->bytes_out;
+  result.first_seq = report->first_seq;
+  // 3. After a purge, snapshots that end before what is left cannot be checked against the log
+  //    any more: they go too (the one at the purge point stays: the next segment names it).
+  if (purge) {
+    store::Syscalls& sys = store::real_syscalls();
+    for (const auto& info : store::list_snapshots(sys, options_.dir).snapshots) {
+      if (info.meta.seq_last + 1 >= result.first_seq) continue;
+      LEDGER_RETURN_IF_ERROR(store::remove_durably(sys, info.path));
+      ++result.snapshots_removed;
+    }
+  }
   return result;
 }
 

@@ -40,7 +40,6 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
   for (auto it = listing.snapshots.rbegin(); it != listing.snapshots.rend(); ++it) {
     const store::SnapshotMeta& meta = it->meta;
     if (!serves(meta, options.cutoffs)) continue;
-    if (options.snapshot_seq_max && meta.seq_last > *options.snapshot_seq_max) continue;
     auto position = store::check_against_log(sys, segments, meta);
     if (!position) {
       loaded.warnings.push_back(skipped(it->path, position.status()));
@@ -85,7 +84,72 @@ Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs, LoadedS
   return Status::ok();
 }
 
+// The refs of events (after, through]: older than the state's snapshot, newer than the ref
+// index. Only after damage or a purge is this range long.
+Status load_refs(const fs::path& dir, const std::vector<store::SegmentFile>& segments,
+                 uint64_t after, uint64_t through, domain::LedgerState& state) {
+  store::Syscalls& sys = store::real_syscalls();
+  auto start = store::log_start(sys, dir, segments);
+  if (!start) return start.status();
+  store::LogReader reader(sys, segments, *start);
+  domain::EventView view;
+  for (;;) {
+    auto frame = reader.next();
+    if (!frame) return frame.status();
+    if (*frame == nullptr || (*frame)->header.seq_first > through) return Status::ok();
+    if ((*frame)->header.seq_last() <= after) continue;
+    store::RecordIterator records((*frame)->bytes);
+    store::Record record;
+    for (uint64_t seq = (*frame)->header.seq_first; records.next(record); ++seq) {
+      if (seq <= after || seq > through) continue;
+      LEDGER_RETURN_IF_ERROR(
+          domain::decode_event_view(record.type, record.version, record.payload, view));
+      if (!view.ref.empty()) state.track_ref(view.ref, {view.ref_digest, seq});
+    }
+  }
+}
+
 }  // namespace
+
+std::string time_text(int64_t ns) { return util::format_time_human(ns); }
+
+Status purged_before(const PurgeBase& base, const Cutoffs& cutoffs) {
+  const store::SnapshotMeta& m = base.snapshot.meta;
+  const int64_t t = cutoffs.known_at_ns && m.recorded_ns > *cutoffs.known_at_ns
+                        ? m.recorded_ns
+                        : m.effective_max_ns;
+  return {ErrorCode::kRefused,
+          fmt::format("history before {} was purged (the log now begins at event {}; the oldest "
+                      "snapshot kept covers events up to {})",
+                      time_text(t), base.first_seq, m.seq_last)};
+}
+
+Result<domain::LedgerState> read_snapshot_state(const store::SnapshotFileInfo& info) {
+  auto payload = store::read_snapshot_payload(store::real_syscalls(), info);
+  if (!payload) return payload.status();
+  auto state = domain::decode_state(*payload, false);
+  if (state && state->last_seq() != info.meta.seq_last) {
+    return Status(ErrorCode::kCorruption, "snapshot state and header disagree on the sequence");
+  }
+  return state;
+}
+
+Result<std::optional<PurgeBase>> purge_base(const fs::path& dir,
+                                            const std::vector<store::SegmentFile>& segments) {
+  const uint64_t first_seq = segments.empty() ? 1 : segments.front().base_seq;
+  if (first_seq <= 1) return std::optional<PurgeBase>();
+  store::Syscalls& sys = store::real_syscalls();
+  for (const store::SnapshotFileInfo& info : store::list_snapshots(sys, dir).snapshots) {
+    if (info.meta.seq_last + 1 < first_seq) continue;
+    if (store::check_against_log(sys, segments, info.meta)) {
+      return std::optional<PurgeBase>(PurgeBase{first_seq, info});
+    }
+  }
+  return Status(ErrorCode::kCorruption,
+                fmt::format("the log begins at event {} (earlier history was purged) and no usable "
+                            "snapshot stands for what came before",
+                            first_seq));
+}
 
 Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) {
   store::Syscalls& sys = store::real_syscalls();
@@ -96,11 +160,20 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   std::optional<store::LogPosition> start;
   if (options.use_snapshots) start = start_from_snapshot(dir, *segments, options, loaded);
   if (!start && !segments->empty()) {
+    // Replaying a purged log from its start would miss what came before: never do that.
+    auto base = purge_base(dir, *segments);
+    if (!base) return base.status();
+    if (*base) return purged_before(**base, options.cutoffs);
     auto first = store::log_start(sys, dir, *segments);
     if (!first) return first.status();
     start = *first;
   }
   if (!start) return loaded;
+  if (options.track_refs && options.refs_known_through &&
+      loaded.snapshot_seq > *options.refs_known_through) {
+    LEDGER_RETURN_IF_ERROR(
+        load_refs(dir, *segments, *options.refs_known_through, loaded.snapshot_seq, loaded.state));
+  }
   store::LogReader reader(sys, *segments, *start);
   const Cutoffs& cutoffs = options.cutoffs;
   for (;;) {

@@ -17,6 +17,12 @@
 
 namespace ledger::app {
 
+// A purged log begins after event 1; what came before is only in the snapshots from then on.
+struct PurgeBase {
+  uint64_t first_seq = 1;             // The first event the log still holds.
+  store::SnapshotFileInfo snapshot;  // The oldest usable snapshot at or after the purge point.
+};
+
 struct LoadedState {
   domain::LedgerState state{false};
   std::optional<store::FrameMark> last_frame;  // The frame the state ends at; none: empty log.
@@ -30,11 +36,21 @@ struct LoadOptions {
   Cutoffs cutoffs;
   bool track_refs = false;     // Only a state that decides needs the ref index.
   bool use_snapshots = true;
-  // Only snapshots of at most this many events (a writer's ref index reaches that far).
-  std::optional<uint64_t> snapshot_seq_max;
+  // With track_refs: the ref index holds the refs of events up to here; the refs of later
+  // events are loaded into the state, those before its snapshot included.
+  std::optional<uint64_t> refs_known_through;
 };
 
 Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);
+
+// Nothing when the log was never purged; else where it begins, and the snapshot that stands for
+// everything before (kCorruption if none can).
+Result<std::optional<PurgeBase>> purge_base(const std::filesystem::path& dir,
+                                            const std::vector<store::SegmentFile>& segments);
+// "history before T was purged": the cutoffs reach before what `base` can answer.
+Status purged_before(const PurgeBase& base, const Cutoffs& cutoffs);
+// The state a snapshot file holds (checked: checksums, sequence).
+Result<domain::LedgerState> read_snapshot_state(const store::SnapshotFileInfo& info);
 
 // A snapshot encoded in memory, to be written once the frame it ends at is durable.
 struct PendingSnapshot {

@@ -144,6 +144,23 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
   store::Syscalls& sys = store::real_syscalls();
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
+  // After a purge, the statement opens from the account's balance in the snapshot that stands
+  // for the purged history; only later events are listed.
+  int64_t base_balance = 0;
+  uint64_t base_seq = 0;
+  auto base = app::purge_base(options_.dir, *segments);
+  if (!base) return base.status();
+  if (*base) {
+    const store::SnapshotMeta& meta = (*base)->snapshot.meta;
+    if ((from_ns && *from_ns <= meta.effective_max_ns) ||
+        (known_at_ns && *known_at_ns < meta.recorded_ns)) {
+      return app::purged_before(**base, Cutoffs{from_ns, known_at_ns});
+    }
+    auto state = app::read_snapshot_state((*base)->snapshot);
+    if (!state) return state.status();
+    if (const domain::Account* then = state->find(id)) base_balance = then->balance;
+    base_seq = meta.seq_last;
+  }
   std::vector<Movement> movements;
   std::map<size_t, app::SegmentAccountIndex> indexes;
   for (size_t i = 0; i < segments->size() && (*segments)[i].base_seq <= seq_limit; ++i) {
@@ -167,10 +184,11 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
     }
     if (!read) return read;
     for (const app::Posting& p : postings) {
-      if (p.seq <= seq_limit) movements.push_back({p, i, std::nullopt});
+      if (p.seq <= seq_limit && p.seq > base_seq) movements.push_back({p, i, std::nullopt});
     }
     indexes.emplace(i, std::move(*index));
   }
+  std::erase_if(movements, [base_seq](const Movement& m) { return m.posting.seq <= base_seq; });
   // Effective order; the sequence number breaks ties, so the order is the same on every run.
   std::sort(movements.begin(), movements.end(), [](const Movement& a, const Movement& b) {
     return std::tie(a.posting.effective_ns, a.posting.seq) <
@@ -183,8 +201,8 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
     if ((!from_ns || at >= *from_ns) && !m.line) wanted.push_back(&m);
   }
   LEDGER_RETURN_IF_ERROR(fill_lines(sys, *segments, indexes, id, wanted));
-  Statement statement{app::view_of(*account), from_ns, to_ns, 0, 0, {}};
-  int64_t balance = 0;
+  Statement statement{app::view_of(*account), from_ns, to_ns, base_balance, 0, {}};
+  int64_t balance = base_balance;
   for (Movement& m : movements) {
     if (to_ns && m.posting.effective_ns > *to_ns) break;
     balance += m.posting.amount;

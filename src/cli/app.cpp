@@ -49,13 +49,17 @@ int run(int argc, char** argv) {
   app.add_option("--snapshot-every", options.snapshot_every_events,
                  "A write takes a snapshot when the newest is this many events behind (0: never)")
       ->capture_default_str();
+  app.add_option("--segment-size", options.segment_size_bytes,
+                 "A write rolls to a new segment file once the newest holds this many bytes")
+      ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 31))
+      ->capture_default_str();
 
   Context context(options);
   int exit_code = 0;
   setup_write_commands(app, context, exit_code);
   setup_query_commands(app, context, exit_code);
   setup_import(app, context, exit_code);
-  setup_snapshot(app, context, exit_code);
+  setup_compaction(app, context, exit_code);
   setup_maintenance_commands(app, context, exit_code);
   try {
     app.parse(argc, argv);

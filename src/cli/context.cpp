@@ -13,6 +13,7 @@ Status Context::prepare() {
   LedgerOptions ledger_options;
   ledger_options.dir = resolve_data_dir(options_.dir);
   ledger_options.snapshot_every_events = options_.snapshot_every_events;
+  ledger_options.segment_size_bytes_max = options_.segment_size_bytes;
   ledger_ = Ledger(ledger_options);
   const bool terminal = stdout_is_terminal();
   if (options_.format.empty()) {

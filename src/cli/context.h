@@ -19,6 +19,7 @@ struct GlobalOptions {
   std::string color = "auto";
   bool quiet = false;
   uint64_t snapshot_every_events = 100'000;
+  uint64_t segment_size_bytes = 32u << 20;
 };
 
 class Context {
@@ -68,7 +69,7 @@ class Context {
 void setup_write_commands(CLI::App& app, Context& context, int& exit_code);
 void setup_query_commands(CLI::App& app, Context& context, int& exit_code);
 void setup_import(CLI::App& app, Context& context, int& exit_code);
-void setup_snapshot(CLI::App& app, Context& context, int& exit_code);
+void setup_compaction(CLI::App& app, Context& context, int& exit_code);
 void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code);
 
 }  // namespace ledger::cli

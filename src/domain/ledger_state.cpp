@@ -300,6 +300,11 @@ const RefEntry* LedgerState::find_ref(std::string_view ref) const {
   return refs_.find(id.low, id.high);
 }
 
+void LedgerState::track_ref(std::string_view ref, const RefEntry& entry) {
+  const RefId id = ref_id(ref);
+  refs_.insert_or_assign(id.low, id.high, entry);
+}
+
 Result<std::optional<RefEntry>> LedgerState::lookup_ref(std::string_view ref) const {
   const RefId id = ref_id(ref);
   if (const RefEntry* entry = refs_.find(id.low, id.high)) return std::optional<RefEntry>(*entry);

@@ -132,6 +132,9 @@ class LedgerState {
   // (it drops every ref), then restore_ref() for each ref.
   void restore(std::vector<Account> accounts, uint64_t last_seq);
   void restore_ref(uint64_t low, uint64_t high, const RefEntry& entry);
+  // Remembers a ref of an event that the state itself does not include (it is older than the
+  // state's snapshot but newer than the ref index's reach).
+  void track_ref(std::string_view ref, const RefEntry& entry);
   void set_last_seq(uint64_t seq) { last_seq_ = seq; }
   // Calls f(low, high, entry) for every tracked ref: the two halves of the XXH3-128 digest of
   // its text, in no particular order.

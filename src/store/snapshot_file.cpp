@@ -175,7 +175,22 @@ Result<LogPosition> check_against_log(Syscalls& sys, const std::vector<SegmentFi
   auto seg = std::lower_bound(segments.begin(), segments.end(), meta.segment_base,
                               [](const SegmentFile& s, uint64_t base) { return s.base_seq < base; });
   if (seg == segments.end() || seg->base_seq != meta.segment_base) {
-    return mismatch(fmt::format("segment {} is not there", segment_file_name(meta.segment_base)));
+    // Its segment may have been purged: then the segment after it names its last frame.
+    auto next = std::find_if(segments.begin(), segments.end(), [&meta](const SegmentFile& s) {
+      return s.base_seq == meta.seq_last + 1;
+    });
+    if (next == segments.end()) {
+      return mismatch(fmt::format("segment {} is not there", segment_file_name(meta.segment_base)));
+    }
+    auto head = read_segment_head(sys, *next, kSegmentHeaderSize);
+    if (!head) return head.status();
+    auto header = decode_segment_header(*head);
+    if (!header || header->prev_last_seq != meta.seq_last || header->prev_checksum != meta.chain) {
+      return mismatch(fmt::format("segment {} does not continue from it",
+                                  next->path.filename().string()));
+    }
+    return LogPosition{static_cast<size_t>(next - segments.begin()), 0, meta.seq_last + 1,
+                       meta.chain, meta.recorded_ns};
   }
   auto source = SegmentSource::open(sys, *seg);  // Live or in the archive.
   if (!source) return source.status();

@@ -1,0 +1,99 @@
+// `ledger snapshot` takes a snapshot of the whole state now (and thins old ones); `ledger
+// compact` snapshots the head and moves older sealed segments to the archive, or deletes them.
+#include <fmt/format.h>
+
+#include "cli/context.h"
+#include "cli/exit_codes.h"
+#include "cli/progress.h"
+#include "cli/terminal.h"
+
+namespace ledger::cli {
+
+namespace {
+
+std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", bytes / 1048576.0); }
+
+void setup_compact(CLI::App& app, Context& context, int& exit_code) {
+  static bool purge = false;
+  static bool yes = false;
+  auto* sub = app.add_subcommand(
+      "compact",
+      "Snapshot the head, then move sealed segments before it to archive/ (zstd), or delete them");
+  sub->add_flag("--purge", purge,
+                "Delete those segments instead of archiving them: history before the snapshot is "
+                "gone for good (needs --yes)");
+  sub->add_flag("--yes", yes, "Confirm --purge (for scripts)");
+  sub->footer(
+      "Archived history stays readable: statements, history, --at and --known-at still work.\n"
+      "After --purge, questions about the time before the oldest snapshot kept fail.\n"
+      "Example:\n  ledger compact\n  ledger compact --purge --yes");
+  sub->callback([&context, &exit_code] {
+    if (Status s = context.prepare(); !s) {
+      exit_code = context.fail(s);
+      return;
+    }
+    if (purge && !yes) {
+      (void)context.fail({ErrorCode::kInvalidArgument,
+                          "--purge deletes history for good: add --yes to confirm"});
+      exit_code = kExitUsage;
+      return;
+    }
+    Progress progress("compact", 0, stderr_is_terminal() && !context.quiet());
+    auto result = context.ledger().compact(purge, [&progress](uint64_t done, uint64_t) {
+      progress.update(done);
+    });
+    progress.finish();
+    if (!result) {
+      exit_code = context.fail(result.status());
+      return;
+    }
+    if (result->segments == 0) {
+      context.say(fmt::format("snapshot at event {}; no sealed segment lies wholly before it",
+                              result->snapshot_seq));
+    } else if (result->purged) {
+      context.say(fmt::format("snapshot at event {}; purged {} segments ({}): the log now begins "
+                              "at event {}",
+                              result->snapshot_seq, result->segments, mib(result->bytes_in),
+                              result->first_seq));
+    } else {
+      context.say(fmt::format("snapshot at event {}; archived {} segments: {} -> {}",
+                              result->snapshot_seq, result->segments, mib(result->bytes_in),
+                              mib(result->bytes_out)));
+    }
+  });
+}
+
+}  // namespace
+
+void setup_compaction(CLI::App& app, Context& context, int& exit_code) {
+  setup_compact(app, context, exit_code);
+  auto* sub = app.add_subcommand(
+      "snapshot",
+      "Save the whole state at the head of the log, so that queries and writes start from it");
+  sub->footer(
+      "Writes take snapshots on their own (see --snapshot-every); this takes one now.\n"
+      "Example:\n  ledger snapshot");
+  sub->callback([&context, &exit_code] {
+    if (Status s = context.prepare(); !s) {
+      exit_code = context.fail(s);
+      return;
+    }
+    auto result = context.ledger().snapshot();
+    if (!result) {
+      exit_code = context.fail(result.status());
+      return;
+    }
+    if (result->already) {
+      context.say(fmt::format("snapshot at event {} already exists ({} accounts)", result->seq,
+                              result->accounts));
+    } else {
+      context.say(fmt::format("snapshot at event {}: {} accounts, {} bytes", result->seq,
+                              result->accounts, result->size_bytes));
+    }
+    if (result->thinned > 0) {
+      context.say(fmt::format("deleted {} older snapshots (retention)", result->thinned));
+    }
+  });
+}
+
+}  // namespace ledger::cli
