@@ -10,6 +10,7 @@
 #include "store/log_reader.h"
 #include "store/record.h"
 #include "store/snapshot_file.h"
+#include "store/time_index.h"
 #include "util/time.h"
 
 namespace ledger::app {
@@ -82,6 +83,61 @@ Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs, LoadedS
     ++loaded.events_read;
   }
   return Status::ok();
+}
+
+// Everything from `from` on, up to the end of the log.
+constexpr store::LogPosition kLogEnd{SIZE_MAX, 0, 0, 0, 0};
+
+bool before(const store::FrameRef& frame, const store::LogPosition& to) {
+  return frame.segment < to.segment || (frame.segment == to.segment && frame.offset < to.offset);
+}
+
+// The parts of the log after `start` that a query must read. With --at, the time index of the
+// sealed segments leaves out the blocks whose events all take effect after the cutoff (DESIGN.md
+// §3); the newest segment is read whole (its frames are still skipped by their headers).
+std::vector<store::LogRange> ranges_to_read(const std::vector<store::SegmentFile>& segments,
+                                            const store::LogPosition& start,
+                                            const Cutoffs& cutoffs) {
+  const size_t active = segments.size() - 1;
+  if (!cutoffs.effective_at_ns || start.segment >= active) return {{start, kLogEnd}};
+  std::vector<store::SegmentFile> sealed(segments.begin(), segments.end() - 1);
+  auto index = store::TimeIndex::load(store::real_syscalls(), std::move(sealed), false);
+  if (!index) return {{start, kLogEnd}};  // The log itself will say what is wrong, if anything.
+  std::vector<store::LogRange> ranges;
+  for (store::LogRange r : index->ranges_effective_at_or_before(*cutoffs.effective_at_ns)) {
+    const bool ends_before_start =
+        r.to.segment < start.segment || (r.to.segment == start.segment && r.to.offset <= start.offset);
+    if (ends_before_start) continue;
+    const bool starts_before_start =
+        r.from.segment < start.segment ||
+        (r.from.segment == start.segment && r.from.offset < start.offset);
+    if (starts_before_start) r.from = start;
+    ranges.push_back(r);
+  }
+  auto active_start = store::segment_start(store::real_syscalls(), segments, active);
+  if (!active_start) return {{start, kLogEnd}};
+  ranges.push_back({*active_start, kLogEnd});
+  return ranges;
+}
+
+// Applies the frames of `range`; `known_ends` when a frame recorded after --known-at was met.
+Status read_range(const std::vector<store::SegmentFile>& segments, const store::LogRange& range,
+                  const Cutoffs& cutoffs, LoadedState& loaded, bool& known_ends) {
+  store::LogReader reader(store::real_syscalls(), segments, range.from);
+  for (;;) {
+    auto frame = reader.next();
+    if (!frame) return frame.status();
+    if (*frame == nullptr || !before(**frame, range.to)) return Status::ok();
+    const store::FrameHeader& header = (*frame)->header;
+    // Recorded times never decrease along the log: nothing after this frame is known yet.
+    if (cutoffs.known_at_ns && header.recorded_ns > *cutoffs.known_at_ns) {
+      known_ends = true;
+      return Status::ok();
+    }
+    loaded.last_frame = store::mark_of(**frame, reader.segments());
+    if (cutoffs.effective_at_ns && header.effective_min_ns > *cutoffs.effective_at_ns) continue;
+    LEDGER_RETURN_IF_ERROR(apply_frame(**frame, cutoffs, loaded));
+  }
 }
 
 // The refs of events (after, through]: older than the state's snapshot, newer than the ref
@@ -174,18 +230,10 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
     LEDGER_RETURN_IF_ERROR(
         load_refs(dir, *segments, *options.refs_known_through, loaded.snapshot_seq, loaded.state));
   }
-  store::LogReader reader(sys, *segments, *start);
-  const Cutoffs& cutoffs = options.cutoffs;
-  for (;;) {
-    auto frame = reader.next();
-    if (!frame) return frame.status();
-    if (*frame == nullptr) break;
-    const store::FrameHeader& header = (*frame)->header;
-    // Recorded times never decrease along the log: nothing after this frame is known yet.
-    if (cutoffs.known_at_ns && header.recorded_ns > *cutoffs.known_at_ns) break;
-    loaded.last_frame = store::mark_of(**frame, reader.segments());
-    if (cutoffs.effective_at_ns && header.effective_min_ns > *cutoffs.effective_at_ns) continue;
-    LEDGER_RETURN_IF_ERROR(apply_frame(**frame, cutoffs, loaded));
+  for (const store::LogRange& range : ranges_to_read(*segments, *start, options.cutoffs)) {
+    bool known_ends = false;
+    LEDGER_RETURN_IF_ERROR(read_range(*segments, range, options.cutoffs, loaded, known_ends));
+    if (known_ends) break;
   }
   return loaded;
 }

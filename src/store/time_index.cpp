@@ -159,10 +159,11 @@ std::optional<SegmentIndex> load_stored(Syscalls& sys, const SegmentFile& segmen
 
 }  // namespace
 
-Result<TimeIndex> TimeIndex::load(Syscalls& sys, std::vector<SegmentFile> segments) {
+Result<TimeIndex> TimeIndex::load(Syscalls& sys, std::vector<SegmentFile> segments,
+                                  bool newest_is_active) {
   TimeIndex ti;
   for (size_t i = 0; i < segments.size(); ++i) {
-    const bool sealed = i + 1 < segments.size();
+    const bool sealed = i + 1 < segments.size() || !newest_is_active;
     std::optional<SegmentIndex> idx = sealed ? load_stored(sys, segments[i]) : std::nullopt;
     if (!idx) {
       auto built = build_segment_index(sys, segments, i);

@@ -68,7 +68,10 @@ class TimeIndex {
  public:
   // Loads the index of every segment; rebuilds (and, for sealed segments, stores) what is
   // missing or stale. The newest segment is still growing, so it is indexed in memory only.
-  static Result<TimeIndex> load(Syscalls& sys, std::vector<SegmentFile> segments);
+  // With `newest_is_active` false, every listed segment is sealed (the caller left the active
+  // one out) and all are indexed from their stored index files.
+  static Result<TimeIndex> load(Syscalls& sys, std::vector<SegmentFile> segments,
+                                bool newest_is_active = true);
 
   const std::vector<SegmentFile>& segment_files() const { return files_; }
   const std::vector<SegmentIndex>& segments() const { return segments_; }
