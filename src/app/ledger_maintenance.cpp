@@ -51,9 +51,13 @@ std::vector<std::string> describe_record(const store::Record& record) {
 // snapshot's state; without one, only the refs are collected.
 class DomainCheck {
  public:
+  // `report` holds what was found before the log check (snapshot headers, the purge marker):
+  // those problems do not make the replay incomplete.
   DomainCheck(app::SnapshotCheck& snapshots, std::optional<app::ReplayStart> start,
-              bool replay_possible)
-      : snapshots_(snapshots), replay_possible_(replay_possible) {
+              bool replay_possible, const store::VerifyReport& report)
+      : snapshots_(snapshots),
+        replay_possible_(replay_possible),
+        problems_before_(report.problems_total() - snapshots.problems_added()) {
     if (!start) return;
     state_ = std::move(start->state);
     seq_start_ = start->seq;
@@ -91,7 +95,12 @@ class DomainCheck {
       state_.apply(stored);
       effective_max_ns_ = std::max(effective_max_ns_, r.effective_ns);
     }
-    snapshots_.reached(f.header.seq_last(), state_, effective_max_ns_, report);
+    snapshots_.reached(f.header.seq_last(), state_, effective_max_ns_, incomplete(report), report);
+  }
+
+  // Whether events were lost to damage, so that the replayed state is not the log's.
+  bool incomplete(const store::VerifyReport& report) const {
+    return consequences_ > 0 || log_problems(report) > 0;
   }
 
   // Once the log has lost events, the replay fails where later events needed them; those are
@@ -117,8 +126,12 @@ class DomainCheck {
     ++own_problems_;
     report.add(std::move(problem));
   }
+  // Problems of the log check: all but the replay's own and the snapshots'.
+  size_t log_problems(const store::VerifyReport& report) const {
+    return report.problems_total() - problems_before_ - own_problems_ - snapshots_.problems_added();
+  }
   void replay_failed(store::VerifyReport& report, store::VerifyProblem problem) {
-    if (report.problems_total() > own_problems_) {
+    if (log_problems(report) > 0) {
       ++consequences_;
       return;
     }
@@ -147,6 +160,7 @@ class DomainCheck {
 
   app::SnapshotCheck& snapshots_;
   bool replay_possible_ = true;
+  size_t problems_before_ = 0;
   uint64_t seq_start_ = 0;
   int64_t effective_max_ns_ = INT64_MIN;
   domain::LedgerState state_{false};  // Refs are checked apart: see RefSeen.
@@ -229,8 +243,8 @@ PurgeCheck check_purge(store::Syscalls& sys, const fs::path& dir,
   const fs::path marker_path = dir / store::kPurgedFileName;
   auto marker = store::read_purge_marker(sys, dir);
   if (!marker) {
-    report.add(store::make_problem("purge", marker_path, std::nullopt, 0, 0,
-                                   marker.status().message()));
+    report.add(
+        store::make_problem("purge", marker_path, std::nullopt, 0, 0, marker.status().message()));
     return out;
   }
   if (!*marker) return out;
@@ -271,7 +285,7 @@ Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)
     start = snapshots.take_start(first_seq, report);
   }
   const bool replay_possible = !purge.marker || start.has_value();
-  DomainCheck domain(snapshots, std::move(start), replay_possible);
+  DomainCheck domain(snapshots, std::move(start), replay_possible, report);
   // Progress counts the segment bytes read by the log check, then those of the segments whose
   // account index is compared with a rebuild.
   uint64_t log_bytes = 0;
@@ -293,13 +307,14 @@ Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)
   }
   if (purge.marker) {
     // A purge that did not finish may leave older segments than the marker names.
-    hooks.seq_start_expected = std::min(purge.marker->first_seq,
-                                        segments->empty() ? purge.marker->first_seq
-                                                          : segments->front().base_seq);
+    hooks.seq_start_expected =
+        std::min(purge.marker->first_seq,
+                 segments->empty() ? purge.marker->first_seq : segments->front().base_seq);
   }
   // The store's checks and the domain's in one read of the log: the log check feeds the
   // replay, and the replay compares each snapshot when it reaches it.
   LEDGER_RETURN_IF_ERROR(store::verify_log(sys, *segments, hooks, report));
+  const bool replay_incomplete = domain.incomplete(report);
   report.ran(replay_possible ? "events" : "events (not replayed: no snapshot to start from)");
   if (replay_possible) report.ran("replay");
   domain.finish(report);
@@ -307,8 +322,8 @@ Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)
   LEDGER_RETURN_IF_ERROR(store::verify_indexes(sys, *segments, report));
   uint64_t refs_through = 0;
   if (replay_possible) {
-    refs_through = app::verify_ref_index(options_.dir, domain.refs(), domain.seq_start(), report.counts.seq_last,
-                          report);
+    refs_through = app::verify_ref_index(options_.dir, domain.refs(), domain.seq_start(),
+                                         report.counts.seq_last, !replay_incomplete, report);
   }
   domain.release_refs();
   const uint64_t account_indexes = app::verify_account_indexes(

@@ -29,12 +29,10 @@ constexpr const char* kAccountIndexDerived =
 
 std::string name_of(const fs::path& path) { return path.filename().string(); }
 
-void snapshot_problem(store::VerifyReport& report, const store::SnapshotFileInfo& info,
-                      std::string what) {
-  report.add(store::make_problem("snapshot", info.path, std::nullopt, info.meta.seq_last,
-                                 info.meta.seq_last,
-                                 fmt::format("snapshot {} {}{}", name_of(info.path), what,
-                                             kSnapshotDerived)));
+// The store's messages name the snapshot file; the problem names it already.
+std::string without_file_name(const std::string& message, const fs::path& path) {
+  const std::string prefix = fmt::format("snapshot {}: ", name_of(path));
+  return message.starts_with(prefix) ? message.substr(prefix.size()) : message;
 }
 
 std::string amount(const domain::Account& a, int64_t minor) {
@@ -98,6 +96,14 @@ std::pair<std::string, size_t> state_difference(const domain::LedgerState& snap,
 
 }  // namespace
 
+void SnapshotCheck::problem(store::VerifyReport& report, const store::SnapshotFileInfo& info,
+                            std::string what) {
+  ++problems_added_;
+  report.add(store::make_problem(
+      "snapshot", info.path, std::nullopt, info.meta.seq_last, info.meta.seq_last,
+      fmt::format("snapshot {} {}{}", name_of(info.path), what, kSnapshotDerived)));
+}
+
 void SnapshotCheck::prepare(store::Syscalls& sys, const fs::path& dir,
                             const std::vector<store::SegmentFile>& segments,
                             const std::optional<store::LogPosition>& start,
@@ -106,6 +112,7 @@ void SnapshotCheck::prepare(store::Syscalls& sys, const fs::path& dir,
   sys_ = &sys;
   store::SnapshotListing listing = store::list_snapshots(sys, dir);
   for (const std::string& line : listing.problems) {
+    ++problems_added_;
     report.add(store::make_problem("snapshot", store::snapshot_dir(dir), std::nullopt, 0, 0,
                                    line + kSnapshotDerived));
   }
@@ -119,17 +126,20 @@ void SnapshotCheck::prepare(store::Syscalls& sys, const fs::path& dir,
         start && meta.seq_last + 1 == start->seq_next && meta.chain == start->chain;
     if (!position && !at_purge_point) {
       if (start && meta.seq_last + 1 < start->seq_next) {
-        report.note(fmt::format("snapshot {} covers only history that was purged: it cannot be "
-                                "checked against the log",
-                                name_of(info.path)));
+        report.note(
+            fmt::format("snapshot {} covers only history that was purged: it cannot be "
+                        "checked against the log",
+                        name_of(info.path)));
         continue;
       }
-      snapshot_problem(report, info, fmt::format("matches nothing in the log: {}",
-                                                 position.status().message()));
+      problem(report, info,
+              fmt::format("matches nothing in the log: {}", position.status().message()));
       continue;
     }
     if (auto payload = store::read_snapshot_payload(sys, info); !payload) {
-      snapshot_problem(report, info, fmt::format("is damaged: {}", payload.status().message()));
+      problem(
+          report, info,
+          fmt::format("is damaged: {}", without_file_name(payload.status().message(), info.path)));
       continue;
     }
     waiting_.push_back(std::move(info));
@@ -149,16 +159,17 @@ std::optional<ReplayStart> SnapshotCheck::take_start(uint64_t first_seq,
     auto state = payload ? domain::decode_state(*payload, false)
                          : Result<domain::LedgerState>(payload.status());
     if (!state || state->last_seq() != info.meta.seq_last) {
-      snapshot_problem(report, info,
-                       fmt::format("does not decode: {}",
-                                   state ? "its state and header disagree on the sequence"
-                                         : state.status().message()));
+      problem(
+          report, info,
+          fmt::format("does not decode: {}", state ? "its state and header disagree on the sequence"
+                                                   : state.status().message()));
       continue;
     }
     ReplayStart start{std::move(*state), info.meta.seq_last, info.meta.effective_max_ns};
     ++next_;
     return start;
   }
+  ++problems_added_;
   report.add(store::make_problem(
       "snapshot", {}, std::nullopt, first_seq, first_seq,
       fmt::format("the log was purged before sequence {}, and no usable snapshot at or after "
@@ -168,14 +179,19 @@ std::optional<ReplayStart> SnapshotCheck::take_start(uint64_t first_seq,
 }
 
 void SnapshotCheck::reached(uint64_t seq, const domain::LedgerState& state,
-                            int64_t effective_max_ns, store::VerifyReport& report) {
+                            int64_t effective_max_ns, bool incomplete,
+                            store::VerifyReport& report) {
   for (; next_ < waiting_.size() && waiting_[next_].meta.seq_last <= seq; ++next_) {
     const store::SnapshotFileInfo& info = waiting_[next_];
     if (info.meta.seq_last < seq) {
-      snapshot_problem(report, info,
-                       fmt::format("ends at sequence {}, where the replay did not stop (it went "
-                                   "on to {})",
-                                   info.meta.seq_last, seq));
+      problem(report, info,
+              fmt::format("ends at sequence {}, where the replay did not stop (it went "
+                          "on to {})",
+                          info.meta.seq_last, seq));
+      continue;
+    }
+    if (incomplete) {
+      ++not_compared_;
       continue;
     }
     compare(info, state, effective_max_ns, report);
@@ -183,10 +199,16 @@ void SnapshotCheck::reached(uint64_t seq, const domain::LedgerState& state,
 }
 
 void SnapshotCheck::finish(store::VerifyReport& report) {
+  if (not_compared_ > 0) {
+    report.note(
+        fmt::format("{} snapshots were not compared with the replay: events before them "
+                    "were lost to the damage above",
+                    not_compared_));
+  }
   for (; next_ < waiting_.size(); ++next_) {
-    snapshot_problem(report, waiting_[next_],
-                     fmt::format("ends at sequence {}, which the replay never reached",
-                                 waiting_[next_].meta.seq_last));
+    problem(report, waiting_[next_],
+            fmt::format("ends at sequence {}, which the replay never reached",
+                        waiting_[next_].meta.seq_last));
   }
 }
 
@@ -197,8 +219,7 @@ void SnapshotCheck::compare(const store::SnapshotFileInfo& info, const domain::L
   auto snap = payload ? domain::decode_state(*payload, false)
                       : Result<domain::LedgerState>(payload.status());
   if (!snap) {
-    snapshot_problem(report, info,
-                     fmt::format("does not decode: {}", snap.status().message()));
+    problem(report, info, fmt::format("does not decode: {}", snap.status().message()));
     return;
   }
   std::string what;
@@ -213,7 +234,7 @@ void SnapshotCheck::compare(const store::SnapshotFileInfo& info, const domain::L
   } else {
     return;
   }
-  snapshot_problem(report, info, "does not match a replay of the log: " + what);
+  problem(report, info, "does not match a replay of the log: " + what);
 }
 
 namespace {
@@ -265,15 +286,17 @@ void compare_run(const store::SortedRun& run, const std::vector<RefSeen>& refs,
     }
     const RefSeen& r = *expected[j++];
     if (e.value_a != r.digest || e.value_b != r.seq) {
-      differ(fmt::format("the ref of event {} is recorded for event {} with content digest "
-                         "{:016x}, the log has {:016x}",
-                         r.seq, e.value_b, e.value_a, r.digest));
+      differ(
+          fmt::format("the ref of event {} is recorded for event {} with content digest "
+                      "{:016x}, the log has {:016x}",
+                      r.seq, e.value_b, e.value_a, r.digest));
     }
     return Status::ok();
   });
   if (!read) {
-    ref_problem(report, run.path(), 0, fmt::format("ref index run {} does not read: {}",
-                                                   name_of(run.path()), read.message()));
+    ref_problem(
+        report, run.path(), 0,
+        fmt::format("ref index run {} does not read: {}", name_of(run.path()), read.message()));
     return;
   }
   while (j < expected.size()) missing(*expected[j++]);
@@ -287,9 +310,9 @@ void compare_run(const store::SortedRun& run, const std::vector<RefSeen>& refs,
 bool segment_damaged(const store::VerifyReport& report, const fs::path& segment) {
   const auto& problems = report.problems();
   return std::any_of(problems.begin(), problems.end(), [&](const store::VerifyProblem& p) {
-    return p.file == segment && (p.check == "frame" || p.check == "chain" ||
-                                 p.check == "sequence" || p.check == "segment" ||
-                                 p.check == "time");
+    return p.file == segment &&
+           (p.check == "frame" || p.check == "chain" || p.check == "sequence" ||
+            p.check == "segment" || p.check == "time");
   });
 }
 
@@ -318,7 +341,8 @@ std::string run_difference(const store::SortedRun& stored, const store::SortedRu
 }  // namespace
 
 uint64_t verify_ref_index(const fs::path& dir, const std::vector<RefSeen>& refs,
-                      uint64_t seq_known_after, uint64_t seq_last, store::VerifyReport& report) {
+                          uint64_t seq_known_after, uint64_t seq_last, bool replay_complete,
+                          store::VerifyReport& report) {
   report.ran("ref index");
   const fs::path refs_dir = dir / kRefIndexDirName;
   std::error_code ec;
@@ -338,16 +362,21 @@ uint64_t verify_ref_index(const fs::path& dir, const std::vector<RefSeen>& refs,
                 fmt::format("ref index covers events through {}, but the log ends at {}",
                             runs->covered_through(), seq_last));
   }
+  if (!replay_complete) {
+    report.note(
+        "the ref index was not compared with the log: events were lost to the damage above");
+    return runs->covered_through();
+  }
   for (const store::SortedRun& run : runs->runs()) compare_run(run, refs, seq_known_after, report);
   return runs->covered_through();
 }
 
-uint64_t verify_account_indexes(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
-                            const std::function<void(uint64_t)>& progress,
-                            store::VerifyReport& report) {
+uint64_t verify_account_indexes(store::Syscalls& sys,
+                                const std::vector<store::SegmentFile>& segments,
+                                const std::function<void(uint64_t)>& progress,
+                                store::VerifyReport& report) {
   report.ran("account indexes");
-  const fs::path temp_dir =
-      fs::temp_directory_path() / fmt::format("ledger-verify-{}", ::getpid());
+  const fs::path temp_dir = fs::temp_directory_path() / fmt::format("ledger-verify-{}", ::getpid());
   uint64_t done = 0;
   uint64_t compared = 0;
   for (size_t i = 0; i + 1 < segments.size(); ++i) {
@@ -356,9 +385,9 @@ uint64_t verify_account_indexes(store::Syscalls& sys, const std::vector<store::S
     if (!fs::exists(path, ec)) continue;
     if (segment_damaged(report, segments[i].path)) continue;  // Already reported.
     auto problem = [&](std::string what) {
-      report.add(store::make_problem("index", path, std::nullopt, segments[i].base_seq, 0,
-                                     fmt::format("account index {}: {}{}", name_of(path), what,
-                                                 kAccountIndexDerived)));
+      report.add(store::make_problem(
+          "index", path, std::nullopt, segments[i].base_seq, 0,
+          fmt::format("account index {}: {}{}", name_of(path), what, kAccountIndexDerived)));
     };
     auto stored = store::SortedRun::open(sys, path);
     if (!stored) {
@@ -372,17 +401,17 @@ uint64_t verify_account_indexes(store::Syscalls& sys, const std::vector<store::S
     fs::create_directories(temp_dir, ec);
     const fs::path built_path = temp_dir / name_of(path);
     Status built = build_account_index(sys, segments, i, built_path);
-    auto fresh =
-        built ? store::SortedRun::open(sys, built_path) : Result<store::SortedRun>(built);
+    auto fresh = built ? store::SortedRun::open(sys, built_path) : Result<store::SortedRun>(built);
     if (fresh) {
       ++compared;
       if (std::string d = run_difference(*stored, *fresh); !d.empty()) {
         problem("does not describe its segment: " + d);
       }
     } else {
-      report.note(fmt::format("account index {} was not compared: its segment could not be "
-                              "indexed ({})",
-                              name_of(path), fresh.status().message()));
+      report.note(
+          fmt::format("account index {} was not compared: its segment could not be "
+                      "indexed ({})",
+                      name_of(path), fresh.status().message()));
     }
     fs::remove(built_path, ec);
     const uint64_t size = fs::file_size(segments[i].path, ec);

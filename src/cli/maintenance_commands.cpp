@@ -50,8 +50,8 @@ std::string summary_of(const VerifyResult& r) {
   if (r.ref_index_covered_through > 0) {
     line += fmt::format("; ref index through {} checked", r.ref_index_covered_through);
   }
-  line += fmt::format("; {} checked", plural(r.account_indexes, "account index",
-                                                 "account indexes"));
+  line +=
+      fmt::format("; {} checked", plural(r.account_indexes, "account index", "account indexes"));
   return line;
 }
 

@@ -323,9 +323,10 @@ TEST_SUITE("e2e stats") {
     for (const fs::path& s : segments) bytes += fs::file_size(s);
     const auto lines = lines_of(ledger.ok("stats --format csv").out);
     REQUIRE(lines.size() == 2);
-    CHECK(lines[1].starts_with(fmt::format("124,124,{},{},0,0,0,,0,0,,,0,0,,0,0,4,0,1,124,"
-                                           "2026-01-01T01:00:00Z,",
-                                           segments.size(), bytes)));
+    CHECK(
+        lines[1].starts_with(fmt::format("124,124,{},{},0,0,0,,0,0,,,0,0,,0,0,4,0,1,124,"
+                                         "2026-01-01T01:00:00Z,",
+                                         segments.size(), bytes)));
   }
 
   TEST_CASE("stats of an empty ledger is zeros") {
@@ -528,8 +529,8 @@ TEST_SUITE("e2e verify: snapshots, indexes, archive") {
     REQUIRE(acx.size() >= 2);
     fs::copy_file(acx[0], acx[1], fs::copy_options::overwrite_existing);
     const RunResult r = failed_verify(ledger);
-    CHECK(contains(r.err, fmt::format("account index {}: does not describe its segment",
-                                      name(acx[1]))));
+    CHECK(contains(r.err,
+                   fmt::format("account index {}: does not describe its segment", name(acx[1]))));
     CHECK(contains(r.err, "an account index is derived data"));
   }
 
