@@ -251,17 +251,21 @@ void compare_run(const store::SortedRun& run, const std::vector<RefSeen>& refs,
   auto in_run = [&](uint64_t seq) {
     return seq > seq_known_after && seq >= meta.seq_first && seq <= meta.seq_last;
   };
-  // The replay's refs of this run; of a ref used twice, the run keeps the later event's.
-  std::vector<const RefSeen*> expected;
-  for (const RefSeen& r : refs) {
-    if (!in_run(r.seq)) continue;
-    if (!expected.empty() && expected.back()->low == r.low && expected.back()->high == r.high) {
-      expected.back() = &r;
-    } else {
-      expected.push_back(&r);
+  // The replay's refs of this run, streamed in key order; of a ref used twice, the run keeps
+  // the later event's.
+  size_t at = 0;
+  const RefSeen* expected = nullptr;
+  auto advance = [&] {
+    expected = nullptr;
+    for (; at < refs.size(); ++at) {
+      const RefSeen& r = refs[at];
+      if (!in_run(r.seq)) continue;
+      if (expected != nullptr && (expected->low != r.low || expected->high != r.high)) break;
+      expected = &r;
     }
-  }
-  size_t j = 0;
+  };
+  auto expected_key = [&] { return store::RunKey{expected->low, expected->high}; };
+  advance();
   size_t wrong = 0;
   std::string first;
   auto differ = [&](std::string what) {
@@ -277,14 +281,13 @@ void compare_run(const store::SortedRun& run, const std::vector<RefSeen>& refs,
       return Status::ok();
     }
     const store::RunKey key = e.key();
-    while (j < expected.size() && store::RunKey{expected[j]->low, expected[j]->high} < key) {
-      missing(*expected[j++]);
-    }
-    if (j == expected.size() || key < store::RunKey{expected[j]->low, expected[j]->high}) {
+    for (; expected != nullptr && expected_key() < key; advance()) missing(*expected);
+    if (expected == nullptr || key < expected_key()) {
       differ(fmt::format("it holds a ref (of event {}) that the log does not have", e.value_b));
       return Status::ok();
     }
-    const RefSeen& r = *expected[j++];
+    const RefSeen& r = *expected;
+    advance();
     if (e.value_a != r.digest || e.value_b != r.seq) {
       differ(
           fmt::format("the ref of event {} is recorded for event {} with content digest "
@@ -299,7 +302,7 @@ void compare_run(const store::SortedRun& run, const std::vector<RefSeen>& refs,
         fmt::format("ref index run {} does not read: {}", name_of(run.path()), read.message()));
     return;
   }
-  while (j < expected.size()) missing(*expected[j++]);
+  for (; expected != nullptr; advance()) missing(*expected);
   if (wrong == 0) return;
   ref_problem(report, run.path(), 0,
               fmt::format("ref index run {} (events {}..{}) does not match the log: {}{}",
