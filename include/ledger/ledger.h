@@ -144,8 +144,8 @@ struct ImportResult {
 // One problem `verify` found: what, where, and what it touches where that can be known.
 struct VerifyProblem {
   std::string check;            // "frame", "chain", "sequence", "time", "segment", "index",
-                                // "event", "replay".
-  std::string file;             // The file at fault (its name in the data directory).
+                                // "event", "replay", "snapshot", "refs", "purge".
+  std::string file;             // The file at fault (its path in the data directory).
   std::optional<uint64_t> offset;
   uint64_t seq_first = 0;       // The sequence numbers touched; 0 when unknown.
   uint64_t seq_last = 0;
@@ -169,6 +169,12 @@ struct VerifyResult {
   uint64_t indexes_missing = 0;  // Sealed segments without one (built when needed).
   uint64_t indexes_skipped = 0;  // Not compared: their segment is damaged.
   uint64_t accounts = 0;         // Accounts in the replayed state.
+  uint64_t archived_segments = 0;       // Of `segments`, those read from archive/*.zst.
+  uint64_t purged_before = 0;           // The log begins here after a purge; 0: not purged.
+  uint64_t snapshots = 0;               // Snapshot files found...
+  uint64_t snapshots_compared = 0;      // ... and compared with the replay at their sequence.
+  uint64_t ref_index_covered_through = 0;  // The ref index's reach (0: none stored).
+  uint64_t account_indexes = 0;         // Account indexes (.acx) compared with a rebuild.
   bool chain_intact = true;      // No frame, chain, sequence or segment problem.
   std::vector<std::string> checks;   // The checks that ran, in order.
   std::vector<std::string> notes;    // Not failures: e.g. an unfinished write at the tail.
@@ -183,8 +189,18 @@ struct LedgerStats {
   uint64_t segments = 0;
   uint64_t segment_bytes = 0;
   uint64_t archive_segments = 0;
-  uint64_t archive_bytes = 0;
+  uint64_t archive_bytes = 0;               // Compressed, as stored.
+  uint64_t archive_bytes_uncompressed = 0;  // As their archive headers record.
   uint64_t snapshots = 0;
+  uint64_t snapshot_bytes = 0;
+  uint64_t snapshot_seq_oldest = 0;  // 0 when there is none.
+  uint64_t snapshot_seq_newest = 0;
+  uint64_t ref_index_runs = 0;
+  uint64_t ref_index_entries = 0;
+  uint64_t ref_index_covered_through = 0;
+  uint64_t account_indexes = 0;  // .acx files, and their bytes.
+  uint64_t account_index_bytes = 0;
+  uint64_t purged_before = 0;  // The first sequence of a purged log; 0: nothing was purged.
   uint64_t accounts_open = 0;
   uint64_t accounts_closed = 0;
   uint64_t seq_first = 0;  // 0 when the ledger is empty.
@@ -222,13 +238,16 @@ class Ledger {
   Result<CompactResult> compact(bool purge,
                                 const std::function<void(uint64_t, uint64_t)>& progress = {});
   // Checks the whole data directory and reports every problem, going on past damage: the log
-  // (every frame's checksum, the chain, sequence numbers, recorded times), the time indexes,
-  // then the domain (every event decodes, and a replay keeps every rule). Takes no lock and
+  // (every frame's checksum, the chain, sequence numbers, recorded times; archived segments
+  // and a purge marker included), the time indexes, then the domain (every event decodes, and
+  // a replay keeps every rule), every snapshot against the replay at its sequence, the ref
+  // index against the refs of the log, and every account index against a rebuild. Takes no lock and
   // writes nothing. Fails only when the directory cannot be read at all; problems are in the
   // result. `progress` is told bytes done of the total, now and then.
   Result<VerifyResult> verify(
       const std::function<void(uint64_t done, uint64_t total)>& progress = {}) const;
-  // Counts from segment headers and time indexes; the accounts from a replay.
+  // Counts from segment headers and time indexes, snapshot headers, the archive headers, the
+  // ref index and account index files; the accounts from the newest snapshot and the tail.
   Result<LedgerStats> stats() const;
 
   int64_t now_ns() const;

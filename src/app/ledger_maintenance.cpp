@@ -6,11 +6,17 @@
 #include <algorithm>
 #include <tuple>
 
+#include "app/account_index.h"
+#include "app/ref_index.h"
 #include "app/replay.h"
+#include "app/state_loader.h"
+#include "app/verify_derived.h"
 #include "domain/event_codec.h"
 #include "domain/ledger_state.h"
 #include "ledger/ledger.h"
 #include "store/record.h"
+#include "store/run_set.h"
+#include "store/snapshot_file.h"
 #include "store/verify.h"
 
 namespace ledger {
@@ -40,15 +46,31 @@ std::vector<std::string> describe_record(const store::Record& record) {
 }
 
 // The domain's checks, fed every frame that passed the log's checks: each event decodes, and
-// replaying it keeps every rule (LedgerState::check, then apply). Snapshot checks will compare
-// this state with each snapshot at its sequence number.
+// replaying it keeps every rule (LedgerState::check, then apply). Each snapshot is compared with
+// this state when the replay reaches its sequence number. A purged log's replay starts from a
+// snapshot's state; without one, only the refs are collected.
 class DomainCheck {
  public:
+  // `report` holds what was found before the log check (snapshot headers, the purge marker):
+  // those problems do not make the replay incomplete.
+  DomainCheck(app::SnapshotCheck& snapshots, std::optional<app::ReplayStart> start,
+              bool replay_possible, const store::VerifyReport& report)
+      : snapshots_(snapshots),
+        replay_possible_(replay_possible),
+        problems_before_(report.problems_total() - snapshots.problems_added()) {
+    if (!start) return;
+    state_ = std::move(start->state);
+    seq_start_ = start->seq;
+    effective_max_ns_ = start->effective_max_ns;
+  }
+
   void frame(const store::FrameRef& f, const fs::path& segment, store::VerifyReport& report) {
+    if (!replay_possible_ || f.header.seq_last() <= seq_start_) return;
     store::RecordIterator records(f.bytes);
     store::Record r;
     uint64_t seq = f.header.seq_first;
     for (; records.next(r); ++seq) {
+      if (seq <= seq_start_) continue;
       auto event = domain::decode_event(r.type, r.version, r.payload);
       if (!event) {
         auto p = store::make_problem(
@@ -68,10 +90,17 @@ class DomainCheck {
       }
       if (const domain::RefKey& ref = domain::ref_of(stored.event); !ref.ref.empty()) {
         const XXH128_hash_t digest = XXH3_128bits(ref.ref.data(), ref.ref.size());
-        refs_.push_back({digest.low64, digest.high64, seq});
+        refs_.push_back({digest.low64, digest.high64, ref.digest, seq});
       }
       state_.apply(stored);
+      effective_max_ns_ = std::max(effective_max_ns_, r.effective_ns);
     }
+    snapshots_.reached(f.header.seq_last(), state_, effective_max_ns_, incomplete(report), report);
+  }
+
+  // Whether events were lost to damage, so that the replayed state is not the log's.
+  bool incomplete(const store::VerifyReport& report) const {
+    return consequences_ > 0 || log_problems(report) > 0;
   }
 
   // Once the log has lost events, the replay fails where later events needed them; those are
@@ -86,14 +115,23 @@ class DomainCheck {
   }
 
   const domain::LedgerState& state() const { return state_; }
+  // Sorted by key (high, low), then sequence, once finish() ran.
+  const std::vector<app::RefSeen>& refs() const { return refs_; }
+  void release_refs() { refs_ = {}; }
+  // Events up to this one were not replayed (purged, or before the starting snapshot).
+  uint64_t seq_start() const { return seq_start_; }
 
  private:
   void add(store::VerifyReport& report, store::VerifyProblem problem) {
     ++own_problems_;
     report.add(std::move(problem));
   }
+  // Problems of the log check: all but the replay's own and the snapshots'.
+  size_t log_problems(const store::VerifyReport& report) const {
+    return report.problems_total() - problems_before_ - own_problems_ - snapshots_.problems_added();
+  }
   void replay_failed(store::VerifyReport& report, store::VerifyProblem problem) {
-    if (report.problems_total() > own_problems_) {
+    if (log_problems(report) > 0) {
       ++consequences_;
       return;
     }
@@ -102,19 +140,15 @@ class DomainCheck {
 
   // A ref names one event in the whole ledger. The state's own ref index would cost a hash-map
   // node per ref (about 75 bytes, and most of verify's time at a million events); a vector of
-  // 128-bit digests sorted once at the end costs 24 bytes per ref.
-  struct RefSeen {
-    uint64_t low = 0;
-    uint64_t high = 0;
-    uint64_t seq = 0;
-  };
+  // 128-bit digests sorted once at the end costs 32 bytes per ref, and its order is the ref
+  // index's, so that the index is compared by one merge.
   void check_refs(store::VerifyReport& report) {
-    std::sort(refs_.begin(), refs_.end(), [](const RefSeen& a, const RefSeen& b) {
-      return std::tie(a.low, a.high, a.seq) < std::tie(b.low, b.high, b.seq);
+    std::sort(refs_.begin(), refs_.end(), [](const app::RefSeen& a, const app::RefSeen& b) {
+      return std::tie(a.high, a.low, a.seq) < std::tie(b.high, b.low, b.seq);
     });
     for (size_t i = 1; i < refs_.size(); ++i) {
-      const RefSeen& a = refs_[i - 1];
-      const RefSeen& b = refs_[i];
+      const app::RefSeen& a = refs_[i - 1];
+      const app::RefSeen& b = refs_[i];
       if (a.low != b.low || a.high != b.high) continue;
       add(report,
           store::make_problem("replay", {}, std::nullopt, b.seq, b.seq,
@@ -122,24 +156,37 @@ class DomainCheck {
                                           "event {}",
                                           b.seq, a.seq)));
     }
-    refs_ = {};
   }
 
+  app::SnapshotCheck& snapshots_;
+  bool replay_possible_ = true;
+  size_t problems_before_ = 0;
+  uint64_t seq_start_ = 0;
+  int64_t effective_max_ns_ = INT64_MIN;
   domain::LedgerState state_{false};  // Refs are checked apart: see RefSeen.
-  std::vector<RefSeen> refs_;
+  std::vector<app::RefSeen> refs_;
   size_t own_problems_ = 0;
   uint64_t consequences_ = 0;
 };
 
 bool breaks_chain(const store::VerifyProblem& p) {
   return p.check == "frame" || p.check == "chain" || p.check == "sequence" ||
-         p.check == "segment" || p.check == "time";
+         p.check == "segment" || p.check == "time" || p.check == "purge";
 }
 
-VerifyProblem public_problem(const store::VerifyProblem& p) {
+// A file's path inside the data directory ("archive/00000000000000000001.seg.zst",
+// "snapshots/...snap"); its name alone when it lies elsewhere.
+std::string file_in(const fs::path& dir, const fs::path& file) {
+  if (file.empty()) return {};
+  const fs::path relative = file.lexically_relative(dir);
+  if (relative.empty() || *relative.begin() == "..") return file.filename().string();
+  return relative.string();
+}
+
+VerifyProblem public_problem(const fs::path& dir, const store::VerifyProblem& p) {
   VerifyProblem out;
   out.check = p.check;
-  out.file = p.file.filename().string();
+  out.file = file_in(dir, p.file);
   out.offset = p.offset;
   out.seq_first = p.seq_first;
   out.seq_last = p.seq_last;
@@ -152,7 +199,8 @@ VerifyProblem public_problem(const store::VerifyProblem& p) {
   return out;
 }
 
-VerifyResult result_of(const store::VerifyReport& report, const domain::LedgerState& state) {
+VerifyResult result_of(const fs::path& dir, const store::VerifyReport& report,
+                       const domain::LedgerState& state) {
   const store::VerifyCounts& c = report.counts;
   VerifyResult r;
   r.events = c.events;
@@ -171,10 +219,51 @@ VerifyResult result_of(const store::VerifyReport& report, const domain::LedgerSt
   r.problems_total = report.problems_total();
   for (const store::VerifyProblem& p : report.problems()) {
     if (breaks_chain(p)) r.chain_intact = false;
-    r.problems.push_back(public_problem(p));
+    r.problems.push_back(public_problem(dir, p));
   }
   if (r.problems_total > r.problems.size()) r.chain_intact = false;  // Unknown: say so.
   return r;
+}
+
+}  // namespace
+
+namespace {
+
+// Where a purged log begins, checked: the PURGED marker against the first segment's header.
+// Nothing when the log was not purged (or is empty).
+struct PurgeCheck {
+  std::optional<store::PurgeMarker> marker;
+  std::optional<store::LogPosition> start;  // Where log_start() says the log begins.
+};
+
+PurgeCheck check_purge(store::Syscalls& sys, const fs::path& dir,
+                       const std::vector<store::SegmentFile>& segments,
+                       store::VerifyReport& report) {
+  PurgeCheck out;
+  const fs::path marker_path = dir / store::kPurgedFileName;
+  auto marker = store::read_purge_marker(sys, dir);
+  if (!marker) {
+    report.add(
+        store::make_problem("purge", marker_path, std::nullopt, 0, 0, marker.status().message()));
+    return out;
+  }
+  if (!*marker) return out;
+  report.ran("purge");
+  out.marker = **marker;
+  auto start = store::log_start(sys, dir, segments);
+  if (!start) {
+    report.add(store::make_problem("purge", marker_path, std::nullopt, (*marker)->first_seq, 0,
+                                   start.status().message()));
+    return out;
+  }
+  out.start = *start;
+  return out;
+}
+
+uint64_t bytes_of(const fs::path& path) {
+  std::error_code ec;
+  const uint64_t size = fs::file_size(path, ec);
+  return ec ? 0 : size;
 }
 
 }  // namespace
@@ -184,54 +273,157 @@ Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)
   if (!segments) return segments.status();
   store::Syscalls& sys = store::real_syscalls();
   store::VerifyReport report;
-  DomainCheck domain;
+  const PurgeCheck purge = check_purge(sys, options_.dir, *segments, report);
+  app::SnapshotCheck snapshots;
+  snapshots.prepare(sys, options_.dir, *segments, purge.marker ? purge.start : std::nullopt,
+                    report);
+  // A purged log's replay starts from the oldest snapshot at or after the purge point: the
+  // events before it are gone.
+  std::optional<app::ReplayStart> start;
+  if (purge.marker) {
+    const uint64_t first_seq = purge.start ? purge.start->seq_next : purge.marker->first_seq;
+    start = snapshots.take_start(first_seq, report);
+  }
+  const bool replay_possible = !purge.marker || start.has_value();
+  DomainCheck domain(snapshots, std::move(start), replay_possible, report);
+  // Progress counts the segment bytes read by the log check, then those of the segments whose
+  // account index is compared with a rebuild.
+  uint64_t log_bytes = 0;
+  uint64_t acx_bytes = 0;
+  for (size_t i = 0; i < segments->size(); ++i) {
+    const uint64_t size = bytes_of((*segments)[i].path);
+    log_bytes += size;
+    std::error_code ec;
+    if (i + 1 < segments->size() && fs::exists(app::account_index_path((*segments)[i]), ec)) {
+      acx_bytes += size;
+    }
+  }
   store::VerifyHooks hooks;
   hooks.describe = describe_record;
   hooks.frame = [&domain](const store::FrameRef& f, const fs::path& segment,
                           store::VerifyReport& r) { domain.frame(f, segment, r); };
-  hooks.progress = progress;
-  // The store's checks, then the domain's. The log check feeds the domain check as it goes,
-  // so the log is read once; snapshot and archive checks join this list when they land.
+  if (progress) {
+    hooks.progress = [&](uint64_t done, uint64_t) { progress(done, log_bytes + acx_bytes); };
+  }
+  if (purge.marker) {
+    // A purge that did not finish may leave older segments than the marker names.
+    hooks.seq_start_expected =
+        std::min(purge.marker->first_seq,
+                 segments->empty() ? purge.marker->first_seq : segments->front().base_seq);
+  }
+  // The store's checks and the domain's in one read of the log: the log check feeds the
+  // replay, and the replay compares each snapshot when it reaches it.
   LEDGER_RETURN_IF_ERROR(store::verify_log(sys, *segments, hooks, report));
-  report.ran("events");
-  report.ran("replay");
+  const bool replay_incomplete = domain.incomplete(report);
+  report.ran(replay_possible ? "events" : "events (not replayed: no snapshot to start from)");
+  if (replay_possible) report.ran("replay");
   domain.finish(report);
+  snapshots.finish(report);
   LEDGER_RETURN_IF_ERROR(store::verify_indexes(sys, *segments, report));
+  uint64_t refs_through = 0;
+  if (replay_possible) {
+    refs_through = app::verify_ref_index(options_.dir, domain.refs(), domain.seq_start(),
+                                         report.counts.seq_last, !replay_incomplete, report);
+  }
+  domain.release_refs();
+  const uint64_t account_indexes = app::verify_account_indexes(
+      sys, *segments,
+      [&](uint64_t done) {
+        if (progress) progress(log_bytes + done, log_bytes + acx_bytes);
+      },
+      report);
   std::error_code ec;
   if (!fs::exists(options_.dir, ec)) {
     report.note(fmt::format("there is no ledger in {} yet (the directory does not exist)",
                             options_.dir.string()));
   }
-  return result_of(report, domain.state());
+  VerifyResult r = result_of(options_.dir, report, domain.state());
+  for (const store::SegmentFile& s : *segments) r.archived_segments += s.archived ? 1 : 0;
+  r.purged_before = purge.marker ? purge.marker->first_seq : 0;
+  r.snapshots = snapshots.listed();
+  r.snapshots_compared = snapshots.compared();
+  r.account_indexes = account_indexes;
+  r.ref_index_covered_through = refs_through;
+  return r;
 }
+
+namespace {
+
+void add_snapshot_stats(const fs::path& dir, LedgerStats& s) {
+  const store::SnapshotListing listing = store::list_snapshots(store::real_syscalls(), dir);
+  for (const store::SnapshotFileInfo& info : listing.snapshots) {
+    ++s.snapshots;
+    s.snapshot_bytes += info.size_bytes;
+    const uint64_t seq = info.meta.seq_last;
+    if (s.snapshot_seq_oldest == 0 || seq < s.snapshot_seq_oldest) s.snapshot_seq_oldest = seq;
+    s.snapshot_seq_newest = std::max(s.snapshot_seq_newest, seq);
+  }
+}
+
+// Archived segments: their files as stored, and the bytes their headers say they hold.
+void add_archive_stats(const std::vector<store::SegmentFile>& segments, LedgerStats& s) {
+  for (const store::SegmentFile& seg : segments) {
+    if (!seg.archived) continue;
+    ++s.archive_segments;
+    s.archive_bytes += bytes_of(seg.path);
+    if (auto size = store::segment_size(store::real_syscalls(), seg)) {
+      s.archive_bytes_uncompressed += *size;
+    }
+  }
+}
+
+// The ref index as it opens; a set that does not open counts as none (verify says why).
+void add_ref_index_stats(const fs::path& dir, LedgerStats& s) {
+  std::error_code ec;
+  const fs::path refs = dir / app::kRefIndexDirName;
+  if (!fs::exists(refs, ec)) return;
+  auto runs = store::RunSet::open(refs);
+  if (!runs) return;
+  s.ref_index_runs = runs->runs().size();
+  for (const store::SortedRun& run : runs->runs()) s.ref_index_entries += run.entry_count();
+  s.ref_index_covered_through = runs->covered_through();
+}
+
+void add_account_index_stats(const std::vector<store::SegmentFile>& segments, LedgerStats& s) {
+  for (const store::SegmentFile& seg : segments) {
+    const fs::path path = app::account_index_path(seg);
+    std::error_code ec;
+    const uint64_t size = fs::file_size(path, ec);
+    if (ec) continue;
+    ++s.account_indexes;
+    s.account_index_bytes += size;
+  }
+}
+
+}  // namespace
 
 Result<LedgerStats> Ledger::stats() const {
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
-  auto log = store::log_stats(store::real_syscalls(), *segments);
+  store::Syscalls& sys = store::real_syscalls();
+  auto log = store::log_stats(sys, *segments);
   if (!log) return log.status();
-  LedgerStats s{log->events,
-                log->frames,
-                log->segments,
-                log->segment_bytes,
-                log->archive_segments,
-                log->archive_bytes,
-                log->snapshots,
-                0,
-                0,
-                log->seq_first,
-                log->seq_last,
-                log->recorded_first_ns,
-                log->recorded_last_ns};
-  // The accounts need the state: a full replay for now. Loading the newest snapshot (and
-  // replaying only the tail after it) replaces this once snapshots land.
-  domain::LedgerState state(false);
-  LEDGER_RETURN_IF_ERROR(
-      app::for_each_event(options_.dir, std::nullopt, [&state](const domain::StoredEvent& e) {
-        state.apply(e);
-        return Status::ok();
-      }));
-  for (const domain::Account* a : state.sorted_accounts()) {
+  LedgerStats s;
+  s.events = log->events;
+  s.frames = log->frames;
+  s.segments = log->segments;
+  s.segment_bytes = log->segment_bytes;
+  s.seq_first = log->seq_first;
+  s.seq_last = log->seq_last;
+  s.recorded_first_ns = log->recorded_first_ns;
+  s.recorded_last_ns = log->recorded_last_ns;
+  add_snapshot_stats(options_.dir, s);
+  add_archive_stats(*segments, s);
+  add_ref_index_stats(options_.dir, s);
+  add_account_index_stats(*segments, s);
+  auto marker = store::read_purge_marker(sys, options_.dir);
+  if (!marker) return marker.status();
+  if (*marker) s.purged_before = (*marker)->first_seq;
+  // The accounts: the newest usable snapshot and the events after it.
+  auto loaded = app::load_state(options_.dir, app::LoadOptions{});
+  if (!loaded) return loaded.status();
+  warnings_ = loaded->warnings;
+  for (const domain::Account* a : loaded->state.sorted_accounts()) {
     ++(a->closed ? s.accounts_closed : s.accounts_open);
   }
   return s;

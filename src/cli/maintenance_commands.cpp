@@ -40,6 +40,18 @@ std::string summary_of(const VerifyResult& r) {
                         r.indexes_skipped == 1 ? "its segment is" : "their segments are");
   }
   line += fmt::format("; {} replayed", plural(r.accounts, "account", "accounts"));
+  if (r.archived_segments > 0) {
+    line += fmt::format("; {} read from the archive",
+                        plural(r.archived_segments, "segment", "segments"));
+  }
+  if (r.purged_before > 0) line += fmt::format("; history before {} purged", r.purged_before);
+  line += fmt::format("; {} of {} compared with the replay", grouped(r.snapshots_compared),
+                      plural(r.snapshots, "snapshot", "snapshots"));
+  if (r.ref_index_covered_through > 0) {
+    line += fmt::format("; ref index through {} checked", r.ref_index_covered_through);
+  }
+  line +=
+      fmt::format("; {} checked", plural(r.account_indexes, "account index", "account indexes"));
   return line;
 }
 
@@ -145,6 +157,8 @@ int run_stats(Context& context) {
   if (!stats) return context.fail(stats.status());
   const LedgerStats& s = *stats;
   auto number = [](uint64_t n) { return std::to_string(n); };
+  // 0 means "none" for these: an empty cell (null in JSON), as for seq_first.
+  auto optional_number = [](uint64_t n) { return n == 0 ? std::string() : std::to_string(n); };
   const std::vector<std::pair<Column, std::string>> cells = {
       {{"events", CellKind::kInteger}, number(s.events)},
       {{"frames", CellKind::kInteger}, number(s.frames)},
@@ -152,11 +166,22 @@ int run_stats(Context& context) {
       {{"segment_bytes", CellKind::kInteger}, number(s.segment_bytes)},
       {{"archive_segments", CellKind::kInteger}, number(s.archive_segments)},
       {{"archive_bytes", CellKind::kInteger}, number(s.archive_bytes)},
+      {{"archive_bytes_uncompressed", CellKind::kInteger}, number(s.archive_bytes_uncompressed)},
+      {{"purged_before", CellKind::kInteger}, optional_number(s.purged_before)},
       {{"snapshots", CellKind::kInteger}, number(s.snapshots)},
+      {{"snapshot_bytes", CellKind::kInteger}, number(s.snapshot_bytes)},
+      {{"snapshot_seq_oldest", CellKind::kInteger}, optional_number(s.snapshot_seq_oldest)},
+      {{"snapshot_seq_newest", CellKind::kInteger}, optional_number(s.snapshot_seq_newest)},
+      {{"ref_index_runs", CellKind::kInteger}, number(s.ref_index_runs)},
+      {{"ref_index_entries", CellKind::kInteger}, number(s.ref_index_entries)},
+      {{"ref_index_covered_through", CellKind::kInteger},
+       optional_number(s.ref_index_covered_through)},
+      {{"account_indexes", CellKind::kInteger}, number(s.account_indexes)},
+      {{"account_index_bytes", CellKind::kInteger}, number(s.account_index_bytes)},
       {{"accounts_open", CellKind::kInteger}, number(s.accounts_open)},
       {{"accounts_closed", CellKind::kInteger}, number(s.accounts_closed)},
-      {{"seq_first", CellKind::kInteger}, s.seq_first == 0 ? "" : number(s.seq_first)},
-      {{"seq_last", CellKind::kInteger}, s.seq_last == 0 ? "" : number(s.seq_last)},
+      {{"seq_first", CellKind::kInteger}, optional_number(s.seq_first)},
+      {{"seq_last", CellKind::kInteger}, optional_number(s.seq_last)},
       {{"recorded_first", CellKind::kTime}, optional_time(context, s.recorded_first_ns)},
       {{"recorded_last", CellKind::kTime}, optional_time(context, s.recorded_last_ns)},
   };
@@ -181,8 +206,9 @@ int run_stats(Context& context) {
 void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code) {
   auto* verify = app.add_subcommand(
       "verify",
-      "Check every frame, the checksum chain, sequence numbers, time indexes and a "
-      "replay of every event; report every problem");
+      "Check every frame (archived ones too), the checksum chain, sequence numbers, time "
+      "indexes, a replay of every event, snapshots, the ref index and account indexes; report "
+      "every problem");
   verify->footer(
       "Takes no lock and writes nothing. Exit status 0 when all is well, 1 when a problem was "
       "found (each is printed on stderr).\nExample:\n  ledger verify\n  ledger verify --format "
@@ -190,7 +216,9 @@ void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code)
   verify->callback([&] { exit_code = run_verify(context); });
 
   auto* stats = app.add_subcommand(
-      "stats", "Events, frames, segments, archive, snapshots, accounts, first and last times");
+      "stats",
+      "Events, frames, segments, archive, purge, snapshots, indexes, accounts, first and last "
+      "times");
   stats->footer("Example:\n  ledger stats\n  ledger stats --format json");
   stats->callback([&] { exit_code = run_stats(context); });
 }

@@ -257,10 +257,12 @@ class LogVerifier {
             std::min(recorded_ns_, f.header.recorded_ns)};
   }
 
-  // The bytes of segment `i`, read once for all the scans of that segment.
+  // The bytes of segment `i`, read once for all the scans of that segment. An archive that
+  // does not decompress and check out has none that can be scanned: its problem says why.
   const Bytes& segment_bytes(size_t i) {
     if (bytes_segment_ != i) {
-      auto bytes = read_file(sys_, segments_[i].path);
+      const SegmentFile& seg = segments_[i];
+      auto bytes = seg.archived ? read_archived_segment(sys_, seg.path) : read_file(sys_, seg.path);
       segment_bytes_ = bytes ? std::move(*bytes) : Bytes();
       bytes_segment_ = i;
     }

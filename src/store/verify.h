@@ -2,7 +2,7 @@
 // The store's half of `ledger verify`: checks that read a log end to end and report every
 // problem they find, going on past damage, instead of stopping at the first one as a reader
 // does. Each check is a function that adds to a VerifyReport; the layers above run them in turn
-// and add checks of their own (event decoding and replay; snapshots and the archive later).
+// and add checks of their own (event decoding and replay, snapshots, derived indexes).
 // Nothing here writes, locks or rebuilds anything.
 
 #include <cstdint>
@@ -122,11 +122,6 @@ struct LogStats {
   uint64_t seq_last = 0;
   std::optional<int64_t> recorded_first_ns;
   std::optional<int64_t> recorded_last_ns;
-  // The archive of compressed old segments, and snapshot files: none yet. Their owners fill
-  // these in when they land.
-  uint64_t archive_segments = 0;
-  uint64_t archive_bytes = 0;
-  uint64_t snapshots = 0;
 };
 
 // Sealed segments are summed from their stored indexes (or, where one is missing or stale, an

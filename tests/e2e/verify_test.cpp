@@ -6,10 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "app/account_index.h"
 #include "domain/event_codec.h"
+#include "domain/state_codec.h"
 #include "e2e/e2e_support.h"
 #include "ledger/ledger.h"
+#include "store/archive.h"
 #include "store/format.h"
+#include "store/log_writer.h"
+#include "store/snapshot_file.h"
 #include "store/time_index.h"
 
 using namespace ledger::e2e;
@@ -101,7 +106,8 @@ TEST_SUITE("e2e verify") {
     const auto before = ledger.files();
     const RunResult r = ledger.ok("verify");
     CHECK(r.out == fmt::format("verified 124 events in 124 frames across {} segments; chain "
-                               "intact; {} indexes current; 4 accounts replayed\n",
+                               "intact; {} indexes current; 4 accounts replayed; 0 of 0 "
+                               "snapshots compared with the replay; 0 account indexes checked\n",
                                segments.size(), segments.size() - 1));
     CHECK(r.err.empty());  // Not a terminal: no progress bar.
     CHECK(ledger.files() == before);
@@ -276,7 +282,12 @@ TEST_SUITE("e2e stats") {
     const auto before = ledger.files();
     CHECK(ledger.ok("stats --format json").out ==
           fmt::format("[\n  {{\"events\":7,\"frames\":7,\"segments\":1,\"segment_bytes\":{},"
-                      "\"archive_segments\":0,\"archive_bytes\":0,\"snapshots\":0,"
+                      "\"archive_segments\":0,\"archive_bytes\":0,"
+                      "\"archive_bytes_uncompressed\":0,\"purged_before\":null,\"snapshots\":0,"
+                      "\"snapshot_bytes\":0,\"snapshot_seq_oldest\":null,"
+                      "\"snapshot_seq_newest\":null,\"ref_index_runs\":0,"
+                      "\"ref_index_entries\":0,\"ref_index_covered_through\":null,"
+                      "\"account_indexes\":0,\"account_index_bytes\":0,"
                       "\"accounts_open\":2,\"accounts_closed\":1,\"seq_first\":1,\"seq_last\":7,"
                       "\"recorded_first\":\"{}\",\"recorded_last\":\"{}\"}}\n]\n",
                       bytes, first, last));
@@ -287,18 +298,21 @@ TEST_SUITE("e2e stats") {
     TestLedger ledger;
     set_up(ledger);
     const auto lines = lines_of(ledger.ok("stats --format table").out);
-    REQUIRE(lines.size() == 14);
-    CHECK(lines[0] == "stat              value");
-    CHECK(lines[1] == "events            7");
-    CHECK(lines[3] == "segments          1");
-    CHECK(lines[5] == "archive_segments  0");
-    CHECK(lines[7] == "snapshots         0");
-    CHECK(lines[8] == "accounts_open     2");
-    CHECK(lines[9] == "accounts_closed   1");
-    CHECK(lines[10] == "seq_first         1");
-    CHECK(lines[11] == "seq_last          7");
-    CHECK(lines[12].starts_with("recorded_first    20"));
-    CHECK(lines[12].ends_with(" UTC"));
+    REQUIRE(lines.size() == 24);
+    CHECK(lines[0] == "stat                        value");
+    CHECK(lines[1] == "events                      7");
+    CHECK(lines[3] == "segments                    1");
+    CHECK(lines[5] == "archive_segments            0");
+    CHECK(lines[8] == "purged_before");
+    CHECK(lines[9] == "snapshots                   0");
+    CHECK(lines[13] == "ref_index_runs              0");
+    CHECK(lines[16] == "account_indexes             0");
+    CHECK(lines[18] == "accounts_open               2");
+    CHECK(lines[19] == "accounts_closed             1");
+    CHECK(lines[20] == "seq_first                   1");
+    CHECK(lines[21] == "seq_last                    7");
+    CHECK(lines[22].starts_with("recorded_first              20"));
+    CHECK(lines[22].ends_with(" UTC"));
   }
 
   TEST_CASE("stats of a ledger of several segments counts them all") {
@@ -309,15 +323,255 @@ TEST_SUITE("e2e stats") {
     for (const fs::path& s : segments) bytes += fs::file_size(s);
     const auto lines = lines_of(ledger.ok("stats --format csv").out);
     REQUIRE(lines.size() == 2);
-    CHECK(lines[1].starts_with(fmt::format("124,124,{},{},0,0,0,4,0,1,124,2026-01-01T01:00:00Z,",
-                                           segments.size(), bytes)));
+    CHECK(
+        lines[1].starts_with(fmt::format("124,124,{},{},0,0,0,,0,0,,,0,0,,0,0,4,0,1,124,"
+                                         "2026-01-01T01:00:00Z,",
+                                         segments.size(), bytes)));
   }
 
   TEST_CASE("stats of an empty ledger is zeros") {
     TestLedger ledger;
     CHECK(ledger.ok("stats --format csv").out ==
-          "events,frames,segments,segment_bytes,archive_segments,archive_bytes,snapshots,"
-          "accounts_open,accounts_closed,seq_first,seq_last,recorded_first,recorded_last\n"
-          "0,0,0,0,0,0,0,0,0,,,,\n");
+          "events,frames,segments,segment_bytes,archive_segments,archive_bytes,"
+          "archive_bytes_uncompressed,purged_before,snapshots,snapshot_bytes,snapshot_seq_oldest,"
+          "snapshot_seq_newest,ref_index_runs,ref_index_entries,ref_index_covered_through,"
+          "account_indexes,account_index_bytes,accounts_open,accounts_closed,seq_first,seq_last,"
+          "recorded_first,recorded_last\n"
+          "0,0,0,0,0,0,0,,0,0,,,0,0,,0,0,0,0,,,,\n");
+  }
+}
+
+namespace {
+
+// A ledger like write_ledger's, with every derived file: a snapshot every 30 events, the ref
+// index (every deposit has a ref), and the account index of every sealed segment (a statement
+// builds them). `start_ns` sets the recorded times, so two ledgers differ in every checksum.
+void write_derived_ledger(const TestLedger& ledger, int64_t start_ns = kStart,
+                          const std::string& ref_prefix = "dep-") {
+  ledger::LedgerOptions options;
+  options.dir = ledger.dir();
+  options.segment_size_bytes_max = 2048;
+  options.snapshot_every_events = 30;
+  auto now = std::make_shared<int64_t>(start_ns);
+  options.clock_ns = [now] { return *now += 3600 * kSecond; };
+  ledger::Ledger books(options);
+  for (int a = 0; a < 4; ++a) {
+    REQUIRE(books.execute(
+        ledger::OpenAccount{"ACC-" + std::to_string(a), "Owner", "USD", "0", std::nullopt, ""}));
+  }
+  for (int i = 0; i < kDeposits; ++i) {
+    REQUIRE(books.execute(ledger::Deposit{"ACC-" + std::to_string(i % 4), "10",
+                                          "memo " + std::to_string(i), std::nullopt,
+                                          ref_prefix + std::to_string(i)}));
+  }
+  REQUIRE(books.snapshot());
+  REQUIRE(books.statement("ACC-1", std::nullopt, std::nullopt, std::nullopt));
+}
+
+// Moves (or purges) the sealed segments wholly before `before_seq`, as compaction does.
+ledger::store::ArchiveReport archive_before(const TestLedger& ledger, uint64_t before_seq,
+                                            ledger::store::ArchiveMode mode) {
+  ledger::store::LogOptions options;
+  ledger::store::RecoveryReport recovery;
+  auto writer = ledger::store::LogWriter::open(ledger.dir(), options, recovery);
+  REQUIRE(writer);
+  auto report = (*writer)->archive_segments(before_seq, mode);
+  REQUIRE(report);
+  REQUIRE(report->segments > 0);
+  return *report;
+}
+
+std::vector<fs::path> files_under(const TestLedger& ledger, const std::string& folder,
+                                  const std::string& suffix) {
+  std::vector<fs::path> paths;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(ledger.dir() / folder, ec)) {
+    if (e.path().string().ends_with(suffix)) paths.push_back(e.path());
+  }
+  std::sort(paths.begin(), paths.end());
+  return paths;
+}
+
+std::vector<ledger::store::SnapshotFileInfo> snapshots_of(const TestLedger& ledger) {
+  auto listing = ledger::store::list_snapshots(ledger::store::real_syscalls(), ledger.dir());
+  REQUIRE(listing.problems.empty());
+  return listing.snapshots;
+}
+
+}  // namespace
+
+TEST_SUITE("e2e verify: snapshots, indexes, archive") {
+  TEST_CASE("a healthy ledger with snapshots, refs, account indexes and an archive verifies") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    archive_before(ledger, 40, ledger::store::ArchiveMode::kArchive);
+    REQUIRE(!files_under(ledger, "archive", ".zst").empty());
+    REQUIRE(snapshots_of(ledger).size() >= 4);
+    REQUIRE(!files_under(ledger, "refs", ".run").empty());
+    const auto before = ledger.files();
+    const RunResult r = ledger.ok("verify");
+    INFO(r.out);
+    CHECK(contains(r.out, "chain intact"));
+    CHECK(contains(r.out, fmt::format("{0} of {0} snapshots compared with the replay",
+                                      snapshots_of(ledger).size())));
+    CHECK(contains(r.out, "read from the archive"));
+    CHECK(contains(r.out, "ref index through"));
+    CHECK(!contains(r.out, "; 0 account indexes checked"));
+    CHECK(ledger.files() == before);
+  }
+
+  TEST_CASE("a purged log verifies from the snapshot at the purge point") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    const auto snaps = snapshots_of(ledger);
+    const auto report =
+        archive_before(ledger, snaps[1].meta.seq_last + 1, ledger::store::ArchiveMode::kPurge);
+    const auto before = ledger.files();
+    const RunResult r = ledger.ok("verify");
+    INFO(r.out << r.err);
+    CHECK(contains(r.out, fmt::format("history before {} purged", report.first_seq)));
+    // The snapshot before the purge point cannot be checked any more: a note, not a problem.
+    CHECK(contains(r.err, fmt::format("note: snapshot {} covers only history that was purged",
+                                      name(snaps[0].path))));
+    CHECK(contains(r.out, "ref index through 124 checked"));
+    CHECK(ledger.files() == before);
+    const auto stats = lines_of(ledger.ok("stats --format csv").out);
+    REQUIRE(stats.size() == 2);
+    CHECK(csv_fields(stats[1])[7] == std::to_string(report.first_seq));
+  }
+
+  TEST_CASE("a purged log without a snapshot at the purge point fails") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    const auto snaps = snapshots_of(ledger);
+    archive_before(ledger, snaps[1].meta.seq_last + 1, ledger::store::ArchiveMode::kPurge);
+    for (const auto& s : snapshots_of(ledger)) fs::remove(s.path);
+    const RunResult r = failed_verify(ledger);
+    CHECK(contains(r.err, "no usable snapshot at or after that point"));
+  }
+
+  TEST_CASE("a bit flip in a snapshot's payload is named as derived data") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    const auto snap = snapshots_of(ledger)[1];
+    ledger::store::testing::flip_bit(snap.path, (ledger::store::kSnapshotHeaderSize + 10) * 8);
+    const RunResult r = failed_verify(ledger);
+    CHECK(contains(r.err, fmt::format("snapshots/{}", name(snap.path))));
+    CHECK(contains(r.err, "is damaged"));
+    CHECK(contains(r.err, "it is derived data: delete it and `ledger snapshot` takes a new one"));
+    CHECK(contains(r.err, "chain intact"));
+  }
+
+  TEST_CASE("a snapshot from another ledger under the same name matches nothing") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    TestLedger other;
+    write_derived_ledger(other, kStart + kSecond);
+    const auto ours = snapshots_of(ledger)[0];
+    const auto theirs = snapshots_of(other)[0];
+    REQUIRE(name(ours.path) == name(theirs.path));
+    fs::copy_file(theirs.path, ours.path, fs::copy_options::overwrite_existing);
+    const RunResult r = failed_verify(ledger);
+    CHECK(contains(r.err, fmt::format("snapshot {} matches nothing in the log", name(ours.path))));
+  }
+
+  TEST_CASE("a snapshot with a wrong balance but valid checksums fails the replay compare") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    const auto snap = snapshots_of(ledger)[1];
+    auto payload = ledger::store::read_snapshot_payload(ledger::store::real_syscalls(), snap);
+    REQUIRE(payload);
+    auto state = ledger::domain::decode_state(*payload, false);
+    REQUIRE(state);
+    std::vector<ledger::domain::Account> accounts = state->accounts();
+    REQUIRE(accounts.size() == 4);
+    const int64_t right = accounts[2].balance;
+    accounts[2].balance += 300;
+    ledger::domain::LedgerState wrong(false);
+    wrong.restore(accounts, state->last_seq());
+    const std::string encoded = ledger::domain::encode_state(wrong);
+    fs::remove(snap.path);
+    REQUIRE(ledger::store::write_snapshot(
+        ledger::store::real_syscalls(), ledger.dir(), snap.meta,
+        {reinterpret_cast<const unsigned char*>(encoded.data()), encoded.size()}));
+    const RunResult r = failed_verify(ledger);
+    CHECK(contains(
+        r.err, fmt::format("snapshot {} does not match a replay of the log: account ACC-2 balance "
+                           "{}.00 in the snapshot, {}.00 by replay; it is derived data",
+                           name(snap.path), (right + 300) / 100, right / 100)));
+  }
+
+  TEST_CASE("a flipped byte in a run of the ref index is named as derived data") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    const auto runs = files_under(ledger, "refs", ".run");
+    REQUIRE(!runs.empty());
+    ledger::store::testing::flip_bit(runs[0], (ledger::store::kRunHeaderSize + 40) * 8 + 3);
+    const RunResult r = failed_verify(ledger);
+    CHECK(contains(r.err, "ref index is damaged"));
+    CHECK(contains(r.err, "the ref index is derived data"));
+  }
+
+  TEST_CASE("a ref index with other refs than the log's is named, with valid checksums") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    // The runs of a ledger whose refs differ: same names and ranges, sound files.
+    TestLedger other;
+    write_derived_ledger(other, kStart, "other-");
+    fs::remove_all(ledger.dir() / "refs");
+    fs::copy(other.dir() / "refs", ledger.dir() / "refs");
+    const RunResult r = failed_verify(ledger);
+    CHECK(contains(r.err, "does not match the log: "));
+    CHECK(contains(r.err, "that the log does not have"));
+    CHECK(contains(r.err, "the ref index is derived data"));
+  }
+
+  TEST_CASE("the account index of another segment is named as derived data") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    const auto acx = files_under(ledger, "", ".acx");
+    REQUIRE(acx.size() >= 2);
+    fs::copy_file(acx[0], acx[1], fs::copy_options::overwrite_existing);
+    const RunResult r = failed_verify(ledger);
+    CHECK(contains(r.err,
+                   fmt::format("account index {}: does not describe its segment", name(acx[1]))));
+    CHECK(contains(r.err, "an account index is derived data"));
+  }
+
+  TEST_CASE("a bit flip in an archived segment names the archive file") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    archive_before(ledger, 40, ledger::store::ArchiveMode::kArchive);
+    const auto archives = files_under(ledger, "archive", ".zst");
+    REQUIRE(!archives.empty());
+    const uint64_t size = fs::file_size(archives[0]);
+    ledger::store::testing::flip_bit(archives[0], (size / 2) * 8 + 1);
+    const RunResult r = failed_verify(ledger);
+    CHECK(contains(r.err, fmt::format("archive/{}", name(archives[0]))));
+  }
+
+  TEST_CASE("stats counts snapshots, archive, ref index and account indexes") {
+    TestLedger ledger;
+    write_derived_ledger(ledger);
+    const auto report = archive_before(ledger, 40, ledger::store::ArchiveMode::kArchive);
+    const auto snaps = snapshots_of(ledger);
+    const auto lines = lines_of(ledger.ok("stats --format csv").out);
+    REQUIRE(lines.size() == 2);
+    const auto header = csv_fields(lines[0]);
+    const auto values = csv_fields(lines[1]);
+    REQUIRE(header.size() == values.size());
+    std::map<std::string, std::string> stat;
+    for (size_t i = 0; i < header.size(); ++i) stat[header[i]] = values[i];
+    CHECK(stat["archive_segments"] == std::to_string(report.segments));
+    CHECK(stat["archive_bytes_uncompressed"] == std::to_string(report.bytes_in));
+    CHECK(stat["archive_bytes"] == std::to_string(report.bytes_out));
+    CHECK(stat["snapshots"] == std::to_string(snaps.size()));
+    CHECK(stat["snapshot_seq_oldest"] == std::to_string(snaps.front().meta.seq_last));
+    CHECK(stat["snapshot_seq_newest"] == "124");
+    CHECK(stat["ref_index_covered_through"] != "");
+    CHECK(stat["ref_index_entries"] != "0");
+    CHECK(stat["account_indexes"] != "0");
+    CHECK(stat["purged_before"] == "");
+    CHECK(stat["accounts_open"] == "4");
   }
 }

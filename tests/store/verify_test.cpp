@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "log_fixture.h"
+#include "store/archive.h"
 #include "store/time_index.h"
 
 using namespace ledger;
@@ -317,6 +318,41 @@ TEST_SUITE("verify") {
     CHECK(next == 301);
     CHECK(progress_calls == 300);
     CHECK(done_last == total_seen);
+  }
+
+  TEST_CASE("archived segments verify like live ones") {
+    TempDir dir;
+    write_log(dir.path());
+    REQUIRE(
+        open_writer(dir.path(), test_options(4096))->archive_segments(100, ArchiveMode::kArchive));
+    auto segments = list_segments(dir.path());
+    REQUIRE(segments);
+    REQUIRE(segments->front().archived);
+    const VerifyReport report = verify(dir.path());
+    CHECK_MESSAGE(report.ok(), all_problems(report));
+    CHECK(report.counts.events == 300);
+  }
+
+  TEST_CASE("a bit flip in an archive file is a problem naming it, and verify goes on") {
+    TempDir dir;
+    write_log(dir.path());
+    REQUIRE(
+        open_writer(dir.path(), test_options(4096))->archive_segments(100, ArchiveMode::kArchive));
+    auto segments = list_segments(dir.path());
+    REQUIRE(segments);
+    const SegmentFile archived = (*segments)[1];
+    REQUIRE(archived.archived);
+    flip_bit(archived.path, fs::file_size(archived.path) * 4 + 2);  // Halfway in.
+    const auto before = snapshot_dir(dir.path());
+    const VerifyReport report = verify(dir.path());
+    CHECK(snapshot_dir(dir.path()) == before);
+    REQUIRE(!report.ok());
+    const VerifyProblem& p = report.problems().front();
+    CHECK(p.file == archived.path);
+    CHECK(p.check == "frame");
+    CHECK(mentions(p.what, "corrupt archive archive/" + archived.path.filename().string()));
+    // The segments after it still verify: their events are counted.
+    CHECK(report.counts.seq_last == 300);
   }
 
   TEST_CASE("log_stats counts from indexes and the newest segment") {
