@@ -23,7 +23,7 @@ enum class RefCheck;
 struct LedgerOptions {
   std::filesystem::path dir;
   std::chrono::milliseconds lock_wait{5000};
-  uint64_t segment_size_bytes_max = 32u << 20;
+  uint64_t segment_size_bytes_max = 8u << 20;
   std::function<int64_t()> clock_ns;  // Null: the real clock.
   // A write that leaves the newest snapshot this many events behind takes a new one; an import
   // takes one at every such step inside it. 0: never automatically.

@@ -19,7 +19,7 @@ struct GlobalOptions {
   std::string color = "auto";
   bool quiet = false;
   uint64_t snapshot_every_events = 100'000;
-  uint64_t segment_size_bytes = 32u << 20;
+  uint64_t segment_size_bytes = 8u << 20;
 };
 
 class Context {

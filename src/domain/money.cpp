@@ -1,6 +1,7 @@
 #include "ledger/money.h"
 
 #include <algorithm>
+#include <vector>
 #include <array>
 #include <fmt/format.h>
 
@@ -49,9 +50,36 @@ Status invalid(std::string_view text, std::string_view what) {
 
 }  // namespace
 
+namespace {
+
+// A three-letter code as one number, so that a lookup is a binary search over integers: loading
+// a snapshot looks up every account's currency.
+constexpr uint32_t code_key(std::string_view code) {
+  return code.size() == 3 ? (uint32_t{static_cast<unsigned char>(code[0])} << 16) |
+                                (uint32_t{static_cast<unsigned char>(code[1])} << 8) |
+                                uint32_t{static_cast<unsigned char>(code[2])}
+                          : 0;
+}
+
+const std::vector<std::pair<uint32_t, const CurrencyEntry*>>& currencies_by_key() {
+  static const auto table = [] {
+    std::vector<std::pair<uint32_t, const CurrencyEntry*>> t;
+    for (const auto& c : kCurrencies) t.emplace_back(code_key(c.code), &c);
+    std::sort(t.begin(), t.end());
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 Result<Currency> find_currency(std::string_view code) {
-  for (const auto& c : kCurrencies) {
-    if (code == c.code) return Currency{c.code, c.decimals};
+  const uint32_t key = code_key(code);
+  const auto& table = currencies_by_key();
+  auto it = std::lower_bound(table.begin(), table.end(), std::make_pair(key, nullptr),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (key != 0 && it != table.end() && it->first == key) {
+    return Currency{it->second->code, it->second->decimals};
   }
   return Status(ErrorCode::kInvalidArgument,
                 fmt::format("unknown currency \"{}\" (expected an ISO 4217 code like USD)", code));

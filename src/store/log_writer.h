@@ -29,7 +29,7 @@ namespace ledger::store {
 
 struct LogOptions {
   // A segment rolls to a new file once it holds at least this many bytes.
-  uint64_t segment_size_bytes_max = 32u << 20;
+  uint64_t segment_size_bytes_max = 8u << 20;
   std::chrono::milliseconds lock_wait{5000};
   Syscalls* syscalls = nullptr;             // Null: the real system calls.
   std::function<int64_t()> clock_ns;        // Null: CLOCK_REALTIME.
