@@ -83,7 +83,8 @@ void write_snapshots(const LedgerOptions& options, OpenLog& log,
   if (Status s = log.refs->add_from(log.state(), log.state().last_seq()); !s) {
     warnings.push_back(fmt::format("ref index not updated: {}", s.message()));
   }
-  for (const app::PendingSnapshot& snapshot : pending) {
+  for (app::PendingSnapshot snapshot : pending) {
+    snapshot.meta.refs_through = log.refs->covered_through();
     if (Status s = app::write_snapshot(options.dir, snapshot); !s) {
       warnings.push_back(fmt::format("snapshot not written: {}", s.message()));
       return;
@@ -263,6 +264,7 @@ Result<SnapshotResult> snapshot_head(const LedgerOptions& options, OpenLog& log)
         app::prepare_snapshot(log.state(), *log.loaded.last_frame, log.loaded.effective_max_ns);
     if (!snapshot) return snapshot.status();
     LEDGER_RETURN_IF_ERROR(log.refs->add_from(log.state(), result.seq));
+    snapshot->meta.refs_through = log.refs->covered_through();
     LEDGER_RETURN_IF_ERROR(app::write_snapshot(options.dir, *snapshot));
   }
   std::error_code ec;

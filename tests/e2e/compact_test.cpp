@@ -33,6 +33,13 @@ std::vector<std::string> answers(const TestLedger& ledger) {
                         "statement ACC-2 --to 2026-03-01", "history ACC-2", "accounts"}) {
     out.push_back(ledger.ok(std::string("--format csv ") + q).out);
   }
+  // The books as they stood when event 30 was recorded.
+  const auto history = lines_of(ledger.ok("--format csv history").out);
+  REQUIRE(history.size() > 30);
+  const std::string t = csv_fields(history[30])[1];
+  for (const char* q : {"balance --known-at ", "statement ACC-1 --known-at "}) {
+    out.push_back(ledger.ok(std::string("--format csv ") + q + t).out);
+  }
   return out;
 }
 
