@@ -200,14 +200,17 @@ std::string segment_file_name(uint64_t base_seq) {
   return fmt::format("{:0{}}{}", base_seq, kSegmentNameDigits, kSegmentSuffix);
 }
 
-std::optional<uint64_t> parse_segment_file_name(const std::string& name) {
-  const std::string suffix = kSegmentSuffix;
+std::optional<uint64_t> parse_numbered_file_name(std::string_view name, std::string_view suffix) {
   if (name.size() != kSegmentNameDigits + suffix.size() || !name.ends_with(suffix)) return {};
   uint64_t seq = 0;
   const char* end = name.data() + kSegmentNameDigits;
   auto [ptr, ec] = std::from_chars(name.data(), end, seq);
   if (ec != std::errc() || ptr != end || seq == 0) return {};
   return seq;
+}
+
+std::optional<uint64_t> parse_segment_file_name(const std::string& name) {
+  return parse_numbered_file_name(name, kSegmentSuffix);
 }
 
 }  // namespace ledger::store

@@ -29,13 +29,7 @@ Status corrupt(const fs::path& path, const std::string& what) {
 }  // namespace
 
 std::optional<uint64_t> parse_snapshot_file_name(const std::string& name) {
-  const std::string suffix = kSnapshotSuffix;
-  if (name.size() != kSegmentNameDigits + suffix.size() || !name.ends_with(suffix)) return {};
-  uint64_t seq = 0;
-  const char* end = name.data() + kSegmentNameDigits;
-  auto [ptr, ec] = std::from_chars(name.data(), end, seq);
-  if (ec != std::errc() || ptr != end) return {};
-  return seq;
+  return parse_numbered_file_name(name, kSnapshotSuffix);
 }
 
 fs::path snapshot_dir(const fs::path& dir) { return dir / kSnapshotDirName; }

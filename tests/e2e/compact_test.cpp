@@ -2,6 +2,8 @@
 // crash at any write, sync, rename or unlink of a compaction leaves a ledger with the same answers.
 #include <doctest/doctest.h>
 
+#include <functional>
+
 #include "e2e/e2e_support.h"
 
 using namespace ledger::e2e;
@@ -52,6 +54,29 @@ std::vector<std::string> names_in(const fs::path& dir) {
 }
 
 bool has_strace() { return std::system("strace -V >/dev/null 2>&1") == 0; }
+
+// Runs `command` on a fresh copy of `pristine`, killed (SIGKILL, by strace) at the k-th call of
+// each of `calls`, for k = 1, 2, ... until the command gets past its k-th call and completes.
+// After every run, `check(killed)` looks at what is left. Returns how many runs were killed.
+int crash_at_each_call(const TestLedger& ledger, const fs::path& pristine, const std::string& command,
+                       std::initializer_list<const char*> calls,
+                       const std::function<void(bool killed)>& check) {
+  int crashes = 0;
+  for (const char* call : calls) {
+    for (int k = 1; k < 200; ++k) {
+      fs::remove_all(ledger.dir());
+      fs::copy(pristine, ledger.dir(), fs::copy_options::recursive);
+      const std::string strace =
+          fmt::format("TZ=UTC strace -f -o /dev/null -e inject={}:signal=KILL:when={}", call, k);
+      const bool killed = ledger.run(command, strace).exit_code != 0;
+      INFO("killed at " << call << " #" << k);
+      check(killed);
+      if (!killed) break;
+      ++crashes;
+    }
+  }
+  return crashes;
+}
 
 }  // namespace
 
@@ -141,23 +166,15 @@ TEST_SUITE("e2e compact") {
     const auto before = answers(ledger);
     const fs::path pristine = ledger.scratch() / "pristine";
     fs::copy(ledger.dir(), pristine, fs::copy_options::recursive);
-    int crashes = 0;
-    for (const char* call : {"pwrite64", "fdatasync", "fsync", "rename", "unlink", "mkdir"}) {
-      for (int k = 1; k < 200; ++k) {
-        fs::remove_all(ledger.dir());
-        fs::copy(pristine, ledger.dir(), fs::copy_options::recursive);
-        const std::string strace =
-            fmt::format("TZ=UTC strace -f -o /dev/null -e inject={}:signal=KILL:when={}", call, k);
-        const auto r = ledger.run("compact", strace);
-        INFO("killed at " << call << " #" << k);
-        CHECK(answers(ledger) == before);
-        if (r.exit_code == 0) break;  // The command got past its k-th such call: all covered.
-        ++crashes;
-        // The next command works, and a second compaction finishes the job.
-        ledger.ok("compact");
-        CHECK(answers(ledger) == before);
-      }
-    }
+    const int crashes = crash_at_each_call(
+        ledger, pristine, "compact", {"pwrite64", "fdatasync", "fsync", "rename", "unlink", "mkdir"},
+        [&](bool killed) {
+          CHECK(answers(ledger) == before);
+          if (!killed) return;
+          // The next command works, and a second compaction finishes the job.
+          ledger.ok("compact");
+          CHECK(answers(ledger) == before);
+        });
     MESSAGE("compactions killed: " << crashes);
     CHECK(crashes > 10);
   }
@@ -172,25 +189,17 @@ TEST_SUITE("e2e compact") {
     const auto before = answers(ledger);
     const fs::path pristine = ledger.scratch() / "pristine";
     fs::copy(ledger.dir(), pristine, fs::copy_options::recursive);
-    int crashes = 0;
-    for (const char* call : {"pwrite64", "fdatasync", "fsync", "rename", "unlink"}) {
-      for (int k = 1; k < 200; ++k) {
-        fs::remove_all(ledger.dir());
-        fs::copy(pristine, ledger.dir(), fs::copy_options::recursive);
-        const std::string strace =
-            fmt::format("TZ=UTC strace -f -o /dev/null -e inject={}:signal=KILL:when={}", call, k);
-        const auto r = ledger.run("compact --purge --yes", strace);
-        INFO("killed at " << call << " #" << k);
-        CHECK(ledger.ok("--format csv balance").out == before[0]);
-        const auto past = ledger.run("--format csv balance --at 2026-02-15");
-        CHECK((past.out == before[1] || contains(past.err, "was purged")));
-        if (r.exit_code == 0) break;
-        ++crashes;
-        ledger.ok("compact --purge --yes");
-        CHECK(ledger.ok("--format csv balance").out == before[0]);
-        CHECK(contains(ledger.run("balance --at 2026-02-15").err, "was purged"));
-      }
-    }
+    const int crashes = crash_at_each_call(
+        ledger, pristine, "compact --purge --yes",
+        {"pwrite64", "fdatasync", "fsync", "rename", "unlink"}, [&](bool killed) {
+          CHECK(ledger.ok("--format csv balance").out == before[0]);
+          const auto past = ledger.run("--format csv balance --at 2026-02-15");
+          CHECK((past.out == before[1] || contains(past.err, "was purged")));
+          if (!killed) return;
+          ledger.ok("compact --purge --yes");
+          CHECK(ledger.ok("--format csv balance").out == before[0]);
+          CHECK(contains(ledger.run("balance --at 2026-02-15").err, "was purged"));
+        });
     MESSAGE("purges killed: " << crashes);
     CHECK(crashes > 5);
   }
