@@ -27,7 +27,7 @@ struct LedgerOptions {
   std::function<int64_t()> clock_ns;  // Null: the real clock.
   // A write that leaves the newest snapshot this many events behind takes a new one; an import
   // takes one at every such step inside it. 0: never automatically.
-  uint64_t snapshot_every_events = 100'000;
+  uint64_t snapshot_every_events = 25'000;
 };
 
 // --dir, else $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger.

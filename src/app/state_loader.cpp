@@ -36,9 +36,17 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
                                                       const LoadOptions& options,
                                                       LoadedState& loaded) {
   store::Syscalls& sys = store::real_syscalls();
-  store::SnapshotListing listing = store::list_snapshots(sys, dir);
-  for (const std::string& problem : listing.problems) loaded.warnings.push_back(problem + "; skipped");
-  for (auto it = listing.snapshots.rbegin(); it != listing.snapshots.rend(); ++it) {
+  std::vector<std::string> problems;
+  const auto names = store::snapshot_names(dir, problems);
+  for (const std::string& problem : problems) loaded.warnings.push_back(problem + "; skipped");
+  // Headers are read newest first and only until one serves: a ledger keeps many snapshots.
+  for (auto name = names.rbegin(); name != names.rend(); ++name) {
+    auto info = store::read_snapshot_info(sys, *name);
+    if (!info) {
+      loaded.warnings.push_back(info.status().message() + "; skipped");
+      continue;
+    }
+    const auto it = &*info;
     const store::SnapshotMeta& meta = it->meta;
     if (!serves(meta, options.cutoffs)) continue;
     auto position = store::check_against_log(sys, segments, meta);

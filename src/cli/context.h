@@ -18,7 +18,7 @@ struct GlobalOptions {
   std::string format;  // Empty: a table on a terminal, CSV otherwise.
   std::string color = "auto";
   bool quiet = false;
-  uint64_t snapshot_every_events = 100'000;
+  uint64_t snapshot_every_events = 25'000;
   uint64_t segment_size_bytes = 8u << 20;
 };
 

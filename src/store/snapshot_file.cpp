@@ -104,42 +104,51 @@ Status write_snapshot(Syscalls& sys, const fs::path& dir, const SnapshotMeta& me
                                encode_snapshot(meta, payload));
 }
 
-SnapshotListing list_snapshots(Syscalls& sys, const fs::path& dir) {
-  SnapshotListing listing;
+std::vector<SnapshotName> snapshot_names(const fs::path& dir, std::vector<std::string>& problems) {
+  std::vector<SnapshotName> names;
   std::error_code ec;
   fs::directory_iterator it(snapshot_dir(dir), ec);
   if (ec) {
     if (ec != std::errc::no_such_file_or_directory) {
-      listing.problems.push_back(fmt::format("cannot list snapshots: {}", ec.message()));
+      problems.push_back(fmt::format("cannot list snapshots: {}", ec.message()));
     }
-    return listing;
+    return names;
   }
   for (const auto& entry : it) {
-    const auto seq = parse_snapshot_file_name(entry.path().filename().string());
-    if (!seq) continue;
-    SnapshotFileInfo info{{}, entry.path(), 0};
-    auto file = File::open(sys, entry.path(), O_RDONLY);
-    Bytes header(kSnapshotHeaderSize);
-    Result<size_t> n = file ? file->read_at(0, header) : Result<size_t>(file.status());
-    auto size = file ? file->size() : Result<uint64_t>(file.status());
-    if (!n || !size) {
-      listing.problems.push_back(!n ? n.status().message() : size.status().message());
-      continue;
+    if (auto seq = parse_snapshot_file_name(entry.path().filename().string())) {
+      names.push_back({*seq, entry.path()});
     }
-    header.resize(*n);
-    auto meta = decode_snapshot_header(header);
-    if (!meta || meta->seq_last != *seq) {
-      listing.problems.push_back(
-          corrupt(entry.path(), meta ? "its name and header disagree" : meta.status().message())
-              .message());
-      continue;
-    }
-    info.meta = *meta;
-    info.size_bytes = *size;
-    listing.snapshots.push_back(std::move(info));
   }
-  std::sort(listing.snapshots.begin(), listing.snapshots.end(),
-            [](const auto& a, const auto& b) { return a.meta.seq_last < b.meta.seq_last; });
+  std::sort(names.begin(), names.end(),
+            [](const SnapshotName& a, const SnapshotName& b) { return a.seq_last < b.seq_last; });
+  return names;
+}
+
+Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const SnapshotName& name) {
+  auto file = File::open(sys, name.path, O_RDONLY);
+  if (!file) return file.status();
+  Bytes header(kSnapshotHeaderSize);
+  auto n = file->read_at(0, header);
+  if (!n) return n.status();
+  auto size = file->size();
+  if (!size) return size.status();
+  header.resize(*n);
+  auto meta = decode_snapshot_header(header);
+  if (!meta) return corrupt(name.path, meta.status().message());
+  if (meta->seq_last != name.seq_last) return corrupt(name.path, "its name and header disagree");
+  return SnapshotFileInfo{*meta, name.path, *size};
+}
+
+SnapshotListing list_snapshots(Syscalls& sys, const fs::path& dir) {
+  SnapshotListing listing;
+  for (const SnapshotName& name : snapshot_names(dir, listing.problems)) {
+    auto info = read_snapshot_info(sys, name);
+    if (info) {
+      listing.snapshots.push_back(std::move(*info));
+    } else {
+      listing.problems.push_back(info.status().message());
+    }
+  }
   return listing;
 }
 

@@ -69,7 +69,17 @@ Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, uint64_t* payload_si
 
 Status write_snapshot(Syscalls& sys, const std::filesystem::path& dir, const SnapshotMeta& meta,
                       ByteView payload);
-// Reads only headers. Leftover temp files are ignored.
+struct SnapshotName {
+  uint64_t seq_last = 0;
+  std::filesystem::path path;
+};
+
+// The snapshot files of `dir` by name alone, oldest first (leftover temp files are ignored).
+std::vector<SnapshotName> snapshot_names(const std::filesystem::path& dir,
+                                         std::vector<std::string>& problems);
+// A snapshot's header, checked (magic, version, checksum, and the name's sequence number).
+Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const SnapshotName& name);
+// Every snapshot's header, oldest first; the files that do not check out, in `problems`.
 SnapshotListing list_snapshots(Syscalls& sys, const std::filesystem::path& dir);
 // The payload, checked against the header's size and checksum.
 Result<Bytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info);
