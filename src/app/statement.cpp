@@ -64,22 +64,21 @@ Status scan_segment(store::Syscalls& sys, const std::vector<store::SegmentFile>&
   auto start = store::segment_start(sys, segments, index);
   if (!start) return start.status();
   store::LogReader reader(sys, segments, *start);
-  bool done = false;
-  return app::replay_events(
-      reader, std::nullopt,
-      [&](const domain::EventAt& e) {
-        if (e.seq > seq_limit) return;
-        if (auto line = line_of(e, id)) {
-          out.push_back({{e.seq, e.effective_ns, line->amount}, index, std::move(line)});
-        }
-      },
-      [&](const app::FrameSummary& frame) {
-        // Frames of later segments, or past what was known, are not this scan's business.
-        done = done || frame.seq_first > seq_limit ||
-               frame.seq_first >= (index + 1 < segments.size() ? segments[index + 1].base_seq
-                                                              : UINT64_MAX);
-        return done;
-      });
+  for (;;) {
+    auto frame = reader.next();
+    if (!frame) return frame.status();
+    // The reader may go on into later segments; this scan is about one.
+    if (*frame == nullptr || (*frame)->segment != index ||
+        (*frame)->header.seq_first > seq_limit) {
+      return Status::ok();
+    }
+    LEDGER_RETURN_IF_ERROR(app::for_each_event_in_frame((*frame)->bytes, [&](const domain::EventAt& e) {
+      if (e.seq > seq_limit) return;
+      if (auto line = line_of(e, id)) {
+        out.push_back({{e.seq, e.effective_ns, line->amount}, index, std::move(line)});
+      }
+    }));
+  }
 }
 
 // Reads the frames of the lines to print, once each, and checks them against the index.
