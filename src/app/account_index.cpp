@@ -24,6 +24,26 @@ store::RunEntry posting_entry(std::string_view account, uint64_t seq, int64_t ef
           static_cast<uint64_t>(amount)};
 }
 
+// The entries of one event in effective order: a posting per account moved (the side tells a
+// transfer's two apart), or for an opening or a closing a marker to read it from the log.
+void add_effective(const domain::EventAt& e, std::vector<store::RunEntry>& out) {
+  using domain::EventType;
+  const domain::EventView& v = e.event;
+  const auto at = static_cast<uint64_t>(e.effective_ns);
+  auto posting = [&](uint64_t side, std::string_view account, int64_t amount) {
+    out.push_back({e.seq << 2 | side, at, account_key(account), static_cast<uint64_t>(amount)});
+  };
+  switch (v.type) {
+    case EventType::kMoneyDeposited: posting(0, v.account, v.amount); break;
+    case EventType::kMoneyWithdrawn: posting(0, v.account, -v.amount); break;
+    case EventType::kMoneyTransferred:
+      posting(0, v.from, -v.amount);
+      posting(1, v.to, v.amount);
+      break;
+    default: posting(kEffectiveOtherSide, v.account, 0); break;
+  }
+}
+
 // The postings of one event: none, one, or two for a transfer.
 void add_postings(const domain::EventAt& e, std::vector<store::RunEntry>& out) {
   using domain::EventType;
@@ -58,6 +78,10 @@ uint64_t account_key(std::string_view id) {
   return key == kFrameKey ? 1 : key;
 }
 
+fs::path effective_index_path(const fs::path& account_index) {
+  return fs::path(account_index).replace_extension(kEffectiveIndexSuffix);
+}
+
 fs::path account_index_path(const store::SegmentFile& segment) {
   fs::path path = store::index_path(segment);
   return path.replace_extension(kAccountIndexSuffix);
@@ -69,6 +93,7 @@ Status build_account_index(store::Syscalls& sys, const std::vector<store::Segmen
   if (!start) return start.status();
   store::LogReader reader(sys, segments, *start);
   std::vector<store::RunEntry> entries;
+  std::vector<store::RunEntry> effective;
   domain::EventAt e;
   uint64_t seq_last = segments[index].base_seq - 1;
   for (;;) {
@@ -88,12 +113,20 @@ Status build_account_index(store::Syscalls& sys, const std::vector<store::Segmen
         return Status(s.code(), fmt::format("event {}: {}", e.seq, s.message()));
       }
       add_postings(e, entries);
+      add_effective(e, effective);
     }
     seq_last = h.seq_last();
   }
-  std::sort(entries.begin(), entries.end(),
-            [](const store::RunEntry& a, const store::RunEntry& b) { return a.key() < b.key(); });
-  auto writer = store::SortedRunWriter::create(sys, path, {segments[index].base_seq, seq_last});
+  auto by_key = [](const store::RunEntry& a, const store::RunEntry& b) { return a.key() < b.key(); };
+  std::sort(effective.begin(), effective.end(), by_key);
+  const store::RunMeta meta{segments[index].base_seq, seq_last};
+  auto eff_writer = store::SortedRunWriter::create(sys, effective_index_path(path), meta);
+  if (!eff_writer) return eff_writer.status();
+  for (const store::RunEntry& entry : effective) LEDGER_RETURN_IF_ERROR(eff_writer->add(entry));
+  // The .eff file is published first: an .acx beside it vouches for both.
+  LEDGER_RETURN_IF_ERROR(eff_writer->finish());
+  std::sort(entries.begin(), entries.end(), by_key);
+  auto writer = store::SortedRunWriter::create(sys, path, meta);
   if (!writer) return writer.status();
   for (size_t i = 0; i < entries.size(); ++i) {
     store::RunEntry entry = entries[i];
@@ -113,9 +146,17 @@ Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
     return Status(ErrorCode::kInternal, "only sealed segments have an account index");
   }
   const fs::path path = account_index_path(segments[index]);
-  if (auto run = store::SortedRun::open(sys, path); run && describes(*run, segments, index)) {
-    return SegmentAccountIndex(std::move(*run), false);
-  }
+  auto open_both = [&](const fs::path& at, bool built) -> Result<SegmentAccountIndex> {
+    auto run = store::SortedRun::open(sys, at);
+    if (!run) return run.status();
+    auto effective = store::SortedRun::open(sys, effective_index_path(at));
+    if (!effective) return effective.status();
+    if (!describes(*run, segments, index) || !(effective->meta() == run->meta())) {
+      return Status(ErrorCode::kCorruption, "stale account index");
+    }
+    return SegmentAccountIndex(std::move(*run), std::move(*effective), built);
+  };
+  if (auto both = open_both(path, false)) return both;
   Status built = build_account_index(sys, segments, index, path);
   fs::path used = path;
   if (!built && built.code() == ErrorCode::kIoError) {
@@ -125,10 +166,27 @@ Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
     built = build_account_index(sys, segments, index, used);
   }
   if (!built) return built;
-  auto run = store::SortedRun::open(sys, used);
-  if (used != path) (void)sys.unlink(used.c_str());
-  if (!run) return run.status();
-  return SegmentAccountIndex(std::move(*run), true);
+  auto both = open_both(used, true);
+  if (used != path) {
+    (void)sys.unlink(used.c_str());
+    (void)sys.unlink(effective_index_path(used).c_str());
+  }
+  return both;
+}
+
+Status SegmentAccountIndex::effective_through(int64_t at_ns, uint64_t seq_after,
+                                              std::vector<EffectiveEntry>& out) const {
+  store::SortedRun::Cursor cursor(effective_);
+  for (;;) {
+    auto entry = cursor.next();
+    if (!entry) return entry.status();
+    if (!*entry || static_cast<int64_t>((*entry)->key_high) > at_ns) return Status::ok();
+    const uint64_t seq = (*entry)->key_low >> 2;
+    if (seq <= seq_after) continue;
+    out.push_back({seq, static_cast<int64_t>((*entry)->key_high), (*entry)->value_a,
+                   static_cast<int64_t>((*entry)->value_b),
+                   ((*entry)->key_low & 3) == kEffectiveOtherSide});
+  }
 }
 
 Status SegmentAccountIndex::postings(uint64_t key, std::vector<Posting>& out) const {

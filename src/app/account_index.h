@@ -23,6 +23,12 @@
 namespace ledger::app {
 
 inline constexpr const char* kAccountIndexSuffix = ".acx";
+// Beside each .acx, the same segment's events in effective order (for `--at`): a sorted run of
+//   key (high = effective time, low = seq << 2 | side), value_a = account_key, value_b = the
+//   signed amount; side 0 and 1 are a posting (1: a transfer's receiving side), and side
+//   kEffectiveOtherSide marks an opening or closing, to be read from the log.
+inline constexpr const char* kEffectiveIndexSuffix = ".eff";
+inline constexpr uint64_t kEffectiveOtherSide = 2;
 
 // XXH3-64 of the id; never 0, which keys the frame entries.
 uint64_t account_key(std::string_view id);
@@ -33,12 +39,21 @@ struct Posting {
   int64_t amount = 0;  // Signed: what the event did to the account's balance.
 };
 
+struct EffectiveEntry {
+  uint64_t seq = 0;
+  int64_t effective_ns = 0;
+  uint64_t account_key = 0;
+  int64_t amount = 0;
+  bool other = false;  // An opening or a closing: read the event from the log.
+};
+
 struct FrameLocation {
   uint64_t offset = 0;
   uint64_t seq_first = 0;
 };
 
 std::filesystem::path account_index_path(const store::SegmentFile& segment);
+std::filesystem::path effective_index_path(const std::filesystem::path& account_index);
 
 class SegmentAccountIndex {
  public:
@@ -53,14 +68,21 @@ class SegmentAccountIndex {
   Status postings(uint64_t key, std::vector<Posting>& out) const;
   // The frame holding event `seq`.
   Result<FrameLocation> frame_of(uint64_t seq) const;
+  // Appends the entries of events after `seq_after` effective at or before `at_ns`.
+  Status effective_through(int64_t at_ns, uint64_t seq_after,
+                           std::vector<EffectiveEntry>& out) const;
   // Checks every block of the index file (for `ledger verify`).
-  Status verify() const { return run_.verify(); }
+  Status verify() const {
+    LEDGER_RETURN_IF_ERROR(run_.verify());
+    return effective_.verify();
+  }
   bool rebuilt() const { return rebuilt_; }
 
  private:
-  explicit SegmentAccountIndex(store::SortedRun run, bool rebuilt)
-      : run_(std::move(run)), rebuilt_(rebuilt) {}
+  SegmentAccountIndex(store::SortedRun run, store::SortedRun effective, bool rebuilt)
+      : run_(std::move(run)), effective_(std::move(effective)), rebuilt_(rebuilt) {}
   store::SortedRun run_;
+  store::SortedRun effective_;
   bool rebuilt_ = false;
 };
 

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <bit>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "domain/event_view.h"
 #include "domain/state_codec.h"
@@ -11,6 +14,8 @@
 #include "store/record.h"
 #include "store/snapshot_file.h"
 #include "store/time_index.h"
+#include "app/account_index.h"
+#include "app/replay.h"
 #include "util/time.h"
 
 namespace ledger::app {
@@ -148,6 +153,80 @@ Status read_range(const std::vector<store::SegmentFile>& segments, const store::
   }
 }
 
+// `--at` over sealed segments through their effective-order indexes (app/account_index.h):
+// only the postings effective by the cutoff are read, however far back they were dated, where a
+// read of the log would go through every block that holds one. False (nothing changed) when it
+// cannot be used: two accounts share a key, or an index does not check out.
+Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segments,
+                                    const store::LogPosition& start, int64_t at_ns,
+                                    LoadedState& loaded) {
+  store::Syscalls& sys = store::real_syscalls();
+  domain::LedgerState& state = loaded.state;
+  std::unordered_map<uint64_t, size_t> by_key;
+  for (size_t i = 0; i < state.accounts().size(); ++i) {
+    if (!by_key.emplace(account_key(state.accounts()[i].id), i).second) return false;
+  }
+  const uint64_t seq_after = start.seq_next - 1;
+  std::map<size_t, SegmentAccountIndex> indexes;
+  std::vector<std::pair<size_t, EffectiveEntry>> others;
+  std::vector<EffectiveEntry> postings;
+  std::unordered_set<uint64_t> opened;
+  for (size_t i = start.segment; i + 1 < segments.size(); ++i) {
+    auto index = SegmentAccountIndex::open(sys, segments, i);
+    Status read = index ? Status::ok() : index.status();
+    std::vector<EffectiveEntry> entries;
+    if (read) read = index->effective_through(at_ns, seq_after, entries);
+    if (!read && read.code() == ErrorCode::kCorruption) {
+      // Derived data: a damaged index goes (the next query rebuilds it); the log answers now.
+      const auto path = account_index_path(segments[i]);
+      loaded.warnings.push_back(fmt::format("account index {} skipped: {}",
+                                            path.filename().string(), read.message()));
+      (void)sys.unlink(path.c_str());
+      (void)sys.unlink(effective_index_path(path).c_str());
+      return false;
+    }
+    if (!read) return read;
+    for (const EffectiveEntry& e : entries) {
+      if (e.other) {
+        others.emplace_back(i, e);
+        opened.insert(e.account_key);
+      } else {
+        postings.push_back(e);
+      }
+    }
+    indexes.emplace(i, std::move(*index));
+  }
+  for (const EffectiveEntry& p : postings) {
+    if (!by_key.contains(p.account_key) && !opened.contains(p.account_key)) return false;
+  }
+  // Openings and closings, in log order, from the log itself; then the postings.
+  std::sort(others.begin(), others.end(),
+            [](const auto& a, const auto& b) { return a.second.seq < b.second.seq; });
+  for (const auto& [segment, other] : others) {
+    auto location = indexes.at(segment).frame_of(other.seq);
+    if (!location) return location.status();
+    auto frame = store::read_frame_at(sys, segments[segment], location->offset);
+    if (!frame) return frame.status();
+    LEDGER_RETURN_IF_ERROR(for_each_event_in_frame(*frame, [&](const domain::EventAt& e) {
+      if (e.seq != other.seq) return;
+      const size_t before = state.accounts().size();
+      state.apply(e);
+      if (state.accounts().size() > before) by_key.emplace(other.account_key, before);
+    }));
+  }
+  for (const EffectiveEntry& p : postings) {
+    auto it = by_key.find(p.account_key);
+    if (it == by_key.end()) {
+      return Status(ErrorCode::kCorruption,
+                    fmt::format("event {} moves money of an account that is not open", p.seq));
+    }
+    state.add_to_balance(it->second, p.amount);
+    loaded.effective_max_ns = std::max(loaded.effective_max_ns, p.effective_ns);
+    ++loaded.events_read;
+  }
+  return true;
+}
+
 // The refs of events (after, through]: older than the state's snapshot, newer than the ref
 // index. Only after damage or a purge is this range long.
 Status load_refs(const fs::path& dir, const std::vector<store::SegmentFile>& segments,
@@ -237,6 +316,21 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
       loaded.snapshot_seq > *options.refs_known_through) {
     LEDGER_RETURN_IF_ERROR(
         load_refs(dir, *segments, *options.refs_known_through, loaded.snapshot_seq, loaded.state));
+  }
+  const Cutoffs& cutoffs = options.cutoffs;
+  const size_t active = segments->size() - 1;
+  if (cutoffs.effective_at_ns && !cutoffs.known_at_ns && !options.track_refs &&
+      start->segment < active) {
+    auto indexed = read_effective_indexes(*segments, *start, *cutoffs.effective_at_ns, loaded);
+    if (!indexed) return indexed.status();
+    if (*indexed) {
+      auto active_start = store::segment_start(sys, *segments, active);
+      if (!active_start) return active_start.status();
+      bool known_ends = false;
+      LEDGER_RETURN_IF_ERROR(read_range(*segments, {*active_start, kLogEnd}, cutoffs, loaded,
+                                        known_ends));
+      return loaded;
+    }
   }
   for (const store::LogRange& range : ranges_to_read(*segments, *start, options.cutoffs)) {
     bool known_ends = false;

@@ -410,6 +410,18 @@ uint64_t verify_account_indexes(store::Syscalls& sys,
       if (std::string d = run_difference(*stored, *fresh); !d.empty()) {
         problem("does not describe its segment: " + d);
       }
+      // Its effective-order companion (.eff), built with it, must match too.
+      auto stored_effective = store::SortedRun::open(sys, effective_index_path(path));
+      auto fresh_effective = store::SortedRun::open(sys, effective_index_path(built_path));
+      if (!stored_effective) {
+        problem(fmt::format("its .eff does not open: {}", stored_effective.status().message()));
+      } else if (Status s = stored_effective->verify(); !s) {
+        problem(fmt::format("its .eff is damaged: {}", s.message()));
+      } else if (fresh_effective) {
+        if (std::string d = run_difference(*stored_effective, *fresh_effective); !d.empty()) {
+          problem("its .eff does not describe its segment: " + d);
+        }
+      }
     } else {
       report.note(
           fmt::format("account index {} was not compared: its segment could not be "
@@ -417,6 +429,7 @@ uint64_t verify_account_indexes(store::Syscalls& sys,
                       name_of(path), fresh.status().message()));
     }
     fs::remove(built_path, ec);
+    fs::remove(effective_index_path(built_path), ec);
     const uint64_t size = fs::file_size(segments[i].path, ec);
     done += ec ? 0 : size;
     if (progress) progress(done);

@@ -132,6 +132,9 @@ class LedgerState {
   // (it drops every ref), then restore_ref() for each ref.
   void restore(std::vector<Account> accounts, uint64_t last_seq);
   void restore_ref(uint64_t low, uint64_t high, const RefEntry& entry);
+  // Adds a posting's signed amount to the account at `index` of accounts(), for callers that
+  // sum postings from an index instead of applying their events.
+  void add_to_balance(size_t index, int64_t amount) { accounts_[index].balance += amount; }
   // Remembers a ref of an event that the state itself does not include (it is older than the
   // state's snapshot but newer than the ref index's reach).
   void track_ref(std::string_view ref, const RefEntry& entry);

@@ -17,9 +17,9 @@ namespace ledger::store {
 inline constexpr uint64_t kIndexStrideBytes = 64u << 10;
 inline constexpr const char* kIndexSuffix = ".idx";
 // Every file derived from one segment and named after it: the time index, and the account
-// index that the app keeps (app/account_index.h). The store knows only that they must not
+// indexes that the app keeps (app/account_index.h). The store knows only that they must not
 // outlive their segment.
-inline constexpr std::array<const char*, 2> kSegmentDerivedSuffixes = {".idx", ".acx"};
+inline constexpr std::array<const char*, 3> kSegmentDerivedSuffixes = {".idx", ".acx", ".eff"};
 
 // A frame boundary, and the block of frames from it to the next entry.
 struct IndexEntry {

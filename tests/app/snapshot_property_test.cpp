@@ -130,6 +130,13 @@ TEST_SUITE("snapshots") {
       }
       // The cutoffs fall all over the history, so most are served from a snapshot.
       CHECK(served_by_snapshot > 75);
+      // --at over sealed segments went through their effective-order indexes (no statement ran,
+      // so nothing else builds them).
+      size_t effective_indexes = 0;
+      for (const auto& entry : fs::directory_iterator(dir.path())) {
+        effective_indexes += entry.path().extension() == ".eff";
+      }
+      CHECK(effective_indexes > 3);
     }
   }
 
