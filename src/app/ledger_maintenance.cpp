@@ -391,7 +391,7 @@ void add_account_index_stats(const std::vector<store::SegmentFile>& segments, Le
     const uint64_t size = fs::file_size(path, ec);
     if (ec) continue;
     ++s.account_indexes;
-    s.account_index_bytes += size;
+    s.account_index_bytes += size + fs::file_size(app::effective_index_path(path), ec);
   }
 }
 

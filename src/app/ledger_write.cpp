@@ -1,6 +1,7 @@
 // The write side of the Ledger service: lock, recover, rebuild, decide, commit.
 #include <fmt/format.h>
 
+#include "app/account_index.h"
 #include "app/ref_index.h"
 #include "app/state_loader.h"
 #include "store/archive.h"
@@ -123,6 +124,24 @@ Status take_pending_snapshot(store::LogWriter& writer, OpenLog& log,
   return Status::ok();
 }
 
+// Segments sealed by the commit get their account indexes now, so that the first statement or
+// `--at` after an import does not pay for them. Derived data: a failure costs only a warning.
+void index_sealed_segments(const LedgerOptions& options, std::vector<std::string>& warnings) {
+  store::Syscalls& sys = store::real_syscalls();
+  auto segments = store::list_segments(options.dir);
+  if (!segments || segments->size() < 2) return;
+  for (size_t i = segments->size() - 1; i-- > 0;) {
+    const auto& segment = (*segments)[i];
+    std::error_code ec;
+    if (segment.archived || std::filesystem::exists(app::account_index_path(segment), ec)) return;
+    if (auto index = app::SegmentAccountIndex::open(sys, *segments, i); !index) {
+      warnings.push_back(fmt::format("account index of {} not built: {}",
+                                     segment.path.filename().string(), index.status().message()));
+      return;
+    }
+  }
+}
+
 void apply_recorded(OpenLog& log, uint64_t seq, int64_t recorded_ns,
                     const domain::PendingEvent& pending) {
   log.state().apply({seq, recorded_ns, pending.effective_ns, pending.event});
@@ -164,6 +183,7 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
   if (!info) return info.status();
   apply_recorded(*log, info->seq_first, info->recorded_ns, *decision->event);
   snapshot_if_due(options_, *log, {}, warnings_);
+  index_sealed_segments(options_, warnings_);
   return WriteResult{true, info->seq_first, log->recovery};
 }
 
@@ -242,6 +262,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   auto info = writer->commit();
   if (!info) return info.status();
   snapshot_if_due(options_, *log, std::move(snapshots), warnings_);
+  index_sealed_segments(options_, warnings_);
   return result;
 }
 

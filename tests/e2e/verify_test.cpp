@@ -107,8 +107,8 @@ TEST_SUITE("e2e verify") {
     const RunResult r = ledger.ok("verify");
     CHECK(r.out == fmt::format("verified 124 events in 124 frames across {} segments; chain "
                                "intact; {} indexes current; 4 accounts replayed; 0 of 0 "
-                               "snapshots compared with the replay; 0 account indexes checked\n",
-                               segments.size(), segments.size() - 1));
+                               "snapshots compared with the replay; {} account indexes checked\n",
+                               segments.size(), segments.size() - 1, segments.size() - 1));
     CHECK(r.err.empty());  // Not a terminal: no progress bar.
     CHECK(ledger.files() == before);
     CHECK(ledger.ok("-q verify").out.empty());
@@ -228,7 +228,11 @@ TEST_SUITE("e2e verify") {
                                name(segments[2]), base_of(segments[2]), base_of(segments[3]) - 1)));
     const RunResult csv = failed_verify(ledger, "--format csv");
     const auto lines = lines_of(csv.out);
-    REQUIRE(lines.size() == 3);
+    INFO(csv.out);
+    // The problem, and a note: the account index of the segment before the gap could not be
+    // compared, since that segment no longer links on.
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[3].starts_with("note,,"));
     CHECK(lines[0] ==
           "type,check,file,offset,seq_first,seq_last,effective_min,effective_max,"
           "accounts,events,frames,segments,message");
@@ -321,12 +325,18 @@ TEST_SUITE("e2e stats") {
     const auto segments = segments_of(ledger);
     uint64_t bytes = 0;
     for (const fs::path& s : segments) bytes += fs::file_size(s);
+    // Writes index each segment they seal: every sealed segment has its account indexes.
+    uint64_t index_bytes = 0;
+    for (size_t i = 0; i + 1 < segments.size(); ++i) {
+      index_bytes += fs::file_size(fs::path(segments[i]).replace_extension(".acx")) +
+                     fs::file_size(fs::path(segments[i]).replace_extension(".eff"));
+    }
     const auto lines = lines_of(ledger.ok("stats --format csv").out);
     REQUIRE(lines.size() == 2);
-    CHECK(
-        lines[1].starts_with(fmt::format("124,124,{},{},0,0,0,,0,0,,,0,0,,0,0,4,0,1,124,"
-                                         "2026-01-01T01:00:00Z,",
-                                         segments.size(), bytes)));
+    CHECK(lines[1].starts_with(fmt::format("124,124,{},{},0,0,0,,0,0,,,0,0,,{},{},4,0,1,124,"
+                                           "2026-01-01T01:00:00Z,",
+                                           segments.size(), bytes, segments.size() - 1,
+                                           index_bytes)));
   }
 
   TEST_CASE("stats of an empty ledger is zeros") {
