@@ -1,5 +1,7 @@
 #include "domain/event_codec.h"
 
+#include "domain/event_view.h"
+
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/string.hpp>
 #include <fmt/format.h>
@@ -101,6 +103,10 @@ Result<Event> decode_event(uint16_t type, uint16_t version, std::span<const unsi
                   fmt::format("event schema version {} of type {} is newer than this build reads",
                               version, type));
   }
+  // Cereal trusts a string's length before it reads the string: damaged bytes could make it
+  // reserve gigabytes. The view decoder bounds every length, so it vets the bytes first.
+  EventView view;
+  LEDGER_RETURN_IF_ERROR(decode_event_view(type, version, payload, view));
   // Only version 1 exists so far; an upcast from it would go here, per type.
   switch (static_cast<EventType>(type)) {
     case EventType::kAccountOpened: return read_v1<AccountOpened>(payload);
