@@ -202,7 +202,10 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
   // Openings and closings, in log order, from the log itself; then the postings.
   std::sort(others.begin(), others.end(),
             [](const auto& a, const auto& b) { return a.second.seq < b.second.seq; });
-  for (const auto& [segment, other] : others) {
+  for (const auto& item : others) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+    const size_t segment = item.first;
+    const EffectiveEntry& other = item.second;
     auto location = indexes.at(segment).frame_of(other.seq);
     if (!location) return location.status();
     auto frame = store::read_frame_at(sys, segments[segment], location->offset);

@@ -93,7 +93,10 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
     by_frame[{m->segment, location->offset}].push_back(m);
     first_seq[{m->segment, location->offset}] = location->seq_first;
   }
-  for (auto& [place, movements] : by_frame) {
+  for (auto& item : by_frame) {
+    // Not a structured binding: clang before 16 cannot capture one in the lambda below.
+    const std::pair<size_t, uint64_t>& place = item.first;
+    std::vector<Movement*>& movements = item.second;
     auto frame = store::read_frame_at(sys, segments[place.first], place.second);
     if (!frame) return frame.status();
     LEDGER_RETURN_IF_ERROR(app::for_each_event_in_frame(*frame, [&](const domain::EventAt& e) {
