@@ -26,15 +26,6 @@ Status unlink_if_present(Syscalls& sys, const fs::path& path, bool& removed) {
   return errno_status("unlink", path, errno);
 }
 
-// Creates archive/ once, and makes its entry in the data directory durable.
-Status ensure_archive_dir(Syscalls& sys, const fs::path& dir) {
-  const fs::path archive = dir / kArchiveDirName;
-  std::error_code ec;
-  if (fs::is_directory(archive, ec)) return Status::ok();
-  LEDGER_RETURN_IF_ERROR(create_private_dir(archive));
-  return sync_dir(sys, dir);
-}
-
 // The live bytes of sealed segment `index`, after every frame of it was checked (chain,
 // sequence numbers, checksums) by indexing it; the index comes along for archive/.
 struct CheckedSegment {
@@ -211,7 +202,7 @@ Result<ArchiveReport> archive_segments(Syscalls& sys, const DirLock& /*lock*/, c
     }
     if (count > 0) LEDGER_RETURN_IF_ERROR(write_purge_marker(sys, dir, segments, count));
   } else if (count > 0) {
-    LEDGER_RETURN_IF_ERROR(ensure_archive_dir(sys, dir));
+    LEDGER_RETURN_IF_ERROR(create_private_dir(sys, dir / kArchiveDirName));
   }
   ArchiveProgress step{0, count, 0, 0, {}};
   for (size_t i = 0; i < count; ++i) {

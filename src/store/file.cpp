@@ -169,16 +169,29 @@ Status remove_durably(Syscalls& sys, const fs::path& path) {
   return sync_dir(sys, path.parent_path());
 }
 
-Status create_private_dir(const fs::path& dir) {
+namespace {
+
+// Missing parents get the usual permissions (as with mkdir -p); only `dir` is made private.
+Status create_dir_durably(Syscalls& sys, const fs::path& dir, bool is_private) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return Status::ok();
-  fs::create_directories(dir, ec);
+  const fs::path parent = dir.has_relative_path() ? dir.parent_path() : fs::path();
+  if (!parent.empty()) LEDGER_RETURN_IF_ERROR(create_dir_durably(sys, parent, false));
+  fs::create_directory(dir, ec);
   if (ec) {
     return {ErrorCode::kIoError, fmt::format("create directory {}: {}", dir.string(), ec.message())};
   }
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
-  if (ec) return {ErrorCode::kIoError, fmt::format("chmod {}: {}", dir.string(), ec.message())};
-  return Status::ok();
+  if (is_private) {
+    fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (ec) return {ErrorCode::kIoError, fmt::format("chmod {}: {}", dir.string(), ec.message())};
+  }
+  return sync_dir(sys, parent.empty() ? fs::path(".") : parent);
+}
+
+}  // namespace
+
+Status create_private_dir(Syscalls& sys, const fs::path& dir) {
+  return create_dir_durably(sys, dir, true);
 }
 
 }  // namespace ledger::store

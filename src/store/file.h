@@ -85,7 +85,9 @@ Result<Bytes> read_file(Syscalls& sys, const std::filesystem::path& path);
 // Deletes a file and syncs its directory.
 Status remove_durably(Syscalls& sys, const std::filesystem::path& path);
 
-// Creates `dir` (and parents) with owner-only permissions if it does not exist.
-Status create_private_dir(const std::filesystem::path& dir);
+// Creates `dir` (and missing parents) with owner-only permissions if it does not exist, and
+// syncs the folder that holds each new one: a commit acknowledged in a new data directory, or
+// a file published in a new folder, must survive a power cut with the folder's name.
+Status create_private_dir(Syscalls& sys, const std::filesystem::path& dir);
 
 }  // namespace ledger::store

@@ -21,7 +21,7 @@ uint64_t header_checksum(const Bytes& frame) { return util::get<uint64_t>(frame.
 Result<std::unique_ptr<LogWriter>> LogWriter::open(const fs::path& dir, LogOptions options,
                                                    RecoveryReport& report) {
   Syscalls& sys = options.syscalls ? *options.syscalls : real_syscalls();
-  LEDGER_RETURN_IF_ERROR(create_private_dir(dir));
+  LEDGER_RETURN_IF_ERROR(create_private_dir(sys, dir));
   auto lock = DirLock::acquire(sys, dir, options.lock_wait);
   if (!lock) return lock.status();
   auto log = recover_log(sys, dir, report);

@@ -187,7 +187,7 @@ Status RunSet::add(const std::vector<RunEntry>& sorted_entries, uint64_t seq_fir
             fmt::format("run set {}: cannot add sequence numbers {}..{} to a set covering 1..{}",
                         dir_.string(), seq_first, seq_last, covered_through())};
   }
-  if (Status s = create_private_dir(dir_); !s) return failed_ = s;
+  if (Status s = create_private_dir(*sys_, dir_); !s) return failed_ = s;
   if (Status s = tidy(); !s) return failed_ = s;
 
   const fs::path path = dir_ / run_file_name(seq_first, seq_last);

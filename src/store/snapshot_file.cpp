@@ -94,12 +94,7 @@ Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, uint64_t* payload_si
 
 Status write_snapshot(Syscalls& sys, const fs::path& dir, const SnapshotMeta& meta,
                       ByteView payload) {
-  const fs::path folder = snapshot_dir(dir);
-  std::error_code ec;
-  if (!fs::is_directory(folder, ec)) {
-    LEDGER_RETURN_IF_ERROR(create_private_dir(folder));
-    LEDGER_RETURN_IF_ERROR(sync_dir(sys, dir));  // The new folder itself must survive a crash.
-  }
+  LEDGER_RETURN_IF_ERROR(create_private_dir(sys, snapshot_dir(dir)));
   return write_file_atomically(sys, snapshot_path(dir, meta.seq_last),
                                encode_snapshot(meta, payload));
 }

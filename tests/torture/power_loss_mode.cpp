@@ -1,4 +1,97 @@
+// Power loss: every command runs under strace, which records its writes, syncs and changes of
+// name (and now and then kills it at the k-th of them); then the power is cut (PowerCut). The
+// ledger that is left must hold every acknowledged commit, all or nothing of the last one,
+// answer the next command and pass verify.
+
+#include <fmt/format.h>
+
 #include "torture/modes.h"
+#include "torture/power_cut.h"
+
 namespace ledger::torture {
-void run_power_loss_mode(const DriverOptions&, Tally&) {}
+
+namespace {
+
+constexpr const char* kKillSyscalls[] = {"pwrite64", "fdatasync", "fsync", "rename", "unlink"};
+
+class PowerLossRun {
+ public:
+  PowerLossRun(const DriverOptions& options, uint64_t seed, Tally& tally)
+      : tally_(tally),
+        root_(options.work_dir / fmt::format("power-{}", seed)),
+        harness_(options, root_ / "data", seed, tally),
+        rng_(seed),
+        generator_(fmt::format("p{}", seed)) {
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+
+  bool step() {
+    const Op op = generator_.make(generator_.random_kind(rng_, model_), rng_, model_);
+    const fs::path before = root_ / "before", trace = root_ / "trace";
+    fs::remove_all(before);
+    if (fs::exists(harness_.dir())) fs::copy(harness_.dir(), before, fs::copy_options::recursive);
+
+    std::vector<std::string> wrapper = power_cut_trace_options();
+    wrapper.insert(wrapper.end(), {"-o", trace.string()});
+    std::string how = fmt::format("op {} `{}`", step_++, op.describe());
+    if (std::bernoulli_distribution(0.4)(rng_)) {
+      const char* call = kKillSyscalls[std::uniform_int_distribution<size_t>(
+          0, std::size(kKillSyscalls) - 1)(rng_)];
+      const int k = std::uniform_int_distribution<int>(1, 12)(rng_);
+      wrapper.insert(wrapper.end(), {"-e", fmt::format("inject={}:signal=KILL:when={}", call, k)});
+      how += fmt::format(" (killed at {} #{} if it gets there)", call, k);
+    }
+    const ChildOutcome outcome = harness_.run(op, wrapper);
+    if (!outcome.killed() && outcome.exit_code != 0) {
+      harness_.fail(fmt::format("{}: exit {}: {}", how, outcome.exit_code, outcome.err));
+      return false;
+    }
+    const PowerCutReport cut = PowerCut(harness_.dir(), before).apply(trace, rng_);
+    ++tally_.crashes;
+    if (cut.changed()) ++tally_.faults;
+    how += fmt::format(", then a power cut: {} bytes lost, {} garbage, {} names reverted",
+                       cut.bytes_dropped, cut.garbage_bytes, cut.names_reverted);
+    const bool acknowledged = outcome.exit_code == 0;
+    return harness_.settle(op, model_, acknowledged, how) && harness_.check_verify(how) &&
+           (std::bernoulli_distribution(0.7)(rng_) || harness_.check_state(model_, rng_, how));
+  }
+
+  bool finish() {
+    return harness_.check_verify("end of run") &&
+           harness_.check_state(model_, rng_, "end of run");
+  }
+  const fs::path& root() const { return root_; }
+
+ private:
+  Tally& tally_;
+  fs::path root_;
+  Harness harness_;
+  Rng rng_;
+  OpGenerator generator_;
+  Model model_;
+  uint64_t step_ = 0;
+};
+
+}  // namespace
+
+void run_power_loss_mode(const DriverOptions& options, Tally& tally) {
+  if (!have_strace()) {
+    tally.fail(options.seed, "strace is not installed (apt-get install -y strace)");
+    return;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  for (uint64_t seed = options.seed;; ++seed) {
+    PowerLossRun run(options, seed, tally);
+    bool ok = true;
+    for (uint64_t i = 0; ok && i < options.ops_per_run && time_left(start, options.seconds); ++i) {
+      ok = run.step();
+    }
+    ok = ok && run.finish();
+    ++tally.runs;
+    if (ok || !options.keep) fs::remove_all(run.root());
+    if (options.one_seed || !time_left(start, options.seconds)) return;
+  }
 }
+
+}  // namespace ledger::torture
