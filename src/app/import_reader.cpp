@@ -37,15 +37,35 @@ void ImportReader::issue(size_t line, std::string column, std::string message) {
   if (issues_.size() < issues_max_) issues_.push_back({line, std::move(column), std::move(message)});
 }
 
+// A CSV syntax error, named by the column it is in once the header is known.
+void ImportReader::csv_issue() {
+  const size_t column = csv_->error_column();
+  const bool named = column >= 1 && column <= header_.size();
+  issue(csv_->error_line(), named ? header_[column - 1] : "", csv_->status().message());
+}
+
 bool ImportReader::read_header() {
   if (!csv_->next_record(header_)) {
-    if (!csv_->status()) issue(csv_->error_line(), "", csv_->status().message());
+    if (!csv_->status()) {
+      csv_issue();
+    } else {
+      // An empty file is more likely a failed export than a file of no rows.
+      issue(1, "", "no header row (the file is empty; expected a header like op,account,amount)");
+    }
     return false;
   }
   bool ok = true;
-  for (const std::string& name : header_) {
+  for (size_t i = 0; i < header_.size(); ++i) {
+    const std::string& name = header_[i];
     if (!is_known(name) && !is_ignored(name)) {
       issue(1, name, unknown_column_message(name));
+      ok = false;
+    }
+    // A second column of the same name would be silently ignored.
+    const auto first = std::find(header_.begin(), header_.begin() + i, name);
+    if (first != header_.begin() + i) {
+      issue(1, "", fmt::format("duplicate column \"{}\" (columns {} and {})", name,
+                               first - header_.begin() + 1, i + 1));
       ok = false;
     }
   }
@@ -63,7 +83,7 @@ bool ImportReader::next_fields(size_t& line, Fields& fields) {
     std::vector<std::string> values;
     for (;;) {
       if (!csv_->next_record(values)) {
-        if (!csv_->status()) issue(csv_->error_line(), "", csv_->status().message());
+        if (!csv_->status()) csv_issue();
         return false;
       }
       line = csv_->line();
@@ -76,6 +96,8 @@ bool ImportReader::next_fields(size_t& line, Fields& fields) {
   std::string text;
   while (std::getline(in_, text)) {
     line = ++jsonl_line_;
+    // Like CSV, a file may start with a UTF-8 byte order mark (RFC 8259 lets parsers skip it).
+    if (line == 1 && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
     if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
     auto object = util::parse_jsonl_object(text);
     if (!object) {

@@ -40,6 +40,7 @@ class ImportReader : public ImportSource {
  private:
   using Fields = std::vector<std::pair<std::string, std::string>>;
   bool read_header();
+  void csv_issue();
   bool next_fields(size_t& line, Fields& fields);
   bool build(size_t line, const Fields& fields, ImportRow& row);
   std::string derived_ref(const Fields& fields);

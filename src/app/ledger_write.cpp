@@ -164,6 +164,14 @@ Result<WriteResult> Ledger::execute(const Command& command) {
 
 Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check) {
   warnings_.clear();
+  // On a ledger that does not exist yet, a refused command leaves no trace: the directory is
+  // made by the first write, not by the first attempt. (Were it created meanwhile, the command
+  // is decided again below, under the lock.)
+  std::error_code ec;
+  if (!std::filesystem::exists(options_.dir, ec) && !ec) {
+    auto decision = domain::decide(domain::LedgerState(), command, now_ns());
+    if (!decision) return decision.status();
+  }
   auto log = open_for_writing(options_, check);
   if (!log) return log.status();
   warnings_ = std::move(log->loaded.warnings);

@@ -48,6 +48,14 @@ int run(int argc, char** argv) {
   app.add_flag("-q,--quiet", options.quiet, "No confirmations or progress, only data and errors");
   app.add_option("--snapshot-every", options.snapshot_every_events,
                  "A write takes a snapshot when the newest is this many events behind (0: never)")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            // CLI11 would read "-1" as 2^64 - 1 events, that is never.
+            const bool digits =
+                !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+            return digits ? std::string() : "expected a count of events, 0 or more, not " + text;
+          },
+          "N"))
       ->capture_default_str();
   app.add_option("--segment-size", options.segment_size_bytes,
                  "A write rolls to a new segment file once the newest holds this many bytes")
@@ -70,12 +78,13 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    // CLI11 uses its own codes (100 and up) for parse errors; users get sysexits' EX_USAGE.
-    app.exit(e);
+    // CLI11 uses its own codes (100 and up) for parse errors; users get sysexits' EX_USAGE, and
+    // the one-line error every other refusal gets (CLI11's own report takes two lines).
+    fmt::print(stderr, "ledger: error: {} (see `ledger --help`)\n", e.what());
     return kExitUsage;
   }
   if (app.get_subcommands().empty()) {
-    fmt::print(stderr, "ledger: no command given (try `ledger --help`)\n");
+    fmt::print(stderr, "ledger: error: no command given (see `ledger --help`)\n");
     return kExitUsage;
   }
   context.warn_from_ledger();

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "app/import_reader.h"
 #include "cli/context.h"
@@ -56,6 +57,12 @@ int run_import(Context& context, const ImportOptions& o) {
   const std::string name = o.file == "-" ? "<stdin>" : o.file;
   std::ifstream file;
   if (o.file != "-") {
+    // A directory opens as a stream on Linux and fails only on the first read.
+    std::error_code ec;
+    if (std::filesystem::is_directory(o.file, ec)) {
+      fmt::print(stderr, "ledger: error: cannot open {}: {}\n", o.file, std::strerror(EISDIR));
+      return kExitNoInput;
+    }
     file.open(o.file, std::ios::binary);
     if (!file) {
       fmt::print(stderr, "ledger: error: cannot open {}: {}\n", o.file, std::strerror(errno));

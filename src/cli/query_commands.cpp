@@ -24,6 +24,15 @@ std::string amount_text(const AccountView& a, int64_t minor) {
   return format_amount(minor, a.decimals);
 }
 
+// A period whose start is after its end is a mistake (swapped dates), not an empty answer.
+Status check_period(const QueryOptions& o, const std::optional<int64_t>& from,
+                    const std::optional<int64_t>& to) {
+  if (!from || !to || *from <= *to) return Status::ok();
+  return Status(ErrorCode::kInvalidArgument,
+                fmt::format("--from \"{}\" is after --to \"{}\" (the period is empty)", *o.from,
+                            *o.to));
+}
+
 // "as of 2026-06-30 23:59:59 UTC, as known at ...": every report says the cutoff it used.
 std::string cutoff_line(const std::optional<int64_t>& at, const std::optional<int64_t>& known_at,
                         int64_t now_ns) {
@@ -76,6 +85,7 @@ int run_statement(Context& context, const QueryOptions& o) {
   if (!from) return context.fail(from.status());
   auto to = context.cutoff(o.to, "--to");
   if (!to) return context.fail(to.status());
+  if (Status s = check_period(o, *from, *to); !s) return context.fail(s);
   auto known_at = context.cutoff(o.known_at, "--known-at");
   if (!known_at) return context.fail(known_at.status());
   auto statement = context.ledger().statement(o.account, *from, *to, *known_at);
@@ -110,6 +120,7 @@ int run_history(Context& context, const QueryOptions& o) {
   if (!from) return context.fail(from.status());
   auto to = context.cutoff(o.to, "--to");
   if (!to) return context.fail(to.status());
+  if (Status s = check_period(o, *from, *to); !s) return context.fail(s);
   auto entries = context.ledger().history(
       o.account.empty() ? std::nullopt : std::optional<std::string>(o.account), *from, *to);
   if (!entries) return context.fail(entries.status());

@@ -94,10 +94,13 @@ Result<int64_t> parse_decimal(std::string_view text, const Currency& currency,
     return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   };
   if (!text.empty() && text.front() == '-') {
+    // An amount's sign comes from its command; an overdraft limit is a distance below zero.
+    const std::string_view why = what == "amount"
+                                     ? "it must be positive (a withdrawal or transfer says the "
+                                       "direction)"
+                                     : "it may not be negative";
     return Status(ErrorCode::kInvalidArgument,
-                  fmt::format("invalid {} \"{}\": it must be positive (a withdrawal or transfer "
-                              "says the direction)",
-                              what, text));
+                  fmt::format("invalid {} \"{}\": {}", what, text, why));
   }
   if (whole.empty() || !all_digits(whole) || !all_digits(fraction) ||
       (dot != std::string_view::npos && fraction.empty())) {
