@@ -3,6 +3,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <system_error>
+
 #include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "cli/output_format.h"
@@ -21,9 +26,7 @@ constexpr const char* kDescription =
     "  ledger balance ACC-001 --at 2026-06-30\n"
     "  ledger statement ACC-001 --format csv | ...\n";
 
-}  // namespace
-
-int run(int argc, char** argv) {
+int run_command(int argc, char** argv) {
   CLI::App app{kDescription, "ledger"};
   app.set_version_flag("-V,--version", fmt::format("ledger {}", kVersion),
                        "Print the version and exit");
@@ -88,6 +91,32 @@ int run(int argc, char** argv) {
     return kExitUsage;
   }
   context.warn_from_ledger();
+  return exit_code;
+}
+
+// The last words when output itself fails; plain stdio, which does not throw.
+int output_failed(const char* what) {
+  std::fprintf(stderr, "ledger: error: %s\n", what);
+  return kExitIoErr;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  int exit_code = kExitOk;
+  try {
+    exit_code = run_command(argc, argv);
+  } catch (const std::system_error& e) {
+    // fmt throws when standard output or error cannot be written (a full disk, a closed pipe
+    // with SIGPIPE ignored, a file size limit).
+    return output_failed(e.what());
+  }
+  // Buffered output that cannot reach its file is an error however well the command went:
+  // `ledger statement ... > file` on a full disk must not exit 0 with the file cut short.
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    const int err = errno;
+    return output_failed(fmt::format("write standard output: {}", std::strerror(err)).c_str());
+  }
   return exit_code;
 }
 

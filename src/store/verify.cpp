@@ -483,6 +483,21 @@ void add_range(LogStats& stats, uint64_t seq_first, uint64_t seq_last, int64_t r
   stats.recorded_last_ns = recorded_max;
 }
 
+// Whether the last frame of a sealed segment ends a commit. Read from the index's last entry
+// (a frame boundary) to the end of the file, so only the last stride of the segment.
+Result<bool> ends_with_commit_end(Syscalls& sys, const SegmentFile& segment,
+                                  const SegmentIndex& idx) {
+  uint64_t offset = idx.entries.back().position.offset;
+  for (;;) {
+    auto frame = read_frame_at(sys, segment, offset);
+    if (!frame) return frame.status();
+    auto header = decode_frame_header(*frame);
+    if (!header) return header.status();
+    offset += header->length;
+    if (offset >= idx.file_size) return header->ends_commit();
+  }
+}
+
 }  // namespace
 
 Result<LogStats> log_stats(Syscalls& sys, const std::vector<SegmentFile>& segments) {
@@ -490,15 +505,33 @@ Result<LogStats> log_stats(Syscalls& sys, const std::vector<SegmentFile>& segmen
   stats.segments = segments.size();
   for (const SegmentFile& s : segments) stats.segment_bytes += size_of(s.path);
   if (segments.empty()) return stats;
+  // A commit that has not ended (a crash, or a failed write, in a commit that rolled segments)
+  // may begin in a sealed segment: the tail read as a reader reads it begins after the last
+  // sealed segment that ends with a commit's end.
+  std::vector<SegmentIndex> sealed;
   for (size_t i = 0; i + 1 < segments.size(); ++i) {
     auto idx = sealed_index(sys, segments, i);
     if (!idx) return idx.status();
-    if (idx->empty()) continue;
-    stats.frames += idx->frames;
-    add_range(stats, idx->base_seq, idx->seq_last, idx->recorded_min_ns, idx->recorded_max_ns);
+    sealed.push_back(std::move(*idx));
   }
-  // The newest segment may hold an unfinished commit: read it as a reader does.
-  auto start = segment_start(sys, segments, segments.size() - 1);
+  size_t tail = sealed.size();
+  while (tail > 0) {
+    if (sealed[tail - 1].empty()) {
+      --tail;
+      continue;
+    }
+    auto ends = ends_with_commit_end(sys, segments[tail - 1], sealed[tail - 1]);
+    if (!ends) return ends.status();
+    if (*ends) break;
+    --tail;
+  }
+  for (size_t i = 0; i < tail; ++i) {
+    const SegmentIndex& idx = sealed[i];
+    if (idx.empty()) continue;
+    stats.frames += idx.frames;
+    add_range(stats, idx.base_seq, idx.seq_last, idx.recorded_min_ns, idx.recorded_max_ns);
+  }
+  auto start = segment_start(sys, segments, tail);
   if (!start) return start.status();
   LogReader reader(sys, segments, *start);
   for (;;) {

@@ -6,11 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <atomic>
-#include <iterator>
 #include <thread>
 
 namespace ledger::torture {
@@ -20,26 +18,13 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string slurp_and_remove(const fs::path& path) {
-  std::string text;
-  {
-    std::ifstream in(path, std::ios::binary);
-    text.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  std::error_code ec;
-  fs::remove(path, ec);
-  return text;
-}
-
 // Only async-signal-safe calls between fork and exec: the driver may hold locks in other
 // threads (the concurrency mode runs readers in threads).
-[[noreturn]] void exec_child(const std::vector<char*>& argv, const char* in, const char* out,
-                             const char* err, const ChildOptions& options) {
+[[noreturn]] void exec_child(const std::vector<char*>& argv, const char* in, int out_fd,
+                             int err_fd, const ChildOptions& options) {
   setpgid(0, 0);
   const int in_fd = open(in, O_RDONLY);
-  const int out_fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  const int err_fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (in_fd < 0 || out_fd < 0 || err_fd < 0) _exit(127);
+  if (in_fd < 0) _exit(127);
   dup2(in_fd, 0);
   dup2(out_fd, 1);
   dup2(err_fd, 2);
@@ -52,17 +37,47 @@ std::string slurp_and_remove(const fs::path& path) {
   _exit(127);
 }
 
+// Output goes through pipes, not files: a file size limit must not cut what the driver reads.
+struct Pipe {
+  int read_fd = -1;
+  int write_fd = -1;
+  std::string text;
+  std::thread reader;
+
+  Pipe() {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+      std::perror("ledger_torture: pipe2");
+      std::exit(2);
+    }
+    read_fd = fds[0];
+    write_fd = fds[1];
+  }
+  void start_reading() {
+    close(write_fd);
+    reader = std::thread([this] {
+      char buf[65536];
+      for (ssize_t n; (n = read(read_fd, buf, sizeof buf)) != 0;) {
+        if (n > 0) text.append(buf, static_cast<size_t>(n));
+        if (n < 0 && errno != EINTR) break;
+      }
+      close(read_fd);
+    });
+  }
+  std::string finish() {
+    reader.join();
+    return std::move(text);
+  }
+};
+
 }  // namespace
 
 ChildOutcome run_child(const std::vector<std::string>& argv, const ChildOptions& options) {
-  static std::atomic<unsigned> counter{0};
-  const std::string tag = std::to_string(getpid()) + "-" + std::to_string(counter++);
-  const fs::path out = fs::temp_directory_path() / ("ledger-torture-out-" + tag);
-  const fs::path err = fs::temp_directory_path() / ("ledger-torture-err-" + tag);
   const std::string in = options.stdin_path.empty() ? "/dev/null" : options.stdin_path.string();
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  Pipe out, err;
 
   const auto start = Clock::now();
   const pid_t pid = fork();
@@ -70,8 +85,10 @@ ChildOutcome run_child(const std::vector<std::string>& argv, const ChildOptions&
     std::perror("ledger_torture: fork");
     std::exit(2);
   }
-  if (pid == 0) exec_child(args, in.c_str(), out.c_str(), err.c_str(), options);
+  if (pid == 0) exec_child(args, in.c_str(), out.write_fd, err.write_fd, options);
   setpgid(pid, pid);  // Also here, so that a kill right away reaches the group.
+  out.start_reading();
+  err.start_reading();
 
   int status = 0;
   if (options.kill_after) {
@@ -93,8 +110,8 @@ ChildOutcome run_child(const std::vector<std::string>& argv, const ChildOptions&
   outcome.elapsed = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start);
   if (WIFEXITED(status)) outcome.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) outcome.signal = WTERMSIG(status);
-  outcome.out = slurp_and_remove(out);
-  outcome.err = slurp_and_remove(err);
+  outcome.out = out.finish();
+  outcome.err = err.finish();
   return outcome;
 }
 
