@@ -42,15 +42,17 @@ bool ImportReader::read_header() {
     if (!csv_->status()) issue(csv_->error_line(), "", csv_->status().message());
     return false;
   }
+  // Blank lines may come before it.
+  const size_t line = csv_->line();
   bool ok = true;
   for (const std::string& name : header_) {
     if (!is_known(name) && !is_ignored(name)) {
-      issue(1, name, unknown_column_message(name));
+      issue(line, name, unknown_column_message(name));
       ok = false;
     }
   }
   if (std::find(header_.begin(), header_.end(), "op") == header_.end()) {
-    issue(1, "", "the header row has no \"op\" column");
+    issue(line, "", "the header row has no \"op\" column");
     ok = false;
   }
   return ok;
