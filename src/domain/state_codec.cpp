@@ -43,7 +43,11 @@ void load_account(cereal::PortableBinaryInputArchive& archive, std::istringstrea
   load_string(s.id);
   load_string(s.owner);
   load_string(s.currency);
-  archive(s.overdraft_limit, s.balance, s.closed, s.opened_effective_ns);
+  // A bool is one byte, and any value but 0 or 1 in it would be undefined behaviour.
+  uint8_t closed = 0;
+  archive(s.overdraft_limit, s.balance, closed, s.opened_effective_ns);
+  if (closed > 1) throw cereal::Exception("the closed flag is neither 0 nor 1");
+  s.closed = closed == 1;
 }
 
 }  // namespace

@@ -33,11 +33,10 @@ std::optional<int64_t> reference_decimal(std::string_view text, int decimals) {
   if (whole.empty() || (dot != std::string_view::npos && fraction.empty())) return std::nullopt;
   if (fraction.size() > static_cast<size_t>(decimals)) return std::nullopt;
   __int128 value = 0;
-  const __int128 limit = INT64_MAX;
-  auto push = [&value, limit](char c) {
+  auto push = [&value](char c) {
     if (c < '0' || c > '9') return false;
     value = value * 10 + (c - '0');
-    return value <= limit;
+    return value <= INT64_MAX;
   };
   for (char c : whole) {
     if (!push(c)) return std::nullopt;
