@@ -54,11 +54,13 @@ bool ImportReader::read_header() {
     }
     return false;
   }
+  // Blank lines may come before it.
+  const size_t line = csv_->line();
   bool ok = true;
   for (size_t i = 0; i < header_.size(); ++i) {
     const std::string& name = header_[i];
     if (!is_known(name) && !is_ignored(name)) {
-      issue(1, name, unknown_column_message(name));
+      issue(line, name, unknown_column_message(name));
       ok = false;
     }
     // A second column of the same name would be silently ignored.
@@ -70,7 +72,7 @@ bool ImportReader::read_header() {
     }
   }
   if (std::find(header_.begin(), header_.end(), "op") == header_.end()) {
-    issue(1, "", "the header row has no \"op\" column");
+    issue(line, "", "the header row has no \"op\" column");
     ok = false;
   }
   return ok;

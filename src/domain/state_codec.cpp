@@ -25,6 +25,31 @@ struct StoredAccount {
   }
 };
 
+// Reads what StoredAccount::serialize writes, in the same order. Cereal would size each string
+// by the length it reads, so a damaged length could ask for gigabytes: a string longer than the
+// bytes left in the payload is refused before anything is allocated for it.
+void load_account(cereal::PortableBinaryInputArchive& archive, std::istringstream& in,
+                  uint64_t payload_size, StoredAccount& s) {
+  auto load_string = [&](std::string& out) {
+    cereal::size_type size = 0;
+    archive(cereal::make_size_tag(size));
+    const auto at = static_cast<uint64_t>(in.tellg());
+    if (at > payload_size || size > payload_size - at) {
+      throw cereal::Exception("a string is longer than the bytes left");
+    }
+    out.resize(size);
+    archive(cereal::binary_data(out.data(), size));
+  };
+  load_string(s.id);
+  load_string(s.owner);
+  load_string(s.currency);
+  // A bool is one byte, and any value but 0 or 1 in it would be undefined behaviour.
+  uint8_t closed = 0;
+  archive(s.overdraft_limit, s.balance, closed, s.opened_effective_ns);
+  if (closed > 1) throw cereal::Exception("the closed flag is neither 0 nor 1");
+  s.closed = closed == 1;
+}
+
 }  // namespace
 
 std::string encode_state(const LedgerState& state) {
@@ -63,7 +88,7 @@ Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool trac
     accounts.reserve(count);
     for (uint64_t i = 0; i < count; ++i) {
       StoredAccount s;
-      archive(s);
+      load_account(archive, in, bytes.size(), s);
       auto currency = find_currency(s.currency);
       if (!currency) return Status(ErrorCode::kCorruption, currency.status().message());
       Account& a = accounts.emplace_back();

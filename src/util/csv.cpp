@@ -12,6 +12,8 @@ constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 bool needs_quotes(std::string_view value) {
   if (value.empty()) return false;
   if (value.find_first_of(",\"\r\n") != std::string_view::npos) return true;
+  // At the start of a file, a reader would take it for a byte order mark and skip it.
+  if (value.starts_with(kUtf8Bom)) return true;
   const auto is_blank = [](char c) { return c == ' ' || c == '\t'; };
   return is_blank(value.front()) || is_blank(value.back());
 }

@@ -78,8 +78,9 @@ class CsvReader {
   size_t error_column_ = 0;
 };
 
-// One field, quoted only when it must be: when it holds a comma, quote, CR or LF, or starts or
-// ends with a space or tab (which many readers would trim). Formula prefixes (= + - @) are left
+// One field, quoted only when it must be: when it holds a comma, quote, CR or LF, starts or
+// ends with a space or tab (which many readers would trim), or starts with a UTF-8 byte order
+// mark (which a reader skips at the start of a file). Formula prefixes (= + - @) are left
 // alone: amounts like -5.00 must stay numbers.
 std::string csv_field(std::string_view value);
 

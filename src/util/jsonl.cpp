@@ -17,6 +17,8 @@ namespace rj = RAPIDJSON_NAMESPACE;
 constexpr unsigned kParseFlags = rj::kParseValidateEncodingFlag | rj::kParseNumbersAsStringsFlag;
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 
+bool is_valid_utf8(std::string_view s);
+
 // A RapidJSON input stream over one line. It has no StreamTraits specialisation, so the reader
 // uses it by reference rather than a local copy, and Tell() is current inside handler callbacks.
 class LineStream {
@@ -43,6 +45,11 @@ class LineStream {
 // SAX handler that accepts one flat object and refuses anything else, remembering why and where.
 class FlatObjectHandler {
  public:
+  // RapidJSON validates the raw bytes, but lets the escape of a lone low surrogate (backslash,
+  // u, DC00) through as the three bytes of a surrogate, which are not UTF-8.
+  static constexpr const char* kLoneSurrogate =
+      "invalid JSON: a \\u escape names a lone surrogate (strings must be valid UTF-8)";
+
   using Ch = char;
 
   FlatObjectHandler(std::string_view line, const LineStream& stream)
@@ -69,6 +76,7 @@ class FlatObjectHandler {
 
   bool Key(const Ch* str, rj::SizeType length, bool) {
     std::string key(str, length);
+    if (!is_valid_utf8(key)) return refuse(kLoneSurrogate);
     if (std::find(keys_.begin(), keys_.end(), key) != keys_.end()) {
       return refuse(fmt::format("duplicate key {}", json_string(key)));
     }
@@ -84,7 +92,11 @@ class FlatObjectHandler {
   bool RawNumber(const Ch* str, rj::SizeType length, bool) {
     return scalar(std::string(str, length));
   }
-  bool String(const Ch* str, rj::SizeType length, bool) { return scalar(std::string(str, length)); }
+  bool String(const Ch* str, rj::SizeType length, bool) {
+    std::string value(str, length);
+    if (!is_valid_utf8(value)) return refuse(kLoneSurrogate);
+    return scalar(std::move(value));
+  }
   // With kParseNumbersAsStringsFlag every number arrives through RawNumber; these complete the
   // handler concept.
   bool Int(int i) { return scalar(std::to_string(i)); }
@@ -175,6 +187,15 @@ size_t utf8_sequence_length(std::string_view s) {
   const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
   if (code_point < minimum || code_point > 0x10FFFF || surrogate) return 0;
   return length;
+}
+
+bool is_valid_utf8(std::string_view s) {
+  while (!s.empty()) {
+    const size_t length = utf8_sequence_length(s);
+    if (length == 0) return false;
+    s.remove_prefix(length);
+  }
+  return true;
 }
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

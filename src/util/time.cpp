@@ -361,15 +361,18 @@ int64_t now_ns() {
 }
 
 Result<int64_t> parse_range_start(std::string_view text, int64_t now_ns) {
-  auto end = parse_cutoff(text, now_ns);
+  Result<Parsed> parsed = parse_text(text, now_ns);
+  if (!parsed) return parsed.status();
+  if (!parsed->is_date) return parsed->ns;
+  // The first instant of the local day that the cutoff ends (the day before, if the zone
+  // skipped this one): one after the end of the local day before it.
+  Result<int64_t> end = end_of_local_day(parsed->days, text);
   if (!end) return end;
-  const bool whole_day = text.size() == 10 || text == "today" || text == "yesterday" ||
-                         text == "TODAY" || text == "YESTERDAY";
-  if (!whole_day) return end;
-  // A local day lasts 23 to 25 hours, so 30 hours before its end is always the day before.
-  constexpr int64_t kThirtyHours = 30LL * 3600 * kNanosPerSecond;
-  auto day_before_end = parse_cutoff(format_date(*end - kThirtyHours), now_ns);
-  if (!day_before_end) return day_before_end;
+  const int64_t day_before = local_days(floor_div(*end, kNanosPerSecond)) - 1;
+  const std::optional<int64_t> day_before_end =
+      to_nanos(end_of_local_day_seconds(day_before), kNanosPerSecond - 1);
+  // That day ends before the earliest time the ledger keeps, so this one starts there too.
+  if (!day_before_end) return INT64_MIN;
   return *day_before_end + 1;
 }
 

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "fuzz_support.h"
 #include "store/format.h"
 #include "store/log_reader.h"
 #include "store/record.h"
@@ -335,7 +336,7 @@ store::Bytes reseal(ByteView input) {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" int LEDGER_FUZZ_ENTRY(const uint8_t* data, size_t size) {
   const ByteView input(data, size);
   if (size > 0 && data[0] == kIndexModeByte) {
     fuzz_index_decoder(input.subspan(1));

@@ -64,6 +64,16 @@ TEST_SUITE("jsonl") {
     CHECK(r.message == "duplicate key \"memo\"");
   }
 
+  TEST_CASE("an escaped lone surrogate is refused: values are valid UTF-8") {
+    // Found by the JSON-lines fuzz target: RapidJSON let a lone low surrogate through.
+    const Refusal low = parse_bad(R"({"op":"open","owner":"\udc00"})");
+    CHECK(low.message.find("lone surrogate") != std::string::npos);
+    CHECK(low.column == 22);
+    const Refusal key = parse_bad(R"({"\udfff":1})");
+    CHECK(key.column == 2);
+    parse_bad(R"({"owner":"\ud800"})");
+  }
+
   TEST_CASE("strings are unescaped") {
     const JsonlFields f = parse_ok(R"({"m":"a\"b\\c\/d\n\t\u00e9\u20ac\ud83d\ude00","k\u0041":"caf)"
                                    "\xC3\xA9\"}");

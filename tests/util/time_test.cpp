@@ -262,6 +262,27 @@ TEST_SUITE("time") {
     }
   }
 
+  TEST_CASE("a range starts at the first instant of its day, however today is spelled") {
+    ScopedTz tz("UTC");
+    const int64_t june30_start = instant("2026-06-30T00:00:00Z");
+    CHECK(parse_range_start("2026-06-30", kJune30Noon).value() == june30_start);
+    // Found by the date fuzz target: mixed case was taken for an instant, the day's end.
+    CHECK(parse_range_start("today", kJune30Noon).value() == june30_start);
+    CHECK(parse_range_start("ToDay", kJune30Noon).value() == june30_start);
+    CHECK(parse_range_start("Yesterday", kJune30Noon).value() ==
+          instant("2026-06-29T00:00:00Z"));
+    CHECK(parse_range_start("2026-06-30T12:00:00Z", 0).value() == kJune30Noon);
+  }
+
+  TEST_CASE("the first day the ledger can keep starts at its earliest instant") {
+    ScopedTz tz("UTC");
+    // Its midnight lies before the int64 range; subtracting hours from its end overflowed.
+    CHECK(parse_range_start("1677-09-21", kJune30Noon).value() ==
+          std::numeric_limits<int64_t>::min());
+    CHECK(parse_range_start("1677-09-22", kJune30Noon).value() ==
+          instant("1677-09-22T00:00:00Z"));
+  }
+
   TEST_CASE("an effective time is never in the future") {
     ScopedTz tz("UTC");
     const int64_t now = kJune30Noon;
