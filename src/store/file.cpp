@@ -177,7 +177,9 @@ Status create_dir_durably(Syscalls& sys, const fs::path& dir, bool is_private) {
   if (fs::is_directory(dir, ec)) return Status::ok();
   const fs::path parent = dir.has_relative_path() ? dir.parent_path() : fs::path();
   if (!parent.empty()) LEDGER_RETURN_IF_ERROR(create_dir_durably(sys, parent, false));
-  fs::create_directory(dir, ec);
+  // Something else by that name: say what is wrong with it, not that it exists.
+  if (fs::exists(dir, ec)) ec = std::make_error_code(std::errc::not_a_directory);
+  if (!ec) fs::create_directory(dir, ec);
   if (ec) {
     return {ErrorCode::kIoError, fmt::format("create directory {}: {}", dir.string(), ec.message())};
   }
