@@ -34,6 +34,17 @@ TEST_SUITE("store simulation") {
     CHECK_MESSAGE(r.failure.empty(), r.failure);
     CHECK(r.ops == 300);
   }
+
+  // Regression: the reader delivered the first frames of a multi-frame commit, then a bit
+  // flipped while it read a later one, the cursor judged that frame a torn tail, and the reader
+  // ended the log there: part of a commit was visible. It now reports damage instead.
+  TEST_CASE("a bit flip inside a complete commit is an error, never a partial commit (seed 21)") {
+    SimConfig config;
+    config.ops = 100;
+    const SimResult r = run_simulation(21, config);
+    CHECK_MESSAGE(r.failure.empty(), r.failure);
+    CHECK(r.ops == 100);
+  }
 }
 
 }  // namespace ledger::store::testing
