@@ -155,7 +155,8 @@ Result<RecoveredLog> recover_log(Syscalls& sys, const fs::path& dir, RecoveryRep
   // A bit flipped on its way from the disk makes a good frame look torn, and cutting there
   // would drop an acknowledged commit (found by the store simulation, seed 69). A torn tail is
   // on the disk and reads the same every time; a transient read error does not. So the tail
-  // is read a second time, and cut only if both reads end the log at the same place.
+  // is read a second time, and cut only if both reads end the log at the same place. (Two reads
+  // damaged alike would still cut; that is as rare as the square of one.)
   Result<TailScan> again = find_tail(sys, log.segments);
   if (!again) return again.status();
   if (again->committed != scan->committed || again->frames_after != scan->frames_after) {

@@ -18,6 +18,11 @@
 //     new writer on a healthy disk opens, recovers and appends.
 //  5. After a reopen, the writer's version (last_seq) is the last event a clean read returns.
 // An uncertain commit that a reopen did not find is dropped from the model: its bytes were cut.
+// Decisions where DESIGN.md is silent: a reader or a recovery that meets a flipped bit may
+// refuse (corruption or I/O error), and a reader may stop early at a commit boundary (a flip in
+// the last commit looks like a torn tail); a refused recovery must then succeed on a healthy
+// disk. Not simulated yet: snapshot files, sorted runs, archive and purge; segment index files
+// are written (under faults and crashes too) but nothing here reads them.
 
 #include <chrono>
 #include <cstdint>
