@@ -20,8 +20,8 @@ namespace {
 
 // Only async-signal-safe calls between fork and exec: the driver may hold locks in other
 // threads (the concurrency mode runs readers in threads).
-[[noreturn]] void exec_child(const std::vector<char*>& argv, const char* in, int out_fd,
-                             int err_fd, const ChildOptions& options) {
+[[noreturn]] void exec_child(const std::vector<char*>& argv, char* const* envp, const char* in,
+                             int out_fd, int err_fd, const ChildOptions& options) {
   setpgid(0, 0);
   const int in_fd = open(in, O_RDONLY);
   if (in_fd < 0) _exit(127);
@@ -33,7 +33,7 @@ namespace {
     const rlimit limit{*options.file_size_limit_bytes, *options.file_size_limit_bytes};
     setrlimit(RLIMIT_FSIZE, &limit);
   }
-  execvp(argv[0], argv.data());
+  execvpe(argv[0], argv.data(), envp);
   _exit(127);
 }
 
@@ -70,6 +70,23 @@ struct Pipe {
   }
 };
 
+// The environment of the child. LeakSanitizer cannot run under ptrace, so a sanitized binary
+// run by strace checks everything but leaks (plain runs keep the leak check).
+std::vector<std::string> child_environment(bool traced) {
+  std::vector<std::string> env;
+  std::string asan_options = "detect_leaks=0";
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    if (traced && entry.rfind("ASAN_OPTIONS=", 0) == 0) {
+      asan_options = entry.substr(13) + ":detect_leaks=0";
+    } else {
+      env.push_back(entry);
+    }
+  }
+  if (traced) env.push_back("ASAN_OPTIONS=" + asan_options);
+  return env;
+}
+
 }  // namespace
 
 ChildOutcome run_child(const std::vector<std::string>& argv, const ChildOptions& options) {
@@ -77,6 +94,10 @@ ChildOutcome run_child(const std::vector<std::string>& argv, const ChildOptions&
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  const std::vector<std::string> env = child_environment(argv.front() == "strace");
+  std::vector<char*> envp;
+  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
   Pipe out, err;
 
   const auto start = Clock::now();
@@ -85,7 +106,7 @@ ChildOutcome run_child(const std::vector<std::string>& argv, const ChildOptions&
     std::perror("ledger_torture: fork");
     std::exit(2);
   }
-  if (pid == 0) exec_child(args, in.c_str(), out.write_fd, err.write_fd, options);
+  if (pid == 0) exec_child(args, envp.data(), in.c_str(), out.write_fd, err.write_fd, options);
   setpgid(pid, pid);  // Also here, so that a kill right away reaches the group.
   out.start_reading();
   err.start_reading();
