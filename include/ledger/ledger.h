@@ -110,6 +110,28 @@ struct HistoryEntry {
   std::string ref;
 };
 
+// One event as `export` writes it, with the running balances it leaves (DESIGN.md §5).
+struct ExportEvent {
+  uint64_t seq = 0;
+  int64_t recorded_ns = 0;
+  int64_t effective_ns = 0;
+  std::string op;         // As import reads it: open, deposit, withdraw, transfer or close.
+  std::string account;    // The account (the source, for a transfer).
+  std::string to;         // The destination of a transfer.
+  int64_t amount = 0;     // Minor units, > 0; 0 for open and close.
+  std::string currency;   // Of the account (of both, for a transfer).
+  int decimals = 2;
+  std::string owner;              // Open only.
+  int64_t overdraft_limit = 0;    // Open only.
+  std::string memo;
+  std::string ref;                // Empty: the event has none.
+  int64_t balance = 0;     // `account`'s balance right after, in export order.
+  int64_t to_balance = 0;  // `to`'s balance right after (transfers).
+  // Deposits less withdrawals of the currency so far, in export order: what the world outside
+  // the ledger has put in (a journal's counter-account holds its negative).
+  int64_t external_balance = 0;
+};
+
 // One row of an import, already split into fields; `line` is where it starts in the file.
 struct ImportRow {
   size_t line = 0;
@@ -230,6 +252,13 @@ class Ledger {
   Result<std::vector<HistoryEntry>> history(const std::optional<std::string>& id,
                                             std::optional<int64_t> from_ns,
                                             std::optional<int64_t> to_ns) const;
+
+  // Every event the cutoffs let through (as balances() sees them), sorted by effective time,
+  // then sequence, with running balances in that order; the final balances are checked
+  // against balances() for the same cutoffs. A purged log is refused: the export would lack
+  // the history before the purge. `progress` is told how many events were read, now and then.
+  Result<std::vector<ExportEvent>> export_events(
+      const Cutoffs& cutoffs, const std::function<void(uint64_t)>& progress = {}) const;
 
   // Takes a snapshot of the whole state at the head of the log (under the writer's lock).
   Result<SnapshotResult> snapshot();

@@ -70,6 +70,7 @@ int run_command(int argc, char** argv) {
   setup_write_commands(app, context, exit_code);
   setup_query_commands(app, context, exit_code);
   setup_import(app, context, exit_code);
+  setup_export(app, context, exit_code);
   setup_compaction(app, context, exit_code);
   setup_maintenance_commands(app, context, exit_code);
   try {

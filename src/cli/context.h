@@ -69,6 +69,7 @@ class Context {
 void setup_write_commands(CLI::App& app, Context& context, int& exit_code);
 void setup_query_commands(CLI::App& app, Context& context, int& exit_code);
 void setup_import(CLI::App& app, Context& context, int& exit_code);
+void setup_export(CLI::App& app, Context& context, int& exit_code);
 void setup_compaction(CLI::App& app, Context& context, int& exit_code);
 void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code);
 

@@ -1,0 +1,161 @@
+// `export`: every event the cutoffs let through, in effective order with running balances, for
+// the CLI to write as a journal or as import rows. The cutoffs mean what they mean for
+// balances() (DESIGN.md §4): frames recorded after --known-at are not read, events effective
+// after --at are left out. The final running balances are checked against balances() for the
+// same cutoffs, so a journal never asserts numbers that our own queries would not give.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "app/replay.h"
+#include "app/state_loader.h"
+#include "ledger/ledger.h"
+#include "ledger/money.h"
+#include "store/log_cursor.h"
+
+namespace ledger {
+
+namespace {
+
+// Reporting progress for every event would cost more than the export itself.
+constexpr uint64_t kProgressEveryEvents = 4096;
+
+struct AccountInfo {
+  std::string currency;
+  int decimals = 2;
+  int64_t balance = 0;
+};
+
+using Accounts = std::map<std::string, AccountInfo, std::less<>>;
+
+ExportEvent export_event_of(const domain::EventAt& e, Accounts& accounts) {
+  const domain::EventView& v = e.event;
+  ExportEvent x;
+  x.seq = e.seq;
+  x.recorded_ns = e.recorded_ns;
+  x.effective_ns = e.effective_ns;
+  x.memo = std::string(v.memo);
+  x.ref = std::string(v.ref);
+  x.amount = v.amount;
+  switch (v.type) {
+    case domain::EventType::kAccountOpened: {
+      auto currency = find_currency(v.currency);
+      AccountInfo& info = accounts[std::string(v.account)];
+      info.currency = std::string(v.currency);
+      info.decimals = currency ? currency->decimals : 2;
+      x.op = "open";
+      x.account = std::string(v.account);
+      x.owner = std::string(v.owner);
+      x.overdraft_limit = v.overdraft_limit;
+      break;
+    }
+    case domain::EventType::kMoneyDeposited: x.op = "deposit"; x.account = std::string(v.account); break;
+    case domain::EventType::kMoneyWithdrawn: x.op = "withdraw"; x.account = std::string(v.account); break;
+    case domain::EventType::kMoneyTransferred:
+      x.op = "transfer";
+      x.account = std::string(v.from);
+      x.to = std::string(v.to);
+      break;
+    case domain::EventType::kAccountClosed: x.op = "close"; x.account = std::string(v.account); break;
+  }
+  return x;
+}
+
+// Fills in currency, decimals and running balances, in export order.
+Status add_balances(std::vector<ExportEvent>& events, Accounts& accounts) {
+  std::map<std::string, int64_t, std::less<>> external;  // By currency.
+  for (ExportEvent& x : events) {
+    auto it = accounts.find(x.account);
+    if (it == accounts.end()) {
+      return {ErrorCode::kCorruption,
+              fmt::format("event {} touches account \"{}\", which was never opened", x.seq, x.account)};
+    }
+    AccountInfo& from = it->second;
+    x.currency = from.currency;
+    x.decimals = from.decimals;
+    if (x.op == "deposit" || x.op == "withdraw" || x.op == "transfer") {
+      auto next = x.op == "deposit" ? add_minor(from.balance, x.amount)
+                                    : subtract_minor(from.balance, x.amount);
+      if (!next) return next.status();
+      from.balance = *next;
+    }
+    if (x.op == "deposit" || x.op == "withdraw") {
+      int64_t& outside = external[x.currency];
+      auto next = x.op == "deposit" ? add_minor(outside, x.amount) : subtract_minor(outside, x.amount);
+      if (!next) return next.status();
+      outside = *next;
+    }
+    if (auto it_ext = external.find(x.currency); it_ext != external.end()) {
+      x.external_balance = it_ext->second;
+    }
+    x.balance = from.balance;
+    if (x.op != "transfer") continue;
+    auto to = accounts.find(x.to);
+    if (to == accounts.end()) {
+      return {ErrorCode::kCorruption,
+              fmt::format("event {} touches account \"{}\", which was never opened", x.seq, x.to)};
+    }
+    auto next = add_minor(to->second.balance, x.amount);
+    if (!next) return next.status();
+    to->second.balance = *next;
+    x.to_balance = *next;
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<std::vector<ExportEvent>> Ledger::export_events(
+    const Cutoffs& cutoffs, const std::function<void(uint64_t)>& progress) const {
+  auto segments = store::list_segments(options_.dir);
+  if (!segments) return segments.status();
+  auto base = app::purge_base(options_.dir, *segments);
+  if (!base) return base.status();
+  if (*base) {
+    return Status(ErrorCode::kRefused,
+                  fmt::format("cannot export: the history before event {} was purged (`compact "
+                              "--purge`), and an export needs every event from the first",
+                              (*base)->first_seq));
+  }
+  Accounts accounts;
+  std::vector<ExportEvent> events;
+  uint64_t read = 0;
+  // A frame whose events are all effective after --at holds nothing for the export; its
+  // openings are not needed either, since nothing exported can touch those accounts.
+  auto skip = [&cutoffs](const app::FrameSummary& f) {
+    return cutoffs.effective_at_ns && f.effective_min_ns > *cutoffs.effective_at_ns;
+  };
+  LEDGER_RETURN_IF_ERROR(app::replay_events(
+      options_.dir, cutoffs.known_at_ns,
+      [&](const domain::EventAt& e) {
+        if (progress && ++read % kProgressEveryEvents == 0) progress(read);
+        if (cutoffs.effective_at_ns && e.effective_ns > *cutoffs.effective_at_ns) return;
+        events.push_back(export_event_of(e, accounts));
+      },
+      skip));
+  std::stable_sort(events.begin(), events.end(), [](const ExportEvent& a, const ExportEvent& b) {
+    return a.effective_ns != b.effective_ns ? a.effective_ns < b.effective_ns : a.seq < b.seq;
+  });
+  LEDGER_RETURN_IF_ERROR(add_balances(events, accounts));
+  // The same books through the query path (snapshots and all): they must agree.
+  auto views = balances({}, cutoffs);
+  if (!views) return views.status();
+  if (views->size() != accounts.size()) {
+    return Status(ErrorCode::kInternal,
+                  fmt::format("export found {} accounts, balance {}", accounts.size(), views->size()));
+  }
+  for (const AccountView& view : *views) {
+    auto it = accounts.find(view.id);
+    const int64_t ours = it == accounts.end() ? 0 : it->second.balance;
+    if (ours != view.balance) {
+      return Status(ErrorCode::kInternal,
+                    fmt::format("export disagrees with balance for \"{}\": {} against {} minor "
+                                "units",
+                                view.id, ours, view.balance));
+    }
+  }
+  return events;
+}
+
+}  // namespace ledger

@@ -1,0 +1,279 @@
+// export [--format ledger|csv|jsonl] [--at T] [--known-at T] [FILE|-]: every event the cutoffs
+// let through, as a plain-text journal that ledger-cli and hledger read (and re-verify through
+// balance assertions), or as rows that `import` reads back. The events, their order and their
+// running balances come from the service (Ledger::export_events); this file only formats.
+//
+// Journal decisions (README "Export"):
+//   - Our accounts are Assets:<ID>; deposits and withdrawals have the counter-account
+//     Equity:External:<CURRENCY>, so every account holds one commodity and every posting can
+//     carry a single-commodity balance assertion that both tools check the same way.
+//   - Opening and closing an account move no money: they are comment lines at their place in
+//     the journal, and each account has an `account` declaration at the top.
+//   - The payee is the memo (else the operation), cleaned of what the tools read as syntax;
+//     seq, recorded and ref are tags, one per comment line, because ledger-cli reads a tag's
+//     value to the end of the line and hledger to the next comma.
+//   - `commodity` declarations give each currency's decimals (`format 1000.00 EUR`); a
+//     currency without decimals (JPY) is declared by name only, since hledger wants a decimal
+//     mark in a format and ledger-cli refuses `1000.` there.
+// Rows (csv, jsonl) have import's columns; a row whose event has no ref gets `seq:<n>`, so that
+// importing the export again into the same copy adds nothing.
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <iterator>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "cli/context.h"
+#include "cli/exit_codes.h"
+#include "cli/progress.h"
+#include "cli/terminal.h"
+#include "ledger/money.h"
+#include "util/csv.h"
+#include "util/jsonl.h"
+#include "util/time.h"
+
+namespace ledger::cli {
+
+namespace {
+
+constexpr size_t kFlushBytes = 1 << 16;
+constexpr uint64_t kProgressEveryEvents = 4096;
+constexpr const char* kAccountPrefix = "Assets:";
+constexpr const char* kExternalPrefix = "Equity:External:";
+
+struct ExportOptions {
+  std::string format = "ledger";
+  std::optional<std::string> at;
+  std::optional<std::string> known_at;
+  std::string file = "-";
+};
+
+// Where the text goes: standard output or a file, in large writes; the first failure sticks.
+class Sink {
+ public:
+  explicit Sink(std::FILE* file) : file_(file) {}
+  std::string& buffer() { return buffer_; }
+  bool flush_if_full() { return buffer_.size() < kFlushBytes || flush(); }
+  bool flush() {
+    if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+      return false;
+    }
+    buffer_.clear();
+    return true;
+  }
+
+ private:
+  std::FILE* file_;
+  std::string buffer_;
+};
+
+// One byte sequence of valid UTF-8 at the start of `s` (its length), or 0.
+size_t utf8_length(std::string_view s) {
+  const auto c = static_cast<unsigned char>(s[0]);
+  const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+  if (n == 0 || n > s.size() || (n == 2 && c < 0xC2)) return 0;
+  for (size_t i = 1; i < n; ++i) {
+    if ((static_cast<unsigned char>(s[i]) >> 6) != 0x2) return 0;
+  }
+  return n;
+}
+
+// Text for a payee, comment or tag value: valid UTF-8 on one line, without the characters
+// either tool reads as syntax there (';' comments, '|' hledger's payee|note, '(' ')' a code,
+// '*' '!' a status, '#' '%' comment starts, ',' the end of an hledger tag value), and with runs
+// of spaces made one (two spaces end a payee in ledger-cli). Returns `fallback` if nothing is left.
+std::string journal_text(std::string_view text, std::string_view fallback) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = utf8_length(text.substr(i));
+    const char c = text[i];
+    const bool syntax = n == 1 && (static_cast<unsigned char>(c) < 0x20 || c == 0x7F ||
+                                   std::strchr(";|()*!#%,", c) != nullptr);
+    const char* piece = n == 0 ? "?" : syntax ? " " : nullptr;
+    const std::string_view add = piece ? std::string_view(piece) : text.substr(i, n);
+    if (!(add == " " && (out.empty() || out.back() == ' '))) out += add;
+    i += n == 0 ? 1 : n;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out.empty() ? std::string(fallback) : out;
+}
+
+std::string money(const ExportEvent& x, int64_t minor) {
+  return fmt::format("{} {}", format_amount(minor, x.decimals), x.currency);
+}
+
+void posting(std::string& out, std::string_view account, const ExportEvent& x, int64_t amount,
+             int64_t balance) {
+  fmt::format_to(std::back_inserter(out), "    {}  {} = {}\n", account, money(x, amount),
+                 money(x, balance));
+}
+
+void journal_header(std::string& out, const std::vector<ExportEvent>& events,
+                    const Cutoffs& cutoffs) {
+  out += "; Exported by `ledger export --format ledger`";
+  if (cutoffs.effective_at_ns) out += ", as of " + util::format_time_iso(*cutoffs.effective_at_ns);
+  if (cutoffs.known_at_ns) out += ", as known at " + util::format_time_iso(*cutoffs.known_at_ns);
+  fmt::format_to(std::back_inserter(out),
+                 ": {} events.\n"
+                 "; Accounts are Assets:<id>; deposits and withdrawals have the counter-account\n"
+                 "; Equity:External:<currency>. Tags: seq (event number), recorded (when it was\n"
+                 "; written to the log), ref (its external reference). Opening and closing an\n"
+                 "; account are comments.\n\n",
+                 events.size());
+  std::set<std::pair<std::string, int>> currencies;
+  std::set<std::string> accounts;
+  for (const ExportEvent& x : events) {
+    currencies.insert({x.currency, x.decimals});
+    if (x.op == "open") accounts.insert(x.account);
+  }
+  for (const auto& [code, decimals] : currencies) {
+    fmt::format_to(std::back_inserter(out), "commodity {}\n", code);
+    if (decimals > 0) {
+      fmt::format_to(std::back_inserter(out), "    format 1000.{} {}\n",
+                     std::string(static_cast<size_t>(decimals), '0'), code);
+    }
+  }
+  out += '\n';
+  for (const std::string& id : accounts) out += "account " + (kAccountPrefix + id) + '\n';
+  for (const auto& [code, decimals] : currencies) out += "account " + (kExternalPrefix + code) + '\n';
+  out += "\ntag seq\ntag recorded\ntag ref\n";
+}
+
+void journal_event(std::string& out, const ExportEvent& x) {
+  const std::string date = util::format_date(x.effective_ns);
+  const std::string account = kAccountPrefix + x.account;
+  const std::string recorded = util::format_time_iso(x.recorded_ns);
+  if (x.op == "open" || x.op == "close") {
+    out += fmt::format("\n; {} {} {}", date, x.op, account);
+    if (x.op == "open") {
+      out += fmt::format(" ({}, owner {}, overdraft limit {})", x.currency,
+                         journal_text(x.owner, "none"), money(x, x.overdraft_limit));
+    }
+    out += fmt::format(" seq {} recorded {}\n", x.seq, recorded);
+    return;
+  }
+  const char* what = x.op == "deposit" ? "deposit" : x.op == "withdraw" ? "withdrawal" : "transfer";
+  out += fmt::format("\n{} * {}\n    ; seq: {}\n    ; recorded: {}\n", date,
+                     journal_text(x.memo, what), x.seq, recorded);
+  if (!x.ref.empty()) out += fmt::format("    ; ref: {}\n", journal_text(x.ref, "?"));
+  const std::string external = kExternalPrefix + x.currency;
+  if (x.op == "deposit") {
+    posting(out, account, x, x.amount, x.balance);
+    posting(out, external, x, -x.amount, -x.external_balance);
+  } else if (x.op == "withdraw") {
+    posting(out, account, x, -x.amount, x.balance);
+    posting(out, external, x, x.amount, -x.external_balance);
+  } else {
+    posting(out, account, x, -x.amount, x.balance);
+    posting(out, kAccountPrefix + x.to, x, x.amount, x.to_balance);
+  }
+}
+
+std::vector<std::string> row_of(const ExportEvent& x) {
+  const bool open = x.op == "open";
+  const bool moves = x.op != "open" && x.op != "close";
+  return {x.op,
+          x.account,
+          moves ? format_amount(x.amount, x.decimals) : "",
+          x.to,
+          util::format_time_iso(x.effective_ns),
+          x.memo,
+          x.ref.empty() ? fmt::format("seq:{}", x.seq) : x.ref,
+          x.currency,
+          open ? x.owner : "",
+          open ? format_amount(x.overdraft_limit, x.decimals) : ""};
+}
+
+constexpr const char* kRowColumns[] = {"op",  "account",  "amount", "to",    "date",
+                                       "memo", "ref",     "currency", "owner", "overdraft_limit"};
+
+void jsonl_row(std::string& out, const ExportEvent& x) {
+  const std::vector<std::string> row = row_of(x);
+  std::vector<util::JsonMember> members;
+  for (size_t i = 0; i < row.size(); ++i) {
+    // Empty values are left out: import reads a missing key as an empty one.
+    if (!row[i].empty()) members.push_back({kRowColumns[i], row[i]});
+  }
+  util::write_json_object(out, members);
+  out += '\n';
+}
+
+int write_failed(const std::string& name) {
+  fmt::print(stderr, "ledger: error: cannot write {}: {}\n", name, std::strerror(errno));
+  return kExitIoErr;
+}
+
+int write_events(Context& context, const ExportOptions& o, const Cutoffs& cutoffs,
+                 const std::vector<ExportEvent>& events, std::FILE* file, const std::string& name) {
+  Sink sink(file);
+  std::string& out = sink.buffer();
+  if (o.format == "ledger") {
+    journal_header(out, events, cutoffs);
+  } else if (o.format == "csv") {
+    util::write_csv_record(out, std::vector<std::string>(std::begin(kRowColumns), std::end(kRowColumns)));
+  }
+  Progress progress("export", events.size(), stderr_is_terminal() && !context.quiet());
+  uint64_t done = 0;
+  for (const ExportEvent& x : events) {
+    if (o.format == "ledger") {
+      journal_event(out, x);
+    } else if (o.format == "csv") {
+      util::write_csv_record(out, row_of(x));
+    } else {
+      jsonl_row(out, x);
+    }
+    if (!sink.flush_if_full()) return write_failed(name);
+    if (++done % kProgressEveryEvents == 0) progress.update(done);
+  }
+  progress.finish();
+  if (!sink.flush()) return write_failed(name);
+  return 0;
+}
+
+int run_export(Context& context, const ExportOptions& o) {
+  if (Status s = context.prepare(); !s) return context.fail(s);
+  auto at = context.cutoff(o.at, "--at");
+  if (!at) return context.fail(at.status());
+  auto known_at = context.cutoff(o.known_at, "--known-at");
+  if (!known_at) return context.fail(known_at.status());
+  const Cutoffs cutoffs{*at, *known_at};
+  Progress reading("export: reading", 0, stderr_is_terminal() && !context.quiet());
+  auto events = context.ledger().export_events(
+      cutoffs, [&reading](uint64_t read) { reading.update(read); });
+  reading.finish();
+  if (!events) return context.fail(events.status());
+  if (o.file == "-") return write_events(context, o, cutoffs, *events, stdout, "standard output");
+  std::FILE* file = std::fopen(o.file.c_str(), "wb");
+  if (file == nullptr) {
+    fmt::print(stderr, "ledger: error: cannot create {}: {}\n", o.file, std::strerror(errno));
+    return kExitIoErr;
+  }
+  int code = write_events(context, o, cutoffs, *events, file, o.file);
+  if (std::fclose(file) != 0 && code == 0) code = write_failed(o.file);
+  return code;
+}
+
+}  // namespace
+
+void setup_export(CLI::App& app, Context& context, int& exit_code) {
+  static ExportOptions o;
+  auto* exp = app.add_subcommand(
+      "export", "Write the ledger as a journal for ledger-cli and hledger, or as import rows");
+  exp->add_option("--format", o.format,
+                  "ledger (a journal, the default), csv or jsonl (rows that import reads back)")
+      ->check(CLI::IsMember({"ledger", "csv", "jsonl"}));
+  exp->add_option("--at", o.at, "Only events effective at or before T (YYYY-MM-DD = end of day)");
+  exp->add_option("--known-at", o.known_at, "Only what was recorded by T");
+  exp->add_option("FILE", o.file, "Where to write (default: - for standard output)");
+  exp->footer(
+      "Example:\n  ledger export > books.journal && hledger -s -f books.journal balance\n"
+      "  ledger export --format csv --at 2026-06-30 | ledger --dir copy import -");
+  exp->callback([&] { exit_code = run_export(context, o); });
+}
+
+}  // namespace ledger::cli
