@@ -235,8 +235,28 @@ int write_events(Context& context, const ExportOptions& o, const Cutoffs& cutoff
   return 0;
 }
 
-int run_export(Context& context, const ExportOptions& o) {
+// The export's own --format wins; else a global `ledger --format csv|jsonl export` is taken
+// at its word, and a global format that export cannot write is a usage error.
+Result<std::string> format_of(Context& context, const ExportOptions& o, bool own_format) {
+  if (own_format || !context.format_given()) return o.format;
+  switch (context.format()) {
+    case OutputFormat::kCsv: return std::string("csv");
+    case OutputFormat::kJsonl: return std::string("jsonl");
+    default:
+      return Status(ErrorCode::kInvalidArgument,
+                    fmt::format("export writes ledger, csv or jsonl, not {}",
+                                output_format_name(context.format())));
+  }
+}
+
+int run_export(Context& context, ExportOptions o, bool own_format) {
   if (Status s = context.prepare(); !s) return context.fail(s);
+  auto format = format_of(context, o, own_format);
+  if (!format) {
+    fmt::print(stderr, "ledger: error: {} (see `ledger export --help`)\n", format.status().message());
+    return kExitUsage;
+  }
+  o.format = *format;
   auto at = context.cutoff(o.at, "--at");
   if (!at) return context.fail(at.status());
   auto known_at = context.cutoff(o.known_at, "--known-at");
@@ -264,16 +284,19 @@ void setup_export(CLI::App& app, Context& context, int& exit_code) {
   static ExportOptions o;
   auto* exp = app.add_subcommand(
       "export", "Write the ledger as a journal for ledger-cli and hledger, or as import rows");
-  exp->add_option("--format", o.format,
-                  "ledger (a journal, the default), csv or jsonl (rows that import reads back)")
-      ->check(CLI::IsMember({"ledger", "csv", "jsonl"}));
+  auto* format = exp->add_option(
+      "--format", o.format,
+      "ledger (a journal, the default), csv or jsonl (rows that import reads back)");
+  format->check(CLI::IsMember({"ledger", "csv", "jsonl"}));
   exp->add_option("--at", o.at, "Only events effective at or before T (YYYY-MM-DD = end of day)");
   exp->add_option("--known-at", o.known_at, "Only what was recorded by T");
   exp->add_option("FILE", o.file, "Where to write (default: - for standard output)");
   exp->footer(
       "Example:\n  ledger export > books.journal && hledger -s -f books.journal balance\n"
       "  ledger export --format csv --at 2026-06-30 | ledger --dir copy import -");
-  exp->callback([&] { exit_code = run_export(context, o); });
+  exp->callback([&context, &exit_code, format] {
+    exit_code = run_export(context, o, format->count() > 0);
+  });
 }
 
 }  // namespace ledger::cli

@@ -258,7 +258,7 @@ TEST_SUITE("export") {
     }
   }
 
-  TEST_CASE("a row whose event has no ref gets seq:N, and export refuses a bad format") {
+  TEST_CASE("a row whose event has no ref gets seq:N, and a format export cannot write is refused") {
     TestLedger ledger;
     ledger.ok("open ACC-001 --currency JPY --date 2026-01-01");
     ledger.ok("deposit ACC-001 500 --ref bank-1 --date 2026-01-02");
@@ -269,6 +269,10 @@ TEST_SUITE("export") {
     CHECK(lines[1] == "open,ACC-001,,,2026-01-01T23:59:59.999999999Z,,seq:1,JPY,,0");
     CHECK(lines[2] == "deposit,ACC-001,500,,2026-01-02T23:59:59.999999999Z,,bank-1,JPY,,");
     CHECK(lines[3] == "deposit,ACC-001,7,,2026-01-02T23:59:59.999999999Z,,seq:3,JPY,,");
+    // A global --format before the command is taken when export has none of its own.
+    CHECK(ledger.ok("--format jsonl export").out.starts_with("{\"op\":\"open\""));
+    CHECK(ledger.ok("--format csv export --format ledger").out.starts_with("; Exported by"));
+    CHECK(ledger.run("--format tsv export").exit_code == 64);
     CHECK(ledger.run("export --format xml").exit_code == 64);
     CHECK(ledger.run("export --at 2026-13-01").exit_code == 65);
   }
