@@ -50,14 +50,23 @@ ExportEvent export_event_of(const domain::EventAt& e, Accounts& accounts) {
       x.overdraft_limit = v.overdraft_limit;
       break;
     }
-    case domain::EventType::kMoneyDeposited: x.op = "deposit"; x.account = std::string(v.account); break;
-    case domain::EventType::kMoneyWithdrawn: x.op = "withdraw"; x.account = std::string(v.account); break;
+    case domain::EventType::kMoneyDeposited:
+      x.op = "deposit";
+      x.account = std::string(v.account);
+      break;
+    case domain::EventType::kMoneyWithdrawn:
+      x.op = "withdraw";
+      x.account = std::string(v.account);
+      break;
     case domain::EventType::kMoneyTransferred:
       x.op = "transfer";
       x.account = std::string(v.from);
       x.to = std::string(v.to);
       break;
-    case domain::EventType::kAccountClosed: x.op = "close"; x.account = std::string(v.account); break;
+    case domain::EventType::kAccountClosed:
+      x.op = "close";
+      x.account = std::string(v.account);
+      break;
   }
   return x;
 }
@@ -68,8 +77,9 @@ Status add_balances(std::vector<ExportEvent>& events, Accounts& accounts) {
   for (ExportEvent& x : events) {
     auto it = accounts.find(x.account);
     if (it == accounts.end()) {
-      return {ErrorCode::kCorruption,
-              fmt::format("event {} touches account \"{}\", which was never opened", x.seq, x.account)};
+      return {
+          ErrorCode::kCorruption,
+          fmt::format("event {} touches account \"{}\", which was never opened", x.seq, x.account)};
     }
     AccountInfo& from = it->second;
     x.currency = from.currency;
@@ -82,7 +92,8 @@ Status add_balances(std::vector<ExportEvent>& events, Accounts& accounts) {
     }
     if (x.op == "deposit" || x.op == "withdraw") {
       int64_t& outside = external[x.currency];
-      auto next = x.op == "deposit" ? add_minor(outside, x.amount) : subtract_minor(outside, x.amount);
+      auto next =
+          x.op == "deposit" ? add_minor(outside, x.amount) : subtract_minor(outside, x.amount);
       if (!next) return next.status();
       outside = *next;
     }
@@ -114,7 +125,8 @@ void sort_for_export(std::vector<ExportEvent>& events) {
   };
   std::vector<Key> keys;
   keys.reserve(events.size());
-  for (size_t i = 0; i < events.size(); ++i) keys.push_back({events[i].effective_ns, events[i].seq, i});
+  for (size_t i = 0; i < events.size(); ++i)
+    keys.push_back({events[i].effective_ns, events[i].seq, i});
   std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
     return a.effective_ns != b.effective_ns ? a.effective_ns < b.effective_ns : a.seq < b.seq;
   });
@@ -160,8 +172,8 @@ Result<std::vector<ExportEvent>> Ledger::export_events(
   auto views = balances({}, cutoffs);
   if (!views) return views.status();
   if (views->size() != accounts.size()) {
-    return Status(ErrorCode::kInternal,
-                  fmt::format("export found {} accounts, balance {}", accounts.size(), views->size()));
+    return Status(ErrorCode::kInternal, fmt::format("export found {} accounts, balance {}",
+                                                    accounts.size(), views->size()));
   }
   for (const AccountView& view : *views) {
     auto it = accounts.find(view.id);

@@ -53,14 +53,16 @@ struct ExportOptions {
   std::string file = "-";
 };
 
-// Where the text goes: standard output or a file, in large writes; the first failure sticks.
+// Where the text goes: standard output or a file, in large writes. A failed write ends the
+// export (the caller reports it with errno).
 class Sink {
  public:
   explicit Sink(std::FILE* file) : file_(file) {}
   std::string& buffer() { return buffer_; }
   bool flush_if_full() { return buffer_.size() < kFlushBytes || flush(); }
   bool flush() {
-    if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
+    if (!buffer_.empty() &&
+        std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
       return false;
     }
     buffer_.clear();
@@ -75,10 +77,20 @@ class Sink {
 // One byte sequence of valid UTF-8 at the start of `s` (its length), or 0.
 size_t utf8_length(std::string_view s) {
   const auto c = static_cast<unsigned char>(s[0]);
-  const size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
-  if (n == 0 || n > s.size() || (n == 2 && c < 0xC2)) return 0;
+  const size_t n = c < 0x80           ? 1
+                   : (c >> 5) == 0x6  ? 2
+                   : (c >> 4) == 0xE  ? 3
+                   : (c >> 3) == 0x1E ? 4
+                                      : 0;
+  if (n == 0 || n > s.size() || (n == 2 && c < 0xC2) || c > 0xF4) return 0;
   for (size_t i = 1; i < n; ++i) {
     if ((static_cast<unsigned char>(s[i]) >> 6) != 0x2) return 0;
+  }
+  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
+  const auto c1 = static_cast<unsigned char>(n > 1 ? s[1] : 0);
+  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
+      (c == 0xF4 && c1 >= 0x90)) {
+    return 0;
   }
   return n;
 }
@@ -140,7 +152,8 @@ void journal_header(std::string& out, const std::vector<ExportEvent>& events,
   }
   out += '\n';
   for (const std::string& id : accounts) out += "account " + (kAccountPrefix + id) + '\n';
-  for (const auto& [code, decimals] : currencies) out += "account " + (kExternalPrefix + code) + '\n';
+  for (const auto& [code, decimals] : currencies)
+    out += "account " + (kExternalPrefix + code) + '\n';
   out += "\ntag seq\ntag recorded\ntag ref\n";
 }
 
@@ -189,7 +202,7 @@ std::vector<std::string> row_of(const ExportEvent& x) {
           open ? format_amount(x.overdraft_limit, x.decimals) : ""};
 }
 
-constexpr const char* kRowColumns[] = {"op",  "account",  "amount", "to",    "date",
+constexpr const char* kRowColumns[] = {"op",   "account", "amount",   "to",    "date",
                                        "memo", "ref",     "currency", "owner", "overdraft_limit"};
 
 void jsonl_row(std::string& out, const ExportEvent& x) {
@@ -215,7 +228,8 @@ int write_events(Context& context, const ExportOptions& o, const Cutoffs& cutoff
   if (o.format == "ledger") {
     journal_header(out, events, cutoffs);
   } else if (o.format == "csv") {
-    util::write_csv_record(out, std::vector<std::string>(std::begin(kRowColumns), std::end(kRowColumns)));
+    util::write_csv_record(
+        out, std::vector<std::string>(std::begin(kRowColumns), std::end(kRowColumns)));
   }
   Progress progress("export", events.size(), stderr_is_terminal() && !context.quiet());
   uint64_t done = 0;
@@ -240,8 +254,10 @@ int write_events(Context& context, const ExportOptions& o, const Cutoffs& cutoff
 Result<std::string> format_of(Context& context, const ExportOptions& o, bool own_format) {
   if (own_format || !context.format_given()) return o.format;
   switch (context.format()) {
-    case OutputFormat::kCsv: return std::string("csv");
-    case OutputFormat::kJsonl: return std::string("jsonl");
+    case OutputFormat::kCsv:
+      return std::string("csv");
+    case OutputFormat::kJsonl:
+      return std::string("jsonl");
     default:
       return Status(ErrorCode::kInvalidArgument,
                     fmt::format("export writes ledger, csv or jsonl, not {}",
@@ -253,7 +269,8 @@ int run_export(Context& context, ExportOptions o, bool own_format) {
   if (Status s = context.prepare(); !s) return context.fail(s);
   auto format = format_of(context, o, own_format);
   if (!format) {
-    fmt::print(stderr, "ledger: error: {} (see `ledger export --help`)\n", format.status().message());
+    fmt::print(stderr, "ledger: error: {} (see `ledger export --help`)\n",
+               format.status().message());
     return kExitUsage;
   }
   o.format = *format;
@@ -263,8 +280,8 @@ int run_export(Context& context, ExportOptions o, bool own_format) {
   if (!known_at) return context.fail(known_at.status());
   const Cutoffs cutoffs{*at, *known_at};
   Progress reading("export: reading", 0, stderr_is_terminal() && !context.quiet());
-  auto events = context.ledger().export_events(
-      cutoffs, [&reading](uint64_t read) { reading.update(read); });
+  auto events =
+      context.ledger().export_events(cutoffs, [&reading](uint64_t read) { reading.update(read); });
   reading.finish();
   if (!events) return context.fail(events.status());
   if (o.file == "-") return write_events(context, o, cutoffs, *events, stdout, "standard output");
@@ -294,9 +311,8 @@ void setup_export(CLI::App& app, Context& context, int& exit_code) {
   exp->footer(
       "Example:\n  ledger export > books.journal && hledger -s -f books.journal balance\n"
       "  ledger export --format csv --at 2026-06-30 | ledger --dir copy import -");
-  exp->callback([&context, &exit_code, format] {
-    exit_code = run_export(context, o, format->count() > 0);
-  });
+  exp->callback(
+      [&context, &exit_code, format] { exit_code = run_export(context, o, format->count() > 0); });
 }
 
 }  // namespace ledger::cli

@@ -4,14 +4,13 @@
 // back into a fresh ledger with the same balances, statements and --at answers, and that a
 // second import adds nothing to.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <cstdint>
 #include <map>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "e2e/e2e_support.h"
 
@@ -29,10 +28,10 @@ RunResult run_shell(const std::string& command) {
   const fs::path tmp = fs::temp_directory_path();
   const std::string tag = std::to_string(::getpid()) + "-tool-" + std::to_string(std::rand());
   const fs::path out = tmp / ("ledger-out-" + tag), err = tmp / ("ledger-err-" + tag);
-  const int status = std::system((std::string(kUtc) + " " + command + " >" +
-                                  shell_quote(out.string()) + " 2>" + shell_quote(err.string()) +
-                                  " </dev/null")
-                                     .c_str());
+  const int status =
+      std::system((std::string(kUtc) + " " + command + " >" + shell_quote(out.string()) + " 2>" +
+                   shell_quote(err.string()) + " </dev/null")
+                      .c_str());
   RunResult result{WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(out), read_file(err)};
   fs::remove(out);
   fs::remove(err);
@@ -60,7 +59,7 @@ const std::vector<TestAccount> kAccounts = {
 // any row), then `rows` deposits, withdrawals and transfers within a currency, dated through
 // January to March in no particular order (so many are backdated against the rows before
 // them), with memos full of journal syntax; then two commands of the CLI, one backdated, without
-// refs.
+// refs; and an account that is opened, emptied and closed.
 void generate(const TestLedger& ledger, int rows, uint32_t seed) {
   std::mt19937 random(seed);
   std::string csv = "op,account,amount,to,date,memo,ref,currency,owner,overdraft_limit\n";
@@ -68,8 +67,9 @@ void generate(const TestLedger& ledger, int rows, uint32_t seed) {
     csv += fmt::format("open,{},,,2026-01-01,,,{},\"Owner; of {}\",{}\n", a.id, a.currency, a.id,
                        a.decimals == 0 ? "100000000000" : "1000000000");
   }
-  const char* memos[] = {"salary", "coffee; with milk", "rent | flat (2)", "* cleared? !", "",
-                         "tab\there", "#1 % off, twice", "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC"};
+  const char* memos[] = {
+      "salary", "coffee; with milk", "rent | flat (2)", "* cleared? !",
+      "",       "tab\there",         "#1 % off, twice", "caf\xC3\xA9 \xE6\x97\xA5\xE6\x9C\xAC"};
   for (int i = 0; i < rows; ++i) {
     const TestAccount& a = kAccounts[random() % kAccounts.size()];
     const int64_t minor = 1 + static_cast<int64_t>(random() % (a.decimals == 0 ? 50000 : 500000));
@@ -90,6 +90,11 @@ void generate(const TestLedger& ledger, int rows, uint32_t seed) {
   ledger.ok("import " + shell_quote(file.string()));
   ledger.ok("deposit EUR-1 12.34 --memo 'late; bank row' --date 2026-01-15");
   ledger.ok("withdraw JPY-1 500");
+  // An account that is opened, emptied and closed (a comment line in the journal).
+  ledger.ok("open OLD-1 --date 2026-01-02");
+  ledger.ok("deposit OLD-1 5 --date 2026-01-03 --ref old-in");
+  ledger.ok("withdraw OLD-1 5 --date 2026-01-04 --ref old-out");
+  ledger.ok("close OLD-1");
 }
 
 // Account -> "amount COMMODITY" from `balance --format csv`, as the journal names accounts;
@@ -127,8 +132,9 @@ void check_tools_agree(const fs::path& journal, const std::map<std::string, std:
                        const std::string& end) {
   const std::string j = shell_quote(journal.string());
   if (tool_present(kLedgerCli)) {
-    const RunResult r = run_shell(fmt::format("{} --pedantic -f {} balance --flat --no-total{} ^Assets:",
-                                              kLedgerCli, j, end.empty() ? "" : " -e " + end));
+    const RunResult r = run_shell(
+        fmt::format("{} --pedantic -f {} balance --flat --no-total{} ^Assets:", kLedgerCli, j,
+                    end.empty() ? "" : " -e " + end));
     INFO("ledger-cli stderr: " << r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
@@ -137,8 +143,9 @@ void check_tools_agree(const fs::path& journal, const std::map<std::string, std:
     MESSAGE("skipped: ledger-cli is not installed at " << kLedgerCli);
   }
   if (tool_present(kHledger)) {
-    const RunResult r = run_shell(fmt::format("{} -s -f {} balance --flat --no-total{} ^Assets:",
-                                              kHledger, j, end.empty() ? "" : " -e " + end));
+    const RunResult r =
+        run_shell(fmt::format("{} -s -f {} balance --flat --no-total{} ^Assets:", kHledger, j,
+                              end.empty() ? "" : " -e " + end));
     INFO("hledger stderr: " << r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.err.empty());
@@ -153,7 +160,8 @@ void check_tools_agree(const fs::path& journal, const std::map<std::string, std:
 std::vector<std::vector<std::string>> statement_rows(const TestLedger& ledger,
                                                      const std::string& id) {
   std::vector<std::vector<std::string>> rows;
-  for (const std::string& line : lines_of(ledger.ok("statement --format csv " + shell_quote(id)).out)) {
+  for (const std::string& line :
+       lines_of(ledger.ok("statement --format csv " + shell_quote(id)).out)) {
     auto f = csv_fields(line);
     if (f.size() > 1) f.erase(f.begin() + 1);
     if (!f.empty() && f.back().starts_with("seq:")) f.back().clear();
@@ -177,12 +185,17 @@ TEST_SUITE("export") {
     CHECK(contains(text, "commodity JPY\n"));
     CHECK(contains(text, "account Assets:team:ops\n"));
     CHECK(contains(text, "account Equity:External:JPY\n"));
+    CHECK(contains(
+        text,
+        "\n; 2026-01-02 open Assets:OLD-1 (USD, owner none, overdraft limit 0.00 USD) seq 3011 "));
+    CHECK(contains(text, " close Assets:OLD-1 seq 3014 "));
     CHECK(contains(text, "\n2026-01-15 * late bank row\n    ; seq: 3009\n"));
     CHECK_FALSE(contains(text, "coffee;"));
     // Every posting carries its assertion.
     size_t postings = 0, asserted = 0;
     for (const std::string& line : lines_of(text)) {
-      if (!line.starts_with("    ") || line.starts_with("    ;") || line.starts_with("    format")) {
+      if (!line.starts_with("    ") || line.starts_with("    ;") ||
+          line.starts_with("    format")) {
         continue;
       }
       ++postings;
@@ -201,7 +214,8 @@ TEST_SUITE("export") {
     for (const char* tool : {kLedgerCli, kHledger}) {
       if (!tool_present(tool)) continue;
       const std::string strict = tool == kHledger ? " -s" : " --pedantic";
-      CHECK(run_shell(tool + strict + " -f " + shell_quote(bad.string()) + " balance").exit_code != 0);
+      CHECK(run_shell(tool + strict + " -f " + shell_quote(bad.string()) + " balance").exit_code !=
+            0);
     }
     // At a date, the whole journal against --at: the tools' end dates are exclusive.
     check_tools_agree(journal, our_balances(ledger, "--at 2026-02-14"), "2026-02-15");
@@ -244,21 +258,25 @@ TEST_SUITE("export") {
       const RunResult rows = ledger.ok(fmt::format("export --format {}", format));
       TestLedger copy;
       const fs::path file = copy.file(fmt::format("rows.{}", format), rows.out);
-      const RunResult first = copy.ok(fmt::format("import --format {} {}", format, shell_quote(file.string())));
-      CHECK(contains(first.out, "1010 new, 0 already recorded"));
+      const RunResult first =
+          copy.ok(fmt::format("import --format {} {}", format, shell_quote(file.string())));
+      CHECK(contains(first.out, "1014 new, 0 already recorded"));
       for (const char* at : {"", "--at 2026-01-01", "--at 2026-01-20", "--at 2026-02-28"}) {
         CHECK(our_balances(copy, at) == our_balances(ledger, at));
       }
       CHECK(copy.ok("accounts --format csv").out == ledger.ok("accounts --format csv").out);
-      for (const TestAccount& a : kAccounts) CHECK(statement_rows(copy, a.id) == statement_rows(ledger, a.id));
-      const RunResult again = copy.ok(fmt::format("import --format {} {}", format, shell_quote(file.string())));
-      CHECK(contains(again.out, "0 new, 1010 already recorded"));
+      for (const TestAccount& a : kAccounts)
+        CHECK(statement_rows(copy, a.id) == statement_rows(ledger, a.id));
+      const RunResult again =
+          copy.ok(fmt::format("import --format {} {}", format, shell_quote(file.string())));
+      CHECK(contains(again.out, "0 new, 1014 already recorded"));
       // Exporting the copy gives the same rows: the refs, the dates and the order survive.
       CHECK(copy.ok(fmt::format("export --format {}", format)).out == rows.out);
     }
   }
 
-  TEST_CASE("a row whose event has no ref gets seq:N, and a format export cannot write is refused") {
+  TEST_CASE(
+      "a row whose event has no ref gets seq:N, and a format export cannot write is refused") {
     TestLedger ledger;
     ledger.ok("open ACC-001 --currency JPY --date 2026-01-01");
     ledger.ok("deposit ACC-001 500 --ref bank-1 --date 2026-01-02");
@@ -289,8 +307,7 @@ TEST_SUITE("export") {
              "export /dev/null";
     };
     // script(1) gives the command a pseudo-terminal; its output is what the terminal showed.
-    const RunResult shown =
-        run_shell("script -qec " + shell_quote(export_cmd("")) + " /dev/null");
+    const RunResult shown = run_shell("script -qec " + shell_quote(export_cmd("")) + " /dev/null");
     CHECK(shown.exit_code == 0);
     CHECK(contains(shown.out, "export"));
     const RunResult quiet =
