@@ -97,7 +97,7 @@ TEST_SUITE("terminal_output") {
     CHECK(contains(shown.text, "100.00   100.00  USD"));
   }
 
-  TEST_CASE("NO_COLOR with any non-empty value turns colour off on a terminal; empty does not") {
+  TEST_CASE("NO_COLOR with any non-empty value turns colour off on a terminal, empty does not") {
     TestLedger ledger;
     fill(ledger);
     for (const char* value : {"1", "0", "yes"}) {
