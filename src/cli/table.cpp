@@ -163,8 +163,8 @@ std::vector<size_t> fitted_widths(const Table& table, size_t width_max) {
     if (widest == widths.size()) break;  // Nothing left to give: the table overflows.
     // Down to the runner-up's width in one step (one column at a time when they tie).
     const size_t excess = total - width_max;
-    size_t target = std::max({floors[widest], runner_up, widths[widest] - std::min(excess,
-                                                                                 widths[widest])});
+    const size_t wanted = widths[widest] - std::min(excess, widths[widest]);
+    size_t target = std::max({floors[widest], runner_up, wanted});
     if (target == widths[widest]) --target;
     total -= widths[widest] - target;
     widths[widest] = target;
@@ -254,7 +254,9 @@ void append_table_row(std::string& out, const Table& table, const std::vector<si
     }
     lines = std::max(lines, pieces.size());
   }
-  for (size_t l = 0; l < lines; ++l) append_table_line(out, table, widths, scratch, l, header, style);
+  for (size_t l = 0; l < lines; ++l) {
+    append_table_line(out, table, widths, scratch, l, header, style);
+  }
 }
 
 void render_table(const Table& table, std::string& out, const RenderStyle& style) {

@@ -239,9 +239,8 @@ TEST_SUITE("table_fit") {
   // An id, an amount and a memo: only the memo may give up width.
   Table memo_table(const std::string& memo) {
     Table t;
-    t.columns = {{"account", CellKind::kText},
-                 {"amount", CellKind::kAmount},
-                 {"memo", CellKind::kFreeText}};
+    t.columns = {
+        {"account", CellKind::kText}, {"amount", CellKind::kAmount}, {"memo", CellKind::kFreeText}};
     t.rows = {{"ACC-001", "-12.30", memo}};
     return t;
   }

@@ -4,7 +4,6 @@
 // `script`.
 
 #include <doctest/doctest.h>
-
 #include <sys/wait.h>
 
 #include <algorithm>
