@@ -23,8 +23,10 @@ Status Context::prepare() {
     if (!format) return format.status();
     format_ = *format;
   }
-  // On a pipe the ioctl fails and an exported $COLUMNS, if any, sizes a `--format table`.
-  style_ = {color_enabled(parse_color_mode(options_.color), terminal), terminal_columns()};
+  // Only a terminal sizes a table: one piped or saved (`--format table > file`) is laid out
+  // the same whatever the environment, as scripts and tests expect.
+  style_ = {color_enabled(parse_color_mode(options_.color), terminal),
+            terminal ? terminal_columns() : 0};
   return Status::ok();
 }
 

@@ -19,10 +19,8 @@ bool stdout_is_terminal();
 bool stderr_is_terminal();
 
 // Columns of the terminal on `fd` (TIOCGWINSZ), else $COLUMNS when it is a positive number,
-// else 0 (unknown). So a table piped with `--format table` fits $COLUMNS when that is
-// exported, as `ls` does, and is never wrapped when it is not. The no-argument form asks
-// about stdout, where tables go; the progress bar, which is drawn on stderr, asks about
-// STDERR_FILENO.
+// else 0 (unknown). The no-argument form asks about stdout, where tables go; the progress
+// bar, which is drawn on stderr, asks about STDERR_FILENO.
 size_t terminal_columns();
 size_t terminal_columns(int fd);
 

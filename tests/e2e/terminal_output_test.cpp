@@ -182,44 +182,56 @@ TEST_SUITE("terminal_output") {
     CHECK(always.err.starts_with(kRedError));
   }
 
-  TEST_CASE("a table piped with COLUMNS fits it by wrapping owners, ids and amounts whole") {
+  TEST_CASE("a piped table is never fitted, whatever COLUMNS says") {
     TestLedger ledger;
     fill(ledger);
-    const RunResult wide = ledger.run("accounts --format table", clean_env());
-    REQUIRE(wide.exit_code == 0);
-    // Unknown width: nothing wraps, one line per account.
-    CHECK(lines_of(wide.out).size() == 4);
-    CHECK(widest_line(wide.out) > 130);
+    for (const char* env : {"", "COLUMNS=40"}) {
+      INFO("env " << env);
+      const RunResult r = ledger.run("accounts --format table", clean_env(env));
+      REQUIRE(r.exit_code == 0);
+      CHECK(lines_of(r.out).size() == 4);  // The cutoff, the header and one line per account.
+      CHECK(contains(r.out, "Ada Augusta King, Countess of Lovelace"));
+    }
+  }
 
-    const RunResult narrow = ledger.run("accounts --format table", clean_env("COLUMNS=130"));
+  TEST_CASE("a table on a terminal of COLUMNS fits it by wrapping owners, ids and amounts whole") {
+    TestLedger ledger;
+    fill(ledger);
+    const Shown wide = on_terminal(ledger, "accounts --color=never");
+    REQUIRE(wide.exit_code == 0);
+    // A terminal of unknown width and no COLUMNS: nothing wraps, one line per account.
+    CHECK(lines_of(wide.text).size() == 4);
+    CHECK(widest_line(wide.text) > 130);
+
+    const Shown narrow = on_terminal(ledger, "accounts --color=never", "COLUMNS=130");
     REQUIRE(narrow.exit_code == 0);
-    CHECK(widest_line(narrow.out) <= 130);
-    CHECK(lines_of(narrow.out).size() > 4);
+    CHECK(widest_line(narrow.text) <= 130);
+    CHECK(lines_of(narrow.text).size() > 4);
     // Every account id whole at the start of its line, its balance whole beside it.
-    CHECK(contains(narrow.out, std::string("\n") + kLongId + "    30.00  USD"));
-    CHECK(contains(narrow.out, "\nACC-1      "));
-    CHECK(contains(narrow.out, "70.00  USD"));
+    CHECK(contains(narrow.text, std::string("\n") + kLongId + "    30.00  USD"));
+    CHECK(contains(narrow.text, "\nACC-1      "));
+    CHECK(contains(narrow.text, "70.00  USD"));
     // The owner wrapped at spaces onto continuation lines, every word of it shown.
     for (const char* word : {"Ada", "Augusta", "King,", "Countess", "of", "Lovelace"}) {
-      CHECK(contains(narrow.out, word));
+      CHECK(contains(narrow.text, word));
     }
-    CHECK_FALSE(contains(narrow.out, "Ada Augusta King, Countess of Lovelace"));
+    CHECK_FALSE(contains(narrow.text, "Ada Augusta King, Countess of Lovelace"));
   }
 
   TEST_CASE("a table narrower than its ids overflows rather than cut one") {
     TestLedger ledger;
     fill(ledger);
-    const RunResult r = ledger.run("accounts --format table", clean_env("COLUMNS=30"));
-    REQUIRE(r.exit_code == 0);
-    CHECK(contains(r.out, std::string("\n") + kLongId + "    30.00  USD"));
-    CHECK(widest_line(r.out) > 30);
+    const Shown shown = on_terminal(ledger, "accounts --color=never", "COLUMNS=30");
+    REQUIRE(shown.exit_code == 0);
+    CHECK(contains(shown.text, std::string("\n") + kLongId + "    30.00  USD"));
+    CHECK(widest_line(shown.text) > 30);
   }
 
   TEST_CASE("on a terminal the table fits the terminal's own width, whatever COLUMNS says") {
     TestLedger ledger;
     fill(ledger);
-    const Shown shown =
-        on_terminal(ledger, "accounts", "COLUMNS=300", "", "stty cols 130 rows 40 </dev/tty");
+    const Shown shown = on_terminal(ledger, "accounts --color=never", "COLUMNS=300", "",
+                                    "stty cols 130 rows 40 </dev/tty");
     CHECK(shown.exit_code == 0);
     CHECK(widest_line(shown.text) <= 130);
     CHECK(contains(shown.text, kLongId));
