@@ -11,6 +11,7 @@
 #include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "cli/output_format.h"
+#include "cli/terminal.h"
 #include "ledger/version.h"
 
 namespace ledger::cli {
@@ -25,6 +26,11 @@ constexpr const char* kDescription =
     "  ledger deposit ACC-001 500 --memo salary\n"
     "  ledger balance ACC-001 --at 2026-06-30\n"
     "  ledger statement ACC-001 --format csv | ...\n";
+
+std::string usage_error_prefix(const GlobalOptions& options) {
+  const bool color = color_enabled(parse_color_mode(options.color), stderr_is_terminal());
+  return diagnostic_prefix(Severity::kError, color);
+}
 
 int run_command(int argc, char** argv) {
   CLI::App app{kDescription, "ledger"};
@@ -84,11 +90,12 @@ int run_command(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // CLI11 uses its own codes (100 and up) for parse errors; users get sysexits' EX_USAGE, and
     // the one-line error every other refusal gets (CLI11's own report takes two lines).
-    fmt::print(stderr, "ledger: error: {} (see `ledger --help`)\n", e.what());
+    // --color counts if it was read before the error; otherwise auto.
+    fmt::print(stderr, "{}{} (see `ledger --help`)\n", usage_error_prefix(options), e.what());
     return kExitUsage;
   }
   if (app.get_subcommands().empty()) {
-    fmt::print(stderr, "ledger: error: no command given (see `ledger --help`)\n");
+    fmt::print(stderr, "{}no command given (see `ledger --help`)\n", usage_error_prefix(options));
     return kExitUsage;
   }
   context.warn_from_ledger();

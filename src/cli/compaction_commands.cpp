@@ -2,6 +2,8 @@
 // compact` snapshots the head and moves older sealed segments to the archive, or deletes them.
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
@@ -38,11 +40,13 @@ void setup_compact(CLI::App& app, Context& context, int& exit_code) {
       exit_code = kExitUsage;
       return;
     }
-    Progress progress("compact", 0, stderr_is_terminal() && !context.quiet());
-    auto result = context.ledger().compact(purge, [&progress](uint64_t done, uint64_t) {
-      progress.update(done);
+    const bool bar = stderr_is_terminal() && !context.quiet();
+    std::optional<Progress> progress;  // Made at the first report, when the total is known.
+    auto result = context.ledger().compact(purge, [&](uint64_t done, uint64_t total) {
+      if (!progress) progress.emplace("compact", total, bar);
+      progress->update(done);
     });
-    progress.finish();
+    if (progress) progress->finish();
     if (!result) {
       exit_code = context.fail(result.status());
       return;

@@ -23,10 +23,10 @@ Status Context::prepare() {
     if (!format) return format.status();
     format_ = *format;
   }
-  const ColorMode mode = options_.color == "always"  ? ColorMode::kAlways
-                         : options_.color == "never" ? ColorMode::kNever
-                                                     : ColorMode::kAuto;
-  style_ = {color_enabled(mode, terminal), terminal ? terminal_columns() : 0};
+  // Only a terminal sizes a table: one piped or saved (`--format table > file`) is laid out
+  // the same whatever the environment, as scripts and tests expect.
+  style_ = {color_enabled(parse_color_mode(options_.color), terminal),
+            terminal ? terminal_columns() : 0};
   return Status::ok();
 }
 
@@ -44,14 +44,22 @@ void Context::note(const std::string& line) {
   if (!line.empty()) fmt::print(stderr, "ledger: {}\n", line);
 }
 
+bool Context::stderr_color() const {
+  return color_enabled(parse_color_mode(options_.color), stderr_is_terminal());
+}
+
 void Context::warn_from_ledger() {
   for (const std::string& warning : ledger_.warnings()) {
-    fmt::print(stderr, "ledger: warning: {}\n", warning);
+    fmt::print(stderr, "{}{}\n", diagnostic_prefix(Severity::kWarning, stderr_color()), warning);
   }
 }
 
+void Context::error(std::string_view message) {
+  fmt::print(stderr, "{}{}\n", diagnostic_prefix(Severity::kError, stderr_color()), message);
+}
+
 int Context::fail(const Status& status) {
-  fmt::print(stderr, "ledger: error: {}\n", status.message());
+  error(status.message());
   return exit_code_for(status.code());
 }
 

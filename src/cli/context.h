@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "cli/output_format.h"
 #include "cli/table.h"
@@ -44,6 +45,8 @@ class Context {
   void note(const std::string& line);
   // Prints "ledger: error: ..." on stderr and returns the exit status for the error.
   int fail(const Status& status);
+  // Prints "ledger: error: <message>" on stderr, for errors that choose their own exit status.
+  void error(std::string_view message);
   // Prints what the service had to warn about ("ledger: warning: ...") on stderr.
   void warn_from_ledger();
 
@@ -61,6 +64,10 @@ class Context {
  private:
   const GlobalOptions& options_;
   Ledger ledger_{LedgerOptions{}};
+  // Whether the "error:" and "warning:" of diagnostics are coloured; asked each time, since
+  // errors can come before prepare() (or from it).
+  bool stderr_color() const;
+
   OutputFormat format_ = OutputFormat::kCsv;
   RenderStyle style_;
 };

@@ -60,12 +60,12 @@ int run_import(Context& context, const ImportOptions& o) {
     // A directory opens as a stream on Linux and fails only on the first read.
     std::error_code ec;
     if (std::filesystem::is_directory(o.file, ec)) {
-      fmt::print(stderr, "ledger: error: cannot open {}: {}\n", o.file, std::strerror(EISDIR));
+      context.error(fmt::format("cannot open {}: {}", o.file, std::strerror(EISDIR)));
       return kExitNoInput;
     }
     file.open(o.file, std::ios::binary);
     if (!file) {
-      fmt::print(stderr, "ledger: error: cannot open {}: {}\n", o.file, std::strerror(errno));
+      context.error(fmt::format("cannot open {}: {}", o.file, std::strerror(errno)));
       return kExitNoInput;
     }
   }
@@ -88,8 +88,8 @@ int run_import(Context& context, const ImportOptions& o) {
                      [](const ImportIssue& a, const ImportIssue& b) { return a.line < b.line; });
     if (issues.size() > kIssuesMax) issues.resize(kIssuesMax);
     print_issues(name, reader.header(), issues, bad);
-    fmt::print(stderr, "ledger: error: {} bad row{} in {}; nothing was imported\n", bad,
-               bad == 1 ? "" : "s", name);
+    context.error(fmt::format("{} bad row{} in {}; nothing was imported", bad,
+                              bad == 1 ? "" : "s", name));
     return kExitDataErr;
   }
   context.say(fmt::format("{}{} new, {} already recorded{}", o.dry_run ? "dry run: " : "",

@@ -105,7 +105,7 @@ Table verify_table(const Context& context, const VerifyResult& r) {
                {"effective_min", CellKind::kTime}, {"effective_max", CellKind::kTime},
                {"accounts", CellKind::kText},      {"events", CellKind::kInteger},
                {"frames", CellKind::kInteger},     {"segments", CellKind::kInteger},
-               {"message", CellKind::kText}};
+               {"message", CellKind::kFreeText}};
   auto number = [](uint64_t n) { return n == 0 ? std::string() : std::to_string(n); };
   t.rows.push_back({r.ok() ? "ok" : "failed", "all", "", "", number(r.seq_first),
                     number(r.seq_last), "", "", "", std::to_string(r.events),

@@ -48,7 +48,7 @@ Table balances_table(const Context& context, const std::vector<AccountView>& vie
                {"currency", CellKind::kText}};
   if (with_details) {
     t.columns.push_back({"status", CellKind::kText});
-    t.columns.push_back({"owner", CellKind::kText});
+    t.columns.push_back({"owner", CellKind::kFreeText});
     t.columns.push_back({"overdraft_limit", CellKind::kAmount});
     t.columns.push_back({"opened", CellKind::kTime});
   }
@@ -95,7 +95,7 @@ int run_statement(Context& context, const QueryOptions& o) {
   t.columns = {{"date", CellKind::kTime},      {"seq", CellKind::kInteger},
                {"type", CellKind::kText},      {"counterparty", CellKind::kText},
                {"amount", CellKind::kAmount},  {"balance", CellKind::kAmount},
-               {"currency", CellKind::kText},  {"memo", CellKind::kText},
+               {"currency", CellKind::kText},  {"memo", CellKind::kFreeText},
                {"ref", CellKind::kText}};
   for (const StatementLine& l : statement->lines) {
     t.rows.push_back({context.time_cell(l.effective_ns), std::to_string(l.seq), l.type,
@@ -130,8 +130,8 @@ int run_history(Context& context, const QueryOptions& o) {
                {"date", CellKind::kTime},       {"type", CellKind::kText},
                {"op", CellKind::kText},         {"account", CellKind::kText},
                {"to", CellKind::kText},         {"amount", CellKind::kAmount},
-               {"currency", CellKind::kText},   {"owner", CellKind::kText},
-               {"overdraft_limit", CellKind::kAmount}, {"memo", CellKind::kText},
+               {"currency", CellKind::kText},   {"owner", CellKind::kFreeText},
+               {"overdraft_limit", CellKind::kAmount}, {"memo", CellKind::kFreeText},
                {"ref", CellKind::kText}};
   context.heading(cutoff_line(*to, std::nullopt, context.now_ns()));
   static const std::map<std::string, std::string> kOps = {

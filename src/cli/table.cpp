@@ -126,18 +126,99 @@ std::vector<size_t> column_widths(const Table& table) {
   return widths;
 }
 
-// Appends one line of the table: the header when `row` is null, else `*row`. Padding and gaps
-// at the end of the line are trimmed, so a line has no trailing blanks that its cells lack.
+// How narrow column `i` may be made: its natural width for every kind but kFreeText, which may
+// go down to its header's width or kFreeTextWidthMin, whichever is wider.
+size_t width_floor(const Table& table, const std::vector<size_t>& natural, size_t i) {
+  if (table.columns[i].kind != CellKind::kFreeText) return natural[i];
+  std::string scratch;
+  const size_t header = display_width(terminal_text(table.columns[i].name, scratch));
+  return std::min(natural[i], std::max(header, kFreeTextWidthMin));
+}
+
+// The widths to lay the table out in: the natural ones (each column's widest cell), except
+// that when the table is wider than `width_max` (0: no limit), kFreeText columns give up
+// width, the widest first, until it fits or each is down to its floor.
+std::vector<size_t> fitted_widths(const Table& table, size_t width_max) {
+  std::vector<size_t> widths = column_widths(table);
+  if (width_max == 0 || widths.empty()) return widths;
+  std::vector<size_t> floors(widths.size());
+  size_t total = kColumnGap.size() * (widths.size() - 1);
+  for (size_t i = 0; i < widths.size(); ++i) {
+    floors[i] = width_floor(table, widths, i);
+    total += widths[i];
+  }
+  while (total > width_max) {
+    // The widest column that can still give, and the next width down among the others.
+    size_t widest = widths.size();
+    size_t runner_up = 0;
+    for (size_t i = 0; i < widths.size(); ++i) {
+      if (widths[i] <= floors[i]) continue;
+      if (widest == widths.size() || widths[i] > widths[widest]) {
+        if (widest != widths.size()) runner_up = std::max(runner_up, widths[widest]);
+        widest = i;
+      } else {
+        runner_up = std::max(runner_up, widths[i]);
+      }
+    }
+    if (widest == widths.size()) break;  // Nothing left to give: the table overflows.
+    // Down to the runner-up's width in one step (one column at a time when they tie).
+    const size_t excess = total - width_max;
+    const size_t wanted = widths[widest] - std::min(excess, widths[widest]);
+    size_t target = std::max({floors[widest], runner_up, wanted});
+    if (target == widths[widest]) --target;
+    total -= widths[widest] - target;
+    widths[widest] = target;
+  }
+  return widths;
+}
+
+// Byte offset in `text` after its first `columns` code points (text.size() if it has fewer).
+size_t offset_of_column(std::string_view text, size_t columns) {
+  size_t seen = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
+    if (seen == columns) return i;
+    ++seen;
+  }
+  return text.size();
+}
+
+// `text` cut into lines at most `width` code points wide (width > 0): each at the last space
+// that keeps the line within the width (the space itself is dropped), or mid-word when a word
+// is wider than the column. Appends views into `text` to `lines`.
+void wrap_into(std::string_view text, size_t width, std::vector<std::string_view>& lines) {
+  while (display_width(text) > width) {
+    const size_t end = offset_of_column(text, width);
+    size_t cut = text[end] == ' ' ? end : text.rfind(' ', end);
+    if (cut == std::string_view::npos || cut == 0) {
+      lines.push_back(text.substr(0, end));
+      text.remove_prefix(end);
+      continue;
+    }
+    lines.push_back(text.substr(0, cut));
+    text.remove_prefix(cut + 1);
+  }
+  lines.push_back(text);
+}
+
+// What one row (or the header) needs while it is laid out; kept across rows to save
+// allocations.
+struct RowScratch {
+  std::vector<std::string> escaped;                   // Per column, for terminal_text.
+  std::vector<std::vector<std::string_view>> pieces;  // Per column, its lines.
+};
+
+// Appends line `l` of a row whose cells are cut into `pieces`. Padding and gaps at the end of
+// the line are trimmed, so a line has no trailing blanks that its cells lack.
 void append_table_line(std::string& out, const Table& table, const std::vector<size_t>& widths,
-                       const std::vector<std::string>* row, const RenderStyle& style) {
-  const bool header = row == nullptr;
+                       const RowScratch& row, size_t l, bool header, const RenderStyle& style) {
   if (header && style.color) out += kSgrBold;
   size_t content_end = out.size();
-  std::string scratch;
   for (size_t i = 0; i < table.columns.size(); ++i) {
     const Column& column = table.columns[i];
-    const std::string_view text = terminal_text(header ? column.name : cell_at(*row, i), scratch);
-    const size_t padding = widths[i] - display_width(text);
+    const std::vector<std::string_view>& pieces = row.pieces[i];
+    const std::string_view text = l < pieces.size() ? pieces[l] : std::string_view();
+    const size_t padding = widths[i] - std::min(widths[i], display_width(text));
     if (i > 0) out += kColumnGap;
     if (right_aligned(column.kind)) out.append(padding, ' ');
     const bool red =
@@ -153,11 +234,38 @@ void append_table_line(std::string& out, const Table& table, const std::vector<s
   out += '\n';
 }
 
+// Appends the header when `row` is null, else `*row`: one line, or more when a kFreeText cell
+// is wider than its column and wraps.
+void append_table_row(std::string& out, const Table& table, const std::vector<size_t>& widths,
+                      const std::vector<std::string>* row, const RenderStyle& style,
+                      RowScratch& scratch) {
+  const bool header = row == nullptr;
+  size_t lines = 1;
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    const Column& column = table.columns[i];
+    const std::string_view text =
+        terminal_text(header ? column.name : cell_at(*row, i), scratch.escaped[i]);
+    std::vector<std::string_view>& pieces = scratch.pieces[i];
+    pieces.clear();
+    if (column.kind == CellKind::kFreeText && widths[i] > 0) {
+      wrap_into(text, widths[i], pieces);
+    } else {
+      pieces.push_back(text);
+    }
+    lines = std::max(lines, pieces.size());
+  }
+  for (size_t l = 0; l < lines; ++l) {
+    append_table_line(out, table, widths, scratch, l, header, style);
+  }
+}
+
 void render_table(const Table& table, std::string& out, const RenderStyle& style) {
   if (table.columns.empty()) return;
-  const std::vector<size_t> widths = column_widths(table);
-  append_table_line(out, table, widths, nullptr, style);
-  for (const auto& row : table.rows) append_table_line(out, table, widths, &row, style);
+  const std::vector<size_t> widths = fitted_widths(table, style.terminal_width);
+  RowScratch scratch{std::vector<std::string>(table.columns.size()),
+                     std::vector<std::vector<std::string_view>>(table.columns.size())};
+  append_table_row(out, table, widths, nullptr, style, scratch);
+  for (const auto& row : table.rows) append_table_row(out, table, widths, &row, style, scratch);
 }
 
 // ---- CSV ----
@@ -240,7 +348,7 @@ bool is_json_integer(std::string_view text) {
 }
 
 void append_json_value(std::string& out, CellKind kind, std::string_view cell) {
-  if (cell.empty() && kind != CellKind::kText) {
+  if (cell.empty() && kind != CellKind::kText && kind != CellKind::kFreeText) {
     out += "null";
   } else if (kind == CellKind::kInteger && is_json_integer(cell)) {
     out += cell;

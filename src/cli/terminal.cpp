@@ -30,6 +30,12 @@ size_t columns_from_env() {
 
 }  // namespace
 
+ColorMode parse_color_mode(std::string_view text) {
+  if (text == "always") return ColorMode::kAlways;
+  if (text == "never") return ColorMode::kNever;
+  return ColorMode::kAuto;
+}
+
 bool stdout_is_terminal() { return ::isatty(STDOUT_FILENO) == 1; }
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
@@ -50,6 +56,17 @@ bool color_enabled(ColorMode mode, bool is_terminal) {
       return is_terminal && env_or_empty("NO_COLOR").empty() && env_or_empty("TERM") != "dumb";
   }
   return false;
+}
+
+std::string diagnostic_prefix(Severity severity, bool color) {
+  const std::string_view word = severity == Severity::kError ? "error:" : "warning:";
+  const std::string_view sgr = severity == Severity::kError ? "\x1b[1;31m" : "\x1b[1;33m";
+  std::string prefix = "ledger: ";
+  if (color) prefix += sgr;
+  prefix += word;
+  if (color) prefix += "\x1b[0m";
+  prefix += ' ';
+  return prefix;
 }
 
 }  // namespace ledger::cli

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 
 #include "cli/output_format.h"
@@ -231,5 +232,115 @@ TEST_SUITE("table") {
                         OutputFormat::kJsonl}) {
       CHECK(rendered(awkward_table(), format, style) == rendered(awkward_table(), format));
     }
+  }
+}
+
+TEST_SUITE("table_fit") {
+  // An id, an amount and a memo: only the memo may give up width.
+  Table memo_table(const std::string& memo) {
+    Table t;
+    t.columns = {
+        {"account", CellKind::kText}, {"amount", CellKind::kAmount}, {"memo", CellKind::kFreeText}};
+    t.rows = {{"ACC-001", "-12.30", memo}};
+    return t;
+  }
+
+  size_t widest_line(const std::string& text) {
+    size_t widest = 0;
+    for (const std::string& line : lines_of(text)) widest = std::max(widest, display_width(line));
+    return widest;
+  }
+
+  TEST_CASE("a table that fits is laid out as if the width were unknown") {
+    const Table t = memo_table("coffee with a friend");
+    RenderStyle style;
+    style.terminal_width = 80;
+    CHECK(rendered(t, OutputFormat::kTable, style) == rendered(t, OutputFormat::kTable));
+  }
+
+  TEST_CASE("a free-text column wraps at spaces to fit the width") {
+    RenderStyle style;
+    style.terminal_width = 40;
+    // account 7 + 2 + amount 6 + 2 = 17 columns before the memo, 23 left for it.
+    CHECK(rendered(memo_table("groceries for the week and a birthday cake"), OutputFormat::kTable,
+                   style) ==
+          "account  amount  memo\n"
+          "ACC-001  -12.30  groceries for the week\n"
+          "                 and a birthday cake\n");
+  }
+
+  TEST_CASE("a word wider than the column is cut mid-word, nothing is lost") {
+    RenderStyle style;
+    style.terminal_width = 30;  // 13 columns for the memo.
+    const std::string out =
+        rendered(memo_table("supercalifragilistic day"), OutputFormat::kTable, style);
+    CHECK(out ==
+          "account  amount  memo\n"
+          "ACC-001  -12.30  supercalifrag\n"
+          "                 ilistic day\n");
+    CHECK(widest_line(out) <= 30);
+  }
+
+  TEST_CASE("wrapping counts code points, so multi-byte UTF-8 is never split") {
+    RenderStyle style;
+    style.terminal_width = 29;  // 12 columns for the memo, its floor.
+    const std::string out = rendered(memo_table("ÄÖÜäöüÄÖÜäöüß"), OutputFormat::kTable, style);
+    CHECK(out ==
+          "account  amount  memo\n"
+          "ACC-001  -12.30  ÄÖÜäöüÄÖÜäöü\n"
+          "                 ß\n");
+  }
+
+  TEST_CASE("ids and amounts are never cut: a table too narrow for them overflows") {
+    Table t = memo_table("a b c d e f g h i j k l m n o p");
+    const std::string id(60, 'A');
+    t.rows[0][0] = id;
+    RenderStyle style;
+    style.terminal_width = 40;
+    const std::string out = rendered(t, OutputFormat::kTable, style);
+    const auto lines = lines_of(out);
+    REQUIRE(lines.size() >= 2);
+    CHECK(lines[1].starts_with(id + "  -12.30  "));
+    // The memo is as narrow as it may be (kFreeTextWidthMin), and the table wider than asked.
+    CHECK(lines[1].size() - (id.size() + 10) <= kFreeTextWidthMin);
+    CHECK(widest_line(out) > 40);
+  }
+
+  TEST_CASE("the widest free-text column gives first, and none below its header") {
+    Table t;
+    t.columns = {{"owner", CellKind::kFreeText}, {"a_long_memo_header", CellKind::kFreeText}};
+    t.rows = {{"Ada Lovelace", std::string(40, 'm')}};
+    RenderStyle style;
+    style.terminal_width = 34;  // Owner keeps its 12, the memo gets 20 (its header is 18).
+    auto lines = lines_of(rendered(t, OutputFormat::kTable, style));
+    REQUIRE(lines.size() == 3);
+    CHECK(lines[1] == "Ada Lovelace  " + std::string(20, 'm'));
+    CHECK(lines[2] == "              " + std::string(20, 'm'));
+    style.terminal_width = 10;  // Both at their floors: 12 and 18.
+    lines = lines_of(rendered(t, OutputFormat::kTable, style));
+    CHECK(lines[0] == "owner         a_long_memo_header");
+    CHECK(lines[1] == "Ada Lovelace  " + std::string(18, 'm'));
+  }
+
+  TEST_CASE("colour survives wrapping: the amount red on the row's first line only") {
+    RenderStyle style;
+    style.color = true;
+    style.terminal_width = 40;
+    CHECK(rendered(memo_table("groceries for the week and a birthday cake"), OutputFormat::kTable,
+                   style) ==
+          "\x1b[1maccount  amount  memo\x1b[0m\n"
+          "ACC-001  \x1b[31m-12.30\x1b[0m  groceries for the week\n"
+          "                 and a birthday cake\n");
+  }
+
+  TEST_CASE("free text is typed like text in machine formats and never wrapped there") {
+    RenderStyle style;
+    style.terminal_width = 20;
+    const Table t = memo_table("");
+    CHECK(rendered(t, OutputFormat::kJsonl, style) ==
+          "{\"account\":\"ACC-001\",\"amount\":\"-12.30\",\"memo\":\"\"}\n");
+    const Table long_memo = memo_table("a memo much wider than twenty columns");
+    CHECK(rendered(long_memo, OutputFormat::kCsv, style) ==
+          "account,amount,memo\nACC-001,-12.30,a memo much wider than twenty columns\n");
   }
 }

@@ -137,4 +137,17 @@ TEST_SUITE("terminal") {
       CHECK(terminal_columns() == 77);
     }
   }
+
+  TEST_CASE("diagnostics colour only the word error or warning") {
+    CHECK(diagnostic_prefix(Severity::kError, false) == "ledger: error: ");
+    CHECK(diagnostic_prefix(Severity::kWarning, false) == "ledger: warning: ");
+    CHECK(diagnostic_prefix(Severity::kError, true) == "ledger: \x1b[1;31merror:\x1b[0m ");
+    CHECK(diagnostic_prefix(Severity::kWarning, true) == "ledger: \x1b[1;33mwarning:\x1b[0m ");
+  }
+
+  TEST_CASE("colour modes parse from the option's words") {
+    CHECK(parse_color_mode("always") == ColorMode::kAlways);
+    CHECK(parse_color_mode("never") == ColorMode::kNever);
+    CHECK(parse_color_mode("auto") == ColorMode::kAuto);
+  }
 }
