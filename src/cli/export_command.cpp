@@ -216,8 +216,8 @@ void jsonl_row(std::string& out, const ExportEvent& x) {
   out += '\n';
 }
 
-int write_failed(const std::string& name) {
-  fmt::print(stderr, "ledger: error: cannot write {}: {}\n", name, std::strerror(errno));
+int write_failed(Context& context, const std::string& name) {
+  context.error(fmt::format("cannot write {}: {}", name, std::strerror(errno)));
   return kExitIoErr;
 }
 
@@ -241,11 +241,11 @@ int write_events(Context& context, const ExportOptions& o, const Cutoffs& cutoff
     } else {
       jsonl_row(out, x);
     }
-    if (!sink.flush_if_full()) return write_failed(name);
+    if (!sink.flush_if_full()) return write_failed(context, name);
     if (++done % kProgressEveryEvents == 0) progress.update(done);
   }
   progress.finish();
-  if (!sink.flush()) return write_failed(name);
+  if (!sink.flush()) return write_failed(context, name);
   return 0;
 }
 
@@ -269,8 +269,7 @@ int run_export(Context& context, ExportOptions o, bool own_format) {
   if (Status s = context.prepare(); !s) return context.fail(s);
   auto format = format_of(context, o, own_format);
   if (!format) {
-    fmt::print(stderr, "ledger: error: {} (see `ledger export --help`)\n",
-               format.status().message());
+    context.error(fmt::format("{} (see `ledger export --help`)", format.status().message()));
     return kExitUsage;
   }
   o.format = *format;
@@ -287,11 +286,11 @@ int run_export(Context& context, ExportOptions o, bool own_format) {
   if (o.file == "-") return write_events(context, o, cutoffs, *events, stdout, "standard output");
   std::FILE* file = std::fopen(o.file.c_str(), "wb");
   if (file == nullptr) {
-    fmt::print(stderr, "ledger: error: cannot create {}: {}\n", o.file, std::strerror(errno));
+    context.error(fmt::format("cannot create {}: {}", o.file, std::strerror(errno)));
     return kExitIoErr;
   }
   int code = write_events(context, o, cutoffs, *events, file, o.file);
-  if (std::fclose(file) != 0 && code == 0) code = write_failed(o.file);
+  if (std::fclose(file) != 0 && code == 0) code = write_failed(context, o.file);
   return code;
 }
 
