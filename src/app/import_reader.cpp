@@ -66,8 +66,8 @@ bool ImportReader::read_header() {
     // A second column of the same name would be silently ignored.
     const auto first = std::find(header_.begin(), header_.begin() + i, name);
     if (first != header_.begin() + i) {
-      issue(1, "", fmt::format("duplicate column \"{}\" (columns {} and {})", name,
-                               first - header_.begin() + 1, i + 1));
+      issue(line, "", fmt::format("duplicate column \"{}\" (columns {} and {})", name,
+                                  first - header_.begin() + 1, i + 1));
       ok = false;
     }
   }
