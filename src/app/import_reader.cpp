@@ -62,10 +62,12 @@ bool ImportReader::read_header() {
     if (!is_known(name) && !is_ignored(name)) {
       issue(line, name, unknown_column_message(name));
       ok = false;
+      continue;
     }
-    // A second column of the same name would be silently ignored.
+    // A second column of the same name would be silently ignored. An unknown column is
+    // refused as unknown only, not also as a duplicate; an ignored one may come twice.
     const auto first = std::find(header_.begin(), header_.begin() + i, name);
-    if (first != header_.begin() + i) {
+    if (is_known(name) && first != header_.begin() + i) {
       issue(line, "", fmt::format("duplicate column \"{}\" (columns {} and {})", name,
                                   first - header_.begin() + 1, i + 1));
       ok = false;
