@@ -97,7 +97,7 @@ class CrashRun {
 
   bool finish() { return harness_.check_verify("end of run") &&
                          harness_.check_state(model_, rng_, "end of run"); }
-  const fs::path& dir() const { return harness_.dir(); }
+  fs::path root() const { return harness_.dir().parent_path(); }
 
  private:
   Kill draw_kill() {
@@ -125,18 +125,7 @@ class CrashRun {
 }  // namespace
 
 void run_crash_mode(const DriverOptions& options, Tally& tally) {
-  const auto start = std::chrono::steady_clock::now();
-  for (uint64_t seed = options.seed;; ++seed) {
-    CrashRun run(options, seed, tally);
-    bool ok = true;
-    for (uint64_t i = 0; ok && i < options.ops_per_run && time_left(start, options.seconds); ++i) {
-      ok = run.step();
-    }
-    ok = ok && run.finish();
-    ++tally.runs;
-    if (ok || !options.keep) fs::remove_all(run.dir().parent_path());
-    if (options.one_seed || !time_left(start, options.seconds)) return;
-  }
+  run_seeds<CrashRun>(options, tally);
 }
 
 }  // namespace ledger::torture

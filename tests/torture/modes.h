@@ -6,6 +6,25 @@
 
 namespace ledger::torture {
 
+// Runs seeded runs back to back, from options.seed, until the time is up (or only that seed):
+// each makes a `Run(options, seed, tally)` and calls step() up to ops_per_run times while they
+// pass, then finish(). A run that failed keeps its folder (root()) with --keep.
+template <typename Run>
+void run_seeds(const DriverOptions& options, Tally& tally) {
+  const auto start = std::chrono::steady_clock::now();
+  for (uint64_t seed = options.seed;; ++seed) {
+    Run run(options, seed, tally);
+    bool ok = true;
+    for (uint64_t i = 0; ok && i < options.ops_per_run && time_left(start, options.seconds); ++i) {
+      ok = run.step();
+    }
+    ok = ok && run.finish();
+    ++tally.runs;
+    if (ok || !options.keep) fs::remove_all(run.root());
+    if (options.one_seed || !time_left(start, options.seconds)) return;
+  }
+}
+
 // Random commands killed with SIGKILL at random instants, and by strace exactly at the k-th
 // call of a syscall, for every k of each kind of command.
 void run_crash_mode(const DriverOptions& options, Tally& tally);

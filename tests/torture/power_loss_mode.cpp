@@ -80,18 +80,7 @@ void run_power_loss_mode(const DriverOptions& options, Tally& tally) {
     tally.fail(options.seed, "strace is not installed (apt-get install -y strace)");
     return;
   }
-  const auto start = std::chrono::steady_clock::now();
-  for (uint64_t seed = options.seed;; ++seed) {
-    PowerLossRun run(options, seed, tally);
-    bool ok = true;
-    for (uint64_t i = 0; ok && i < options.ops_per_run && time_left(start, options.seconds); ++i) {
-      ok = run.step();
-    }
-    ok = ok && run.finish();
-    ++tally.runs;
-    if (ok || !options.keep) fs::remove_all(run.root());
-    if (options.one_seed || !time_left(start, options.seconds)) return;
-  }
+  run_seeds<PowerLossRun>(options, tally);
 }
 
 }  // namespace ledger::torture
