@@ -13,18 +13,16 @@
 // With clang and -DLEDGER_FUZZ=ON this links with libFuzzer (scripts/fuzz); under g++ the
 // corpus is replayed through the same function by tests/fuzz/replay_corpus_test.cpp.
 
-#include <stdlib.h>
-
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
+#include "fuzz_files.h"
 #include "fuzz_support.h"
 #include "store/format.h"
 #include "store/log_reader.h"
@@ -55,48 +53,9 @@ void check(bool holds) {
   if (!holds) __builtin_trap();
 }
 
-// The private directory that holds the one segment file; made once per process and removed at
-// a normal exit (a crash leaves it, holding the input), so parallel fuzzing jobs and test runs
-// never see each other's files. Its name is kept in a plain array because the atexit handler
-// runs after static objects have been destroyed.
-char g_work_dir[4096];
-
-void remove_work_dir() {
-  std::error_code ec;
-  fs::remove_all(fs::path(g_work_dir), ec);
-}
-
 const fs::path& work_dir() {
-  static const fs::path dir = [] {
-    const std::string pattern = (fs::temp_directory_path() / "ledger-fuzz-XXXXXX").string();
-    if (pattern.size() >= sizeof g_work_dir) std::abort();
-    pattern.copy(g_work_dir, pattern.size());
-    if (mkdtemp(g_work_dir) == nullptr) {
-      std::perror("segment_decoder_fuzz: mkdtemp");
-      std::abort();
-    }
-    std::atexit(remove_work_dir);
-    return fs::path(g_work_dir);
-  }();
+  static const fs::path dir = ledger::fuzz::make_work_dir("ledger-fuzz");
   return dir;
-}
-
-// Overwrites the file in place and then cuts it to size. Opening it with O_TRUNC instead made
-// every input wait for the disk: ext4 flushes a file truncated to zero and rewritten when it is
-// closed (auto_da_alloc), which more than doubled the time of each input.
-void write_segment(const fs::path& path, ByteView bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::in | std::ios::out);
-  if (!out.is_open()) out.open(path, std::ios::binary);  // The first input creates the file.
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  std::error_code ec;
-  fs::resize_file(path, bytes.size(), ec);
-  // A failed write is the environment's fault, not a finding: abort rather than trap.
-  if (!out || ec) {
-    std::fprintf(stderr, "segment_decoder_fuzz: cannot write %s\n", path.c_str());
-    std::abort();
-  }
 }
 
 // What decode_frame_header() promises about any header it accepts.
@@ -274,12 +233,12 @@ void place_segment(const fs::path& dir, ByteView input, const ledger::Result<Seg
   std::error_code ec;
   if (base != placed_base) fs::remove(dir / store::segment_file_name(placed_base), ec);
   placed_base = base;
-  write_segment(dir / store::segment_file_name(base), input);
+  ledger::fuzz::overwrite_file(dir / store::segment_file_name(base), input);
   const fs::path marker = dir / store::kPurgedFileName;
   if (base == 1) {
     fs::remove(marker, ec);
   } else {
-    write_segment(marker, store::encode_purge_marker({base, sh->prev_checksum}));
+    ledger::fuzz::overwrite_file(marker, store::encode_purge_marker({base, sh->prev_checksum}));
   }
 }
 

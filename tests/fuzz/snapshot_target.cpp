@@ -14,17 +14,15 @@
 // payload is refused, or decodes to a state whose re-encoding decodes to the same state.
 // Under libFuzzer, an allocation sized by a damaged length field stops the run (-malloc_limit_mb).
 
-#include <stdlib.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "domain/state_codec.h"
+#include "fuzz_files.h"
 #include "fuzz_support.h"
 #include "state_round_trip.h"
 #include "store/file.h"
@@ -42,45 +40,9 @@ using store::ByteView;
 constexpr uint8_t kPayloadModeByte = 'P';
 constexpr uint8_t kResealModeByte = 'C';
 
-// The private directory that holds the one snapshot file; made once per process and removed
-// at a normal exit. Its name is kept in a plain array because the atexit handler runs after
-// static objects have been destroyed.
-char g_work_dir[4096];
-
-void remove_work_dir() {
-  std::error_code ec;
-  fs::remove_all(fs::path(g_work_dir), ec);
-}
-
 const fs::path& work_dir() {
-  static const fs::path dir = [] {
-    const std::string pattern = (fs::temp_directory_path() / "ledger-fuzz-snap-XXXXXX").string();
-    if (pattern.size() >= sizeof g_work_dir) std::abort();
-    pattern.copy(g_work_dir, pattern.size());
-    if (mkdtemp(g_work_dir) == nullptr) {
-      std::perror("snapshot_fuzz: mkdtemp");
-      std::abort();
-    }
-    std::atexit(remove_work_dir);
-    return fs::path(g_work_dir);
-  }();
+  static const fs::path dir = ledger::fuzz::make_work_dir("ledger-fuzz-snap");
   return dir;
-}
-
-// Overwrites the file in place and cuts it to size (see segment_decoder_target.cpp for why not
-// O_TRUNC). A failed write is the environment's fault, not a finding: abort rather than trap.
-void write_file(const fs::path& path, ByteView bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::in | std::ios::out);
-  if (!out.is_open()) out.open(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  std::error_code ec;
-  fs::resize_file(path, bytes.size(), ec);
-  if (!out || ec) {
-    std::fprintf(stderr, "snapshot_fuzz: cannot write %s\n", path.c_str());
-    std::abort();
-  }
 }
 
 // A payload is refused, or decodes to a state that survives a round trip; whether refs are
@@ -128,7 +90,7 @@ void fuzz_file(ByteView input) {
 
   const uint64_t seq = meta ? meta->seq_last : 1;
   const fs::path path = work_dir() / "snapshot.snap";
-  write_file(path, input);
+  ledger::fuzz::overwrite_file(path, input);
   store::Syscalls& sys = store::real_syscalls();
   auto info = store::read_snapshot_info(sys, {seq, path});
   check(info.is_ok() == meta.is_ok());
