@@ -101,11 +101,12 @@ void snapshot_if_due(const LedgerOptions& options, OpenLog& log,
                      std::vector<app::PendingSnapshot> pending, std::vector<std::string>& warnings) {
   const uint64_t every = options.snapshot_every_events;
   // Due when the newest snapshot, or the ref index, is `every` events behind the head.
-  // (Pending snapshots bring the ref index up to the head anyway.)
-  const uint64_t newest =
-      pending.empty()
-          ? std::min(log.refs->covered_through(), app::newest_snapshot_seq(options.dir))
-          : pending.back().meta.seq_last;
+  // (Pending snapshots bring the ref index up to the head anyway.) The newest snapshot is the
+  // one the state was loaded from: the loader has read the folder already, and a damaged newer
+  // one it skipped is then replaced at once.
+  const uint64_t newest = pending.empty()
+                              ? std::min(log.refs->covered_through(), log.loaded.snapshot_seq)
+                              : pending.back().meta.seq_last;
   const auto& frame = log.writer->last_frame();
   if (every > 0 && frame && log.state().last_seq() - newest >= every) {
     auto snapshot = app::prepare_snapshot(log.state(), *frame, log.loaded.effective_max_ns);
@@ -126,15 +127,16 @@ Status take_pending_snapshot(store::LogWriter& writer, OpenLog& log,
 
 // Segments sealed by the commit get their account indexes now, so that the first statement or
 // `--at` after an import does not pay for them. Derived data: a failure costs only a warning.
-void index_sealed_segments(const LedgerOptions& options, std::vector<std::string>& warnings) {
+// The writer's own segment list serves: it already holds what the commit sealed.
+void index_sealed_segments(const store::LogWriter& writer, std::vector<std::string>& warnings) {
   store::Syscalls& sys = store::real_syscalls();
-  auto segments = store::list_segments(options.dir);
-  if (!segments || segments->size() < 2) return;
-  for (size_t i = segments->size() - 1; i-- > 0;) {
-    const auto& segment = (*segments)[i];
+  const std::vector<store::SegmentFile>& segments = writer.segments();
+  if (segments.size() < 2) return;
+  for (size_t i = segments.size() - 1; i-- > 0;) {
+    const auto& segment = segments[i];
     std::error_code ec;
     if (segment.archived || std::filesystem::exists(app::account_index_path(segment), ec)) return;
-    if (auto index = app::SegmentAccountIndex::open(sys, *segments, i); !index) {
+    if (auto index = app::SegmentAccountIndex::open(sys, segments, i); !index) {
       warnings.push_back(fmt::format("account index of {} not built: {}",
                                      segment.path.filename().string(), index.status().message()));
       return;
@@ -191,7 +193,7 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
   if (!info) return info.status();
   apply_recorded(*log, info->seq_first, info->recorded_ns, *decision->event);
   snapshot_if_due(options_, *log, {}, warnings_);
-  index_sealed_segments(options_, warnings_);
+  index_sealed_segments(*log->writer, warnings_);
   return WriteResult{true, info->seq_first, log->recovery};
 }
 
@@ -217,7 +219,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   // Snapshots inside a large import serve time travel into it; they are written only once the
   // import is durable.
   std::vector<app::PendingSnapshot> snapshots;
-  uint64_t snapshot_seq = writer != nullptr ? app::newest_snapshot_seq(options_.dir) : 0;
+  uint64_t snapshot_seq = writer != nullptr ? log->loaded.snapshot_seq : 0;
   const uint64_t every = options_.snapshot_every_events;
   bool snapshot_due = false;
   // Rows are written as they pass, so memory stays bounded; the first bad row stops writing
@@ -270,7 +272,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   auto info = writer->commit();
   if (!info) return info.status();
   snapshot_if_due(options_, *log, std::move(snapshots), warnings_);
-  index_sealed_segments(options_, warnings_);
+  index_sealed_segments(*writer, warnings_);
   return result;
 }
 

@@ -66,6 +66,8 @@ class LogWriter {
   Status flush_frame();
   // The last frame this writer wrote, if any: where a snapshot of the state after it can point.
   const std::optional<FrameMark>& last_frame() const { return last_frame_; }
+  // The segments as this writer knows them (rolls included), oldest first.
+  const std::vector<SegmentFile>& segments() const { return segments_; }
   Result<CommitInfo> commit();
   // Drops the open commit; whatever of it reached the files is cut back.
   Status abandon();
