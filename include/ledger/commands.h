@@ -1,11 +1,14 @@
 #pragma once
 // What a user asks for. Amounts arrive as the text the user typed: only the account knows its
 // currency, and so how many decimals the text may have. An absent effective time means "now".
+// Where a dated command sits within its day is the domain's rule (ledger_state.h).
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
+
+#include "ledger/effective_time.h"
 
 namespace ledger {
 
@@ -14,7 +17,7 @@ struct OpenAccount {
   std::string owner;
   std::string currency = "USD";
   std::string overdraft_limit = "0";
-  std::optional<int64_t> effective_ns;
+  std::optional<EffectiveTime> effective;
   std::string ref;
 };
 
@@ -22,7 +25,7 @@ struct Deposit {
   std::string account;
   std::string amount;
   std::string memo;
-  std::optional<int64_t> effective_ns;
+  std::optional<EffectiveTime> effective;
   std::string ref;
 };
 
@@ -30,7 +33,7 @@ struct Withdraw {
   std::string account;
   std::string amount;
   std::string memo;
-  std::optional<int64_t> effective_ns;
+  std::optional<EffectiveTime> effective;
   std::string ref;
 };
 
@@ -39,13 +42,13 @@ struct Transfer {
   std::string to;
   std::string amount;
   std::string memo;
-  std::optional<int64_t> effective_ns;
+  std::optional<EffectiveTime> effective;
   std::string ref;
 };
 
 struct CloseAccount {
   std::string account;
-  std::optional<int64_t> effective_ns;
+  std::optional<EffectiveTime> effective;
   std::string ref;
 };
 

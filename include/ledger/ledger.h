@@ -28,6 +28,8 @@ struct LedgerOptions {
   // A write that leaves the newest snapshot this many events behind takes a new one; an import
   // takes one at every such step inside it. 0: never automatically.
   uint64_t snapshot_every_events = 25'000;
+  // The time zone a first write records (a checked name, see Ledger::recorded_time_zone).
+  std::string timezone = "UTC";
 };
 
 // --dir, else $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger.
@@ -128,8 +130,9 @@ struct ExportEvent {
   int64_t balance = 0;     // `account`'s balance right after, in export order.
   int64_t to_balance = 0;  // `to`'s balance right after (transfers).
   // Deposits less withdrawals of the currency so far, in export order: what the world outside
-  // the ledger has put in (a journal's counter-account holds its negative).
-  int64_t external_balance = 0;
+  // the ledger has put in (a journal's counter-account holds its negative). 128 bits: it sums
+  // over accounts, each of which stays within 64.
+  __int128 external_balance = 0;
 };
 
 // One row of an import, already split into fields; `line` is where it starts in the file.
@@ -206,6 +209,7 @@ struct VerifyResult {
 };
 
 struct LedgerStats {
+  std::string time_zone;  // Empty: the log records none (empty, or written by format version 1).
   uint64_t events = 0;
   uint64_t frames = 0;
   uint64_t segments = 0;
@@ -280,6 +284,10 @@ class Ledger {
   Result<LedgerStats> stats() const;
 
   int64_t now_ns() const;
+  // The time zone the ledger recorded when it was created; nothing for a ledger that does not
+  // exist yet, or one written before zones were recorded (its first write records
+  // LedgerOptions::timezone).
+  Result<std::optional<std::string>> recorded_time_zone() const;
   // What the last call had to say besides its result: snapshots it skipped, and why.
   const std::vector<std::string>& warnings() const { return warnings_; }
 

@@ -19,6 +19,7 @@ enum class ErrorCode {
   kIoError,          // The operating system refused a read, write or sync.
   kLocked,           // Another writer holds the ledger.
   kInternal,         // A bug: an invariant of our own code did not hold.
+  kUsage,            // The command line asks for something it cannot (exit 64).
 };
 
 const char* error_code_name(ErrorCode code);

@@ -143,7 +143,7 @@ bool ImportReader::build(size_t line, const Fields& f, ImportRow& row) {
     return it == f.end() ? std::string() : it->second;
   };
   const std::string op = get("op");
-  std::optional<int64_t> at;
+  std::optional<EffectiveTime> at;
   if (const std::string date = get("date"); !date.empty()) {
     auto parsed = util::parse_effective(date, now_ns_);
     if (!parsed) {

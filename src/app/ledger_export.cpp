@@ -11,6 +11,7 @@
 #include "app/replay.h"
 #include "app/state_loader.h"
 #include "ledger/ledger.h"
+#include "domain/ledger_state.h"
 #include "ledger/money.h"
 #include "store/log_cursor.h"
 
@@ -73,7 +74,7 @@ ExportEvent export_event_of(const domain::EventAt& e, Accounts& accounts) {
 
 // Fills in currency, decimals and running balances, in export order.
 Status add_balances(std::vector<ExportEvent>& events, Accounts& accounts) {
-  std::map<std::string, int64_t, std::less<>> external;  // By currency.
+  std::map<std::string, __int128, std::less<>> external;  // By currency.
   for (ExportEvent& x : events) {
     auto it = accounts.find(x.account);
     if (it == accounts.end()) {
@@ -90,13 +91,8 @@ Status add_balances(std::vector<ExportEvent>& events, Accounts& accounts) {
       if (!next) return next.status();
       from.balance = *next;
     }
-    if (x.op == "deposit" || x.op == "withdraw") {
-      int64_t& outside = external[x.currency];
-      auto next =
-          x.op == "deposit" ? add_minor(outside, x.amount) : subtract_minor(outside, x.amount);
-      if (!next) return next.status();
-      outside = *next;
-    }
+    if (x.op == "deposit") external[x.currency] += x.amount;
+    if (x.op == "withdraw") external[x.currency] -= x.amount;
     if (auto it_ext = external.find(x.currency); it_ext != external.end()) {
       x.external_balance = it_ext->second;
     }
@@ -115,20 +111,28 @@ Status add_balances(std::vector<ExportEvent>& events, Accounts& accounts) {
   return Status::ok();
 }
 
-// By effective time, then sequence. The keys are sorted, not the events: moving events of
-// several strings each costs more than the rest of the export.
+// In timeline order (domain/ledger_state.h): by position, openings first and closings last at
+// one position, then sequence; the order in which import applies rows, so that an export
+// imported into an empty ledger is accepted whatever was backdated. The keys are sorted, not
+// the events: moving events of several strings each costs more than the rest of the export.
 void sort_for_export(std::vector<ExportEvent>& events) {
   struct Key {
-    int64_t effective_ns;
+    int64_t position;
+    int rank;
     uint64_t seq;
     size_t index;
   };
   std::vector<Key> keys;
   keys.reserve(events.size());
-  for (size_t i = 0; i < events.size(); ++i)
-    keys.push_back({events[i].effective_ns, events[i].seq, i});
+  for (size_t i = 0; i < events.size(); ++i) {
+    const ExportEvent& x = events[i];
+    const bool open = x.op == "open";
+    // A version 1 opening kept its instant; the account is open from its day's start.
+    const int64_t position = open ? domain::opening_day_start(x.effective_ns) : x.effective_ns;
+    keys.push_back({position, open ? 0 : x.op == "close" ? 2 : 1, x.seq, i});
+  }
   std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
-    return a.effective_ns != b.effective_ns ? a.effective_ns < b.effective_ns : a.seq < b.seq;
+    return std::tie(a.position, a.rank, a.seq) < std::tie(b.position, b.rank, b.seq);
   });
   std::vector<ExportEvent> sorted;
   sorted.reserve(events.size());

@@ -397,6 +397,12 @@ void add_account_index_stats(const std::vector<store::SegmentFile>& segments, Le
 
 }  // namespace
 
+Result<std::optional<std::string>> Ledger::recorded_time_zone() const {
+  auto segments = store::list_segments(options_.dir);
+  if (!segments) return segments.status();
+  return store::recorded_zone(store::real_syscalls(), *segments);
+}
+
 Result<LedgerStats> Ledger::stats() const {
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
@@ -404,6 +410,9 @@ Result<LedgerStats> Ledger::stats() const {
   auto log = store::log_stats(sys, *segments);
   if (!log) return log.status();
   LedgerStats s;
+  auto zone = store::recorded_zone(sys, *segments);
+  if (!zone) return zone.status();
+  s.time_zone = zone->value_or("");
   s.events = log->events;
   s.frames = log->frames;
   s.segments = log->segments;

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "app/account_index.h"
+#include "app/log_timeline.h"
 #include "app/ref_index.h"
 #include "app/state_loader.h"
 #include "store/archive.h"
@@ -24,6 +25,7 @@ constexpr size_t kImportFrameEvents = 256;
 struct OpenLog {
   std::unique_ptr<store::LogWriter> writer;
   std::unique_ptr<app::RefIndex> refs;  // Refs up to its reach; later ones are in the state.
+  std::unique_ptr<app::LogTimeline> timeline;  // The log behind the state, for backdating.
   app::LoadedState loaded;               // With refs tracked: this state decides.
   std::string recovery;
   domain::LedgerState& state() { return loaded.state; }
@@ -35,6 +37,7 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
   log_options.segment_size_bytes_max = options.segment_size_bytes_max;
   log_options.lock_wait = options.lock_wait;
   log_options.clock_ns = options.clock_ns;
+  log_options.zone = options.timezone;
   store::RecoveryReport report;
   auto writer = store::LogWriter::open(options.dir, log_options, report);
   if (!writer) return writer.status();
@@ -45,10 +48,17 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
   // The newest snapshot and the events after it; refs newer than the index's reach in memory.
   auto loaded = app::load_state(options.dir, {{}, true, true, refs->covered_through()});
   if (!loaded) return loaded.status();
+  auto purged = app::purge_base(options.dir, (*writer)->segments());
+  if (!purged) return purged.status();
+  std::optional<int64_t> purged_effective_max;
+  if (*purged) purged_effective_max = (*purged)->snapshot.meta.effective_max_ns;
+  auto timeline = std::make_unique<app::LogTimeline>((*writer)->segments(), (*writer)->last_seq(),
+                                                     purged_effective_max);
   OpenLog log{std::move(*writer), std::make_unique<app::RefIndex>(std::move(*refs)),
-              std::move(*loaded), report.describe()};
+              std::move(timeline), std::move(*loaded), report.describe()};
   if (!rebuilt.empty()) log.loaded.warnings.push_back(rebuilt);
   log.state().set_ref_archive(log.refs.get());
+  log.state().set_timeline(log.timeline.get());
   if (log.state().last_seq() != log.writer->last_seq()) {
     return Status(ErrorCode::kInternal, "the log's reader and writer disagree on its end");
   }
@@ -206,7 +216,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   const bool absent = dry_run && !std::filesystem::exists(options_.dir, ec);
   app::LoadedState empty;
   empty.state = domain::LedgerState(true);
-  Result<OpenLog> log = absent ? Result<OpenLog>(OpenLog{nullptr, nullptr, std::move(empty), ""})
+  Result<OpenLog> log = absent ? Result<OpenLog>(OpenLog{nullptr, nullptr, nullptr, std::move(empty), ""})
                                : open_for_writing(options_, app::RefCheck::kVerify);
   if (!log) return log.status();
   warnings_ = std::move(log->loaded.warnings);
@@ -225,8 +235,19 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   // Rows are written as they pass, so memory stays bounded; the first bad row stops writing
   // (the commit is abandoned at the end) but checking goes on to report every bad row.
   bool writing = !dry_run;
-  ImportRow row;
-  while (rows.next(row)) {
+  // Rows are checked and applied in timeline order, stable by line, so that the order of the
+  // file (a bank's newest-first export, an export sorted by date) never changes the outcome.
+  std::vector<ImportRow> sorted;
+  for (ImportRow row; rows.next(row);) sorted.push_back(std::move(row));
+  std::vector<std::pair<domain::TimelineKey, size_t>> order;
+  order.reserve(sorted.size());
+  for (size_t i = 0; i < sorted.size(); ++i) {
+    order.emplace_back(domain::timeline_key(sorted[i].command, now), i);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, index] : order) {
+    const ImportRow& row = sorted[index];
     ++result.rows;
     if (progress && result.rows % 4096 == 0) progress(result.rows);
     auto decision = domain::decide(log->state(), row.command, now);

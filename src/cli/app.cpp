@@ -52,6 +52,9 @@ int run_command(int argc, char** argv) {
             return format ? std::string() : format.status().message();
           },
           "FORMAT"));
+  app.add_option("--timezone", options.timezone,
+                 "A new ledger's time zone, in which every date is read and shown (default: $TZ, "
+                 "else UTC); fixed once the ledger exists");
   app.add_option("--color", options.color, "Colour: auto, always or never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", options.quiet, "No confirmations or progress, only data and errors");

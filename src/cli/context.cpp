@@ -15,6 +15,12 @@ Status Context::prepare() {
   ledger_options.snapshot_every_events = options_.snapshot_every_events;
   ledger_options.segment_size_bytes_max = options_.segment_size_bytes;
   ledger_ = Ledger(ledger_options);
+  auto zone = time_zone();
+  if (!zone) return zone.status();
+  // Every date typed or shown from here on is a date in the ledger's zone, whatever TZ says.
+  util::use_time_zone(*zone);
+  ledger_options.timezone = *zone;
+  ledger_ = Ledger(ledger_options);
   const bool terminal = stdout_is_terminal();
   if (options_.format.empty()) {
     format_ = default_output_format(terminal);
@@ -28,6 +34,33 @@ Status Context::prepare() {
   style_ = {color_enabled(parse_color_mode(options_.color), terminal),
             terminal ? terminal_columns() : 0};
   return Status::ok();
+}
+
+Result<std::string> Context::time_zone() {
+  auto recorded = ledger_.recorded_time_zone();
+  if (!recorded) return recorded.status();
+  std::optional<std::string> asked;
+  if (options_.timezone) {
+    auto checked = util::check_time_zone(*options_.timezone);
+    if (!checked) {
+      return Status(ErrorCode::kUsage, fmt::format("--timezone: {}", checked.status().message()));
+    }
+    asked = *checked;
+  }
+  if (*recorded) {
+    if (asked && *asked != **recorded) {
+      return Status(ErrorCode::kUsage,
+                    fmt::format("--timezone {}: this ledger's time zone is {}, fixed when it was "
+                                "created",
+                                *asked, **recorded));
+    }
+    return **recorded;
+  }
+  if (asked) return *asked;
+  std::string note;
+  std::string zone = util::default_time_zone(&note);
+  if (!note.empty()) warn(note);
+  return zone;
 }
 
 void Context::emit(const Table& table) {
@@ -48,10 +81,12 @@ bool Context::stderr_color() const {
   return color_enabled(parse_color_mode(options_.color), stderr_is_terminal());
 }
 
+void Context::warn(const std::string& line) {
+  fmt::print(stderr, "{}{}\n", diagnostic_prefix(Severity::kWarning, stderr_color()), line);
+}
+
 void Context::warn_from_ledger() {
-  for (const std::string& warning : ledger_.warnings()) {
-    fmt::print(stderr, "{}{}\n", diagnostic_prefix(Severity::kWarning, stderr_color()), warning);
-  }
+  for (const std::string& warning : ledger_.warnings()) warn(warning);
 }
 
 void Context::error(std::string_view message) {
@@ -75,6 +110,10 @@ Result<std::optional<int64_t>> Context::range_start(const std::optional<std::str
 
 std::string Context::time_cell(int64_t ns) const {
   return format_ == OutputFormat::kTable ? util::format_time_human(ns) : util::format_time_iso(ns);
+}
+
+std::string Context::effective_cell(int64_t ns) const {
+  return util::format_effective(ns, format_ == OutputFormat::kTable);
 }
 
 void Context::heading(const std::string& line) {

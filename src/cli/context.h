@@ -21,6 +21,7 @@ struct GlobalOptions {
   bool quiet = false;
   uint64_t snapshot_every_events = 25'000;
   uint64_t segment_size_bytes = 8u << 20;
+  std::optional<std::string> timezone;  // --timezone: a new ledger's zone.
 };
 
 class Context {
@@ -58,6 +59,9 @@ class Context {
                                              const char* option) const;
   // A time cell: seconds and the zone in a table, exact ISO 8601 in machine formats.
   std::string time_cell(int64_t ns) const;
+  // An effective time: "2026-06-30" for a date; an instant as ISO 8601 with its offset (to the
+  // second in a table).
+  std::string effective_cell(int64_t ns) const;
   // A report's heading line (its cutoff): tables only, and not with --quiet.
   void heading(const std::string& line);
 
@@ -67,6 +71,9 @@ class Context {
   // Whether the "error:" and "warning:" of diagnostics are coloured; asked each time, since
   // errors can come before prepare() (or from it).
   bool stderr_color() const;
+  // The ledger's zone: the one it recorded, else --timezone, else $TZ, else UTC.
+  Result<std::string> time_zone();
+  void warn(const std::string& line);
 
   OutputFormat format_ = OutputFormat::kCsv;
   RenderStyle style_;

@@ -13,6 +13,7 @@ int exit_code_for(ErrorCode code) {
     case ErrorCode::kIoError: return kExitIoErr;
     case ErrorCode::kLocked: return kExitTempFail;
     case ErrorCode::kInternal: return kExitSoftware;
+    case ErrorCode::kUsage: return kExitUsage;
   }
   return kExitSoftware;
 }

@@ -115,12 +115,23 @@ std::string journal_text(std::string_view text, std::string_view fallback) {
   return out.empty() ? std::string(fallback) : out;
 }
 
-std::string money(const ExportEvent& x, int64_t minor) {
-  return fmt::format("{} {}", format_amount(minor, x.decimals), x.currency);
+// 128 bits: a counter-account's total sums over accounts (each within 64 bits).
+std::string money(const ExportEvent& x, __int128 minor) {
+  const bool negative = minor < 0;
+  unsigned __int128 magnitude = negative ? -static_cast<unsigned __int128>(minor) : minor;
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  const auto decimals = static_cast<size_t>(x.decimals);
+  if (digits.size() <= decimals) digits.insert(0, decimals + 1 - digits.size(), '0');
+  if (decimals > 0) digits.insert(digits.size() - decimals, ".");
+  return fmt::format("{}{} {}", negative ? "-" : "", digits, x.currency);
 }
 
 void posting(std::string& out, std::string_view account, const ExportEvent& x, int64_t amount,
-             int64_t balance) {
+             __int128 balance) {
   fmt::format_to(std::back_inserter(out), "    {}  {} = {}\n", account, money(x, amount),
                  money(x, balance));
 }
@@ -194,7 +205,7 @@ std::vector<std::string> row_of(const ExportEvent& x) {
           x.account,
           moves ? format_amount(x.amount, x.decimals) : "",
           x.to,
-          util::format_time_iso(x.effective_ns),
+          util::format_effective(x.effective_ns),
           x.memo,
           x.ref.empty() ? fmt::format("seq:{}", x.seq) : x.ref,
           x.currency,

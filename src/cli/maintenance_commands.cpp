@@ -162,6 +162,7 @@ int run_stats(Context& context) {
   const std::vector<std::pair<Column, std::string>> cells = {
       {{"events", CellKind::kInteger}, number(s.events)},
       {{"frames", CellKind::kInteger}, number(s.frames)},
+      {{"time_zone", CellKind::kText}, s.time_zone},
       {{"segments", CellKind::kInteger}, number(s.segments)},
       {{"segment_bytes", CellKind::kInteger}, number(s.segment_bytes)},
       {{"archive_segments", CellKind::kInteger}, number(s.archive_segments)},

@@ -36,8 +36,8 @@ Status check_period(const QueryOptions& o, const std::optional<int64_t>& from,
 // "as of 2026-06-30 23:59:59 UTC, as known at ...": every report says the cutoff it used.
 std::string cutoff_line(const std::optional<int64_t>& at, const std::optional<int64_t>& known_at,
                         int64_t now_ns) {
-  std::string line = fmt::format("as of {}", util::format_time_human(at.value_or(now_ns)));
-  if (known_at) line += fmt::format(", as known at {}", util::format_time_human(*known_at));
+  std::string line = fmt::format("as of {}", util::format_effective(at.value_or(now_ns), true));
+  if (known_at) line += fmt::format(", as known at {}", util::format_effective(*known_at, true));
   return line;
 }
 
@@ -58,7 +58,7 @@ Table balances_table(const Context& context, const std::vector<AccountView>& vie
       row.push_back(a.closed ? "closed" : "open");
       row.push_back(a.owner);
       row.push_back(amount_text(a, a.overdraft_limit));
-      row.push_back(context.time_cell(a.opened_ns));
+      row.push_back(context.effective_cell(a.opened_ns));
     }
     t.rows.push_back(std::move(row));
   }
@@ -98,7 +98,7 @@ int run_statement(Context& context, const QueryOptions& o) {
                {"currency", CellKind::kText},  {"memo", CellKind::kFreeText},
                {"ref", CellKind::kText}};
   for (const StatementLine& l : statement->lines) {
-    t.rows.push_back({context.time_cell(l.effective_ns), std::to_string(l.seq), l.type,
+    t.rows.push_back({context.effective_cell(l.effective_ns), std::to_string(l.seq), l.type,
                       l.counterparty, amount_text(a, l.amount), amount_text(a, l.balance),
                       a.currency, l.memo, l.ref});
   }
@@ -140,7 +140,7 @@ int run_history(Context& context, const QueryOptions& o) {
       {"AccountClosed", "close"}};
   for (const HistoryEntry& h : *entries) {
     t.rows.push_back({std::to_string(h.seq), context.time_cell(h.recorded_ns),
-                      context.time_cell(h.effective_ns), h.type, kOps.at(h.type), h.account,
+                      context.effective_cell(h.effective_ns), h.type, kOps.at(h.type), h.account,
                       h.to, h.amount, h.currency, h.owner, h.overdraft_limit, h.memo, h.ref});
   }
   context.emit(t);

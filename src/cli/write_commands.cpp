@@ -20,11 +20,11 @@ struct WriteOptions {
   std::string overdraft_limit = "0";
 };
 
-Result<std::optional<int64_t>> effective(const WriteOptions& o, const Context& context) {
-  if (!o.date) return std::optional<int64_t>();
-  auto ns = util::parse_effective(*o.date, context.now_ns());
-  if (!ns) return Status(ns.status().code(), fmt::format("--date: {}", ns.status().message()));
-  return std::optional<int64_t>(*ns);
+Result<std::optional<EffectiveTime>> effective(const WriteOptions& o, const Context& context) {
+  if (!o.date) return std::optional<EffectiveTime>();
+  auto at = util::parse_effective(*o.date, context.now_ns());
+  if (!at) return Status(at.status().code(), fmt::format("--date: {}", at.status().message()));
+  return std::optional<EffectiveTime>(*at);
 }
 
 int run(Context& context, const Command& command, const std::string& what) {
@@ -78,7 +78,7 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   open->add_option("--date", o.date, "When it was opened (YYYY-MM-DD, RFC 3339, today, yesterday)");
   open->add_option("--ref", o.ref, "External reference; repeating it with the same content is a no-op");
   open->footer("Example:\n  ledger open ACC-001 --owner 'Ada Lovelace' --currency EUR");
-  on_run(open, context, exit_code, o, [](std::optional<int64_t> at) -> Command {
+  on_run(open, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return OpenAccount{o.account, o.owner, o.currency, o.overdraft_limit, at, o.ref};
   }, [] { return fmt::format("opened {} ({})", o.account, o.currency); });
 
@@ -87,7 +87,7 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   deposit->add_option("AMOUNT", o.amount, "A positive decimal like 500 or 12.34")->required();
   money_options(deposit, o);
   deposit->footer("Example:\n  ledger deposit ACC-001 500 --memo salary --ref bank-2026-06-30-1");
-  on_run(deposit, context, exit_code, o, [](std::optional<int64_t> at) -> Command {
+  on_run(deposit, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return Deposit{o.account, o.amount, o.memo, at, o.ref};
   }, [] { return fmt::format("deposit {} to {}", o.amount, o.account); });
 
@@ -96,7 +96,7 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   withdraw->add_option("AMOUNT", o.amount, "A positive decimal like 500 or 12.34")->required();
   money_options(withdraw, o);
   withdraw->footer("Example:\n  ledger withdraw ACC-001 42.50 --memo groceries");
-  on_run(withdraw, context, exit_code, o, [](std::optional<int64_t> at) -> Command {
+  on_run(withdraw, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return Withdraw{o.account, o.amount, o.memo, at, o.ref};
   }, [] { return fmt::format("withdrawal {} from {}", o.amount, o.account); });
 
@@ -106,7 +106,7 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   transfer->add_option("AMOUNT", o.amount, "A positive decimal like 500 or 12.34")->required();
   money_options(transfer, o);
   transfer->footer("Example:\n  ledger transfer ACC-001 ACC-002 100 --memo rent");
-  on_run(transfer, context, exit_code, o, [](std::optional<int64_t> at) -> Command {
+  on_run(transfer, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return Transfer{o.account, o.to, o.amount, o.memo, at, o.ref};
   }, [] { return fmt::format("transfer {} from {} to {}", o.amount, o.account, o.to); });
 
@@ -115,7 +115,7 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   close->add_option("--date", o.date, "When it was closed (YYYY-MM-DD, RFC 3339, today, yesterday)");
   close->add_option("--ref", o.ref, "External reference; repeating it is a no-op");
   close->footer("Example:\n  ledger close ACC-002");
-  on_run(close, context, exit_code, o, [](std::optional<int64_t> at) -> Command {
+  on_run(close, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return CloseAccount{o.account, at, o.ref};
   }, [] { return fmt::format("closed {}", o.account); });
 }

@@ -38,17 +38,101 @@ uint64_t content_digest(const std::string& canonical) {
   return XXH3_64bits(canonical.data(), canonical.size());
 }
 
+// A dated command's effective time in its ref digest is the end of its day, as version 1 kept
+// it, so that a retry across the upgrade still matches in a ledger kept in one zone.
 std::string canonical(std::string_view op, std::initializer_list<std::string_view> fields,
-                      const std::optional<int64_t>& effective_ns) {
+                      const std::optional<EffectiveTime>& effective) {
   std::string text(op);
   for (std::string_view f : fields) {
     text += '\x1f';
     text += f;
   }
   text += '\x1f';
-  if (effective_ns) text += std::to_string(*effective_ns);
+  if (effective) text += std::to_string(effective->date ? util::end_of_day(effective->ns) : effective->ns);
   return text;
 }
+
+std::string when(int64_t ns) { return util::format_effective(ns); }
+
+std::string money_text(int64_t minor, const Account& a) {
+  return fmt::format("{} {}", format_amount(minor, a.currency.decimals), a.currency.code);
+}
+
+// The rules of the timeline, for decide() (commands) and check() (stored events, by verify).
+// Each returns a refusal (kRefused) whose message names the account and the date.
+class Rules {
+ public:
+  explicit Rules(const LedgerState& state) : state_(state) {}
+
+  // `account` may take a posting of `amount` (signed) at position `at`.
+  Status posting(const Account& a, int64_t at, int64_t amount) const {
+    if (at < a.opened_effective_ns) {
+      return refused(fmt::format("on {} \"{}\" is not open yet (it was opened on {})", when(at),
+                                 a.id, when(a.opened_effective_ns)));
+    }
+    if (a.closed) {
+      return refused(fmt::format("account \"{}\" is closed (on {}); a closed account takes no "
+                                 "money",
+                                 a.id, when(a.closed_effective_ns)));
+    }
+    if (at >= a.last_posting_ns) return balance_ok(a, at, static_cast<__int128>(a.balance) + amount);
+    auto later = later_postings(a, at);
+    if (!later) return later.status();
+    __int128 running = a.balance;
+    for (const LaterPosting& p : *later) running -= p.amount;
+    running += amount;
+    LEDGER_RETURN_IF_ERROR(balance_ok(a, at, running));
+    for (const LaterPosting& p : *later) {
+      running += p.amount;
+      LEDGER_RETURN_IF_ERROR(balance_ok(a, p.effective_ns, running));
+    }
+    return Status::ok();
+  }
+
+  // `account` may be closed at position `at`.
+  Status closing(const Account& a, int64_t at) const {
+    if (a.closed) return refused(fmt::format("account \"{}\" is already closed", a.id));
+    if (at < a.opened_effective_ns) {
+      return refused(fmt::format("cannot close \"{}\" on {}: it was opened on {}", a.id, when(at),
+                                 when(a.opened_effective_ns)));
+    }
+    if (a.last_posting_ns > at) {
+      auto later = later_postings(a, at);
+      if (!later) return later.status();
+      if (!later->empty()) {
+        return refused(fmt::format("cannot close \"{}\" on {}: it has entries after that (the "
+                                   "first on {})",
+                                   a.id, when(at), when(later->front().effective_ns)));
+      }
+    }
+    if (a.balance != 0) {
+      return refused(fmt::format("cannot close \"{}\" on {}: its balance is {} (it must be zero)",
+                                 a.id, when(at), money_text(a.balance, a)));
+    }
+    return Status::ok();
+  }
+
+ private:
+  Result<std::vector<LaterPosting>> later_postings(const Account& a, int64_t after) const {
+    if (state_.timeline() != nullptr) return state_.timeline()->postings_after(a.id, after);
+    return state_.kept_postings_after(a.id, after);
+  }
+
+  static Status balance_ok(const Account& a, int64_t at, __int128 balance) {
+    if (balance > INT64_MAX) {
+      return refused(fmt::format("on {} the balance of \"{}\" would overflow", when(at), a.id));
+    }
+    if (balance < -static_cast<__int128>(a.overdraft_limit)) {
+      return refused(fmt::format("insufficient funds: on {} \"{}\" would be at {}, overdraft "
+                                 "limit {}",
+                                 when(at), a.id, money_text(static_cast<int64_t>(balance), a),
+                                 money_text(a.overdraft_limit, a)));
+    }
+    return Status::ok();
+  }
+
+  const LedgerState& state_;
+};
 
 class Decider {
  public:
@@ -61,19 +145,19 @@ class Decider {
   Result<Decision> operator()(const CloseAccount& c);
 
  private:
-  Result<const Account*> usable_account(std::string_view id) const;
-  Result<int64_t> effective(const std::optional<int64_t>& given, const Account* account) const;
+  Result<const Account*> known_account(std::string_view id) const;
+  // Where an entry sits on the timeline (see the header); a time after now is refused.
+  Result<int64_t> position(const std::optional<EffectiveTime>& given, bool closing) const;
   // Empty when the ref is new (or absent); a Decision when it was already recorded.
   Result<std::optional<Decision>> check_ref(const std::string& ref, uint64_t digest) const;
   template <class C>
   Result<Decision> money(const C& c, bool withdraw);
-  Status check_funds(const Account& account, int64_t amount) const;
 
   const LedgerState& state_;
   int64_t now_ns_;
 };
 
-Result<const Account*> Decider::usable_account(std::string_view id) const {
+Result<const Account*> Decider::known_account(std::string_view id) const {
   LEDGER_RETURN_IF_ERROR(validate_account_id(id));
   const Account* account = state_.find(id);
   if (account == nullptr) {
@@ -83,22 +167,25 @@ Result<const Account*> Decider::usable_account(std::string_view id) const {
     message += fmt::format("; open it first with: ledger open {}", id);
     return refused(message);
   }
-  if (account->closed) return refused(fmt::format("account \"{}\" is closed", id));
   return account;
 }
 
-Result<int64_t> Decider::effective(const std::optional<int64_t>& given,
-                                   const Account* account) const {
-  const int64_t at = given.value_or(now_ns_);
-  if (at > now_ns_) {
-    return invalid(fmt::format("date {} is in the future", util::format_time_human(at)));
+int64_t position_of(const std::optional<EffectiveTime>& given, EventType type, int64_t now_ns) {
+  if (!given) return type == EventType::kAccountOpened ? opening_day_start(now_ns) : now_ns;
+  switch (type) {
+    case EventType::kAccountOpened: return opening_day_start(given->ns);
+    case EventType::kAccountClosed:
+      return given->date ? std::min(util::end_of_day(given->ns), now_ns) : given->ns;
+    default: return given->ns;
   }
-  if (account != nullptr && at < account->opened_effective_ns) {
-    return refused(fmt::format("date {} is before account \"{}\" was opened ({})",
-                               util::format_time_human(at), account->id,
-                               util::format_time_human(account->opened_effective_ns)));
+}
+
+Result<int64_t> Decider::position(const std::optional<EffectiveTime>& given, bool closing) const {
+  if (given && given->ns > now_ns_) {
+    return invalid(fmt::format("date {} is in the future", when(given->ns)));
   }
-  return at;
+  return position_of(given, closing ? EventType::kAccountClosed : EventType::kMoneyDeposited,
+                     now_ns_);
 }
 
 Result<std::optional<Decision>> Decider::check_ref(const std::string& ref, uint64_t digest) const {
@@ -113,18 +200,6 @@ Result<std::optional<Decision>> Decider::check_ref(const std::string& ref, uint6
   return std::optional<Decision>(Decision{std::nullopt, (*entry)->seq});
 }
 
-Status Decider::check_funds(const Account& account, int64_t amount) const {
-  auto after = subtract_minor(account.balance, amount);
-  if (!after || *after < -account.overdraft_limit) {
-    const int d = account.currency.decimals;
-    return refused(fmt::format(
-        "insufficient funds in \"{}\": balance {} {}, overdraft limit {}, needs {}", account.id,
-        format_amount(account.balance, d), account.currency.code,
-        format_amount(account.overdraft_limit, d), format_amount(amount, d)));
-  }
-  return Status::ok();
-}
-
 Result<Decision> Decider::operator()(const OpenAccount& c) {
   LEDGER_RETURN_IF_ERROR(validate_account_id(c.account));
   auto currency = find_currency(c.currency);
@@ -133,57 +208,52 @@ Result<Decision> Decider::operator()(const OpenAccount& c) {
   if (!limit) return limit.status();
   const uint64_t digest = content_digest(
       canonical("open", {c.account, c.owner, currency->code, std::to_string(*limit)},
-                c.effective_ns));
+                c.effective));
   auto known = check_ref(c.ref, digest);
   if (!known) return known.status();
   if (*known) return std::move(**known);
   if (state_.find(c.account) != nullptr) {
     return refused(fmt::format("account \"{}\" already exists", c.account));
   }
-  auto at = effective(c.effective_ns, nullptr);
+  auto at = position(c.effective, false);
   if (!at) return at.status();
-  return Decision{PendingEvent{*at, AccountOpened{c.account, c.owner, currency->code, *limit,
-                                                  {c.ref, c.ref.empty() ? 0 : digest}}},
+  return Decision{PendingEvent{position_of(c.effective, EventType::kAccountOpened, now_ns_),
+                               AccountOpened{c.account, c.owner, currency->code, *limit,
+                                             {c.ref, c.ref.empty() ? 0 : digest}}},
                   0};
 }
 
 template <class C>
 Result<Decision> Decider::money(const C& c, bool withdraw) {
-  auto account = usable_account(c.account);
+  auto account = known_account(c.account);
   // A retry of a recorded command succeeds even if the account has changed since.
-  const Account* known_account = state_.find(c.account);
-  Result<int64_t> amount =
-      known_account ? parse_amount(c.amount, known_account->currency) : Result<int64_t>(0);
+  const Account* known = state_.find(c.account);
+  Result<int64_t> amount = known ? parse_amount(c.amount, known->currency) : Result<int64_t>(0);
   if (!amount) return amount.status();
   const uint64_t digest = content_digest(canonical(
       withdraw ? "withdraw" : "deposit", {c.account, std::to_string(*amount), c.memo},
-      c.effective_ns));
-  auto known = check_ref(c.ref, digest);
-  if (!known) return known.status();
-  if (*known) return std::move(**known);
+      c.effective));
+  auto ref_known = check_ref(c.ref, digest);
+  if (!ref_known) return ref_known.status();
+  if (*ref_known) return std::move(**ref_known);
   if (!account) return account.status();
-  const Account& a = **account;
-  auto at = effective(c.effective_ns, &a);
+  auto at = position(c.effective, false);
   if (!at) return at.status();
+  LEDGER_RETURN_IF_ERROR(Rules(state_).posting(**account, *at, withdraw ? -*amount : *amount));
   const RefKey ref{c.ref, c.ref.empty() ? 0 : digest};
-  if (withdraw) {
-    LEDGER_RETURN_IF_ERROR(check_funds(a, *amount));
-    return Decision{PendingEvent{*at, MoneyWithdrawn{c.account, *amount, c.memo, ref}}, 0};
-  }
-  auto after = add_minor(a.balance, *amount);
-  if (!after) return after.status();
+  if (withdraw) return Decision{PendingEvent{*at, MoneyWithdrawn{c.account, *amount, c.memo, ref}}, 0};
   return Decision{PendingEvent{*at, MoneyDeposited{c.account, *amount, c.memo, ref}}, 0};
 }
 
 Result<Decision> Decider::operator()(const Transfer& c) {
-  auto from = usable_account(c.from);
-  auto to = usable_account(c.to);
+  auto from = known_account(c.from);
+  auto to = known_account(c.to);
   const Account* known_from = state_.find(c.from);
   Result<int64_t> amount =
       known_from ? parse_amount(c.amount, known_from->currency) : Result<int64_t>(0);
   if (!amount) return amount.status();
   const uint64_t digest = content_digest(
-      canonical("transfer", {c.from, c.to, std::to_string(*amount), c.memo}, c.effective_ns));
+      canonical("transfer", {c.from, c.to, std::to_string(*amount), c.memo}, c.effective));
   auto known = check_ref(c.ref, digest);
   if (!known) return known.status();
   if (*known) return std::move(**known);
@@ -196,35 +266,61 @@ Result<Decision> Decider::operator()(const Transfer& c) {
     return refused(fmt::format("cannot transfer between currencies: \"{}\" is in {}, \"{}\" in {}",
                                a.id, a.currency.code, b.id, b.currency.code));
   }
-  auto at = effective(c.effective_ns, a.opened_effective_ns >= b.opened_effective_ns ? &a : &b);
+  auto at = position(c.effective, false);
   if (!at) return at.status();
-  LEDGER_RETURN_IF_ERROR(check_funds(a, *amount));
-  auto after = add_minor(b.balance, *amount);
-  if (!after) return after.status();
+  const Rules rules(state_);
+  LEDGER_RETURN_IF_ERROR(rules.posting(a, *at, -*amount));
+  LEDGER_RETURN_IF_ERROR(rules.posting(b, *at, *amount));
   return Decision{PendingEvent{*at, MoneyTransferred{c.from, c.to, *amount, c.memo,
                                                      {c.ref, c.ref.empty() ? 0 : digest}}},
                   0};
 }
 
 Result<Decision> Decider::operator()(const CloseAccount& c) {
-  const uint64_t digest = content_digest(canonical("close", {c.account}, c.effective_ns));
+  const uint64_t digest = content_digest(canonical("close", {c.account}, c.effective));
   auto known = check_ref(c.ref, digest);
   if (!known) return known.status();
   if (*known) return std::move(**known);
-  auto account = usable_account(c.account);
+  auto account = known_account(c.account);
   if (!account) return account.status();
-  const Account& a = **account;
-  if (a.balance != 0) {
-    return refused(fmt::format("cannot close \"{}\": its balance is {} {} (it must be zero)", a.id,
-                               format_amount(a.balance, a.currency.decimals), a.currency.code));
-  }
-  auto at = effective(c.effective_ns, &a);
+  auto at = position(c.effective, true);
   if (!at) return at.status();
+  LEDGER_RETURN_IF_ERROR(Rules(state_).closing(**account, *at));
   return Decision{
       PendingEvent{*at, AccountClosed{c.account, {c.ref, c.ref.empty() ? 0 : digest}}}, 0};
 }
 
 }  // namespace
+
+int64_t opening_day_start(int64_t ns) { return util::start_of_day(ns); }
+
+EventPostings postings_of(const EventView& e) {
+  EventPostings out;
+  switch (e.type) {
+    case EventType::kMoneyDeposited:
+      out.items[out.count++] = {e.account, e.amount};
+      break;
+    case EventType::kMoneyWithdrawn:
+      out.items[out.count++] = {e.account, -e.amount};
+      break;
+    case EventType::kMoneyTransferred:
+      out.items[out.count++] = {e.from, -e.amount};
+      out.items[out.count++] = {e.to, e.amount};
+      break;
+    case EventType::kAccountOpened:
+    case EventType::kAccountClosed:
+      break;
+  }
+  return out;
+}
+
+int timeline_rank(EventType type) {
+  switch (type) {
+    case EventType::kAccountOpened: return 0;
+    case EventType::kAccountClosed: return 2;
+    default: return 1;
+  }
+}
 
 Status validate_account_id(std::string_view id) {
   const bool valid_chars = std::all_of(id.begin(), id.end(), [](char c) {
@@ -395,52 +491,35 @@ class Checker {
     return std::nullopt;
   }
   std::optional<std::string> operator()(const MoneyDeposited& e) const {
-    if (auto bad = usable(e.account, e.amount)) return bad;
-    if (!add_minor(state_.find(e.account)->balance, e.amount))
-      return std::string("balance overflows");
-    return std::nullopt;
+    return posting(e.account, e.amount, e.amount);
   }
   std::optional<std::string> operator()(const MoneyWithdrawn& e) const {
-    if (auto bad = usable(e.account, e.amount)) return bad;
-    return funds(*state_.find(e.account), e.amount);
+    return posting(e.account, e.amount, -e.amount);
   }
   std::optional<std::string> operator()(const MoneyTransferred& e) const {
-    if (auto bad = usable(e.from, e.amount)) return bad;
-    if (auto bad = usable(e.to, e.amount)) return bad;
-    const Account& from = *state_.find(e.from);
-    const Account& to = *state_.find(e.to);
     if (e.from == e.to) return fmt::format("transfer from \"{}\" to itself", e.from);
-    if (from.currency.code != to.currency.code) return std::string("transfer between currencies");
-    if (!add_minor(to.balance, e.amount)) return std::string("balance overflows");
-    return funds(from, e.amount);
+    const Account* from = state_.find(e.from);
+    const Account* to = state_.find(e.to);
+    if (from != nullptr && to != nullptr && from->currency.code != to->currency.code) {
+      return std::string("transfer between currencies");
+    }
+    if (auto bad = posting(e.from, e.amount, -e.amount)) return bad;
+    return posting(e.to, e.amount, e.amount);
   }
   std::optional<std::string> operator()(const AccountClosed& e) const {
-    if (auto bad = usable(e.account, 0)) return bad;
-    if (state_.find(e.account)->balance != 0) {
-      return fmt::format("account \"{}\" is closed with a balance", e.account);
-    }
+    const Account* a = state_.find(e.account);
+    if (a == nullptr) return fmt::format("account \"{}\" is closed before it is opened", e.account);
+    if (Status s = Rules(state_).closing(*a, stored_.effective_ns); !s) return s.message();
     return std::nullopt;
   }
 
  private:
-  // Opened, not closed, opened no later than the event is effective; a positive amount (an
-  // amount of 0 means none is involved).
-  std::optional<std::string> usable(const std::string& id, int64_t amount) const {
+  std::optional<std::string> posting(const std::string& id, int64_t amount, int64_t signed_amount) const {
     const Account* a = state_.find(id);
     if (a == nullptr) return fmt::format("account \"{}\" is used before it is opened", id);
-    if (a->closed) return fmt::format("account \"{}\" is used after it was closed", id);
-    if (stored_.effective_ns < a->opened_effective_ns) {
-      return fmt::format("effective before account \"{}\" was opened", id);
-    }
-    if (amount < 0 || (amount == 0 && !std::holds_alternative<AccountClosed>(stored_.event))) {
-      return std::string("amount is not positive");
-    }
-    return std::nullopt;
-  }
-  static std::optional<std::string> funds(const Account& a, int64_t amount) {
-    auto after = subtract_minor(a.balance, amount);
-    if (!after || *after < -a.overdraft_limit) {
-      return fmt::format("account \"{}\" goes below its overdraft limit", a.id);
+    if (amount <= 0) return std::string("amount is not positive");
+    if (Status s = Rules(state_).posting(*a, stored_.effective_ns, signed_amount); !s) {
+      return s.message();
     }
     return std::nullopt;
   }
@@ -484,7 +563,8 @@ void LedgerState::open(const EventView& e, int64_t effective_ns) {
   // decide() only lets valid codes through; a failed lookup keeps a safe default.
   if (auto c = find_currency(e.currency)) a.currency = *c;
   a.overdraft_limit = e.overdraft_limit;
-  a.opened_effective_ns = effective_ns;
+  // Version 1 logs kept the instant of an opening; the account is open from its day's start.
+  a.opened_effective_ns = opening_day_start(effective_ns);
   // decide() refuses to open an id twice; were it in the log anyway, the later opening wins.
   if (Account* known = find_mutable(e.account)) {
     *known = std::move(a);
@@ -492,30 +572,52 @@ void LedgerState::open(const EventView& e, int64_t effective_ns) {
   }
   accounts_.push_back(std::move(a));
   index_.insert(e.account, static_cast<uint32_t>(accounts_.size() - 1));
+  if (keep_postings_) kept_.emplace_back();
+}
+
+void LedgerState::post(std::string_view id, int64_t amount, uint64_t seq, int64_t effective_ns) {
+  const uint32_t i = index_.find(id, accounts_);
+  // decide() let money through only for open accounts; a log that says otherwise changes
+  // nothing rather than failing, since apply never fails.
+  if (i == AccountIndex::kNotFound) return;
+  Account& a = accounts_[i];
+  a.balance += amount;
+  // After a version 1 snapshot the latest posting stays unknown: the log knows it.
+  if (a.last_posting_ns != kPostingTimeUnknown) {
+    a.last_posting_ns = std::max(a.last_posting_ns, effective_ns);
+  }
+  if (keep_postings_) {
+    std::vector<LaterPosting>& kept = kept_[i];
+    const LaterPosting p{effective_ns, seq, amount};
+    // Timeline order: by position, then sequence (this event's is the highest yet).
+    auto at = std::upper_bound(kept.begin(), kept.end(), p, [](const LaterPosting& x, const LaterPosting& y) {
+      return x.effective_ns < y.effective_ns;
+    });
+    kept.insert(at, p);
+  }
+}
+
+std::vector<LaterPosting> LedgerState::kept_postings_after(std::string_view id,
+                                                           int64_t after_ns) const {
+  const uint32_t i = index_.find(id, accounts_);
+  if (i == AccountIndex::kNotFound || i >= kept_.size()) return {};
+  const std::vector<LaterPosting>& kept = kept_[i];
+  auto from = std::upper_bound(kept.begin(), kept.end(), after_ns,
+                               [](int64_t t, const LaterPosting& p) { return t < p.effective_ns; });
+  return {from, kept.end()};
 }
 
 void LedgerState::apply(uint64_t seq, int64_t /*recorded_ns*/, int64_t effective_ns,
                         const EventView& e) {
-  // decide() let money events through only for open accounts, so the lookups succeed; a log
-  // that says otherwise changes nothing rather than failing, since apply never fails.
-  switch (e.type) {
-    case EventType::kAccountOpened:
-      open(e, effective_ns);
-      break;
-    case EventType::kMoneyDeposited:
-      if (Account* a = find_mutable(e.account)) a->balance += e.amount;
-      break;
-    case EventType::kMoneyWithdrawn:
-      if (Account* a = find_mutable(e.account)) a->balance -= e.amount;
-      break;
-    case EventType::kMoneyTransferred:
-      if (Account* a = find_mutable(e.from)) a->balance -= e.amount;
-      if (Account* b = find_mutable(e.to)) b->balance += e.amount;
-      break;
-    case EventType::kAccountClosed:
-      if (Account* a = find_mutable(e.account)) a->closed = true;
-      break;
+  if (e.type == EventType::kAccountOpened) {
+    open(e, effective_ns);
+  } else if (e.type == EventType::kAccountClosed) {
+    if (Account* a = find_mutable(e.account)) {
+      a->closed = true;
+      a->closed_effective_ns = effective_ns;
+    }
   }
+  for (const Posting& p : postings_of(e)) post(p.account, p.amount, seq, effective_ns);
   if (track_refs_ && !e.ref.empty()) {
     const RefId id = ref_id(e.ref);
     refs_.insert_or_assign(id.low, id.high, RefEntry{e.ref_digest, seq});
@@ -529,6 +631,17 @@ void LedgerState::apply(const StoredEvent& stored) {
 
 Result<Decision> decide(const LedgerState& state, const Command& command, int64_t now_ns) {
   return std::visit(Decider(state, now_ns), command);
+}
+
+TimelineKey timeline_key(const Command& command, int64_t now_ns) {
+  static constexpr EventType kTypes[] = {EventType::kAccountOpened, EventType::kMoneyDeposited,
+                                         EventType::kMoneyWithdrawn, EventType::kMoneyTransferred,
+                                         EventType::kAccountClosed};
+  const EventType type = kTypes[command.index()];
+  const auto& given = std::visit([](const auto& c) -> const std::optional<EffectiveTime>& {
+    return c.effective;
+  }, command);
+  return {position_of(given, type, now_ns), timeline_rank(type)};
 }
 
 }  // namespace ledger::domain

@@ -3,6 +3,17 @@
 //   decide(state, command, now) -> the event to record, "already recorded", or a refusal;
 //   state.apply(event)          -> the next state; it never fails.
 // Validation lives in decide, so replaying the same events always gives the same state.
+//
+// The effective timeline. Every event has a position: an opening the first instant of its day
+// (an account is open for whole days, so it accepts every entry of its opening day); a dated
+// deposit, withdrawal or transfer the first instant of its day; a dated closing the last
+// instant of its day, or now if that day is today; an entry with a time of day that instant.
+// Days are days of the ledger's time zone (the process's, see util/time.h). Events at the same
+// position are ordered openings first, closings last, then by sequence (or import line). The
+// rules hold at every position, not only at the head: an entry is accepted only if every
+// account it touches is open at its position and never closed, and its running balance stays
+// at or above minus the overdraft limit from there on; a closing needs a zero balance and no
+// entry after it.
 
 #include <cstdint>
 #include <map>
@@ -22,14 +33,58 @@ namespace ledger::domain {
 
 // What replay touches for every event (the id it compares, the balance it moves) comes first and
 // shares one cache line: the account table is read in random order, one miss per account.
+// An account's latest posting is unknown when the state came from a version 1 snapshot.
+inline constexpr int64_t kPostingTimeUnknown = INT64_MAX;
+
 struct alignas(64) Account {
   std::string id;
   int64_t balance = 0;
   bool closed = false;
   int64_t overdraft_limit = 0;
-  int64_t opened_effective_ns = 0;
+  int64_t opened_effective_ns = 0;          // The first instant of its opening day.
+  int64_t closed_effective_ns = INT64_MAX;  // Its closing's position, when closed.
+  int64_t last_posting_ns = INT64_MIN;      // The latest position of its postings (none: MIN).
   std::string owner;
   Currency currency;
+};
+
+// The first instant of the day of `ns`: where an account opened at `ns` starts.
+int64_t opening_day_start(int64_t ns);
+
+// What an event does to balances: the one place that says it. A deposit posts +amount to its
+// account, a withdrawal -amount, a transfer -amount to `from` and +amount to `to`; openings and
+// closings post nothing. The postings take effect at the event's effective time.
+struct Posting {
+  std::string_view account;
+  int64_t amount = 0;
+};
+struct EventPostings {
+  Posting items[2];
+  size_t count = 0;
+  const Posting* begin() const { return items; }
+  const Posting* end() const { return items + count; }
+};
+EventPostings postings_of(const EventView& event);
+
+// Order at one position on the timeline: openings, then money, then closings.
+int timeline_rank(EventType type);
+
+// A posting of one account already in the log, as a backdated entry is checked against it.
+struct LaterPosting {
+  int64_t effective_ns = 0;
+  uint64_t seq = 0;
+  int64_t amount = 0;
+};
+
+// Where decide() finds an account's postings effective after a time, when the state alone
+// cannot say (the entry is backdated before the account's latest posting). The app reads
+// them from the log and its indexes.
+class Timeline {
+ public:
+  virtual ~Timeline() = default;
+  // The postings of `account` effective strictly after `after_ns`, in timeline order.
+  virtual Result<std::vector<LaterPosting>> postings_after(std::string_view account,
+                                                           int64_t after_ns) const = 0;
 };
 
 struct RefEntry {
@@ -114,6 +169,15 @@ class LedgerState {
   Result<std::optional<RefEntry>> lookup_ref(std::string_view ref) const;
   // Refs before the state's own events; the archive must outlive the state.
   void set_ref_archive(const RefArchive* archive) { ref_archive_ = archive; }
+  // The postings behind the state, for backdated entries; it must outlive the state. Without
+  // one, a backdated entry is checked against the postings that apply() has seen (verify keeps
+  // them all; see keep_postings).
+  void set_timeline(const Timeline* timeline) { timeline_ = timeline; }
+  const Timeline* timeline() const { return timeline_; }
+  // Keeps every posting that apply() sees, in memory, to serve as the timeline (`verify`).
+  void keep_postings() { keep_postings_ = true; }
+  // The kept postings of account `index` after `after_ns`, in timeline order.
+  std::vector<LaterPosting> kept_postings_after(std::string_view id, int64_t after_ns) const;
   uint64_t last_seq() const { return last_seq_; }
 
   // Replay's path: no allocation except for a new account (and a new ref when tracked).
@@ -122,10 +186,10 @@ class LedgerState {
     apply(event.seq, event.recorded_ns, event.effective_ns, event.event);
   }
   void apply(const StoredEvent& event);
-  // Whether `event` is one that decide() could have recorded on this state: what apply()
-  // relies on (its accounts exist) and the rules that held when it was decided (open accounts,
-  // funds, one currency, a ref used once, effective no later than recorded). Refuses
-  // (kCorruption) naming the rule. `ledger verify` replays the log through it.
+  // Whether `event` is one that decide() could have recorded on this state: the rules of the
+  // timeline (open accounts, funds at every later position, a closing with nothing after it),
+  // one currency, a ref used once, effective no later than recorded. Refuses (kCorruption)
+  // naming the rule, the account and the date. `ledger verify` replays the log through it.
   Status check(const StoredEvent& event) const;
 
   // For a snapshot codec: put back what accounts() and for_each_ref() gave, restore() first
@@ -152,6 +216,7 @@ class LedgerState {
  private:
   Account* find_mutable(std::string_view id);
   void open(const EventView& event, int64_t effective_ns);
+  void post(std::string_view id, int64_t amount, uint64_t seq, int64_t effective_ns);
 
   // Refs are kept by a 128-bit digest of their text: no allocation or string compare per ref,
   // and a collision (which would make a new ref look known) is beyond practical reach.
@@ -162,6 +227,9 @@ class LedgerState {
   static RefId ref_id(std::string_view ref);
 
   bool track_refs_;
+  bool keep_postings_ = false;
+  const Timeline* timeline_ = nullptr;
+  std::vector<std::vector<LaterPosting>> kept_;  // By account index, in timeline order.
   std::vector<Account> accounts_;
   AccountIndex index_;
   RefTable refs_;
@@ -183,5 +251,14 @@ struct Decision {
 Status validate_account_id(std::string_view id);
 
 Result<Decision> decide(const LedgerState& state, const Command& command, int64_t now_ns);
+
+// Where a command's event would sit on the timeline, and its rank there (openings first,
+// closings last): the order in which an import checks and applies its rows.
+struct TimelineKey {
+  int64_t position = 0;
+  int rank = 1;
+  friend auto operator<=>(const TimelineKey&, const TimelineKey&) = default;
+};
+TimelineKey timeline_key(const Command& command, int64_t now_ns);
 
 }  // namespace ledger::domain

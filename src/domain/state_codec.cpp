@@ -9,7 +9,7 @@ namespace ledger::domain {
 
 namespace {
 
-// Field order is the schema of version 1.
+// Field order is the schema: version 1 ends at opened_effective_ns.
 struct StoredAccount {
   std::string id;
   std::string owner;
@@ -18,10 +18,13 @@ struct StoredAccount {
   int64_t balance = 0;
   bool closed = false;
   int64_t opened_effective_ns = 0;
+  int64_t closed_effective_ns = 0;
+  int64_t last_posting_ns = 0;
 
   template <class Archive>
   void serialize(Archive& ar) {
-    ar(id, owner, currency, overdraft_limit, balance, closed, opened_effective_ns);
+    ar(id, owner, currency, overdraft_limit, balance, closed, opened_effective_ns,
+       closed_effective_ns, last_posting_ns);
   }
 };
 
@@ -29,7 +32,7 @@ struct StoredAccount {
 // by the length it reads, so a damaged length could ask for gigabytes: a string longer than the
 // bytes left in the payload is refused before anything is allocated for it.
 void load_account(cereal::PortableBinaryInputArchive& archive, std::istringstream& in,
-                  uint64_t payload_size, StoredAccount& s) {
+                  uint64_t payload_size, uint32_t version, StoredAccount& s) {
   auto load_string = [&](std::string& out) {
     cereal::size_type size = 0;
     archive(cereal::make_size_tag(size));
@@ -48,6 +51,12 @@ void load_account(cereal::PortableBinaryInputArchive& archive, std::istringstrea
   archive(s.overdraft_limit, s.balance, closed, s.opened_effective_ns);
   if (closed > 1) throw cereal::Exception("the closed flag is neither 0 nor 1");
   s.closed = closed == 1;
+  if (version >= 2) {
+    archive(s.closed_effective_ns, s.last_posting_ns);
+  } else {
+    s.closed_effective_ns = s.closed ? INT64_MIN : INT64_MAX;
+    s.last_posting_ns = kPostingTimeUnknown;
+  }
 }
 
 }  // namespace
@@ -59,8 +68,9 @@ std::string encode_state(const LedgerState& state) {
     const std::vector<const Account*> accounts = state.sorted_accounts();
     archive(kStateSchemaVersion, state.last_seq(), static_cast<uint64_t>(accounts.size()));
     for (const Account* a : accounts) {
-      StoredAccount stored{a->id,      a->owner,  a->currency.code, a->overdraft_limit,
-                           a->balance, a->closed, a->opened_effective_ns};
+      StoredAccount stored{a->id,      a->owner,  a->currency.code,     a->overdraft_limit,
+                           a->balance, a->closed, a->opened_effective_ns, a->closed_effective_ns,
+                           a->last_posting_ns};
       archive(stored);
     }
   }
@@ -77,7 +87,7 @@ Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool trac
   try {
     cereal::PortableBinaryInputArchive archive(in);
     archive(version);
-    if (version != kStateSchemaVersion) {
+    if (version == 0 || version > kStateSchemaVersion) {
       return Status(ErrorCode::kCorruption,
                     fmt::format("snapshot state version {} is not supported", version));
     }
@@ -88,7 +98,7 @@ Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool trac
     accounts.reserve(count);
     for (uint64_t i = 0; i < count; ++i) {
       StoredAccount s;
-      load_account(archive, in, bytes.size(), s);
+      load_account(archive, in, bytes.size(), version, s);
       auto currency = find_currency(s.currency);
       if (!currency) return Status(ErrorCode::kCorruption, currency.status().message());
       Account& a = accounts.emplace_back();
@@ -98,7 +108,11 @@ Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool trac
       a.overdraft_limit = s.overdraft_limit;
       a.balance = s.balance;
       a.closed = s.closed;
-      a.opened_effective_ns = s.opened_effective_ns;
+      // Version 1 kept the instant of the opening; an account is open from the start of its day.
+      a.opened_effective_ns =
+          version >= 2 ? s.opened_effective_ns : opening_day_start(s.opened_effective_ns);
+      a.closed_effective_ns = s.closed_effective_ns;
+      a.last_posting_ns = s.last_posting_ns;
     }
   } catch (const std::exception& e) {
     return Status(ErrorCode::kCorruption, fmt::format("undecodable snapshot state: {}", e.what()));

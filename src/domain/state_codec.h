@@ -11,7 +11,9 @@
 
 namespace ledger::domain {
 
-inline constexpr uint32_t kStateSchemaVersion = 1;
+// Version 2 added each account's closing time and latest posting (version 1 still reads: the
+// latest posting is then unknown, which makes a backdating check ask the log).
+inline constexpr uint32_t kStateSchemaVersion = 2;
 
 std::string encode_state(const LedgerState& state);
 // Refuses (kCorruption) bytes that are not exactly one encoded state of a known version.

@@ -24,40 +24,49 @@ uint64_t checksum(ByteView bytes, uint64_t seed) {
 }
 
 void encode_segment_header(const SegmentHeader& h, unsigned char* dst) {
-  std::memset(dst, 0, kSegmentHeaderSize);
+  const size_t size = h.size();
+  std::memset(dst, 0, size);
   std::copy(kSegmentMagic.begin(), kSegmentMagic.end(), dst + 8);
   put<uint32_t>(dst + 16, h.format_version);
-  put<uint32_t>(dst + 20, kSegmentHeaderSize);
+  put<uint32_t>(dst + 20, static_cast<uint32_t>(size));
   put<uint64_t>(dst + 24, h.base_seq);
   put<uint64_t>(dst + 32, h.prev_last_seq);
   put<uint64_t>(dst + 40, h.prev_checksum);
   put<int64_t>(dst + 48, h.created_ns);
-  put<uint64_t>(dst, checksum(ByteView(dst + 8, kSegmentHeaderSize - 8), 0));
+  if (h.format_version >= 2) {
+    std::memcpy(dst + kSegmentHeaderSizeV1, h.zone.data(), std::min(h.zone.size(), kZoneNameSizeMax));
+  }
+  put<uint64_t>(dst, checksum(ByteView(dst + 8, size - 8), 0));
 }
 
 Result<SegmentHeader> decode_segment_header(ByteView bytes) {
-  if (bytes.size() < kSegmentHeaderSize) {
+  if (bytes.size() < kSegmentHeaderSizeV1) {
     return Status(ErrorCode::kCorruption,
-                  fmt::format("segment header is {} bytes, expected {}", bytes.size(),
-                              kSegmentHeaderSize));
+                  fmt::format("segment header is {} bytes, expected at least {}", bytes.size(),
+                              kSegmentHeaderSizeV1));
   }
   const unsigned char* p = bytes.data();
   if (!std::equal(kSegmentMagic.begin(), kSegmentMagic.end(), p + 8)) {
     return Status(ErrorCode::kCorruption, "not a ledger segment (bad magic)");
   }
-  if (get<uint64_t>(p) != checksum(ByteView(p + 8, kSegmentHeaderSize - 8), 0)) {
-    return Status(ErrorCode::kCorruption, "segment header checksum mismatch");
-  }
   SegmentHeader h;
   h.format_version = get<uint32_t>(p + 16);
+  const size_t size = h.size();
+  if (get<uint32_t>(p + 20) != size) {
+    return Status(ErrorCode::kCorruption, "segment header size mismatch");
+  }
+  if (bytes.size() < size) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("segment header is {} bytes, expected {}", bytes.size(), size));
+  }
+  if (get<uint64_t>(p) != checksum(ByteView(p + 8, size - 8), 0)) {
+    return Status(ErrorCode::kCorruption, "segment header checksum mismatch");
+  }
   if (h.format_version == 0 || h.format_version > kFormatVersion) {
     return Status(ErrorCode::kCorruption,
                   fmt::format("segment format version {} is not supported (this build reads "
                               "1 to {})",
                               h.format_version, kFormatVersion));
-  }
-  if (get<uint32_t>(p + 20) != kSegmentHeaderSize) {
-    return Status(ErrorCode::kCorruption, "segment header size mismatch");
   }
   h.base_seq = get<uint64_t>(p + 24);
   h.prev_last_seq = get<uint64_t>(p + 32);
@@ -65,6 +74,12 @@ Result<SegmentHeader> decode_segment_header(ByteView bytes) {
   h.created_ns = get<int64_t>(p + 48);
   if (h.base_seq == 0 || h.prev_last_seq + 1 != h.base_seq) {
     return Status(ErrorCode::kCorruption, "segment header sequence numbers disagree");
+  }
+  h.zone.clear();
+  if (h.format_version >= 2) {
+    const char* zone = reinterpret_cast<const char*>(p + kSegmentHeaderSizeV1);
+    h.zone.assign(zone, strnlen(zone, kZoneNameSizeMax));
+    if (h.zone.empty()) return Status(ErrorCode::kCorruption, "segment header names no time zone");
   }
   return h;
 }

@@ -18,21 +18,27 @@
 
 namespace ledger::store {
 
-inline constexpr uint32_t kFormatVersion = 1;
+// Version 2 added the ledger's time zone to segment headers (version 1 segments stay readable).
+inline constexpr uint32_t kFormatVersion = 2;
 
-// Segment header: 64 bytes at offset 0 of every segment file.
-//   0  u64 checksum        XXH3-64 of bytes [8, 64), seed 0
+// Segment header at offset 0 of every segment file: 128 bytes (64 in format version 1, which
+// ends at `reserved`); the first frame follows it.
+//   0  u64 checksum        XXH3-64 of bytes [8, header_size), seed 0
 //   8  u8[8] magic         "LDGSEG01"
 //  16  u32 format_version
-//  20  u32 header_size     64
+//  20  u32 header_size     128 (64 in version 1)
 //  24  u64 base_seq        sequence number of the first event this segment holds
 //  32  u64 prev_last_seq   last sequence number of the previous segment (base_seq - 1)
 //  40  u64 prev_checksum   checksum of the last frame of the previous segment (0 for the first)
 //  48  i64 created_ns      when the segment was created
 //  56  u64 reserved        zero
+//  64  u8[64] zone         the ledger's time zone ("UTC", "Europe/Berlin"), NUL-padded; every
+//                          segment repeats it, so the newest one tells a reader (version 2)
 inline constexpr std::array<unsigned char, 8> kSegmentMagic = {'L', 'D', 'G', 'S',
                                                                'E', 'G', '0', '1'};
-inline constexpr size_t kSegmentHeaderSize = 64;
+inline constexpr size_t kSegmentHeaderSizeV1 = 64;
+inline constexpr size_t kSegmentHeaderSize = 128;  // Version 2; enough to read either version.
+inline constexpr size_t kZoneNameSizeMax = 63;
 
 // Frame header: 64 bytes, followed by `count` records; `length` covers header and records.
 //   0  u64 checksum        XXH3-64 of bytes [8, length), seeded with prev_checksum
@@ -94,7 +100,8 @@ inline constexpr std::array<unsigned char, 8> kPurgedMagic = {'L', 'D', 'G', 'P'
                                                               'R', 'G', '0', '1'};
 inline constexpr size_t kPurgedSize = 32;
 
-static_assert(kSegmentHeaderSize == 64);
+static_assert(kSegmentHeaderSizeV1 == 64);
+static_assert(kSegmentHeaderSize == 128);
 static_assert(kFrameHeaderSize == 64);
 static_assert(kRecordHeaderSize == 16);
 static_assert(kFrameMagic == 0x314D5246);
@@ -106,7 +113,10 @@ struct SegmentHeader {
   uint64_t prev_last_seq = 0;
   uint64_t prev_checksum = 0;
   int64_t created_ns = 0;
+  std::string zone = "UTC";  // Version 2; empty when read from a version 1 header.
 
+  // Where the segment's first frame begins.
+  uint64_t size() const { return format_version >= 2 ? kSegmentHeaderSize : kSegmentHeaderSizeV1; }
   friend bool operator==(const SegmentHeader&, const SegmentHeader&) = default;
 };
 
@@ -134,8 +144,11 @@ struct RecordHeader {
 
 uint64_t checksum(ByteView bytes, uint64_t seed);
 
+// Writes header.size() bytes; a zone longer than kZoneNameSizeMax is cut (check_time_zone
+// never lets one through).
 void encode_segment_header(const SegmentHeader& header, unsigned char* dst);
-// Refuses a wrong magic, an unknown version or a failing checksum; says which.
+// Refuses a wrong magic, an unknown version or a failing checksum; says which. `bytes` may run
+// past the header (a reader reads kSegmentHeaderSize, which covers either version).
 Result<SegmentHeader> decode_segment_header(ByteView bytes);
 
 // Writes the header fields of a frame whose records already stand in

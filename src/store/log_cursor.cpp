@@ -97,8 +97,8 @@ Status corruption_status(const LogProblem& problem) {
                       problem.offset, problem.seq, problem.what)};
 }
 
-Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
-                                  size_t index) {
+Result<SegmentHeader> read_segment_header(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                          size_t index) {
   auto bytes = read_segment_head(sys, segments[index], kSegmentHeaderSize);
   if (!bytes) return bytes.status();
   auto header = decode_segment_header(*bytes);
@@ -106,6 +106,22 @@ Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>&
     return corruption_status(
         {segments[index].path, 0, segments[index].base_seq, header.status().message()});
   }
+  return header;
+}
+
+Result<std::optional<std::string>> recorded_zone(Syscalls& sys,
+                                                 const std::vector<SegmentFile>& segments) {
+  if (segments.empty()) return std::optional<std::string>();
+  auto header = read_segment_header(sys, segments, segments.size() - 1);
+  if (!header) return header.status();
+  if (header->format_version < 2) return std::optional<std::string>();
+  return std::optional<std::string>(header->zone);
+}
+
+Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                  size_t index) {
+  auto header = read_segment_header(sys, segments, index);
+  if (!header) return header.status();
   return LogPosition{index, 0, header->base_seq, header->prev_checksum, INT64_MIN};
 }
 
@@ -187,7 +203,7 @@ LogCursor::Step LogCursor::open_segment(size_t index) {
                                "expected {}, or its chain checksum differs)",
                                header->base_seq, position_.seq_next));
   }
-  position_.offset = kSegmentHeaderSize;
+  position_.offset = header->size();
   return Step::kFrame;
 }
 

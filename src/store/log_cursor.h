@@ -38,6 +38,13 @@ struct LogPosition {
   friend bool operator==(const LogPosition&, const LogPosition&) = default;
 };
 
+// The header of segment `index`, checked (a failure names the segment).
+Result<SegmentHeader> read_segment_header(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                          size_t index);
+// The time zone the log records: the newest segment's. Nothing for an empty log, or one whose
+// newest segment is of format version 1 (which recorded none).
+Result<std::optional<std::string>> recorded_zone(Syscalls& sys,
+                                                 const std::vector<SegmentFile>& segments);
 // Where segment `index` begins, as its header says (offset 0: a cursor there reads the header).
 Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
                                   size_t index);

@@ -28,10 +28,20 @@ Result<std::unique_ptr<LogWriter>> LogWriter::open(const fs::path& dir, LogOptio
   if (!log) return log.status();
   std::unique_ptr<LogWriter> writer(
       new LogWriter(dir, std::move(options), std::move(*lock), std::move(*log)));
+  writer->zone_ = writer->options_.zone;
   if (!writer->segments_.empty()) {
     auto file = File::open(sys, writer->segments_.back().path, O_RDWR);
     if (!file) return file.status();
     writer->active_ = std::move(*file);
+    auto head = read_segment_head(sys, writer->segments_.back(), kSegmentHeaderSize);
+    if (!head) return head.status();
+    auto header = decode_segment_header(*head);
+    if (!header) return header.status();  // Recovery read it a moment ago.
+    if (header->format_version >= 2) {
+      writer->zone_ = header->zone;
+    } else {
+      writer->roll_for_zone_ = true;
+    }
   }
   return writer;
 }
@@ -111,7 +121,7 @@ Status LogWriter::add(const Record& record) {
 }
 
 Status LogWriter::write_frame(bool ends_commit) {
-  if (!active_.is_open() ||
+  if (!active_.is_open() || roll_for_zone_ ||
       (tail_.offset >= options_.segment_size_bytes_max && tail_.offset > kSegmentHeaderSize)) {
     LEDGER_RETURN_IF_ERROR(roll());
   }
@@ -156,16 +166,26 @@ Status LogWriter::roll() {
   header.prev_last_seq = tail_.seq_next - 1;
   header.prev_checksum = tail_.chain;
   header.created_ns = now_ns();
-  Bytes bytes(kSegmentHeaderSize);
+  header.zone = zone_;
+  Bytes bytes(header.size());
   encode_segment_header(header, bytes.data());
   const fs::path path = dir_ / segment_file_name(header.base_seq);
+  // A version 1 segment that holds no frame yet is replaced under the same name; the durable
+  // replacement is what an abandoned commit cuts back to.
+  const bool replaces = !segments_.empty() && segments_.back().base_seq == header.base_seq;
+  if (replaces) {
+    active_ = File();
+    segments_.pop_back();
+  }
   if (Status s = write_file_atomically(sys_, path, bytes); !s) return fail(s);
+  roll_for_zone_ = false;
   auto file = File::open(sys_, path, O_RDWR);
   if (!file) return fail(file.status());
   active_ = std::move(*file);
   segments_.push_back({header.base_seq, path});
   tail_.segment = segments_.size() - 1;
-  tail_.offset = kSegmentHeaderSize;
+  tail_.offset = header.size();
+  if (replaces) committed_.offset = tail_.offset;
   return Status::ok();
 }
 

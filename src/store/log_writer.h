@@ -33,6 +33,10 @@ struct LogOptions {
   std::chrono::milliseconds lock_wait{5000};
   Syscalls* syscalls = nullptr;             // Null: the real system calls.
   std::function<int64_t()> clock_ns;        // Null: CLOCK_REALTIME.
+  // The ledger's time zone, for the header of the first segment. Later segments repeat the
+  // zone of the one before; a version 1 segment (which names none) is followed at once by a
+  // new one that records this zone.
+  std::string zone = "UTC";
 };
 
 struct CommitInfo {
@@ -52,6 +56,8 @@ class LogWriter {
 
   // The version of the log: the sequence number of the last committed event, 0 when empty.
   uint64_t last_seq() const { return committed_.seq_next - 1; }
+  // The zone the log records (LogOptions::zone for a log that records none yet).
+  const std::string& zone() const { return zone_; }
   int64_t last_recorded_ns() const { return committed_.recorded_ns; }
 
   // Starts a commit. With `expected_last_seq`, refuses (kConflict) if another commit came first.
@@ -109,6 +115,8 @@ class LogWriter {
   uint64_t commit_seq_first_ = 0;
   uint32_t frames_written_ = 0;
   Bytes frame_;                  // The frame being filled: header space, then records.
+  std::string zone_;             // What new segment headers record.
+  bool roll_for_zone_ = false;   // The newest segment is version 1: the next frame rolls.
   uint32_t frame_count_ = 0;
   int64_t frame_effective_min_ = 0;
   int64_t frame_effective_max_ = 0;

@@ -37,7 +37,9 @@ Result<TailScan> scan_tail(Syscalls& sys, const std::vector<SegmentFile>& segmen
   if (!start) return start.status();
   TailScan scan;
   scan.committed = *start;
-  scan.committed.offset = kSegmentHeaderSize;
+  auto header = read_segment_header(sys, segments, first);
+  if (!header) return header.status();
+  scan.committed.offset = header->size();
   LogCursor cursor(sys, segments, *start);
   for (;;) {
     switch (cursor.next()) {

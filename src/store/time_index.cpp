@@ -45,7 +45,9 @@ Result<SegmentIndex> build_segment_index(Syscalls& sys, const std::vector<Segmen
   idx.base_seq = start->seq_next;
   idx.seq_last = start->seq_next - 1;
   idx.chain_last = start->chain;
-  idx.file_size = kSegmentHeaderSize;
+  auto header = read_segment_header(sys, segments, index);
+  if (!header) return header.status();
+  idx.file_size = header->size();
   int64_t recorded_before = INT64_MIN;
   for (;;) {
     const LogCursor::Step step = cursor.next();

@@ -90,14 +90,17 @@ class LogVerifier {
                        fmt::format("unusable segment header: {}", header_error(start.status())));
       flush_pending();
       pending_ = std::move(p);
-      resume = resync(i, kSegmentHeaderSize);
+      // A version 1 header is the shorter: no frame can start before its end.
+      resume = resync(i, kSegmentHeaderSizeV1);
     } else {
       // The first frame must chain to the last frame before it. When the header names another
       // checksum, the header is at fault (already reported), not the frames.
       const bool continues = known_ && !pending_ && start->seq_next == seq_next_;
       const uint64_t chain = continues ? chain_ : start->chain;
       link_segment(i, *start);
-      resume = LogPosition{i, kSegmentHeaderSize, start->seq_next, chain, recorded_ns_};
+      auto header = read_segment_header(sys_, segments_, i);
+      const uint64_t first_frame = header ? header->size() : kSegmentHeaderSize;
+      resume = LogPosition{i, first_frame, start->seq_next, chain, recorded_ns_};
     }
     while (resume) resume = walk(i, *resume);
   }
@@ -284,7 +287,7 @@ class LogVerifier {
     const Bytes& bytes = segment_bytes(i);
     const unsigned char magic[4] = {'F', 'R', 'M', '1'};
     static_assert(kFrameMagic == ('F' | 'R' << 8 | 'M' << 16 | '1' << 24));
-    for (uint64_t at = std::max<uint64_t>(from, kSegmentHeaderSize) + 8; at + 4 <= bytes.size();
+    for (uint64_t at = std::max<uint64_t>(from, kSegmentHeaderSizeV1) + 8; at + 4 <= bytes.size();
          ++at) {
       auto* hit = static_cast<const unsigned char*>(
           memmem(bytes.data() + at, bytes.size() - at, magic, sizeof magic));

@@ -13,6 +13,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kIoError: return "I/O error";
     case ErrorCode::kLocked: return "locked";
     case ErrorCode::kInternal: return "internal error";
+    case ErrorCode::kUsage: return "usage error";
   }
   return "unknown";
 }

@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 
 namespace ledger::util {
@@ -298,6 +299,17 @@ Result<int64_t> end_of_local_day(int64_t days, std::string_view text) {
   return *ns;
 }
 
+// The first instant of local day `days`: one after the end of the day before (so that a day
+// whose midnight the clocks skip starts when it really does; a day the zone skipped entirely
+// starts where the next one does).
+int64_t start_of_local_day(int64_t days) {
+  const std::optional<int64_t> day_before_end =
+      to_nanos(end_of_local_day_seconds(days - 1), kNanosPerSecond - 1);
+  // That day ends before the earliest time the ledger keeps, so this one starts there too.
+  if (!day_before_end) return INT64_MIN;
+  return *day_before_end + 1;
+}
+
 Status in_future(std::string_view text) {
   return Status(ErrorCode::kInvalidArgument, fmt::format("date {} is in the future", quoted(text)));
 }
@@ -311,17 +323,15 @@ Result<int64_t> parse_cutoff(std::string_view text, int64_t now) {
   return end_of_local_day(parsed->days, text);
 }
 
-Result<int64_t> parse_effective(std::string_view text, int64_t now) {
+Result<EffectiveTime> parse_effective(std::string_view text, int64_t now) {
   Result<Parsed> parsed = parse_text(text, now);
   if (!parsed) return parsed.status();
   if (!parsed->is_date) {
     if (parsed->ns > now) return in_future(text);
-    return parsed->ns;
+    return EffectiveTime{parsed->ns, false};
   }
   if (parsed->days > local_days(floor_div(now, kNanosPerSecond))) return in_future(text);
-  Result<int64_t> end = end_of_local_day(parsed->days, text);
-  if (!end) return end;
-  return std::min(*end, now);
+  return EffectiveTime{start_of_local_day(parsed->days), true};
 }
 
 std::string format_time_human(int64_t ns) {
@@ -364,16 +374,75 @@ Result<int64_t> parse_range_start(std::string_view text, int64_t now_ns) {
   Result<Parsed> parsed = parse_text(text, now_ns);
   if (!parsed) return parsed.status();
   if (!parsed->is_date) return parsed->ns;
-  // The first instant of the local day that the cutoff ends (the day before, if the zone
-  // skipped this one): one after the end of the local day before it.
-  Result<int64_t> end = end_of_local_day(parsed->days, text);
-  if (!end) return end;
-  const int64_t day_before = local_days(floor_div(*end, kNanosPerSecond)) - 1;
-  const std::optional<int64_t> day_before_end =
-      to_nanos(end_of_local_day_seconds(day_before), kNanosPerSecond - 1);
-  // That day ends before the earliest time the ledger keeps, so this one starts there too.
-  if (!day_before_end) return INT64_MIN;
-  return *day_before_end + 1;
+  return start_of_local_day(parsed->days);
+}
+
+int64_t start_of_day(int64_t ns) {
+  const int64_t days = local_days(floor_div(ns, kNanosPerSecond));
+  return start_of_local_day(days);
+}
+
+int64_t end_of_day(int64_t ns) {
+  const int64_t days = local_days(floor_div(ns, kNanosPerSecond));
+  const Result<int64_t> end = end_of_local_day(days, "");
+  return end ? *end : INT64_MAX;
+}
+
+bool is_date_boundary(int64_t ns) {
+  // Only the last nanosecond of a second, or a whole second, can be one: most instants are
+  // ruled out without asking the zone.
+  const int64_t nanos = (ns % kNanosPerSecond + kNanosPerSecond) % kNanosPerSecond;
+  if (nanos == 0) return start_of_day(ns) == ns;
+  if (nanos == kNanosPerSecond - 1) return end_of_day(ns) == ns;
+  return false;
+}
+
+std::string format_effective(int64_t ns, bool seconds_only) {
+  if (is_date_boundary(ns)) return format_date(ns);
+  if (seconds_only) ns -= (ns % kNanosPerSecond + kNanosPerSecond) % kNanosPerSecond;
+  return format_time_iso(ns);
+}
+
+Result<std::string> check_time_zone(std::string_view name) {
+  std::string zone(name);
+  if (zone.starts_with(':')) zone.erase(0, 1);
+  const char* tzdir = std::getenv("TZDIR");
+  const std::string folder = tzdir != nullptr && *tzdir != '\0' ? tzdir : "/usr/share/zoneinfo";
+  if (zone.starts_with(folder + "/")) zone.erase(0, folder.size() + 1);
+  if (zone == "UTC") return zone;
+  const bool plain = !zone.empty() && zone.size() <= 64 && zone.front() != '/' &&
+                     zone.find("..") == std::string::npos &&
+                     std::all_of(zone.begin(), zone.end(), [](char c) {
+                       return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                              (c >= '0' && c <= '9') || c == '/' || c == '_' || c == '-' ||
+                              c == '+';
+                     });
+  std::error_code ec;
+  if (!plain || !std::filesystem::is_regular_file(folder + "/" + zone, ec)) {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("unknown time zone {} (expected UTC or a name from tzdata such as "
+                              "Europe/Berlin; is the tzdata package installed?)",
+                              quoted(name)));
+  }
+  return zone;
+}
+
+std::string default_time_zone(std::string* note) {
+  const char* tz = std::getenv("TZ");
+  if (tz == nullptr || *tz == '\0') return "UTC";
+  auto zone = check_time_zone(tz);
+  if (zone) return *zone;
+  if (note != nullptr) *note = fmt::format("TZ: {}; using UTC", zone.status().message());
+  return "UTC";
+}
+
+void use_time_zone(const std::string& zone) {
+  if (zone == "UTC") {
+    unsetenv("TZ");
+  } else {
+    setenv("TZ", zone.c_str(), 1);
+  }
+  tzset();
 }
 
 }  // namespace ledger::util

@@ -3,16 +3,17 @@
 // nanoseconds since 1970-01-01T00:00:00Z (so the range is 1677-09-21 to 2262-04-11); this module
 // turns text into such counts and back.
 //
-// The local zone is the one TZ names; when TZ is unset it is UTC, not /etc/localtime (DESIGN §4),
-// so that a ledger reads the same on every machine unless the user asks otherwise. The zone is
-// looked up through POSIX (tzset, localtime_r) on every call, so a change of TZ takes effect at
-// once; like those functions, this is not safe against a concurrent setenv.
+// The local zone is the process's TZ; when TZ is unset it is UTC, not /etc/localtime. A ledger has
+// one zone, fixed when it is created: the command line puts it in TZ (use_time_zone) before it
+// parses or prints a date, so every date means the same whoever reads. The zone is looked up
+// through POSIX (tzset, localtime_r) on every call, so a change of TZ takes effect at once; like
+// those functions, this is not safe against a concurrent setenv.
 //
 // Accepted forms (parse_cutoff and parse_effective):
 //   2026-06-30T12:00:00Z           RFC 3339: 'T', 't' or a space between date and time; 'Z' or
 //   2026-06-30 12:00:00.5+02:00    'z' or an offset within ±23:59; 1 to 9 fractional digits.
-//   2026-06-30                     the END of that day in the local zone, inclusive:
-//                                  23:59:59.999999999 local.
+//   2026-06-30                     a cutoff: the END of that day in the local zone, inclusive
+//                                  (23:59:59.999999999 local); an effective time: that date.
 //   today, yesterday               the end of today or of yesterday, local (any letter case).
 // Nothing else: no missing seconds, no leap second :60, no surrounding spaces.
 //
@@ -27,6 +28,7 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/effective_time.h"
 #include "ledger/status.h"
 
 namespace ledger::util {
@@ -43,10 +45,28 @@ Result<int64_t> parse_cutoff(std::string_view text, int64_t now_ns);
 // instant of that day, local; an instant means itself.
 Result<int64_t> parse_range_start(std::string_view text, int64_t now_ns);
 
-// An effective time for --date and import rows: the same forms, but never after now_ns. A date
-// means the end of that day, or now_ns when the day has begun and not yet ended (so "today" is
-// now); a later date or instant is refused with `date "..." is in the future`.
-Result<int64_t> parse_effective(std::string_view text, int64_t now_ns);
+// An effective time for --date and import rows: the same forms, never after now_ns. A date (today
+// included) stays a date: its first instant, local; a later date or instant is refused with
+// `date "..." is in the future`.
+Result<EffectiveTime> parse_effective(std::string_view text, int64_t now_ns);
+
+// The ledger's zone: "UTC" or an IANA name that tzdata has (a file under $TZDIR or
+// /usr/share/zoneinfo), with a leading ':' or that folder dropped. Anything else is refused
+// (kInvalidArgument): glibc would silently read an unknown name as UTC.
+Result<std::string> check_time_zone(std::string_view name);
+// $TZ when it names a zone check_time_zone accepts, else "UTC"; `note` says why TZ was not used.
+std::string default_time_zone(std::string* note = nullptr);
+// Makes `zone` (checked) the local zone of this process.
+void use_time_zone(const std::string& zone);
+
+// The first and the last nanosecond of the local day that holds `ns`.
+int64_t start_of_day(int64_t ns);
+int64_t end_of_day(int64_t ns);
+// Whether `ns` is the first or the last nanosecond of its local day: how a date is held.
+bool is_date_boundary(int64_t ns);
+// An effective time as every format shows it: "2026-06-30" for a date, else format_time_iso.
+// `seconds_only` drops a fraction (tables).
+std::string format_effective(int64_t ns, bool seconds_only = false);
 
 // For reports, in the local zone, to the second (truncated): "2026-06-30 23:59:59 CEST".
 std::string format_time_human(int64_t ns);

@@ -1,0 +1,105 @@
+#include "app/log_timeline.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "app/account_index.h"
+#include "app/replay.h"
+#include "store/log_reader.h"
+#include "util/time.h"
+
+namespace ledger::app {
+
+LogTimeline::LogTimeline(std::vector<store::SegmentFile> segments, uint64_t seq_last,
+                         std::optional<int64_t> purged_effective_max_ns)
+    : segments_(std::move(segments)),
+      seq_last_(seq_last),
+      purged_effective_max_ns_(purged_effective_max_ns) {}
+
+Result<const store::TimeIndex*> LogTimeline::time_index() const {
+  if (!time_index_) {
+    // The sealed segments only: the newest is scanned, its frame headers serve as its index.
+    std::vector<store::SegmentFile> sealed(segments_.begin(), segments_.end() - 1);
+    auto index = store::TimeIndex::load(store::real_syscalls(), std::move(sealed), false);
+    if (!index) return index.status();
+    time_index_ = std::move(*index);
+  }
+  return &*time_index_;
+}
+
+Result<std::vector<domain::LaterPosting>> LogTimeline::postings_after(std::string_view account,
+                                                                      int64_t after_ns) const {
+  if (purged_effective_max_ns_ && after_ns < *purged_effective_max_ns_) {
+    return Status(ErrorCode::kRefused,
+                  fmt::format("an entry on {} for \"{}\" cannot be checked: the history before {} "
+                              "was purged",
+                              util::format_effective(after_ns), account,
+                              util::format_effective(*purged_effective_max_ns_)));
+  }
+  auto cached = cache_.find(account);
+  if (cached == cache_.end() || cached->second.after_ns > after_ns) {
+    Read read{after_ns, {}};
+    if (!segments_.empty()) {
+      auto index = time_index();
+      if (!index) return index.status();
+      const auto& sealed = (*index)->segments();
+      for (size_t i = 0; i < sealed.size(); ++i) {
+        if (sealed[i].empty() || sealed[i].effective_max_ns <= after_ns) continue;
+        LEDGER_RETURN_IF_ERROR(read_sealed(i, account, after_ns, read.postings));
+      }
+      LEDGER_RETURN_IF_ERROR(scan(segments_.size() - 1, account, after_ns, read.postings));
+    }
+    std::sort(read.postings.begin(), read.postings.end(),
+              [](const domain::LaterPosting& a, const domain::LaterPosting& b) {
+                return std::tie(a.effective_ns, a.seq) < std::tie(b.effective_ns, b.seq);
+              });
+    cached = cache_.insert_or_assign(std::string(account), std::move(read)).first;
+  }
+  const auto& postings = cached->second.postings;
+  auto from = std::upper_bound(
+      postings.begin(), postings.end(), after_ns,
+      [](int64_t t, const domain::LaterPosting& p) { return t < p.effective_ns; });
+  return std::vector<domain::LaterPosting>(from, postings.end());
+}
+
+// Through the segment's account index (built now if it is missing: this is the write path).
+Status LogTimeline::read_sealed(size_t index, std::string_view account, int64_t after_ns,
+                                std::vector<domain::LaterPosting>& out) const {
+  auto account_index = SegmentAccountIndex::open(store::real_syscalls(), segments_, index);
+  std::vector<Posting> postings;
+  Status read = account_index ? account_index->postings(account_key(account), postings)
+                              : account_index.status();
+  // Derived data that does not check out: the segment itself answers.
+  if (!read && read.code() == ErrorCode::kCorruption) return scan(index, account, after_ns, out);
+  LEDGER_RETURN_IF_ERROR(read);
+  for (const Posting& p : postings) {
+    if (p.effective_ns > after_ns && p.seq <= seq_last_) out.push_back({p.effective_ns, p.seq, p.amount});
+  }
+  return Status::ok();
+}
+
+Status LogTimeline::scan(size_t index, std::string_view account, int64_t after_ns,
+                         std::vector<domain::LaterPosting>& out) const {
+  store::Syscalls& sys = store::real_syscalls();
+  auto start = store::segment_start(sys, segments_, index);
+  if (!start) return start.status();
+  store::LogReader reader(sys, segments_, *start);
+  for (;;) {
+    auto frame = reader.next();
+    if (!frame) return frame.status();
+    if (*frame == nullptr || (*frame)->segment != index ||
+        (*frame)->header.seq_first > seq_last_) {
+      return Status::ok();
+    }
+    if ((*frame)->header.effective_max_ns <= after_ns) continue;
+    LEDGER_RETURN_IF_ERROR(for_each_event_in_frame((*frame)->bytes, [&](const domain::EventAt& e) {
+      if (e.seq > seq_last_ || e.effective_ns <= after_ns) return;
+      for (const domain::Posting& p : domain::postings_of(e.event)) {
+        if (p.account == account) out.push_back({e.effective_ns, e.seq, p.amount});
+      }
+    }));
+  }
+}
+
+}  // namespace ledger::app

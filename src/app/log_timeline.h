@@ -1,0 +1,51 @@
+#pragma once
+// The postings of the log behind a state that decides (domain::Timeline): what a backdated entry
+// is checked against. Sealed segments are read through their account indexes, and only those
+// holding an event effective after the entry; the newest segment frame by frame, passing over
+// frames whose events are all effective earlier. So a backdated write costs what the postings
+// after its date cost, not a replay.
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/ledger_state.h"
+#include "store/log_cursor.h"
+#include "store/time_index.h"
+
+namespace ledger::app {
+
+class LogTimeline : public domain::Timeline {
+ public:
+  // Reads only events up to `seq_last` of `segments` (what is committed when the state was
+  // loaded). `purged_effective_max_ns`: after a purge, the latest effective time of the
+  // history that is gone; nothing dated at or before it can be checked any more.
+  LogTimeline(std::vector<store::SegmentFile> segments, uint64_t seq_last,
+              std::optional<int64_t> purged_effective_max_ns);
+
+  Result<std::vector<domain::LaterPosting>> postings_after(std::string_view account,
+                                                           int64_t after_ns) const override;
+
+ private:
+  Status read_sealed(size_t index, std::string_view account, int64_t after_ns,
+                     std::vector<domain::LaterPosting>& out) const;
+  Status scan(size_t index, std::string_view account, int64_t after_ns,
+              std::vector<domain::LaterPosting>& out) const;
+  Result<const store::TimeIndex*> time_index() const;
+
+  std::vector<store::SegmentFile> segments_;
+  uint64_t seq_last_;
+  std::optional<int64_t> purged_effective_max_ns_;
+  mutable std::optional<store::TimeIndex> time_index_;
+  // An import asks for one account many times, each time no earlier than before: what was
+  // read for the earliest time serves the later ones.
+  struct Read {
+    int64_t after_ns = 0;
+    std::vector<domain::LaterPosting> postings;
+  };
+  mutable std::map<std::string, Read, std::less<>> cache_;
+};
+
+}  // namespace ledger::app
