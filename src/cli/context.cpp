@@ -37,8 +37,9 @@ Status Context::prepare() {
 }
 
 Result<std::string> Context::time_zone() {
+  // A location that cannot be read is the command's to report, in its own words.
   auto recorded = ledger_.recorded_time_zone();
-  if (!recorded) return recorded.status();
+  if (!recorded) recorded = std::optional<std::string>();
   std::optional<std::string> asked;
   if (options_.timezone) {
     auto checked = util::check_time_zone(*options_.timezone);

@@ -162,7 +162,6 @@ int run_stats(Context& context) {
   const std::vector<std::pair<Column, std::string>> cells = {
       {{"events", CellKind::kInteger}, number(s.events)},
       {{"frames", CellKind::kInteger}, number(s.frames)},
-      {{"time_zone", CellKind::kText}, s.time_zone},
       {{"segments", CellKind::kInteger}, number(s.segments)},
       {{"segment_bytes", CellKind::kInteger}, number(s.segment_bytes)},
       {{"archive_segments", CellKind::kInteger}, number(s.archive_segments)},
@@ -185,6 +184,7 @@ int run_stats(Context& context) {
       {{"seq_last", CellKind::kInteger}, optional_number(s.seq_last)},
       {{"recorded_first", CellKind::kTime}, optional_time(context, s.recorded_first_ns)},
       {{"recorded_last", CellKind::kTime}, optional_time(context, s.recorded_last_ns)},
+      {{"time_zone", CellKind::kText}, s.time_zone},
   };
   Table t;
   if (context.format() == OutputFormat::kTable) {

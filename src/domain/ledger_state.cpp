@@ -67,31 +67,37 @@ class Rules {
   // `account` may take a posting of `amount` (signed) at position `at`.
   Status posting(const Account& a, int64_t at, int64_t amount) const {
     if (at < a.opened_effective_ns) {
-      return refused(fmt::format("on {} \"{}\" is not open yet (it was opened on {})", when(at),
+      return refused(fmt::format("date {} is before account \"{}\" was opened ({})", when(at),
                                  a.id, when(a.opened_effective_ns)));
     }
     if (a.closed) {
-      return refused(fmt::format("account \"{}\" is closed (on {}); a closed account takes no "
-                                 "money",
+      return refused(fmt::format("account \"{}\" is closed (since {}): it takes no money at any "
+                                 "date",
                                  a.id, when(a.closed_effective_ns)));
     }
-    if (at >= a.last_posting_ns) return balance_ok(a, at, static_cast<__int128>(a.balance) + amount);
+    const bool deposit = amount > 0;
+    if (at >= a.last_posting_ns) {
+      return balance_ok(a, at, static_cast<__int128>(a.balance) + amount, deposit);
+    }
     auto later = later_postings(a, at);
     if (!later) return later.status();
     __int128 running = a.balance;
     for (const LaterPosting& p : *later) running -= p.amount;
     running += amount;
-    LEDGER_RETURN_IF_ERROR(balance_ok(a, at, running));
+    LEDGER_RETURN_IF_ERROR(balance_ok(a, at, running, deposit));
     for (const LaterPosting& p : *later) {
       running += p.amount;
-      LEDGER_RETURN_IF_ERROR(balance_ok(a, p.effective_ns, running));
+      LEDGER_RETURN_IF_ERROR(balance_ok(a, p.effective_ns, running, deposit));
     }
     return Status::ok();
   }
 
   // `account` may be closed at position `at`.
   Status closing(const Account& a, int64_t at) const {
-    if (a.closed) return refused(fmt::format("account \"{}\" is already closed", a.id));
+    if (a.closed) {
+      return refused(fmt::format("account \"{}\" is closed already (since {})", a.id,
+                                 when(a.closed_effective_ns)));
+    }
     if (at < a.opened_effective_ns) {
       return refused(fmt::format("cannot close \"{}\" on {}: it was opened on {}", a.id, when(at),
                                  when(a.opened_effective_ns)));
@@ -106,8 +112,8 @@ class Rules {
       }
     }
     if (a.balance != 0) {
-      return refused(fmt::format("cannot close \"{}\" on {}: its balance is {} (it must be zero)",
-                                 a.id, when(at), money_text(a.balance, a)));
+      return refused(fmt::format("cannot close \"{}\": its balance is {} (it must be zero)", a.id,
+                                 money_text(a.balance, a)));
     }
     return Status::ok();
   }
@@ -118,14 +124,16 @@ class Rules {
     return state_.kept_postings_after(a.id, after);
   }
 
-  static Status balance_ok(const Account& a, int64_t at, __int128 balance) {
+  // A deposit cannot make any point of the timeline poorer, so only overflow is checked for it
+  // (a log written by the old rules may hold an overdrawn account that deposits repair).
+  static Status balance_ok(const Account& a, int64_t at, __int128 balance, bool deposit) {
     if (balance > INT64_MAX) {
       return refused(fmt::format("on {} the balance of \"{}\" would overflow", when(at), a.id));
     }
-    if (balance < -static_cast<__int128>(a.overdraft_limit)) {
-      return refused(fmt::format("insufficient funds: on {} \"{}\" would be at {}, overdraft "
-                                 "limit {}",
-                                 when(at), a.id, money_text(static_cast<int64_t>(balance), a),
+    if (!deposit && balance < -static_cast<__int128>(a.overdraft_limit)) {
+      return refused(fmt::format("insufficient funds in \"{}\": on {} it would be at {} "
+                                 "(overdraft limit {})",
+                                 a.id, when(at), money_text(static_cast<int64_t>(balance), a),
                                  money_text(a.overdraft_limit, a)));
     }
     return Status::ok();
@@ -269,8 +277,9 @@ Result<Decision> Decider::operator()(const Transfer& c) {
   auto at = position(c.effective, false);
   if (!at) return at.status();
   const Rules rules(state_);
-  LEDGER_RETURN_IF_ERROR(rules.posting(a, *at, -*amount));
+  // The receiving side first: a closed account is the plainer reason to give.
   LEDGER_RETURN_IF_ERROR(rules.posting(b, *at, *amount));
+  LEDGER_RETURN_IF_ERROR(rules.posting(a, *at, -*amount));
   return Decision{PendingEvent{*at, MoneyTransferred{c.from, c.to, *amount, c.memo,
                                                      {c.ref, c.ref.empty() ? 0 : digest}}},
                   0};

@@ -300,11 +300,13 @@ Result<int64_t> end_of_local_day(int64_t days, std::string_view text) {
 }
 
 // The first instant of local day `days`: one after the end of the day before (so that a day
-// whose midnight the clocks skip starts when it really does; a day the zone skipped entirely
-// starts where the next one does).
+// whose midnight the clocks skip starts when it really does; for a day the zone skipped
+// entirely, the start of the day before, whose end its cutoff is).
 int64_t start_of_local_day(int64_t days) {
+  // The day that the end of `days` falls in (the day before, if the zone skipped this one).
+  const int64_t day = local_days(end_of_local_day_seconds(days));
   const std::optional<int64_t> day_before_end =
-      to_nanos(end_of_local_day_seconds(days - 1), kNanosPerSecond - 1);
+      to_nanos(end_of_local_day_seconds(day - 1), kNanosPerSecond - 1);
   // That day ends before the earliest time the ledger keeps, so this one starts there too.
   if (!day_before_end) return INT64_MIN;
   return *day_before_end + 1;
@@ -331,7 +333,11 @@ Result<EffectiveTime> parse_effective(std::string_view text, int64_t now) {
     return EffectiveTime{parsed->ns, false};
   }
   if (parsed->days > local_days(floor_div(now, kNanosPerSecond))) return in_future(text);
-  return EffectiveTime{start_of_local_day(parsed->days), true};
+  // A day must lie whole within the times the ledger keeps.
+  if (Result<int64_t> end = end_of_local_day(parsed->days, text); !end) return end.status();
+  const int64_t start = start_of_local_day(parsed->days);
+  if (start == INT64_MIN) return out_of_range(text);
+  return EffectiveTime{start, true};
 }
 
 std::string format_time_human(int64_t ns) {
@@ -374,6 +380,7 @@ Result<int64_t> parse_range_start(std::string_view text, int64_t now_ns) {
   Result<Parsed> parsed = parse_text(text, now_ns);
   if (!parsed) return parsed.status();
   if (!parsed->is_date) return parsed->ns;
+  if (Result<int64_t> end = end_of_local_day(parsed->days, text); !end) return end.status();
   return start_of_local_day(parsed->days);
 }
 

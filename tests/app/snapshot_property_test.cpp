@@ -45,12 +45,12 @@ Books write_books(const fs::path& dir, uint32_t seed, int commands) {
   Ledger ledger(options_for(dir, now));
   Books books{dir};
   for (int i = 0; i < kAccounts; ++i) {
-    REQUIRE(ledger.execute(OpenAccount{account(i), "", i % 3 ? "USD" : "JPY", "0", kStart, ""}));
+    REQUIRE(ledger.execute(OpenAccount{account(i), "", i % 3 ? "USD" : "JPY", "0", EffectiveTime{kStart, false}, ""}));
   }
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
   for (int c = 0; c < commands; ++c) {
-    std::optional<int64_t> date;
-    if (pick(5) == 0) date = std::max(kStart, *now - pick(240) * kHour);
+    std::optional<EffectiveTime> date;
+    if (pick(5) == 0) date = EffectiveTime{std::max(kStart, *now - pick(240) * kHour), false};
     const std::string amount = std::to_string(1 + pick(500));
     const int a = pick(kAccounts);
     int b = pick(kAccounts - 1);

@@ -35,12 +35,12 @@ void write_books(const fs::path& dir, uint32_t seed, int commands) {
   std::mt19937 rng(seed);
   Ledger ledger(options_for(dir));
   for (int i = 0; i < kAccounts; ++i) {
-    REQUIRE(ledger.execute(OpenAccount{account(i), "", "USD", "100", kStart, ""}));
+    REQUIRE(ledger.execute(OpenAccount{account(i), "", "USD", "100", EffectiveTime{kStart, false}, ""}));
   }
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<uint32_t>(n)); };
   for (int c = 0; c < commands; ++c) {
-    std::optional<int64_t> date;
-    if (pick(4) == 0) date = kStart + pick(c + 1) * kHour;  // Backdated, at most to the start.
+    std::optional<EffectiveTime> date;
+    if (pick(4) == 0) date = EffectiveTime{kStart + pick(c + 1) * kHour, false};  // Backdated, at most to the start.
     const std::string amount = fmt::format("{}.{:02}", 1 + pick(90), pick(100));
     const int a = pick(kAccounts);
     const int b = (a + 1 + pick(kAccounts - 1)) % kAccounts;

@@ -266,14 +266,14 @@ std::vector<BadInput> command_line_cases() {
 
       // The rules: exit 1.
       {"insufficient funds", "withdraw ACC-002 5", {}, 1,
-       {"ledger: error: insufficient funds in \"ACC-002\": balance 0.00 USD, overdraft limit 0.00, "
-        "needs 5.00\n"}},
+       {"ledger: error: insufficient funds in \"ACC-002\": on ",
+        " it would be at -5.00 USD (overdraft limit 0.00 USD)\n"}},
       {"insufficient funds beyond the overdraft", "withdraw EUR-002 60.01", {}, 1,
-       {"insufficient funds in \"EUR-002\": balance 10.00 EUR, overdraft limit 50.00"}},
+       {"insufficient funds in \"EUR-002\": on ", "would be at -50.01 EUR (overdraft limit 50.00 EUR)"}},
       {"transfer beyond the balance", "transfer ACC-001 ACC-002 186.01", {}, 1,
        {"insufficient funds in \"ACC-001\""}},
       {"deposit to a closed account", "deposit OLD-001 5", {}, 1,
-       {"ledger: error: account \"OLD-001\" is closed\n"}},
+       {"ledger: error: account \"OLD-001\" is closed (since "}},
       {"transfer to a closed account", "transfer ACC-001 OLD-001 5", {}, 1,
        {"account \"OLD-001\" is closed"}},
       {"close a closed account", "close OLD-001", {}, 1, {"account \"OLD-001\" is closed"}},
@@ -290,7 +290,7 @@ std::vector<BadInput> command_line_cases() {
       {"statement of an unknown account", "statement ACC-01", {}, 1,
        {"unknown account \"ACC-01\" (did you mean \"ACC-001\"?)"}},
       {"balance before the opening", "balance ACC-001 --at 2025-12-31", {}, 1,
-       {"unknown account \"ACC-001\" as of 2025-12-31 23:59:59 UTC"}},
+       {"unknown account \"ACC-001\" as of 2025-12-31"}},
       {"duplicate open", "open ACC-001", {}, 1,
        {"ledger: error: account \"ACC-001\" already exists\n"}},
       {"transfer to itself", "transfer ACC-001 ACC-001 5", {}, 1,
@@ -307,7 +307,7 @@ std::vector<BadInput> command_line_cases() {
       {"backdated before the opening", "deposit ACC-001 5 --date 2025-12-31", {}, 1,
        {"is before account \"ACC-001\" was opened"}},
       {"balance overflow", "deposit ACC-001 92233720368547758.07", {}, 1,
-       {"ledger: error: the balance would overflow\n"}},
+       {"the balance of \"ACC-001\" would overflow\n"}},
 
       // Data directories that cannot be one: exit 74.
       {"--dir is a file, for a question", std::string(kNoDir) + "--dir {scratch}/a-file balance",
@@ -411,7 +411,7 @@ std::vector<BadInput> import_cases() {
        {"{file}:2:5: error: date \"2099-01-01\" is in the future\n"}},
       {"date before the opening", "import {file}",
        Input{"early.csv", input_csv("deposit,ACC-001,5,,2025-06-01\n")}, 65,
-       {"{file}:2:5: error: date 2025-06-01 23:59:59 UTC is before account \"ACC-001\" was "
+       {"{file}:2:5: error: date 2025-06-01 is before account \"ACC-001\" was "
         "opened"}},
       {"bad op", "import {file}", Input{"op.csv", input_csv("teleport,ACC-001,5,,\n")}, 65,
        {"{file}:2:1: error: invalid op \"teleport\" (expected open, deposit, withdraw, transfer or "
@@ -430,7 +430,7 @@ std::vector<BadInput> import_cases() {
        Input{"funds.csv", input_csv("withdraw,ACC-002,5,,\n")}, 65,
        {"{file}:2:3: error: insufficient funds in \"ACC-002\""}},
       {"closed account", "import {file}", Input{"closed.csv", input_csv("deposit,OLD-001,5,,\n")},
-       65, {"{file}:2:2: error: account \"OLD-001\" is closed\n"}},
+       65, {"{file}:2:2: error: account \"OLD-001\" is closed (since "}},
       {"unknown account", "import {file}", Input{"unknown.csv", input_csv("deposit,ACC-01,5,,\n")},
        65, {"{file}:2:2: error: unknown account \"ACC-01\" (did you mean \"ACC-001\"?)"}},
       {"duplicate open", "import {file}", Input{"open.csv", "op,account\nopen,ACC-001\n"}, 65,

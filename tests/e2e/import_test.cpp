@@ -125,8 +125,8 @@ TEST_SUITE("e2e import") {
     CHECK(balances(ledger) == kBankBalances);
     const auto accounts = lines_of(ledger.ok("accounts --format csv").out);
     REQUIRE(accounts.size() == 4);
-    CHECK(accounts[1] == "ACC-001,493.00,USD,open,Ada Lovelace,0.00,2026-01-01T23:59:59.999999999Z");
-    CHECK(accounts[2] == "ACC-002,500.00,USD,open,Bob,100.00,2026-01-01T23:59:59.999999999Z");
+    CHECK(accounts[1] == "ACC-001,493.00,USD,open,Ada Lovelace,0.00,2026-01-01");
+    CHECK(accounts[2] == "ACC-002,500.00,USD,open,Bob,100.00,2026-01-01");
     CHECK(contains(ledger.ok("statement JPY-001 --format csv").out, ",cash, at the desk,") == false);
     CHECK(contains(ledger.ok("statement JPY-001 --format csv").out, "\"cash, at the desk\""));
   }
@@ -272,18 +272,20 @@ TEST_SUITE("e2e import") {
     CHECK(balances(ledger) == "account,balance,currency\nACC-001,100.00,USD\nACC-002,0.00,USD\n");
   }
 
-  TEST_CASE("a row is checked against the state the earlier rows of the file left") {
+  TEST_CASE("a row is checked against the state the earlier rows of the timeline left") {
     TestLedger ledger;
+    // Newest first, as banks list them: rows are applied in date order all the same.
     const auto file = ledger.file("evolving.csv",
-                                  "op,account,amount,to\n"
-                                  "open,ACC-001,,\n"
-                                  "deposit,ACC-001,10,\n"
-                                  "withdraw,ACC-001,10,\n"
-                                  "close,ACC-001,,\n"
-                                  "deposit,ACC-001,1,\n");  // Closed two rows earlier.
+                                  "op,account,amount,date\n"
+                                  "deposit,ACC-001,1,2026-01-05\n"  // After the close.
+                                  "close,ACC-001,,2026-01-04\n"
+                                  "withdraw,ACC-001,10,2026-01-03\n"
+                                  "deposit,ACC-001,10,2026-01-02\n"
+                                  "open,ACC-001,,2026-01-01\n");
     const auto r = ledger.run("import " + shell_quote(file.string()));
     CHECK(r.exit_code == 65);
-    CHECK(contains(r.err, file.string() + ":6:2: error: account \"ACC-001\" is closed"));
+    CHECK(contains(r.err, file.string() + ":2:2: error: account \"ACC-001\" is closed (since "
+                                          "2026-01-04)"));
     CHECK(contains(r.err, "1 bad row in"));
     CHECK(r.out.empty());
     CHECK(balances(ledger) == "account,balance,currency\n");
@@ -380,10 +382,15 @@ TEST_SUITE("e2e import") {
             original.ok(std::string("balance --format csv --at ") + at).out);
     }
     // The same movements and running balances; the ref column differs where the original had
-    // none, as the copy keeps the key each row was imported under.
+    // none, as the copy keeps the key each row was imported under, and so does the sequence
+    // column, as the copy records rows in timeline order.
     auto without_ref = [](const std::string& csv) {
       std::string text;
-      for (const std::string& line : lines_of(csv)) text += line.substr(0, line.rfind(',')) + "\n";
+      for (const std::string& line : lines_of(csv)) {
+        const std::string row = line.substr(0, line.rfind(','));
+        const size_t seq = row.find(',');
+        text += row.substr(0, seq) + row.substr(row.find(',', seq + 1)) + "\n";
+      }
       return text;
     };
     CHECK(without_ref(copy.ok("statement ACC-001 --format csv").out) ==

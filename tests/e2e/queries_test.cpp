@@ -82,7 +82,7 @@ TEST_SUITE("e2e queries") {
     const auto lines = lines_of(ledger.ok("balance --format table").out);
     REQUIRE(lines.size() == 4);
     CHECK(lines[0].starts_with("as of 20"));
-    CHECK(lines[0].ends_with(" UTC"));
+    CHECK(lines[0].ends_with("Z"));  // Now, an instant in the ledger's zone (UTC).
     CHECK(lines[1] == "account  balance  currency");
     CHECK(lines[2] == "ACC-001   379.50  USD");
     CHECK(lines[3] == "ACC-002   100.00  USD");
@@ -141,12 +141,12 @@ TEST_SUITE("e2e queries") {
     ledger.ok("close OLD-001");
     CHECK(ledger.ok("accounts --format csv").out ==
           "account,balance,currency,status,owner,overdraft_limit,opened\n"
-          "ACC-001,379.50,USD,open,Ada Lovelace,0.00,2026-01-01T23:59:59.999999999Z\n"
-          "ACC-002,100.00,USD,open,Bob,0.00,2026-01-01T23:59:59.999999999Z\n"
-          "OLD-001,0.00,USD,closed,,0.00,2026-01-01T23:59:59.999999999Z\n");
+          "ACC-001,379.50,USD,open,Ada Lovelace,0.00,2026-01-01\n"
+          "ACC-002,100.00,USD,open,Bob,0.00,2026-01-01\n"
+          "OLD-001,0.00,USD,closed,,0.00,2026-01-01\n");
     const auto tsv = lines_of(ledger.ok("accounts --format tsv").out);
     REQUIRE(tsv.size() == 4);
-    CHECK(tsv[3] == "OLD-001\t0.00\tUSD\tclosed\t\t0.00\t2026-01-01T23:59:59.999999999Z");
+    CHECK(tsv[3] == "OLD-001\t0.00\tUSD\tclosed\t\t0.00\t2026-01-01");
     const std::string json = ledger.ok("accounts --format json").out;
     CHECK(contains(json, R"("account":"OLD-001","balance":"0.00","currency":"USD","status":"closed")"));
     CHECK(contains(json, R"("owner":"Ada Lovelace")"));
@@ -165,13 +165,13 @@ TEST_SUITE("e2e queries") {
     set_up(ledger);
     CHECK(ledger.ok("statement ACC-001 --format csv").out ==
           "date,seq,type,counterparty,amount,balance,currency,memo,ref\n"
-          "2026-02-10T23:59:59.999999999Z,6,deposit,,100.00,100.00,USD,late cheque,\n"
+          "2026-02-10,6,deposit,,100.00,100.00,USD,late cheque,\n"
           "2026-03-01T23:30:00Z,3,deposit,,400.00,500.00,USD,salary,pay-1\n"
-          "2026-03-05T23:59:59.999999999Z,4,withdrawal,,-20.50,479.50,USD,\"groceries, weekly\",\n"
-          "2026-03-10T23:59:59.999999999Z,5,transfer out,ACC-002,-100.00,379.50,USD,rent,\n");
+          "2026-03-05,4,withdrawal,,-20.50,479.50,USD,\"groceries, weekly\",\n"
+          "2026-03-10,5,transfer out,ACC-002,-100.00,379.50,USD,rent,\n");
     CHECK(ledger.ok("statement ACC-002 --format csv").out ==
           "date,seq,type,counterparty,amount,balance,currency,memo,ref\n"
-          "2026-03-10T23:59:59.999999999Z,5,transfer in,ACC-001,100.00,100.00,USD,rent,\n");
+          "2026-03-10,5,transfer in,ACC-001,100.00,100.00,USD,rent,\n");
   }
 
   TEST_CASE("statement as a table: cutoff, opening balance, movements, closing balance") {
@@ -180,7 +180,7 @@ TEST_SUITE("e2e queries") {
     const auto lines = lines_of(
         ledger.ok("statement ACC-001 --from 2026-03-01T00:00:00Z --to 2026-03-05 --format table").out);
     REQUIRE(lines.size() == 6);
-    CHECK(lines[0] == "statement of ACC-001 (USD), as of 2026-03-05 23:59:59 UTC");
+    CHECK(lines[0] == "statement of ACC-001 (USD), as of 2026-03-05");
     CHECK(lines[1] == "opening balance 100.00");
     CHECK(lines[2].starts_with("date"));
     CHECK(contains(lines[3], "400.00   500.00"));
@@ -253,9 +253,9 @@ TEST_SUITE("e2e queries") {
       CHECK(f[1].ends_with("Z"));
       CHECK(f[3] == types[i - 1]);
     }
-    CHECK(csv[1].ends_with(",2026-01-01T23:59:59.999999999Z,AccountOpened,open,ACC-001,,,USD,Ada Lovelace,0.00,,"));
-    CHECK(csv[5].ends_with(",2026-03-10T23:59:59.999999999Z,MoneyTransferred,transfer,ACC-001,ACC-002,100.00,,,,rent,"));
-    CHECK(csv[6].ends_with(",2026-02-10T23:59:59.999999999Z,MoneyDeposited,deposit,ACC-001,,100.00,,,,late cheque,"));
+    CHECK(csv[1].ends_with(",2026-01-01,AccountOpened,open,ACC-001,,,USD,Ada Lovelace,0.00,,"));
+    CHECK(csv[5].ends_with(",2026-03-10,MoneyTransferred,transfer,ACC-001,ACC-002,100.00,,,,rent,"));
+    CHECK(csv[6].ends_with(",2026-02-10,MoneyDeposited,deposit,ACC-001,,100.00,,,,late cheque,"));
 
     const auto tsv = lines_of(ledger.ok("history --format tsv").out);
     REQUIRE(tsv.size() == 7);
@@ -299,7 +299,9 @@ TEST_SUITE("e2e queries") {
     CHECK(balance_of(ledger, "--at 2026-02-09") == acc1("0.00"));
     CHECK(balance_of(ledger, "--at 2026-02-10") == acc1("100.00"));  // End of day, inclusive.
     CHECK(balance_of(ledger, "--at 2026-03-05") == acc1("479.50"));
-    CHECK(balance_of(ledger, "--at 2026-03-10T00:00:00Z") == acc1("479.50"));
+    // A dated entry counts from the start of its day.
+    CHECK(balance_of(ledger, "--at 2026-03-09T23:59:59Z") == acc1("479.50"));
+    CHECK(balance_of(ledger, "--at 2026-03-10T00:00:00Z") == acc1("379.50"));
     CHECK(ledger.ok("balance --at 2026-02-15 --format csv").out ==
           "account,balance,currency\nACC-001,100.00,USD\nACC-002,0.00,USD\n");
   }
@@ -320,7 +322,7 @@ TEST_SUITE("e2e queries") {
     set_up(ledger);
     const auto r = ledger.run("balance ACC-001 --at 2025-12-31");
     CHECK(r.exit_code == 1);
-    CHECK(contains(r.err, "unknown account \"ACC-001\" as of 2025-12-31 23:59:59 UTC"));
+    CHECK(contains(r.err, "unknown account \"ACC-001\" as of 2025-12-31"));
     CHECK(r.out.empty());
     CHECK(ledger.ok("balance --at 2025-12-31 --format csv").out == "account,balance,currency\n");
   }
@@ -340,7 +342,7 @@ TEST_SUITE("e2e queries") {
     const auto r = ledger.run("balance ACC-001 --known-at 2026-01-01");
     CHECK(r.exit_code == 1);
     CHECK(contains(r.err, "unknown account \"ACC-001\""));
-    CHECK(contains(r.err, "as known at 2026-01-01 23:59:59 UTC"));
+    CHECK(contains(r.err, "as known at 2026-01-01"));
   }
 
   TEST_CASE("--at with --known-at: what we thought then that the balance was on a date") {
@@ -381,16 +383,16 @@ TEST_SUITE("e2e queries") {
       REQUIRE_FALSE(lines.empty());
       return lines[0];
     };
-    CHECK(first_line("balance --at 2026-02-15") == "as of 2026-02-15 23:59:59 UTC");
-    CHECK(first_line("balance ACC-001 --at 2026-02-15T10:00:00Z") == "as of 2026-02-15 10:00:00 UTC");
-    CHECK(first_line("accounts --at 2026-03-01") == "as of 2026-03-01 23:59:59 UTC");
+    CHECK(first_line("balance --at 2026-02-15") == "as of 2026-02-15");
+    CHECK(first_line("balance ACC-001 --at 2026-02-15T10:00:00Z") == "as of 2026-02-15T10:00:00Z");
+    CHECK(first_line("accounts --at 2026-03-01") == "as of 2026-03-01");
     CHECK(first_line("balance --at 2026-03-01 --known-at 2026-11-01T08:00:00Z") ==
-          "as of 2026-03-01 23:59:59 UTC, as known at 2026-11-01 08:00:00 UTC");
+          "as of 2026-03-01, as known at 2026-11-01T08:00:00Z");
     CHECK(first_line("statement ACC-002 --to 2026-03-31") ==
-          "statement of ACC-002 (USD), as of 2026-03-31 23:59:59 UTC");
+          "statement of ACC-002 (USD), as of 2026-03-31");
     const std::string now_line = first_line("balance");
     CHECK(now_line.starts_with("as of 20"));
-    CHECK(now_line.ends_with(" UTC"));
+    CHECK(now_line.ends_with("Z"));
     CHECK(contains(first_line("accounts --known-at " + recorded[6]), ", as known at "));
   }
 
@@ -416,7 +418,7 @@ TEST_SUITE("e2e queries") {
     CHECK(lines[0].starts_with("as of 20"));
     const auto to = lines_of(ledger.ok("history --to 2026-11-01 --format table").out);
     REQUIRE_FALSE(to.empty());
-    CHECK(contains(to[0], "2026-11-01 23:59:59 UTC"));
+    CHECK(contains(to[0], "2026-11-01"));
   }
 
   TEST_CASE("a reader that closes the pipe early (| head) gets its lines and no error message") {
@@ -439,29 +441,39 @@ TEST_SUITE("e2e queries") {
     CHECK((code == "0\n" || code == "141\n"));
   }
 
-  TEST_CASE("with TZ=Europe/Paris a date means the end of that day in Paris") {
+  TEST_CASE("a ledger created in Europe/Paris reads and shows dates in Paris, whatever TZ says") {
     TestLedger ledger;
     const std::string paris = "TZ=Europe/Paris";
-    ledger.ok("open P-001 --date 2026-01-01");
+    const std::string tokyo = "TZ=Asia/Tokyo";
+    ledger.ok("open P-001 --date 2026-01-01 --timezone Europe/Paris", kUtc);
     ledger.ok("deposit P-001 1 --date 2026-03-01T22:30:00Z");  // 23:30 in Paris, March 1st.
     ledger.ok("deposit P-001 2 --date 2026-03-01T23:30:00Z");  // 00:30 in Paris, March 2nd.
-    CHECK(ledger.ok("balance --at 2026-03-01 --format csv", paris).out ==
-          "account,balance,currency\nP-001,1.00,USD\n");
-    CHECK(ledger.ok("balance --at 2026-03-01 --format csv", kUtc).out ==
-          "account,balance,currency\nP-001,3.00,USD\n");
-    const auto table = lines_of(ledger.ok("balance --at 2026-03-01 --format table", paris).out);
+    for (const std::string& reader : {paris, std::string(kUtc), tokyo}) {
+      INFO("reader " << reader);
+      CHECK(ledger.ok("balance --at 2026-03-01 --format csv", reader).out ==
+            "account,balance,currency\nP-001,1.00,USD\n");
+      CHECK(ledger.ok("stats --format json", reader).out.find("\"time_zone\":\"Europe/Paris\"") !=
+            std::string::npos);
+    }
+    const auto table = lines_of(ledger.ok("balance --at 2026-03-01 --format table", tokyo).out);
     REQUIRE_FALSE(table.empty());
-    CHECK(table[0] == "as of 2026-03-01 23:59:59 CET");
+    CHECK(table[0] == "as of 2026-03-01");
 
-    // A write's date-only --date is the end of that day in the local zone too.
-    ledger.ok("deposit P-001 4 --date 2026-03-01", paris);
-    const auto history = lines_of(ledger.ok("history --format csv", kUtc).out);
-    REQUIRE(history.size() == 5);
-    CHECK(csv_fields(history[4])[2] == "2026-03-01T22:59:59.999999999Z");
-    const auto shown = lines_of(ledger.ok("history --format csv", paris).out);
-    REQUIRE(shown.size() == 5);
-    CHECK(csv_fields(shown[4])[2] == "2026-03-01T23:59:59.999999999+01:00");
-    CHECK(ledger.ok("balance --at 2026-03-01 --format csv", paris).out ==
-          "account,balance,currency\nP-001,5.00,USD\n");
+    // A date typed anywhere is a Paris date, shown as a date in every format.
+    ledger.ok("deposit P-001 4 --date 2026-03-01", tokyo);
+    for (const std::string& reader : {paris, std::string(kUtc), tokyo}) {
+      INFO("reader " << reader);
+      const auto history = lines_of(ledger.ok("history --format csv", reader).out);
+      REQUIRE(history.size() == 5);
+      CHECK(csv_fields(history[2])[2] == "2026-03-01T23:30:00+01:00");
+      CHECK(csv_fields(history[4])[2] == "2026-03-01");
+      CHECK(ledger.ok("balance --at 2026-03-01 --format csv", reader).out ==
+            "account,balance,currency\nP-001,5.00,USD\n");
+    }
+    // The zone is fixed: another one is refused, the same one is fine.
+    const auto other = ledger.run("deposit P-001 1 --timezone UTC");
+    CHECK(other.exit_code == 64);
+    CHECK(contains(other.err, "this ledger's time zone is Europe/Paris"));
+    ledger.ok("deposit P-001 1 --timezone Europe/Paris");
   }
 }

@@ -58,7 +58,7 @@ void check_refusals(const std::vector<Refusal>& refusals) {
 TEST_SUITE("e2e refusals") {
   TEST_CASE("a rule's refusal exits 1, says why on stderr and changes no file") {
     check_refusals({
-        {"withdraw ACC-002 5", 1, {"insufficient funds in \"ACC-002\"", "needs 5.00"}},
+        {"withdraw ACC-002 5", 1, {"insufficient funds in \"ACC-002\"", "would be at -5.00 USD"}},
         {"transfer ACC-001 ACC-002 101.01", 1, {"insufficient funds in \"ACC-001\""}},
         {"deposit ACC-01 5", 1, {"unknown account \"ACC-01\"", "did you mean \"ACC-001\""}},
         {"withdraw NOPE 5", 1, {"unknown account \"NOPE\"", "ledger open NOPE"}},

@@ -52,7 +52,8 @@ TEST_SUITE("e2e snapshots") {
 
   TEST_CASE("writes take snapshots every N events, and answers do not change") {
     TestLedger ledger;
-    ledger.ok("open ACC-001 --date 2026-01-01");
+    // The limit lets the backdated transfer below take ACC-001 under zero in January.
+    ledger.ok("open ACC-001 --date 2026-01-01 --overdraft-limit 10");
     ledger.ok("open ACC-002 --date 2026-01-01");
     for (int i = 1; i <= 9; ++i) {
       ledger.ok(fmt::format("--snapshot-every 3 deposit ACC-001 {} --date 2026-02-0{}", i, i));

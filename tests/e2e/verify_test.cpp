@@ -189,8 +189,9 @@ TEST_SUITE("e2e verify") {
     const RunResult r = failed_verify(ledger);
     CHECK(contains(r.err, "ledger: verify: 00000000000000000001.seg offset "));
     CHECK(contains(r.err,
-                   "(sequence 3): event 3 breaks a rule: account \"ACC-001\" goes below "
-                   "its overdraft limit; accounts ACC-001; effective "));
+                   "(sequence 3): event 3 breaks a rule: insufficient funds in \"ACC-001\": on "));
+    CHECK(contains(r.err, "it would be at -40.00 USD (overdraft limit 0.00 USD); accounts ACC-001; "
+                          "effective "));
     CHECK(contains(r.err, "verified 4 events in 4 frames across 1 segment; chain intact"));
   }
 
@@ -293,7 +294,7 @@ TEST_SUITE("e2e stats") {
                       "\"ref_index_entries\":0,\"ref_index_covered_through\":null,"
                       "\"account_indexes\":0,\"account_index_bytes\":0,"
                       "\"accounts_open\":2,\"accounts_closed\":1,\"seq_first\":1,\"seq_last\":7,"
-                      "\"recorded_first\":\"{}\",\"recorded_last\":\"{}\"}}\n]\n",
+                      "\"recorded_first\":\"{}\",\"recorded_last\":\"{}\",\"time_zone\":\"UTC\"}}\n]\n",
                       bytes, first, last));
     CHECK(ledger.files() == before);
   }
@@ -302,7 +303,7 @@ TEST_SUITE("e2e stats") {
     TestLedger ledger;
     set_up(ledger);
     const auto lines = lines_of(ledger.ok("stats --format table").out);
-    REQUIRE(lines.size() == 24);
+    REQUIRE(lines.size() == 25);
     CHECK(lines[0] == "stat                        value");
     CHECK(lines[1] == "events                      7");
     CHECK(lines[3] == "segments                    1");
@@ -317,6 +318,7 @@ TEST_SUITE("e2e stats") {
     CHECK(lines[21] == "seq_last                    7");
     CHECK(lines[22].starts_with("recorded_first              20"));
     CHECK(lines[22].ends_with(" UTC"));
+    CHECK(lines[24] == "time_zone                   UTC");
   }
 
   TEST_CASE("stats of a ledger of several segments counts them all") {
@@ -349,8 +351,8 @@ TEST_SUITE("e2e stats") {
           "archive_bytes_uncompressed,purged_before,snapshots,snapshot_bytes,snapshot_seq_oldest,"
           "snapshot_seq_newest,ref_index_runs,ref_index_entries,ref_index_covered_through,"
           "account_indexes,account_index_bytes,accounts_open,accounts_closed,seq_first,seq_last,"
-          "recorded_first,recorded_last\n"
-          "0,0,0,0,0,0,0,,0,0,,,0,0,,0,0,0,0,,,,\n");
+          "recorded_first,recorded_last,time_zone\n"
+          "0,0,0,0,0,0,0,,0,0,,,0,0,,0,0,0,0,,,,,\n");
   }
 }
 

@@ -127,14 +127,14 @@ TEST_SUITE("e2e write commands") {
     TestLedger ledger;
     ledger.ok("open ACC-001 --ref open-1 --date 2026-01-01");
     ledger.ok("open ACC-002");
-    ledger.ok("deposit ACC-001 500 --memo salary --ref pay-1");
+    ledger.ok("deposit ACC-001 500 --memo salary --ref pay-1 --date 2026-01-15");
     ledger.ok("withdraw ACC-001 20 --ref atm-1 --date 2026-02-01");
     ledger.ok("transfer ACC-001 ACC-002 30 --ref rent-1");
     const auto before = ledger.files();
     REQUIRE(before.size() >= 2);  // A segment and the lock file.
 
     for (const char* retry : {"open ACC-001 --ref open-1 --date 2026-01-01",
-                              "deposit ACC-001 500 --memo salary --ref pay-1",
+                              "deposit ACC-001 500 --memo salary --ref pay-1 --date 2026-01-15",
                               "withdraw ACC-001 20 --ref atm-1 --date 2026-02-01",
                               "transfer ACC-001 ACC-002 30 --ref rent-1"}) {
       INFO("ledger " << retry);

@@ -121,8 +121,14 @@ void check_text(std::string_view text, int64_t now) {
   }
 
   if (effective) {
-    check(*effective <= now);
-    check(*effective == (day ? std::min(*cutoff, now) : *cutoff));
+    // A date stays a date, held as its first instant; an instant is itself.
+    check(effective->ns <= now);
+    check(effective->date == day);
+    if (day) {
+      check(start.is_ok() && effective->ns == *start);
+    } else {
+      check(effective->ns == *cutoff);
+    }
   } else if (!day) {
     check(*cutoff > now);
   }

@@ -100,7 +100,7 @@ struct WalkedFrame {
 // stops at the first frame that is not valid, as a reader must.
 std::vector<WalkedFrame> walk_frames(ByteView segment, const SegmentHeader& sh) {
   std::vector<WalkedFrame> frames;
-  uint64_t offset = store::kSegmentHeaderSize;
+  uint64_t offset = sh.size();
   uint64_t seq_next = sh.base_seq;
   uint64_t chain = sh.prev_checksum;
   int64_t recorded_ns = INT64_MIN;
@@ -138,8 +138,9 @@ size_t committed_prefix(const std::vector<WalkedFrame>& frames) {
 void fuzz_direct_decoders(ByteView input) {
   auto sh = store::decode_segment_header(input);
   if (sh) check(sh->base_seq >= 1 && sh->prev_last_seq + 1 == sh->base_seq);
-  if (input.size() < store::kSegmentHeaderSize) return;
-  const ByteView rest = input.subspan(store::kSegmentHeaderSize);
+  const size_t first_frame = sh ? sh->size() : store::kSegmentHeaderSizeV1;
+  if (input.size() < first_frame) return;
+  const ByteView rest = input.subspan(first_frame);
   auto h = store::decode_frame_header(rest);
   if (!h) return;
   check_frame_header(*h);
@@ -206,12 +207,12 @@ bool index_segment(const fs::path& dir, const SegmentHeader& sh,
   check(idx->empty() == idx->entries.empty());
   if (walked.empty()) {
     check(idx->seq_last == sh.base_seq - 1 && idx->chain_last == sh.prev_checksum);
-    check(idx->file_size == store::kSegmentHeaderSize);
+    check(idx->file_size == sh.size());
   } else {
     const WalkedFrame& last = walked.back();
     check(idx->seq_last == last.header.seq_last() && idx->chain_last == last.header.checksum);
     check(idx->file_size == last.offset + last.header.length);
-    check(idx->entries.front().position.offset == store::kSegmentHeaderSize);
+    check(idx->entries.front().position.offset == sh.size());
     check(idx->recorded_min_ns <= idx->recorded_max_ns);
     check(idx->effective_min_ns <= idx->effective_max_ns);
   }
@@ -273,11 +274,15 @@ store::Bytes reseal(ByteView input) {
   using ledger::util::get;
   using ledger::util::put;
   store::Bytes bytes(input.begin(), input.end());
-  if (bytes.size() < store::kSegmentHeaderSize) return bytes;
+  if (bytes.size() < store::kSegmentHeaderSizeV1) return bytes;
   unsigned char* const p = bytes.data();
-  put<uint64_t>(p, store::checksum(ByteView(p + 8, store::kSegmentHeaderSize - 8), 0));
+  // The header's own size: version 1 headers are the shorter.
+  const size_t header_size = get<uint32_t>(p + 16) >= 2 ? store::kSegmentHeaderSize
+                                                         : store::kSegmentHeaderSizeV1;
+  if (bytes.size() < header_size) return bytes;
+  put<uint64_t>(p, store::checksum(ByteView(p + 8, header_size - 8), 0));
   uint64_t chain = get<uint64_t>(p + 40);  // The header's prev_checksum.
-  size_t offset = store::kSegmentHeaderSize;
+  size_t offset = header_size;
   while (bytes.size() - offset >= store::kFrameHeaderSize) {
     unsigned char* const frame = p + offset;
     const uint32_t length = get<uint32_t>(frame + 12);

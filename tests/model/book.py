@@ -64,6 +64,8 @@ class Entry:
     memo: str
     ref: Optional[str]
     dated: bool
+    # An import row without a ref is keyed by its content; the product may show that key.
+    row_keyed: bool = False
 
     def key(self):
         return (self.pos, RANK[self.kind], self.seq)
@@ -192,7 +194,8 @@ class Book:
             if currency not in DECIMALS:
                 raise BadInput(f"unknown currency {currency!r}")
             limit = parse_amount(cmd.limit or "0", DECIMALS[currency], allow_zero=True)
-            return position, dated, ("open", cmd.account, currency, cmd.owner or "", limit, position)
+            content = ("open", cmd.account, currency, cmd.owner or "", limit, position)
+            return position, dated, content
         amount = None
         if cmd.kind in MONEY_KINDS:
             amount = self._parse_money_amount(cmd)
@@ -295,7 +298,7 @@ class Book:
 
     # ----- applying what was accepted
 
-    def apply(self, cmd, decision):
+    def apply(self, cmd, decision, row_keyed=False):
         """Record an accepted command (or one the product accepted, to follow it after a
         mismatch). Returns the entry for money commands."""
         position, dated = decision.position, decision.dated
@@ -313,7 +316,8 @@ class Book:
             self.accounts[cmd.account].close_pos = position
             return None
         entry = Entry(cmd.kind, position, seq, cmd.account, cmd.to,
-                      self._parse_money_amount(cmd), cmd.memo or "", cmd.ref, dated)
+                      self._parse_money_amount(cmd), cmd.memo or "", cmd.ref, dated,
+                      row_keyed)
         self.entries.append(entry)
         return entry
 
@@ -395,6 +399,25 @@ def decide_import(book, numbered_rows):
     known; one bad row means nothing at all is written.
     """
     work = book.clone()
+    bad, pending, recorded = _sort_rows(work, numbered_rows)
+    new_count = 0
+    for _pos, _rank, line, cmd, key in sorted(pending, key=lambda p: p[:3]):
+        decision = work.decide(cmd)
+        if decision.outcome != "write":
+            bad[line] = decision.reason or ", ".join(r.rule for r in decision.refusals)
+            continue
+        work.apply(cmd, decision, row_keyed=cmd.ref is None)
+        if cmd.ref is None:
+            work.row_keys.add(key)
+        new_count += 1
+    if bad:
+        return ImportOutcome(bad, 0, recorded, book)
+    return ImportOutcome(bad, new_count, recorded, work)
+
+
+def _sort_rows(work, numbered_rows):
+    """Rows in file order into: bad on their own {line: why}, pending (position, rank, line,
+    row, key) for the timeline, and how many are recorded already."""
     bad, pending, recorded = {}, [], 0
     occurrences = {}
     for line, cmd in numbered_rows:
@@ -410,19 +433,7 @@ def decide_import(book, numbered_rows):
             bad[line] = verdict
         else:
             pending.append((work.position(cmd.kind, cmd.when)[0], RANK[cmd.kind], line, cmd, key))
-    new_count = 0
-    for _pos, _rank, line, cmd, key in sorted(pending, key=lambda p: p[:3]):
-        decision = work.decide(cmd)
-        if decision.outcome != "write":
-            bad[line] = decision.reason or ", ".join(r.rule for r in decision.refusals)
-            continue
-        work.apply(cmd, decision)
-        if cmd.ref is None:
-            work.row_keys.add(key)
-        new_count += 1
-    if bad:
-        return ImportOutcome(bad, 0, recorded, book)
-    return ImportOutcome(bad, new_count, recorded, work)
+    return bad, pending, recorded
 
 
 def _row_verdict(work, cmd, key):

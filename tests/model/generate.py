@@ -9,6 +9,11 @@ FIRST_DAY = dt.date(2024, 1, 1)
 LAST_DAY = dt.date(2025, 12, 31)
 # Offsets an instant may be written with, in minutes (Z and +00:00 both for UTC).
 OFFSETS = (0, 0, 540, -300, -240, -480, 60, 120, 330, -600, 345, 780)
+# Days whose edges are easy to get wrong: a leap day, the clock changes of New York (23 and 25
+# hour days there), and a year's end.
+EDGE_DAYS = tuple(dt.date.fromisoformat(d) for d in (
+    "2024-02-29", "2024-03-10", "2024-11-03", "2024-12-31", "2025-01-01", "2025-03-09",
+    "2025-11-02"))
 BAD_DATES = ("2024-02-30", "2024-13-01", "2025-02-29", "20240301", "2024-03-01T25:00:00Z",
              "2024-03-01T10:61:00+09:00", "2024-3-1", "next tuesday", "2024-03-01T10:00:00+25:00")
 FUTURE_DATES = ("2027-01-15", "2031-06-01T00:00:00Z", "2099-12-31", "2028-02-29T23:00:00-05:00")
@@ -35,6 +40,9 @@ class Gen:
         first, last = max(first, FIRST_DAY), min(last, LAST_DAY)
         if last <= first:
             return first
+        edges = [d for d in EDGE_DAYS if first <= d <= last]
+        if edges and self.rng.random() < 0.06:
+            return self.rng.choice(edges)
         return first + dt.timedelta(days=self.rng.randint(0, (last - first).days))
 
     def early_day(self):

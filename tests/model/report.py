@@ -8,6 +8,10 @@ class Mismatch(Exception):
     """Raised at the first mismatch unless every mismatch is to be reported."""
 
 
+class SeedDiverged(Exception):
+    """The binary wrote something the model cannot follow; the rest of the seed is moot."""
+
+
 class Reporter:
     def __init__(self, report_all, examples_per_category=3, out=sys.stdout):
         self.report_all = report_all

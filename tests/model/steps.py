@@ -17,7 +17,6 @@ class Steps:
         self.run = run
         self.rng = run.rng
         self.gen = run.gen
-        self.book = run.book
         self.weighted = [
             (22, self.deposit), (16, self.withdraw), (12, self.transfer),
             (5, self.open_account), (4, self.drain_and_close), (4, self.bad_close),
@@ -25,6 +24,10 @@ class Steps:
             (4, self.bad_input), (4, self.retry_ref), (3, self.conflicting_ref),
             (6, self.run.imports.batch),
         ]
+
+    @property
+    def book(self):
+        return self.run.book
 
     def random_step(self):
         total = sum(weight for weight, _ in self.weighted)
@@ -74,11 +77,17 @@ class Steps:
                        when=when, memo=self.gen.memo(), ref=self.maybe_ref())
 
     def steered_minor(self, account_id, when):
-        """An amount to take at `when`: within the headroom three times in four."""
+        """An amount to take at `when`: within the headroom three times in four, now and then
+        all of it or one minor unit more (the limit's very edge)."""
         position = self.book.position("withdraw", when)[0]
         headroom = self.book.headroom(account_id, position)
         scale = 10 ** DECIMALS[self.currency(account_id)]
-        if headroom > 0 and self.rng.random() < 0.75:
+        edge = self.rng.random()
+        if headroom > 0 and edge < 0.1:
+            return headroom
+        if headroom >= 0 and edge < 0.15:
+            return headroom + 1
+        if headroom > 0 and edge < 0.75:
             return self.rng.randint(1, headroom)
         return max(headroom, 0) + self.rng.randint(1, 200 * scale)
 
@@ -129,7 +138,8 @@ class Steps:
         if self.rng.random() < 0.3:
             position = self.book.position("deposit", when)[0]
             end = zone_time.day_end(self.run.zone, close_day)
-            close_when = self.gen.instant_text(self.rng.choice((position, end, max(position, last))))
+            position = self.rng.choice((position, end, max(position, last)))
+            close_when = self.gen.instant_text(position)
         self.run.write(Command("close", account_id, when=close_when, ref=self.maybe_ref()))
 
     def at_or_after(self, position, day):
@@ -178,7 +188,9 @@ class Steps:
         same = [a for a in self.usable()
                 if a != sender and self.currency(a) == self.currency(sender)]
         others = [a for a in self.book.accounts if a != sender]
-        if same and self.rng.random() < 0.85:
+        if self.rng.random() < 0.03:
+            receiver = sender  # refused: a transfer needs two accounts
+        elif same and self.rng.random() < 0.85:
             receiver = self.rng.choice(same)
         elif others:
             receiver = self.rng.choice(sorted(others))

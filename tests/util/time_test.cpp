@@ -287,9 +287,11 @@ TEST_SUITE("time") {
     ScopedTz tz("UTC");
     const int64_t now = kJune30Noon;
     SUBCASE("instants up to now are taken as they are") {
-      CHECK(*parse_effective("2026-06-30T12:00:00Z", now) == now);
-      CHECK(*parse_effective("2026-06-30T11:59:59.999999999Z", now) == now - 1);
-      CHECK(*parse_effective("2020-01-01T00:00:00Z", now) == instant("2020-01-01T00:00:00Z"));
+      CHECK(*parse_effective("2026-06-30T12:00:00Z", now) == EffectiveTime{now, false});
+      CHECK(*parse_effective("2026-06-30T11:59:59.999999999Z", now) ==
+            EffectiveTime{now - 1, false});
+      CHECK(*parse_effective("2020-01-01T00:00:00Z", now) ==
+            EffectiveTime{instant("2020-01-01T00:00:00Z"), false});
     }
     SUBCASE("an instant after now is refused") {
       auto later = parse_effective("2026-06-30T12:00:00.000000001Z", now);
@@ -298,15 +300,16 @@ TEST_SUITE("time") {
       CHECK(later.status().message() == "date \"2026-06-30T12:00:00.000000001Z\" is in the future");
       CHECK_FALSE(parse_effective("2026-06-30T14:00:01+02:00", now));
     }
-    SUBCASE("a past date is the end of that day") {
-      CHECK(*parse_effective("2026-06-29", now) == instant("2026-06-29T23:59:59.999999999Z"));
-      CHECK(*parse_effective("yesterday", now) == instant("2026-06-29T23:59:59.999999999Z"));
+    SUBCASE("a past date stays a date, held as the first instant of that day") {
+      const EffectiveTime june29{instant("2026-06-29T00:00:00Z"), true};
+      CHECK(*parse_effective("2026-06-29", now) == june29);
+      CHECK(*parse_effective("yesterday", now) == june29);
     }
-    SUBCASE("today's date is clamped to now") {
-      CHECK(*parse_effective("2026-06-30", now) == now);
-      CHECK(*parse_effective("today", now) == now);
-      CHECK(*parse_effective("2026-06-30", kJune30LastSecond + kLastNano) ==
-            kJune30LastSecond + kLastNano);
+    SUBCASE("today's date is a date too, and starts before now") {
+      const EffectiveTime june30{instant("2026-06-30T00:00:00Z"), true};
+      CHECK(*parse_effective("2026-06-30", now) == june30);
+      CHECK(*parse_effective("today", now) == june30);
+      CHECK(*parse_effective("2026-06-30", kJune30LastSecond + kLastNano) == june30);
     }
     SUBCASE("a later date is refused") {
       auto tomorrow = parse_effective("2026-07-01", now);
@@ -325,8 +328,8 @@ TEST_SUITE("time") {
     if (!have_zone("Europe/Paris")) return;
     ScopedTz tz("Europe/Paris");
     const int64_t now = instant("2026-06-30T23:30:00Z");  // 01:30 on July 1 in Paris.
-    CHECK(*parse_effective("2026-07-01", now) == now);
-    CHECK(*parse_effective("2026-06-30", now) == instant("2026-06-30T21:59:59.999999999Z"));
+    CHECK(*parse_effective("2026-07-01", now) == EffectiveTime{instant("2026-06-30T22:00:00Z"), true});
+    CHECK(*parse_effective("2026-06-30", now) == EffectiveTime{instant("2026-06-29T22:00:00Z"), true});
     CHECK_FALSE(parse_effective("2026-07-02", now));
   }
 
