@@ -8,6 +8,7 @@ import datetime as dt
 import zone_time
 from book import DECIMALS, Command, parse_amount
 from generate import BAD_DATES, FIRST_DAY, FUTURE_DATES, LAST_DAY
+from report import SeedDiverged
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -48,11 +49,12 @@ class Steps:
         return sorted(a for a, acc in self.book.accounts.items() if acc.close_pos is not None)
 
     def pick_usable(self):
-        accounts = self.usable()
-        if len(accounts) < 2:
-            self.open_account()
-            accounts = self.usable()
-        return self.rng.choice(accounts)
+        """An open account; a new one is opened when fewer than two are left."""
+        if len(self.usable()) < 2:
+            self.run.write(self.open_command(self.gen.account_id()))
+        if not self.usable():
+            raise SeedDiverged("no open account left to write to")
+        return self.rng.choice(self.usable())
 
     def open_day(self, account_id):
         return self.book.day(self.book.accounts[account_id].open_pos)

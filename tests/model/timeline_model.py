@@ -23,6 +23,8 @@ import sys
 import time
 import unittest
 
+# The modules beside this file; no __pycache__ left in the source tree by a test run.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from ledger_driver import help_text  # noqa: E402
@@ -83,14 +85,22 @@ def run_seeds(options, features, reporter, tally):
         run = SeedRun(seed, options, features, reporter, tally)
         print(run.describe(), flush=True)
         ran += 1
+        mismatches_before = reporter.total
         try:
             run.execute()
         except Mismatch:
-            print(f"reproduce: {sys.argv[0]} --ledger {options.ledger} --seed {seed} --one-seed "
-                  f"--steps {options.steps} --keep   (data kept in {run.tmp})")
+            print_reproduce(options, seed, run.tmp)
             return ran, False
-        run.cleanup()
+        if reporter.total > mismatches_before:
+            print_reproduce(options, seed, run.tmp)  # its data is kept for a look
+        else:
+            run.cleanup()
     return ran, True
+
+
+def print_reproduce(options, seed, data):
+    print(f"reproduce: {sys.argv[0]} --ledger {options.ledger} --seed {seed} --one-seed "
+          f"--steps {options.steps} --keep   (data kept in {data})", flush=True)
 
 
 def unmet_minimums(tally, seeds_run, steps):
