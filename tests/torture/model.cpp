@@ -1,5 +1,6 @@
 #include "torture/model.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 #include <chrono>
@@ -68,6 +69,16 @@ int64_t Model::balance_minor(const std::string& account, Day at) const {
   if (it == postings_.end()) return 0;
   for (const Posting& p : it->second) sum += p.day <= at ? p.amount_minor : 0;
   return sum;
+}
+
+int64_t Model::available_minor(const std::string& account, Day from) const {
+  int64_t least = balance_minor(account, from);
+  auto it = postings_.find(account);
+  if (it == postings_.end()) return least;
+  for (const Posting& p : it->second) {
+    if (p.day >= from) least = std::min(least, balance_minor(account, p.day));
+  }
+  return least;
 }
 
 std::string format_minor(int64_t minor, int decimals) {
@@ -147,7 +158,8 @@ Op OpGenerator::open(Rng& rng, const Model& model) {
 namespace {
 
 // A money movement the model can pay for, or nullopt when the drawn account has nothing to
-// give. Withdrawals and transfers never take more than the head balance: the rules check there.
+// give. Withdrawals and transfers on a day never take more than is available from that day on:
+// the rules hold at every effective date.
 struct Movement {
   OpKind kind;
   const Account* from = nullptr;
@@ -155,14 +167,14 @@ struct Movement {
   int64_t amount_minor = 0;
 };
 
-std::optional<Movement> draw_movement(OpKind kind, Rng& rng, const Model& model) {
+std::optional<Movement> draw_movement(OpKind kind, Rng& rng, const Model& model, Day day) {
   const auto& accounts = model.accounts();
   const Account& account = accounts[uniform<size_t>(rng, 0, accounts.size() - 1)];
   const int64_t unit_max = account.decimals == 0 ? 20000 : 200000;
   if (kind == OpKind::kDeposit) {
     return Movement{kind, nullptr, &account, uniform<int64_t>(rng, 1, unit_max)};
   }
-  const int64_t balance = model.balance_minor(account.id);
+  const int64_t balance = model.available_minor(account.id, day);
   if (balance <= 0) return std::nullopt;
   const int64_t amount = uniform<int64_t>(rng, 1, std::min(balance, unit_max));
   if (kind == OpKind::kWithdraw) return Movement{kind, &account, nullptr, amount};
@@ -183,21 +195,22 @@ void add_postings(const Movement& m, Day day, Op& op) {
 }  // namespace
 
 Op OpGenerator::money(OpKind kind, Rng& rng, const Model& model) {
-  auto m = draw_movement(kind, rng, model);
-  if (!m) m = draw_movement(OpKind::kDeposit, rng, model);
+  const std::optional<Day> day = random_day(rng);
+  auto m = draw_movement(kind, rng, model, day.value_or(kToday));
+  if (!m) m = draw_movement(OpKind::kDeposit, rng, model, day.value_or(kToday));
   const Account& shown = m->from ? *m->from : *m->to;
   Op op{m->kind, {op_kind_name(m->kind), shown.id}};
   if (m->kind == OpKind::kTransfer) op.args.push_back(m->to->id);
   op.args.push_back(format_minor(m->amount_minor, shown.decimals));
   op.args.insert(op.args.end(), {"--ref", next_ref(op_kind_name(m->kind))});
-  const std::optional<Day> day = random_day(rng);
   if (day) op.args.insert(op.args.end(), {"--date", day_text(*day)});
   add_postings(*m, day.value_or(kToday), op);
   return op;
 }
 
-// A CSV of deposits, withdrawals and transfers, each valid after the rows before it, all dated
-// (an import row's date says when it happened).
+// A CSV of deposits, withdrawals and transfers, all dated (an import row's date says when it
+// happened), in date order: each is valid on the timeline of the rows before it, which is the
+// order the ledger checks them in.
 Op OpGenerator::import(Rng& rng, const Model& model) {
   Op op{OpKind::kImport, {"import", "-", "--format", "csv"}};
   Model scratch = model;
@@ -206,11 +219,14 @@ Op OpGenerator::import(Rng& rng, const Model& model) {
   std::ostringstream csv;
   csv << "op,account,amount,to,date,ref\n";
   static constexpr OpKind kRowKinds[] = {OpKind::kDeposit, OpKind::kWithdraw, OpKind::kTransfer};
+  std::vector<Day> days(rows);
+  for (Day& day : days) day = uniform(rng, 0, kLastDatedDay);
+  std::sort(days.begin(), days.end());
   for (size_t i = 0; i < rows; ++i) {
-    auto m = draw_movement(kRowKinds[uniform<size_t>(rng, 0, 2)], rng, scratch);
-    if (!m) m = draw_movement(OpKind::kDeposit, rng, scratch);
+    const Day day = days[i];
+    auto m = draw_movement(kRowKinds[uniform<size_t>(rng, 0, 2)], rng, scratch, day);
+    if (!m) m = draw_movement(OpKind::kDeposit, rng, scratch, day);
     const Account& shown = m->from ? *m->from : *m->to;
-    const Day day = uniform(rng, 0, kLastDatedDay);
     csv << op_kind_name(m->kind) << ',' << shown.id << ','
         << format_minor(m->amount_minor, shown.decimals) << ','
         << (m->kind == OpKind::kTransfer ? m->to->id : "") << ',' << day_text(day) << ','

@@ -60,6 +60,9 @@ class Model {
   const std::vector<Account>& accounts() const { return accounts_; }
   uint64_t events() const { return events_; }
   int64_t balance_minor(const std::string& account, Day at = kToday) const;
+  // What may leave `account` on day `from` without taking it below zero then or on any later
+  // day: the ledger checks the whole effective timeline, not only the head.
+  int64_t available_minor(const std::string& account, Day from) const;
   // Every account's balance at the end of `at`.
   Balances balances(Day at = kToday) const;
 
