@@ -34,8 +34,8 @@ Result<std::vector<domain::LaterPosting>> LogTimeline::postings_after(std::strin
     return Status(ErrorCode::kRefused,
                   fmt::format("an entry on {} for \"{}\" cannot be checked: the history before {} "
                               "was purged",
-                              util::format_effective(after_ns), account,
-                              util::format_effective(*purged_effective_max_ns_)));
+                              util::format_effective(after_ns, false, true), account,
+                              util::format_effective(*purged_effective_max_ns_, false, true)));
   }
   auto cached = cache_.find(account);
   if (cached == cache_.end() || cached->second.after_ns > after_ns) {

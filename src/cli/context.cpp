@@ -113,8 +113,8 @@ std::string Context::time_cell(int64_t ns) const {
   return format_ == OutputFormat::kTable ? util::format_time_human(ns) : util::format_time_iso(ns);
 }
 
-std::string Context::effective_cell(int64_t ns) const {
-  return util::format_effective(ns, format_ == OutputFormat::kTable);
+std::string Context::effective_cell(int64_t ns, bool closing) const {
+  return util::format_effective(ns, format_ == OutputFormat::kTable, closing);
 }
 
 void Context::heading(const std::string& line) {

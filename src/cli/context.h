@@ -61,7 +61,7 @@ class Context {
   std::string time_cell(int64_t ns) const;
   // An effective time: "2026-06-30" for a date; an instant as ISO 8601 with its offset (to the
   // second in a table).
-  std::string effective_cell(int64_t ns) const;
+  std::string effective_cell(int64_t ns, bool closing = false) const;
   // A report's heading line (its cutoff): tables only, and not with --quiet.
   void heading(const std::string& line);
 

@@ -205,7 +205,7 @@ std::vector<std::string> row_of(const ExportEvent& x) {
           x.account,
           moves ? format_amount(x.amount, x.decimals) : "",
           x.to,
-          util::format_effective(x.effective_ns),
+          util::format_effective(x.effective_ns, false, x.op == "close"),
           x.memo,
           x.ref.empty() ? fmt::format("seq:{}", x.seq) : x.ref,
           x.currency,

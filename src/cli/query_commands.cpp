@@ -36,8 +36,8 @@ Status check_period(const QueryOptions& o, const std::optional<int64_t>& from,
 // "as of 2026-06-30 23:59:59 UTC, as known at ...": every report says the cutoff it used.
 std::string cutoff_line(const std::optional<int64_t>& at, const std::optional<int64_t>& known_at,
                         int64_t now_ns) {
-  std::string line = fmt::format("as of {}", util::format_effective(at.value_or(now_ns), true));
-  if (known_at) line += fmt::format(", as known at {}", util::format_effective(*known_at, true));
+  std::string line = fmt::format("as of {}", util::format_effective(at.value_or(now_ns), true, true));
+  if (known_at) line += fmt::format(", as known at {}", util::format_effective(*known_at, true, true));
   return line;
 }
 
@@ -140,7 +140,7 @@ int run_history(Context& context, const QueryOptions& o) {
       {"AccountClosed", "close"}};
   for (const HistoryEntry& h : *entries) {
     t.rows.push_back({std::to_string(h.seq), context.time_cell(h.recorded_ns),
-                      context.effective_cell(h.effective_ns), h.type, kOps.at(h.type), h.account,
+                      context.effective_cell(h.effective_ns, h.type == "AccountClosed"), h.type, kOps.at(h.type), h.account,
                       h.to, h.amount, h.currency, h.owner, h.overdraft_limit, h.memo, h.ref});
   }
   context.emit(t);

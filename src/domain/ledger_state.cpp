@@ -52,7 +52,8 @@ std::string canonical(std::string_view op, std::initializer_list<std::string_vie
   return text;
 }
 
-std::string when(int64_t ns) { return util::format_effective(ns); }
+// For people: a day's first or last instant (an entry's or a closing's date) reads as the date.
+std::string when(int64_t ns) { return util::format_effective(ns, false, true); }
 
 std::string money_text(int64_t minor, const Account& a) {
   return fmt::format("{} {}", format_amount(minor, a.currency.decimals), a.currency.code);
@@ -85,9 +86,14 @@ class Rules {
     for (const LaterPosting& p : *later) running -= p.amount;
     running += amount;
     LEDGER_RETURN_IF_ERROR(balance_ok(a, at, running, deposit));
-    for (const LaterPosting& p : *later) {
+    // The balance at a point of the timeline is what every entry there leaves: entries that
+    // share a position (a day's dated entries) are checked together, whatever their order.
+    for (size_t i = 0; i < later->size(); ++i) {
+      const LaterPosting& p = (*later)[i];
       running += p.amount;
-      LEDGER_RETURN_IF_ERROR(balance_ok(a, p.effective_ns, running, deposit));
+      const bool last_at_position =
+          i + 1 == later->size() || (*later)[i + 1].effective_ns != p.effective_ns;
+      if (last_at_position) LEDGER_RETURN_IF_ERROR(balance_ok(a, p.effective_ns, running, deposit));
     }
     return Status::ok();
   }
@@ -112,8 +118,8 @@ class Rules {
       }
     }
     if (a.balance != 0) {
-      return refused(fmt::format("cannot close \"{}\": its balance is {} (it must be zero)", a.id,
-                                 money_text(a.balance, a)));
+      return refused(fmt::format("cannot close \"{}\": on {} its balance is {} (it must be zero)",
+                                 a.id, when(at), money_text(a.balance, a)));
     }
     return Status::ok();
   }

@@ -395,17 +395,19 @@ int64_t end_of_day(int64_t ns) {
   return end ? *end : INT64_MAX;
 }
 
-bool is_date_boundary(int64_t ns) {
-  // Only the last nanosecond of a second, or a whole second, can be one: most instants are
-  // ruled out without asking the zone.
-  const int64_t nanos = (ns % kNanosPerSecond + kNanosPerSecond) % kNanosPerSecond;
-  if (nanos == 0) return start_of_day(ns) == ns;
-  if (nanos == kNanosPerSecond - 1) return end_of_day(ns) == ns;
-  return false;
+// Only a whole second can start a day, and only its last nanosecond end one: most instants are
+// ruled out without asking the zone.
+bool is_day_start(int64_t ns) {
+  return (ns % kNanosPerSecond + kNanosPerSecond) % kNanosPerSecond == 0 && start_of_day(ns) == ns;
 }
 
-std::string format_effective(int64_t ns, bool seconds_only) {
-  if (is_date_boundary(ns)) return format_date(ns);
+bool is_day_end(int64_t ns) {
+  return (ns % kNanosPerSecond + kNanosPerSecond) % kNanosPerSecond == kNanosPerSecond - 1 &&
+         end_of_day(ns) == ns;
+}
+
+std::string format_effective(int64_t ns, bool seconds_only, bool closing) {
+  if (is_day_start(ns) || (closing && is_day_end(ns))) return format_date(ns);
   if (seconds_only) ns -= (ns % kNanosPerSecond + kNanosPerSecond) % kNanosPerSecond;
   return format_time_iso(ns);
 }

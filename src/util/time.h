@@ -62,11 +62,14 @@ void use_time_zone(const std::string& zone);
 // The first and the last nanosecond of the local day that holds `ns`.
 int64_t start_of_day(int64_t ns);
 int64_t end_of_day(int64_t ns);
-// Whether `ns` is the first or the last nanosecond of its local day: how a date is held.
-bool is_date_boundary(int64_t ns);
-// An effective time as every format shows it: "2026-06-30" for a date, else format_time_iso.
-// `seconds_only` drops a fraction (tables).
-std::string format_effective(int64_t ns, bool seconds_only = false);
+// Whether `ns` is the first nanosecond of its local day (how an entry's date is held), or the
+// last one (how a closing's date is held).
+bool is_day_start(int64_t ns);
+bool is_day_end(int64_t ns);
+// An effective time as every format shows it: "2026-06-30" for a date, else format_time_iso,
+// so that what is shown reads back as the same time. A date is held as the first instant of its
+// day, or for a closing (`closing`) the last. `seconds_only` drops a fraction (tables).
+std::string format_effective(int64_t ns, bool seconds_only = false, bool closing = false);
 
 // For reports, in the local zone, to the second (truncated): "2026-06-30 23:59:59 CEST".
 std::string format_time_human(int64_t ns);
