@@ -20,24 +20,33 @@ enum class ErrorCode {
   kLocked,           // Another writer holds the ledger.
   kInternal,         // A bug: an invariant of our own code did not hold.
   kUsage,            // The command line asks for something it cannot (exit 64).
+  kIndexDamaged,     // A derived index failed its checks: the log can rebuild it.
 };
+
+// The part of a command (an import row's column) that an error is about, where one is.
+enum class ErrorField { kNone, kOp, kAccount, kTo, kAmount, kDate, kCurrency, kOverdraftLimit, kRef };
 
 const char* error_code_name(ErrorCode code);
 
 class [[nodiscard]] Status {
  public:
   Status() = default;
-  Status(ErrorCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  Status(ErrorCode code, std::string message, ErrorField field = ErrorField::kNone)
+      : code_(code), message_(std::move(message)), field_(field) {}
 
   static Status ok() { return {}; }
   bool is_ok() const { return code_ == ErrorCode::kOk; }
   explicit operator bool() const { return is_ok(); }
   ErrorCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  ErrorField field() const { return field_; }
+  // The same error, about `field`.
+  Status about(ErrorField field) const { return Status(code_, message_, field); }
 
  private:
   ErrorCode code_ = ErrorCode::kOk;
   std::string message_;
+  ErrorField field_ = ErrorField::kNone;
 };
 
 template <class T>

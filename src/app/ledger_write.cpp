@@ -72,14 +72,23 @@ Status add_event(store::LogWriter& writer, const domain::PendingEvent& pending) 
                       encoded.payload.size()}});
 }
 
+bool is_row_problem(ErrorCode code) {
+  return code == ErrorCode::kRefused || code == ErrorCode::kInvalidArgument ||
+         code == ErrorCode::kConflict;
+}
+
 // Which import column a refusal is about, so that the CLI can point at it.
-std::string column_of(const std::string& message) {
-  static const std::pair<const char*, const char*> kClues[] = {
-      {"insufficient funds", "amount"}, {"invalid amount", "amount"},
-      {"invalid overdraft limit", "overdraft_limit"}, {"date ", "date"},
-      {"currenc", "currency"}, {"ref \"", "ref"}};
-  for (const auto& [clue, column] : kClues) {
-    if (message.find(clue) != std::string::npos) return column;
+std::string column_of(const Status& status) {
+  switch (status.field()) {
+    case ErrorField::kOp: return "op";
+    case ErrorField::kTo: return "to";
+    case ErrorField::kAmount: return "amount";
+    case ErrorField::kDate: return "date";
+    case ErrorField::kCurrency: return "currency";
+    case ErrorField::kOverdraftLimit: return "overdraft_limit";
+    case ErrorField::kRef: return "ref";
+    case ErrorField::kAccount:
+    case ErrorField::kNone: return "account";
   }
   return "account";
 }
@@ -167,8 +176,7 @@ int64_t Ledger::now_ns() const { return options_.clock_ns ? options_.clock_ns() 
 Result<WriteResult> Ledger::execute(const Command& command) {
   auto result = execute(command, app::RefCheck::kTrust);
   // The ref index is derived data: damage found by a lookup costs a rebuild, not the write.
-  if (!result && result.status().code() == ErrorCode::kCorruption &&
-      result.status().message().starts_with(app::kRefIndexErrorPrefix)) {
+  if (!result && result.status().code() == ErrorCode::kIndexDamaged) {
     result = execute(command, app::RefCheck::kRebuild);
   }
   return result;
@@ -251,11 +259,17 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     ++result.rows;
     if (progress && result.rows % 4096 == 0) progress(result.rows);
     auto decision = domain::decide(log->state(), row.command, now);
+    // A row is bad when a rule or its data refuses it; anything else (the log unreadable, an
+    // index that cannot be read) ends the import.
+    if (!decision && !is_row_problem(decision.status().code())) {
+      if (writer != nullptr) (void)writer->abandon();
+      return decision.status();
+    }
     if (!decision) {
       writing = false;
       ++result.issues_total;
       if (result.issues.size() < issues_max) {
-        result.issues.push_back({row.line, column_of(decision.status().message()),
+        result.issues.push_back({row.line, column_of(decision.status()),
                                  decision.status().message()});
       }
       continue;

@@ -70,9 +70,9 @@ Status LogTimeline::read_sealed(size_t index, std::string_view account, int64_t 
   std::vector<Posting> postings;
   Status read = account_index ? account_index->postings(account_key(account), postings)
                               : account_index.status();
-  // Derived data that does not check out: the segment itself answers.
-  if (!read && read.code() == ErrorCode::kCorruption) return scan(index, account, after_ns, out);
-  LEDGER_RETURN_IF_ERROR(read);
+  // Derived data that cannot be built (a full disk) or does not check out: the segment itself
+  // answers, and says so if it cannot either.
+  if (!read) return scan(index, account, after_ns, out);
   for (const Posting& p : postings) {
     if (p.effective_ns > after_ns && p.seq <= seq_last_) out.push_back({p.effective_ns, p.seq, p.amount});
   }

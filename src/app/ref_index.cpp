@@ -37,8 +37,11 @@ Result<RefIndex> RefIndex::open_for_writing(const fs::path& dir, uint64_t last_s
 Result<std::optional<domain::RefEntry>> RefIndex::find(uint64_t low, uint64_t high) const {
   auto entry = runs_.lookup({low, high});
   if (!entry) {
-    return Status(entry.status().code(),
-                  fmt::format("{}{}", kRefIndexErrorPrefix, entry.status().message()));
+    // Damage is the index's, not the log's: a write rebuilds it and tries again.
+    const ErrorCode code = entry.status().code() == ErrorCode::kCorruption
+                               ? ErrorCode::kIndexDamaged
+                               : entry.status().code();
+    return Status(code, fmt::format("{}{}", kRefIndexErrorPrefix, entry.status().message()));
   }
   if (!*entry) return std::optional<domain::RefEntry>();
   return std::optional<domain::RefEntry>(domain::RefEntry{(*entry)->value_a, (*entry)->value_b});

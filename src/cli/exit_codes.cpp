@@ -10,7 +10,8 @@ int exit_code_for(ErrorCode code) {
     case ErrorCode::kConflict:
     case ErrorCode::kRefused: return kExitRefused;
     case ErrorCode::kCorruption:
-    case ErrorCode::kIoError: return kExitIoErr;
+    case ErrorCode::kIoError:
+    case ErrorCode::kIndexDamaged: return kExitIoErr;
     case ErrorCode::kLocked: return kExitTempFail;
     case ErrorCode::kInternal: return kExitSoftware;
     case ErrorCode::kUsage: return kExitUsage;

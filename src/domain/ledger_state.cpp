@@ -14,7 +14,9 @@ namespace ledger::domain {
 
 namespace {
 
-Status refused(std::string message) { return {ErrorCode::kRefused, std::move(message)}; }
+Status refused(std::string message, ErrorField field = ErrorField::kNone) {
+  return {ErrorCode::kRefused, std::move(message), field};
+}
 Status invalid(std::string message) { return {ErrorCode::kInvalidArgument, std::move(message)}; }
 
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -53,7 +55,9 @@ std::string canonical(std::string_view op, std::initializer_list<std::string_vie
 }
 
 // For people: a day's first or last instant (an entry's or a closing's date) reads as the date.
-std::string when(int64_t ns) { return util::format_effective(ns, false, true); }
+std::string when(int64_t ns) {
+  return util::is_day_start(ns) ? util::format_date(ns) : util::format_effective(ns, false, true);
+}
 
 std::string money_text(int64_t minor, const Account& a) {
   return fmt::format("{} {}", format_amount(minor, a.currency.decimals), a.currency.code);
@@ -69,12 +73,14 @@ class Rules {
   Status posting(const Account& a, int64_t at, int64_t amount) const {
     if (at < a.opened_effective_ns) {
       return refused(fmt::format("date {} is before account \"{}\" was opened ({})", when(at),
-                                 a.id, when(a.opened_effective_ns)));
+                                 a.id, when(a.opened_effective_ns)),
+                     ErrorField::kDate);
     }
     if (a.closed) {
       return refused(fmt::format("account \"{}\" is closed (since {}): it takes no money at any "
                                  "date",
-                                 a.id, when(a.closed_effective_ns)));
+                                 a.id, when(a.closed_effective_ns)),
+                     ErrorField::kAccount);
     }
     const bool deposit = amount > 0;
     if (at >= a.last_posting_ns) {
@@ -102,11 +108,13 @@ class Rules {
   Status closing(const Account& a, int64_t at) const {
     if (a.closed) {
       return refused(fmt::format("account \"{}\" is closed already (since {})", a.id,
-                                 when(a.closed_effective_ns)));
+                                 when(a.closed_effective_ns)),
+                     ErrorField::kAccount);
     }
     if (at < a.opened_effective_ns) {
       return refused(fmt::format("cannot close \"{}\" on {}: it was opened on {}", a.id, when(at),
-                                 when(a.opened_effective_ns)));
+                                 when(a.opened_effective_ns)),
+                     ErrorField::kDate);
     }
     if (a.last_posting_ns > at) {
       auto later = later_postings(a, at);
@@ -114,12 +122,14 @@ class Rules {
       if (!later->empty()) {
         return refused(fmt::format("cannot close \"{}\" on {}: it has entries after that (the "
                                    "first on {})",
-                                   a.id, when(at), when(later->front().effective_ns)));
+                                   a.id, when(at), when(later->front().effective_ns)),
+                       ErrorField::kDate);
       }
     }
     if (a.balance != 0) {
       return refused(fmt::format("cannot close \"{}\": on {} its balance is {} (it must be zero)",
-                                 a.id, when(at), money_text(a.balance, a)));
+                                 a.id, when(at), money_text(a.balance, a)),
+                     ErrorField::kAccount);
     }
     return Status::ok();
   }
@@ -134,13 +144,15 @@ class Rules {
   // (a log written by the old rules may hold an overdrawn account that deposits repair).
   static Status balance_ok(const Account& a, int64_t at, __int128 balance, bool deposit) {
     if (balance > INT64_MAX) {
-      return refused(fmt::format("on {} the balance of \"{}\" would overflow", when(at), a.id));
+      return refused(fmt::format("on {} the balance of \"{}\" would overflow", when(at), a.id),
+                     ErrorField::kAmount);
     }
     if (!deposit && balance < -static_cast<__int128>(a.overdraft_limit)) {
       return refused(fmt::format("insufficient funds in \"{}\": on {} it would be at {} "
                                  "(overdraft limit {})",
                                  a.id, when(at), money_text(static_cast<int64_t>(balance), a),
-                                 money_text(a.overdraft_limit, a)));
+                                 money_text(a.overdraft_limit, a)),
+                     ErrorField::kAmount);
     }
     return Status::ok();
   }
@@ -172,14 +184,14 @@ class Decider {
 };
 
 Result<const Account*> Decider::known_account(std::string_view id) const {
-  LEDGER_RETURN_IF_ERROR(validate_account_id(id));
+  if (Status s = validate_account_id(id); !s) return s.about(ErrorField::kAccount);
   const Account* account = state_.find(id);
   if (account == nullptr) {
     std::string message = fmt::format("unknown account \"{}\"", id);
     const auto similar = state_.similar_ids(id);
     if (!similar.empty()) message += fmt::format(" (did you mean \"{}\"?)", similar.front());
     message += fmt::format("; open it first with: ledger open {}", id);
-    return refused(message);
+    return refused(message, ErrorField::kAccount);
   }
   return account;
 }
@@ -196,7 +208,7 @@ int64_t position_of(const std::optional<EffectiveTime>& given, EventType type, i
 
 Result<int64_t> Decider::position(const std::optional<EffectiveTime>& given, bool closing) const {
   if (given && given->ns > now_ns_) {
-    return invalid(fmt::format("date {} is in the future", when(given->ns)));
+    return invalid(fmt::format("date {} is in the future", when(given->ns))).about(ErrorField::kDate);
   }
   return position_of(given, closing ? EventType::kAccountClosed : EventType::kMoneyDeposited,
                      now_ns_);
@@ -205,21 +217,22 @@ Result<int64_t> Decider::position(const std::optional<EffectiveTime>& given, boo
 Result<std::optional<Decision>> Decider::check_ref(const std::string& ref, uint64_t digest) const {
   if (ref.empty()) return std::optional<Decision>();
   auto entry = state_.lookup_ref(ref);
-  if (!entry) return entry.status();
+  if (!entry) return entry.status().about(ErrorField::kRef);
   if (!*entry) return std::optional<Decision>();
   if ((*entry)->digest != digest) {
     return refused(fmt::format("ref \"{}\" was already used for different content (event {})",
-                               ref, (*entry)->seq));
+                               ref, (*entry)->seq),
+                   ErrorField::kRef);
   }
   return std::optional<Decision>(Decision{std::nullopt, (*entry)->seq});
 }
 
 Result<Decision> Decider::operator()(const OpenAccount& c) {
-  LEDGER_RETURN_IF_ERROR(validate_account_id(c.account));
+  if (Status s = validate_account_id(c.account); !s) return s.about(ErrorField::kAccount);
   auto currency = find_currency(c.currency);
-  if (!currency) return currency.status();
+  if (!currency) return currency.status().about(ErrorField::kCurrency);
   auto limit = parse_decimal(c.overdraft_limit, *currency, "overdraft limit");
-  if (!limit) return limit.status();
+  if (!limit) return limit.status().about(ErrorField::kOverdraftLimit);
   const uint64_t digest = content_digest(
       canonical("open", {c.account, c.owner, currency->code, std::to_string(*limit)},
                 c.effective));
@@ -227,7 +240,7 @@ Result<Decision> Decider::operator()(const OpenAccount& c) {
   if (!known) return known.status();
   if (*known) return std::move(**known);
   if (state_.find(c.account) != nullptr) {
-    return refused(fmt::format("account \"{}\" already exists", c.account));
+    return refused(fmt::format("account \"{}\" already exists", c.account), ErrorField::kAccount);
   }
   auto at = position(c.effective, false);
   if (!at) return at.status();
@@ -243,7 +256,7 @@ Result<Decision> Decider::money(const C& c, bool withdraw) {
   // A retry of a recorded command succeeds even if the account has changed since.
   const Account* known = state_.find(c.account);
   Result<int64_t> amount = known ? parse_amount(c.amount, known->currency) : Result<int64_t>(0);
-  if (!amount) return amount.status();
+  if (!amount) return amount.status().about(ErrorField::kAmount);
   const uint64_t digest = content_digest(canonical(
       withdraw ? "withdraw" : "deposit", {c.account, std::to_string(*amount), c.memo},
       c.effective));
@@ -265,26 +278,31 @@ Result<Decision> Decider::operator()(const Transfer& c) {
   const Account* known_from = state_.find(c.from);
   Result<int64_t> amount =
       known_from ? parse_amount(c.amount, known_from->currency) : Result<int64_t>(0);
-  if (!amount) return amount.status();
+  if (!amount) return amount.status().about(ErrorField::kAmount);
   const uint64_t digest = content_digest(
       canonical("transfer", {c.from, c.to, std::to_string(*amount), c.memo}, c.effective));
   auto known = check_ref(c.ref, digest);
   if (!known) return known.status();
   if (*known) return std::move(**known);
   if (!from) return from.status();
-  if (!to) return to.status();
-  if (c.from == c.to) return refused(fmt::format("cannot transfer from \"{}\" to itself", c.from));
+  if (!to) return to.status().about(ErrorField::kTo);
+  if (c.from == c.to) {
+    return refused(fmt::format("cannot transfer from \"{}\" to itself", c.from), ErrorField::kTo);
+  }
   const Account& a = **from;
   const Account& b = **to;
   if (a.currency.code != b.currency.code) {
     return refused(fmt::format("cannot transfer between currencies: \"{}\" is in {}, \"{}\" in {}",
-                               a.id, a.currency.code, b.id, b.currency.code));
+                               a.id, a.currency.code, b.id, b.currency.code),
+                   ErrorField::kTo);
   }
   auto at = position(c.effective, false);
   if (!at) return at.status();
   const Rules rules(state_);
   // The receiving side first: a closed account is the plainer reason to give.
-  LEDGER_RETURN_IF_ERROR(rules.posting(b, *at, *amount));
+  if (Status s = rules.posting(b, *at, *amount); !s) {
+    return s.field() == ErrorField::kAccount ? s.about(ErrorField::kTo) : s;
+  }
   LEDGER_RETURN_IF_ERROR(rules.posting(a, *at, -*amount));
   return Decision{PendingEvent{*at, MoneyTransferred{c.from, c.to, *amount, c.memo,
                                                      {c.ref, c.ref.empty() ? 0 : digest}}},

@@ -14,6 +14,7 @@ const char* error_code_name(ErrorCode code) {
     case ErrorCode::kLocked: return "locked";
     case ErrorCode::kInternal: return "internal error";
     case ErrorCode::kUsage: return "usage error";
+    case ErrorCode::kIndexDamaged: return "damaged index";
   }
   return "unknown";
 }

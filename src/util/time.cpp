@@ -407,7 +407,7 @@ bool is_day_end(int64_t ns) {
 }
 
 std::string format_effective(int64_t ns, bool seconds_only, bool closing) {
-  if (is_day_start(ns) || (closing && is_day_end(ns))) return format_date(ns);
+  if (closing ? is_day_end(ns) : is_day_start(ns)) return format_date(ns);
   if (seconds_only) ns -= (ns % kNanosPerSecond + kNanosPerSecond) % kNanosPerSecond;
   return format_time_iso(ns);
 }

@@ -68,7 +68,8 @@ bool is_day_start(int64_t ns);
 bool is_day_end(int64_t ns);
 // An effective time as every format shows it: "2026-06-30" for a date, else format_time_iso,
 // so that what is shown reads back as the same time. A date is held as the first instant of its
-// day, or for a closing (`closing`) the last. `seconds_only` drops a fraction (tables).
+// day, or for a closing (`closing`) the last; a closing at a day's first instant is an instant.
+// `seconds_only` drops a fraction (tables).
 std::string format_effective(int64_t ns, bool seconds_only = false, bool closing = false);
 
 // For reports, in the local zone, to the second (truncated): "2026-06-30 23:59:59 CEST".

@@ -268,9 +268,14 @@ class Book:
             else:
                 later.append(entry)
         points = [(position, balance)]
+        # The balance at a point is what every entry there leaves: entries sharing a position
+        # (a day's dated entries) count together, whatever their order.
         for entry in later:
             balance += entry.delta(account_id)
-            points.append((entry.pos, balance))
+            if points[-1][0] == entry.pos:
+                points[-1] = (entry.pos, balance)
+            else:
+                points.append((entry.pos, balance))
         return points
 
     def headroom(self, account_id, position):

@@ -331,7 +331,10 @@ def command_args(cmd):
     if cmd.kind == "open":
         args += _option("--owner", cmd.owner) + _option("--currency", cmd.currency)
         args += _option("--overdraft-limit", cmd.limit)
-    args += _option("--date", cmd.when) + _option("--memo", cmd.memo) + _option("--ref", cmd.ref)
+    # Only money carries a memo on the command line (an import row of another kind may have one;
+    # it is not part of what that row's ref stands for).
+    memo = cmd.memo if cmd.kind in MONEY_KINDS else None
+    args += _option("--date", cmd.when) + _option("--memo", memo) + _option("--ref", cmd.ref)
     return args
 
 
