@@ -1,10 +1,11 @@
-#include "app/import_reader.h"
+#include "ledger/import_reader.h"
 
 #include <xxhash.h>
 
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "util/csv.h"
 #include "util/jsonl.h"
 #include "util/time.h"
 
@@ -31,6 +32,8 @@ ImportReader::ImportReader(std::istream& in, ImportFormat format, int64_t now_ns
     : in_(in), format_(format), now_ns_(now_ns), issues_max_(issues_max) {
   if (format_ == ImportFormat::kCsv) csv_ = std::make_unique<util::CsvReader>(in_);
 }
+
+ImportReader::~ImportReader() = default;
 
 void ImportReader::issue(size_t line, std::string column, std::string message) {
   ++issues_total_;

@@ -7,11 +7,11 @@
 #include <cstring>
 #include <filesystem>
 
-#include "app/import_reader.h"
 #include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
+#include "ledger/import_reader.h"
 
 namespace ledger::cli {
 

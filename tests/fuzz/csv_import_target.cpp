@@ -1,4 +1,4 @@
-// libFuzzer target for the CSV reader (util/csv.h) and the CSV import path (app/import_reader.h
+// libFuzzer target for the CSV reader (util/csv.h) and the CSV import path (ledger/import_reader.h
 // into domain::decide).
 //
 // An input is one control byte and the bytes of a CSV file. The file is read by CsvReader from

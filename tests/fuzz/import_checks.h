@@ -11,9 +11,9 @@
 #include <variant>
 #include <vector>
 
-#include "app/import_reader.h"
 #include "domain/ledger_state.h"
 #include "fuzz_support.h"
+#include "ledger/import_reader.h"
 #include "state_round_trip.h"
 
 namespace ledger::fuzz {

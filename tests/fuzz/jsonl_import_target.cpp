@@ -1,5 +1,5 @@
 // libFuzzer target for the JSON-lines reader (util/jsonl.h) and the JSON-lines import path
-// (app/import_reader.h into domain::decide).
+// (ledger/import_reader.h into domain::decide).
 //
 // An input is the bytes of a JSON-lines file. Every line goes through parse_jsonl_object:
 //   - it gives a flat object, or an error whose column lies inside the line (or just past it);

@@ -2,6 +2,7 @@
 // Import files to rows of commands, one row at a time: CSV with a header row naming its
 // columns (any order), or JSON lines with the same keys. Syntax is checked here (columns, op,
 // dates); the rules of the ledger are checked by Ledger::import against the evolving state.
+// Public (app layer): the CLI builds the reader it hands to Ledger::import.
 
 #include <cstdint>
 #include <istream>
@@ -11,7 +12,10 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "util/csv.h"
+
+namespace ledger::util {
+class CsvReader;
+}
 
 namespace ledger::app {
 
@@ -29,6 +33,7 @@ inline constexpr const char* kIgnoredColumns[] = {"seq", "recorded", "type"};
 class ImportReader : public ImportSource {
  public:
   ImportReader(std::istream& in, ImportFormat format, int64_t now_ns, size_t issues_max);
+  ~ImportReader() override;  // Out of line, where util::CsvReader is complete.
 
   bool next(ImportRow& row) override;
   bool failed() const override { return issues_total_ > 0; }
