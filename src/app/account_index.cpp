@@ -141,7 +141,7 @@ Status build_account_index(store::Syscalls& sys, const std::vector<store::Segmen
 
 Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
                                                       const std::vector<store::SegmentFile>& segments,
-                                                      size_t index) {
+                                                      size_t index, IndexUse use) {
   if (index + 1 >= segments.size()) {
     return Status(ErrorCode::kInternal, "only sealed segments have an account index");
   }
@@ -156,7 +156,13 @@ Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
     }
     return SegmentAccountIndex(std::move(*run), std::move(*effective), built);
   };
-  if (auto both = open_both(path, false)) return both;
+  auto stored = open_both(path, false);
+  if (stored || use == IndexUse::kReadOnly) {
+    if (!stored && stored.status().code() != ErrorCode::kCorruption) {
+      return Status(ErrorCode::kNotFound, stored.status().message());
+    }
+    return stored;
+  }
   Status built = build_account_index(sys, segments, index, path);
   fs::path used = path;
   if (!built && built.code() == ErrorCode::kIoError) {

@@ -55,14 +55,18 @@ struct FrameLocation {
 std::filesystem::path account_index_path(const store::SegmentFile& segment);
 std::filesystem::path effective_index_path(const std::filesystem::path& account_index);
 
+// Who opens an index: a query only reads (a missing or stale index is kNotFound, and the caller
+// reads the log instead); a write builds and stores one that is missing or stale.
+enum class IndexUse { kReadOnly, kBuild };
+
 class SegmentAccountIndex {
  public:
-  // The index of sealed segment `index` (not the newest), built and stored if it is missing or
-  // does not describe the segment. Storing is best effort: a reader without write access uses
-  // a copy built in a temporary file.
+  // The index of sealed segment `index` (not the newest). With kBuild, built and stored if it is
+  // missing or does not describe the segment; storing is best effort: without write access to
+  // the data directory a copy built in a temporary file serves once.
   static Result<SegmentAccountIndex> open(store::Syscalls& sys,
                                           const std::vector<store::SegmentFile>& segments,
-                                          size_t index);
+                                          size_t index, IndexUse use);
 
   // Appends the postings of the account with `key` to `out`, in sequence order.
   Status postings(uint64_t key, std::vector<Posting>& out) const;

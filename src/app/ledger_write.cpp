@@ -11,6 +11,7 @@
 #include "domain/ledger_state.h"
 #include "ledger/ledger.h"
 #include "store/log_writer.h"
+#include "store/time_index.h"
 #include "util/time.h"
 
 namespace ledger {
@@ -155,7 +156,7 @@ void index_sealed_segments(const store::LogWriter& writer, std::vector<std::stri
     const auto& segment = segments[i];
     std::error_code ec;
     if (segment.archived || std::filesystem::exists(app::account_index_path(segment), ec)) return;
-    if (auto index = app::SegmentAccountIndex::open(sys, segments, i); !index) {
+    if (auto index = app::SegmentAccountIndex::open(sys, segments, i, app::IndexUse::kBuild); !index) {
       warnings.push_back(fmt::format("account index of {} not built: {}",
                                      segment.path.filename().string(), index.status().message()));
       return;
@@ -351,12 +352,34 @@ Result<OpenLog> open_existing(const LedgerOptions& options, std::vector<std::str
 
 }  // namespace
 
+// Queries never write: the indexes they found missing or damaged (and answered from the log
+// without) are built here, by an explicit command, or by the next write that needs them.
+static void rebuild_indexes(const store::LogWriter& writer, std::vector<std::string>& warnings) {
+  store::Syscalls& sys = store::real_syscalls();
+  const std::vector<store::SegmentFile>& segments = writer.segments();
+  if (segments.size() < 2) return;
+  std::vector<store::SegmentFile> sealed(segments.begin(), segments.end() - 1);
+  if (auto index = store::TimeIndex::load(sys, std::move(sealed), false, true); !index) {
+    warnings.push_back(fmt::format("time indexes not rebuilt: {}", index.status().message()));
+  }
+  for (size_t i = 0; i + 1 < segments.size(); ++i) {
+    if (segments[i].archived) continue;
+    if (auto index = app::SegmentAccountIndex::open(sys, segments, i, app::IndexUse::kBuild);
+        !index) {
+      warnings.push_back(fmt::format("account index of {} not built: {}",
+                                     segments[i].path.filename().string(),
+                                     index.status().message()));
+    }
+  }
+}
+
 Result<SnapshotResult> Ledger::snapshot() {
   warnings_.clear();
   auto log = open_existing(options_, warnings_);
   if (!log) return log.status();
   auto result = snapshot_head(options_, *log);
   if (!result) return result.status();
+  rebuild_indexes(*log->writer, warnings_);
   auto thinned = app::thin_snapshots(options_.dir, options_.snapshot_every_events);
   if (!thinned) return thinned.status();
   result->thinned = *thinned;

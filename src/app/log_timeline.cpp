@@ -66,7 +66,8 @@ Result<std::vector<domain::LaterPosting>> LogTimeline::postings_after(std::strin
 // Through the segment's account index (built now if it is missing: this is the write path).
 Status LogTimeline::read_sealed(size_t index, std::string_view account, int64_t after_ns,
                                 std::vector<domain::LaterPosting>& out) const {
-  auto account_index = SegmentAccountIndex::open(store::real_syscalls(), segments_, index);
+  auto account_index = SegmentAccountIndex::open(store::real_syscalls(), segments_, index,
+                                                  IndexUse::kBuild);
   std::vector<Posting> postings;
   Status read = account_index ? account_index->postings(account_key(account), postings)
                               : account_index.status();

@@ -114,7 +114,8 @@ std::vector<store::LogRange> ranges_to_read(const std::vector<store::SegmentFile
   const size_t active = segments.size() - 1;
   if (!cutoffs.effective_at_ns || start.segment >= active) return {{start, kLogEnd}};
   std::vector<store::SegmentFile> sealed(segments.begin(), segments.end() - 1);
-  auto index = store::TimeIndex::load(store::real_syscalls(), std::move(sealed), false);
+  // A query only reads: an index it finds missing is rebuilt in memory, and stored by a write.
+  auto index = store::TimeIndex::load(store::real_syscalls(), std::move(sealed), false, false);
   if (!index) return {{start, kLogEnd}};  // The log itself will say what is wrong, if anything.
   std::vector<store::LogRange> ranges;
   for (store::LogRange r : index->ranges_effective_at_or_before(*cutoffs.effective_at_ns)) {
@@ -172,17 +173,18 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
   std::vector<EffectiveEntry> postings;
   std::unordered_set<uint64_t> opened;
   for (size_t i = start.segment; i + 1 < segments.size(); ++i) {
-    auto index = SegmentAccountIndex::open(sys, segments, i);
+    auto index = SegmentAccountIndex::open(sys, segments, i, IndexUse::kReadOnly);
+    // Missing (the next write builds it): the log answers.
+    if (!index && index.status().code() == ErrorCode::kNotFound) return false;
     Status read = index ? Status::ok() : index.status();
     std::vector<EffectiveEntry> entries;
     if (read) read = index->effective_through(at_ns, seq_after, entries);
     if (!read && read.code() == ErrorCode::kCorruption) {
-      // Derived data: a damaged index goes (the next query rebuilds it); the log answers now.
-      const auto path = account_index_path(segments[i]);
+      // Derived data that does not check out is never trusted; the log answers, and a write or
+      // `ledger snapshot` builds it again.
       loaded.warnings.push_back(fmt::format("account index {} skipped: {}",
-                                            path.filename().string(), read.message()));
-      (void)sys.unlink(path.c_str());
-      (void)sys.unlink(effective_index_path(path).c_str());
+                                            account_index_path(segments[i]).filename().string(),
+                                            read.message()));
       return false;
     }
     if (!read) return read;

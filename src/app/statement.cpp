@@ -171,16 +171,17 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
       LEDGER_RETURN_IF_ERROR(scan_segment(sys, *segments, i, seq_limit, id, movements));
       continue;
     }
-    auto index = app::SegmentAccountIndex::open(sys, *segments, i);
+    auto index = app::SegmentAccountIndex::open(sys, *segments, i, app::IndexUse::kReadOnly);
     std::vector<app::Posting> postings;
     Status read = index ? index->postings(key, postings) : index.status();
-    if (!read && read.code() == ErrorCode::kCorruption) {
-      // Derived data: a damaged index is dropped (the next statement rebuilds it) and the
-      // segment itself answers this time.
-      const auto path = app::account_index_path((*segments)[i]);
-      warnings_.push_back(fmt::format("account index {} skipped: {}", path.filename().string(),
-                                      read.message()));
-      (void)sys.unlink(path.c_str());
+    if (!read && (read.code() == ErrorCode::kCorruption || read.code() == ErrorCode::kNotFound)) {
+      // Derived data that is missing or does not check out: the segment itself answers (a
+      // query writes nothing; a write or `ledger snapshot` builds the index again).
+      if (read.code() == ErrorCode::kCorruption) {
+        warnings_.push_back(fmt::format("account index {} skipped: {}",
+                                        app::account_index_path((*segments)[i]).filename().string(),
+                                        read.message()));
+      }
       LEDGER_RETURN_IF_ERROR(scan_segment(sys, *segments, i, seq_limit, id, movements));
       continue;
     }

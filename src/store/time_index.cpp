@@ -162,7 +162,7 @@ std::optional<SegmentIndex> load_stored(Syscalls& sys, const SegmentFile& segmen
 }  // namespace
 
 Result<TimeIndex> TimeIndex::load(Syscalls& sys, std::vector<SegmentFile> segments,
-                                  bool newest_is_active) {
+                                  bool newest_is_active, bool store_rebuilt) {
   TimeIndex ti;
   for (size_t i = 0; i < segments.size(); ++i) {
     const bool sealed = i + 1 < segments.size() || !newest_is_active;
@@ -173,8 +173,10 @@ Result<TimeIndex> TimeIndex::load(Syscalls& sys, std::vector<SegmentFile> segmen
       idx = std::move(*built);
       if (sealed) {
         ++ti.rebuilt_;
-        // Best effort: a reader without write access still answers, from the rebuilt copy.
-        (void)write_file_atomically(sys, index_path(segments[i]), encode_segment_index(*idx));
+        // Best effort: without write access the rebuilt copy still answers.
+        if (store_rebuilt) {
+          (void)write_file_atomically(sys, index_path(segments[i]), encode_segment_index(*idx));
+        }
       }
     }
     for (IndexEntry& e : idx->entries) e.position.segment = i;

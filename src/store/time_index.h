@@ -66,12 +66,14 @@ struct LogRange {
 
 class TimeIndex {
  public:
-  // Loads the index of every segment; rebuilds (and, for sealed segments, stores) what is
-  // missing or stale. The newest segment is still growing, so it is indexed in memory only.
+  // Loads the index of every segment; rebuilds (and, for sealed segments on the write path,
+  // stores) what is missing or stale. The newest segment is still growing, so it is indexed in memory only.
   // With `newest_is_active` false, every listed segment is sealed (the caller left the active
   // one out) and all are indexed from their stored index files.
+  // With `store_rebuilt` false (a query: readers only read), a rebuilt index is used and not
+  // stored.
   static Result<TimeIndex> load(Syscalls& sys, std::vector<SegmentFile> segments,
-                                bool newest_is_active = true);
+                                bool newest_is_active = true, bool store_rebuilt = true);
 
   const std::vector<SegmentFile>& segment_files() const { return files_; }
   const std::vector<SegmentIndex>& segments() const { return segments_; }

@@ -1,5 +1,6 @@
 // `ledger snapshot` and the automatic snapshots, through the real binary.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "e2e/e2e_support.h"
 
@@ -104,5 +105,41 @@ TEST_SUITE("e2e snapshots") {
           "ledger: warning: snapshot 00000000000000000002.snap skipped: snapshot "
           "00000000000000000002.snap: payload checksum mismatch\n");
     check_unchanged(before, ledger.files());
+  }
+
+  TEST_CASE("queries write nothing: without its indexes the log answers, and snapshot builds them") {
+    TestLedger ledger;
+    ledger.ok("open ACC-001 --date 2026-01-01 --segment-size 4096");
+    // A week per import: each commit starts a segment of its own once the last is full.
+    for (int week = 0; week < 4; ++week) {
+      std::string rows = "op,account,amount,date,memo\n";
+      for (int day = week * 7 + 1; day <= week * 7 + 7; ++day) {
+        for (int i = 0; i < 6; ++i) {
+          rows += fmt::format("deposit,ACC-001,1.{:02},2026-02-{:02},a memo to fill the segment\n",
+                              i, day);
+        }
+      }
+      const fs::path file = ledger.file(fmt::format("week{}.csv", week), rows);
+      ledger.ok("--segment-size 4096 import " + shell_quote(file.string()));
+    }
+    const std::string statement = ledger.ok("statement ACC-001 --format csv").out;
+    const std::string at = ledger.ok("balance --at 2026-02-14 --format csv").out;
+    std::vector<fs::path> derived;
+    for (const auto& entry : fs::directory_iterator(ledger.dir())) {
+      const std::string ext = entry.path().extension().string();
+      if (ext == ".acx" || ext == ".eff" || ext == ".idx") derived.push_back(entry.path());
+    }
+    REQUIRE(derived.size() >= 3);  // Several sealed segments, each with its indexes.
+    for (const fs::path& path : derived) fs::remove(path);
+    const auto before = ledger.files();
+    CHECK(ledger.ok("statement ACC-001 --format csv").out == statement);
+    CHECK(ledger.ok("balance --at 2026-02-14 --format csv").out == at);
+    CHECK(ledger.ok("balance --at 2026-02-14 --format csv").out ==
+          "account,balance,currency\nACC-001,"
+          + fmt::format("{:.2f}", 14 * (6 + 0.15)) + ",USD\n");
+    check_unchanged(before, ledger.files());
+    ledger.ok("snapshot");
+    for (const fs::path& path : derived) CHECK(fs::exists(path));
+    CHECK(ledger.ok("statement ACC-001 --format csv").out == statement);
   }
 }
