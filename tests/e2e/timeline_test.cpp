@@ -102,10 +102,16 @@ void append_event_at(const TestLedger& ledger, const ledger::domain::Event& even
   REQUIRE((*writer)->append(std::span(&record, 1)));
 }
 
+// The global option that creates a ledger in `zone`; none for UTC, the zone of every test's TZ.
+std::string zone_option(const std::string& zone) {
+  return zone == "UTC" ? "" : "--timezone " + zone + " ";
+}
+
 // A history with backdated entries, a close, an overdraft limit, a JPY and a BHD account, refs,
-// and an entry with a time of day, in a ledger created in `zone`.
+// entries with a time of day, and an account opened at an instant, in a ledger created in
+// `zone`: 21 events.
 void build_history(const TestLedger& ledger, const std::string& zone) {
-  ledger.ok("--timezone " + zone + " open A-1 --owner 'Ada Lovelace' --date 2025-01-01");
+  ledger.ok(zone_option(zone) + "open A-1 --owner 'Ada Lovelace' --date 2025-01-01");
   ledger.ok("open B-2 --owner Bob --overdraft-limit 25 --date 2025-01-01");
   ledger.ok("open JPY-1 --currency JPY --date 2025-01-10");
   ledger.ok("open BHD-1 --currency BHD --overdraft-limit 1.5 --date 2025-01-10");
@@ -113,7 +119,7 @@ void build_history(const TestLedger& ledger, const std::string& zone) {
   ledger.ok("deposit A-1 500 --date 2025-03-01 --ref pay-1 --memo 'salary, march'");
   ledger.ok("withdraw A-1 400 --date 2025-03-10");
   ledger.ok("deposit A-1 100 --date 2025-02-10 --memo 'late cheque'");  // Backdated.
-  ledger.ok("withdraw A-1 50 --date 2025-02-15");                        // Backdated.
+  ledger.ok("withdraw A-1 50 --date 2025-02-15");                       // Backdated.
   ledger.ok("transfer A-1 B-2 30 --date 2025-03-05 --ref rent-1");
   ledger.ok("withdraw B-2 50 --date 2025-03-06");  // Into the overdraft.
   ledger.ok("deposit JPY-1 1500 --date 2025-02-01");
@@ -123,6 +129,10 @@ void build_history(const TestLedger& ledger, const std::string& zone) {
   ledger.ok("withdraw OLD-1 5 --date 2025-01-04");
   ledger.ok("close OLD-1 --date 2025-01-05");
   ledger.ok("deposit A-1 7.25 --date 2025-03-01T15:30:00Z");  // Backdated, with a time of day.
+  // Opened at an instant, so from the start of its day: an entry earlier that day is accepted.
+  ledger.ok("open C-3 --date 2025-02-01T15:00:00Z");
+  ledger.ok("deposit C-3 5 --date 2025-02-01T06:00:00Z");
+  ledger.ok("deposit C-3 1 --date 2025-02-01");
 }
 
 }  // namespace
@@ -177,36 +187,44 @@ TEST_SUITE("e2e timeline") {
   }
 
   TEST_CASE("the reader's TZ changes no answer: dates are days of the ledger's own zone") {
-    TestLedger ledger;
-    ledger.ok("--timezone America/New_York open A-1 --date 2025-06-01");
-    ledger.ok("deposit A-1 10 --date 2025-06-30", "TZ=Asia/Tokyo");
-    const std::vector<std::string> readers = {"TZ=America/Los_Angeles", "TZ=Asia/Tokyo", kUtc,
-                                              "env -u TZ"};
-    for (const std::string& reader : readers) {
-      INFO("reader " << reader);
-      CHECK(balance_at(ledger, "2025-06-30", reader) == "account,balance,currency\nA-1,10.00,USD\n");
-      CHECK(balance_at(ledger, "2025-06-29", reader) == "account,balance,currency\nA-1,0.00,USD\n");
-      // June 30th starts at 04:00Z in New York (EDT).
-      CHECK(balance_at(ledger, "2025-06-30T03:59:59Z", reader) ==
-            "account,balance,currency\nA-1,0.00,USD\n");
-      CHECK(balance_at(ledger, "2025-06-30T04:00:00Z", reader) ==
-            "account,balance,currency\nA-1,10.00,USD\n");
-      const auto statement = lines_of(ledger.ok("statement A-1 --format csv", reader).out);
-      REQUIRE(statement.size() == 2);
-      CHECK(csv_fields(statement[1])[0] == "2025-06-30");
-      const auto stats = lines_of(ledger.ok("stats --format csv", reader).out);
-      REQUIRE(stats.size() == 2);
-      const auto header = csv_fields(stats[0]);
-      const auto values = csv_fields(stats[1]);
-      REQUIRE(header.size() == values.size());
-      REQUIRE(header.back() == "time_zone");
-      CHECK(values.back() == "America/New_York");
+    // Created with --timezone, or by a process whose TZ names the zone: the zone is recorded.
+    for (const auto& [creation, env] :
+         {std::pair<std::string, std::string>{"", "TZ=America/New_York"},
+          std::pair<std::string, std::string>{"--timezone America/New_York ", kUtc}}) {
+      INFO("created with '" << creation << "' under " << env);
+      TestLedger ledger;
+      ledger.ok(creation + "open A-1 --date 2025-06-01", env);
+      ledger.ok("deposit A-1 10 --date 2025-06-30", "TZ=Asia/Tokyo");
+      const std::vector<std::string> readers = {"TZ=America/Los_Angeles", "TZ=Asia/Tokyo", kUtc,
+                                                "env -u TZ"};
+      for (const std::string& reader : readers) {
+        INFO("reader " << reader);
+        CHECK(balance_at(ledger, "2025-06-30", reader) ==
+              "account,balance,currency\nA-1,10.00,USD\n");
+        CHECK(balance_at(ledger, "2025-06-29", reader) ==
+              "account,balance,currency\nA-1,0.00,USD\n");
+        // June 30th starts at 04:00Z in New York (EDT).
+        CHECK(balance_at(ledger, "2025-06-30T03:59:59Z", reader) ==
+              "account,balance,currency\nA-1,0.00,USD\n");
+        CHECK(balance_at(ledger, "2025-06-30T04:00:00Z", reader) ==
+              "account,balance,currency\nA-1,10.00,USD\n");
+        const auto statement = lines_of(ledger.ok("statement A-1 --format csv", reader).out);
+        REQUIRE(statement.size() == 2);
+        CHECK(csv_fields(statement[1])[0] == "2025-06-30");
+        const auto stats = lines_of(ledger.ok("stats --format csv", reader).out);
+        REQUIRE(stats.size() == 2);
+        const auto header = csv_fields(stats[0]);
+        const auto values = csv_fields(stats[1]);
+        REQUIRE(header.size() == values.size());
+        REQUIRE(header.back() == "time_zone");
+        CHECK(values.back() == "America/New_York");
+      }
+      // The zone is fixed when the ledger is created.
+      check_refused(ledger, "--timezone UTC deposit A-1 1", 64,
+                    "--timezone UTC: this ledger's time zone is America/New_York");
+      check_refused(ledger, "deposit A-1 1 --timezone UTC", 64,
+                    "--timezone UTC: this ledger's time zone is America/New_York");
     }
-    // The zone is fixed when the ledger is created.
-    check_refused(ledger, "--timezone UTC deposit A-1 1", 64,
-                  "--timezone UTC: this ledger's time zone is America/New_York");
-    check_refused(ledger, "deposit A-1 1 --timezone UTC", 64,
-                  "--timezone UTC: this ledger's time zone is America/New_York");
   }
 
   TEST_CASE("an account takes entries from the first instant of its opening day") {
@@ -233,9 +251,9 @@ TEST_SUITE("e2e timeline") {
     const std::string header = "date,op,account,amount,to,memo,owner,currency,overdraft_limit";
     // Newest first, on distinct days: every withdrawal is listed above the deposit it draws on.
     const std::vector<std::string> newest_first = {
-        "2025-03-20,withdraw,A-1,30,,rent,,,",      "2025-03-15,transfer,A-1,50,B-2,share,,,",
-        "2025-03-12,withdraw,A-1,20,,cash,,,",      "2025-03-10,deposit,A-1,100,,salary,,,",
-        "2025-03-05,withdraw,B-2,5,,fee,,,",        "2025-03-01,open,B-2,,,,Bob,,10",
+        "2025-03-20,withdraw,A-1,30,,rent,,,", "2025-03-15,transfer,A-1,50,B-2,share,,,",
+        "2025-03-12,withdraw,A-1,20,,cash,,,", "2025-03-10,deposit,A-1,100,,salary,,,",
+        "2025-03-05,withdraw,B-2,5,,fee,,,",   "2025-03-01,open,B-2,,,,Bob,,10",
         "2025-03-01,open,A-1,,,,Ada,,"};
     TestLedger newest, oldest;
     const auto newest_file = newest.file("newest.csv", csv_text(header, newest_first));
@@ -291,8 +309,8 @@ TEST_SUITE("e2e timeline") {
       INFO("stderr: " << r.err);
       CHECK(r.exit_code == 65);
       CHECK(r.out.empty());
-      CHECK(contains(r.err, "ledger: error: 3 bad rows in " + file.string() +
-                                "; nothing was imported"));
+      CHECK(contains(r.err,
+                     "ledger: error: 3 bad rows in " + file.string() + "; nothing was imported"));
       check_unchanged(before, ledger.files());
       errors.push_back(row_errors(r.err, file.string(), rows));
     }
@@ -311,24 +329,25 @@ TEST_SUITE("e2e timeline") {
       build_history(original, zone);
       for (const std::string format : {"csv", "jsonl"}) {
         INFO("export --format " << format);
-        const auto exported = original.file(
-            "export." + format, original.ok("export --format " + format).out);
+        const auto exported =
+            original.file("export." + format, original.ok("export --format " + format).out);
         TestLedger copy;
-        const RunResult r = copy.run("--timezone " + zone + " import --format " + format + " " +
+        const RunResult r = copy.run(zone_option(zone) + "import --format " + format + " " +
                                      shell_quote(exported.string()));
         INFO("stderr: " << r.err);
         REQUIRE(r.exit_code == 0);
-        CHECK(r.out == "18 new, 0 already recorded\n");
+        CHECK(r.out == "21 new, 0 already recorded\n");
         CHECK(copy.ok("balance --format csv").out == original.ok("balance --format csv").out);
         CHECK(copy.ok("accounts --format csv").out == original.ok("accounts --format csv").out);
         for (const std::string at :
-             {"2025-01-01", "2025-01-03", "2025-01-05", "2025-02-01", "2025-02-02", "2025-02-12",
-              "2025-02-15", "2025-03-01", "2025-03-01T15:29:59Z", "2025-03-01T15:30:00Z",
-              "2025-03-05", "2025-03-06", "2025-03-10"}) {
+             {"2025-01-01", "2025-01-03", "2025-01-05", "2025-02-01", "2025-02-01T05:59:59Z",
+              "2025-02-01T06:00:00Z", "2025-02-02", "2025-02-12", "2025-02-15", "2025-03-01",
+              "2025-03-01T15:29:59Z", "2025-03-01T15:30:00Z", "2025-03-05", "2025-03-06",
+              "2025-03-10"}) {
           INFO("--at " << at);
           CHECK(balance_at(copy, at) == balance_at(original, at));
         }
-        for (const std::string account : {"A-1", "B-2", "JPY-1", "BHD-1", "OLD-1"}) {
+        for (const std::string account : {"A-1", "B-2", "JPY-1", "BHD-1", "OLD-1", "C-3"}) {
           INFO("statement " << account);
           CHECK(without_seq_and_ref(copy.ok("statement " + account + " --format csv").out) ==
                 without_seq_and_ref(original.ok("statement " + account + " --format csv").out));
@@ -366,17 +385,17 @@ TEST_SUITE("e2e timeline") {
     struct Case {
       std::string zone, timed_input, timed_printed;
     };
-    for (const Case& c : {Case{"UTC", "2025-07-01T12:00:00Z", "2025-07-01T12:00:00Z"},
-                          Case{"Asia/Tokyo", "2025-07-01T03:00:00Z", "2025-07-01T12:00:00+09:00"}}) {
+    for (const Case& c :
+         {Case{"UTC", "2025-07-01T12:00:00Z", "2025-07-01T12:00:00Z"},
+          Case{"Asia/Tokyo", "2025-07-01T03:00:00Z", "2025-07-01T12:00:00+09:00"}}) {
       INFO("zone " << c.zone);
       TestLedger ledger;
-      ledger.ok("--timezone " + c.zone + " open A-1 --date 2025-06-01");
+      ledger.ok(zone_option(c.zone) + "open A-1 --date 2025-06-01");
       ledger.ok("open B-1 --date 2025-06-01");
       ledger.ok("deposit A-1 5 --date 2025-07-01");
       ledger.ok("deposit A-1 7 --date " + c.timed_input);
       ledger.ok("close B-1 --date 2025-07-02");
-      for (const std::string& reader :
-           {std::string(kUtc), std::string("TZ=America/Los_Angeles")}) {
+      for (const std::string& reader : {std::string(kUtc), std::string("TZ=America/Los_Angeles")}) {
         INFO("reader " << reader);
         const auto statement = lines_of(ledger.ok("statement A-1 --format csv", reader).out);
         REQUIRE(statement.size() == 3);
@@ -421,15 +440,20 @@ TEST_SUITE("e2e timeline") {
     // is fine, the balance on Feb 15 is not.
     constexpr int64_t kFeb15 = 1739577600LL * kSecond;  // 2025-02-15T00:00:00Z
     append_event_at(ledger, ledger::domain::MoneyWithdrawn{"A-1", 5000, "backdated", {}}, kFeb15);
-    CHECK(ledger.ok("balance A-1 --format csv").out == "account,balance,currency\nA-1,450.00,USD\n");
+    CHECK(ledger.ok("balance A-1 --format csv").out ==
+          "account,balance,currency\nA-1,450.00,USD\n");
+    CHECK(balance_at(ledger, "2025-02-20 A-1") == "account,balance,currency\nA-1,-50.00,USD\n");
+    CHECK(contains(ledger.ok("statement A-1 --format csv").out,
+                   "\n2025-02-15,3,withdrawal,,-50.00,-50.00,USD,backdated,\n"));
     const auto before = ledger.files();
     const RunResult r = ledger.run("verify");
     INFO("stdout: " << r.out << "\nstderr: " << r.err);
     CHECK(r.exit_code == 1);
     CHECK(r.out.empty());
     CHECK(contains(r.err, "ledger: verify: FAILED: "));
-    CHECK(contains(r.err, "(sequence 3): event 3 breaks a rule: insufficient funds in \"A-1\": on "
-                          "2025-02-15 it would be at -50.00 USD (overdraft limit 0.00 USD)"));
+    CHECK(contains(r.err,
+                   "(sequence 3): event 3 breaks a rule: insufficient funds in \"A-1\": on "
+                   "2025-02-15 it would be at -50.00 USD (overdraft limit 0.00 USD)"));
     CHECK(contains(r.err, "; accounts A-1; effective 2025-02-15"));
     check_unchanged(before, ledger.files());
   }
