@@ -58,10 +58,13 @@ class DomainCheck {
       : snapshots_(snapshots),
         replay_possible_(replay_possible),
         problems_before_(report.problems_total() - snapshots.problems_added()) {
-    if (!start) return;
-    state_ = std::move(start->state);
-    seq_start_ = start->seq;
-    effective_max_ns_ = start->effective_max_ns;
+    if (start) {
+      state_ = std::move(start->state);
+      seq_start_ = start->seq;
+      effective_max_ns_ = start->effective_max_ns;
+    }
+    // The rules of the timeline are checked against every posting before each event.
+    state_.keep_postings();
   }
 
   void frame(const store::FrameRef& f, const fs::path& segment, store::VerifyReport& report) {
@@ -81,7 +84,7 @@ class DomainCheck {
         continue;
       }
       domain::StoredEvent stored{seq, f.header.recorded_ns, r.effective_ns, std::move(*event)};
-      if (Status s = state_.check(stored); !s) {
+      if (Status s = state_.check(stored, /*defer_funds=*/true); !s) {
         auto p = store::make_problem("replay", segment, f.offset, seq, seq, s.message());
         p.effective_min_ns = p.effective_max_ns = r.effective_ns;
         p.subjects = accounts_of(stored.event);
@@ -92,10 +95,37 @@ class DomainCheck {
         const XXH128_hash_t digest = XXH3_128bits(ref.ref.data(), ref.ref.size());
         refs_.push_back({digest.low64, digest.high64, ref.digest, seq});
       }
+      defer_funds(stored, segment, f.offset);
       state_.apply(stored);
       effective_max_ns_ = std::max(effective_max_ns_, r.effective_ns);
     }
+    if (f.header.ends_commit()) check_funds(report);
     snapshots_.reached(f.header.seq_last(), state_, effective_max_ns_, incomplete(report), report);
+  }
+
+  // The balance rules of a commit's events are checked once the whole commit is in: an import's
+  // rows at one position count together, as they did when it was written.
+  void defer_funds(const domain::StoredEvent& stored, const fs::path& segment, uint64_t offset) {
+    for (const domain::Posting& p : domain::postings_of(domain::view_of(stored.event))) {
+      const std::pair<std::string, int64_t> key{std::string(p.account), stored.effective_ns};
+      if (std::none_of(deferred_.begin(), deferred_.end(),
+                       [&key](const Deferred& d) { return d.key == key; })) {
+        deferred_.push_back({key, stored.seq, segment, offset});
+      }
+    }
+  }
+
+  void check_funds(store::VerifyReport& report) {
+    for (const Deferred& d : deferred_) {
+      if (Status s = domain::check_funds(state_, d.key.first, d.key.second); !s) {
+        auto p = store::make_problem("replay", d.segment, d.offset, d.seq, d.seq,
+                                     fmt::format("event {} breaks a rule: {}", d.seq, s.message()));
+        p.effective_min_ns = p.effective_max_ns = d.key.second;
+        p.subjects = {d.key.first};
+        replay_failed(report, std::move(p));
+      }
+    }
+    deferred_.clear();
   }
 
   // Whether events were lost to damage, so that the replayed state is not the log's.
@@ -164,6 +194,13 @@ class DomainCheck {
   uint64_t seq_start_ = 0;
   int64_t effective_max_ns_ = INT64_MIN;
   domain::LedgerState state_{false};  // Refs are checked apart: see RefSeen.
+  struct Deferred {
+    std::pair<std::string, int64_t> key;  // Account and position.
+    uint64_t seq = 0;                      // Its first event there in the commit.
+    fs::path segment;
+    uint64_t offset = 0;
+  };
+  std::vector<Deferred> deferred_;
   std::vector<app::RefSeen> refs_;
   size_t own_problems_ = 0;
   uint64_t consequences_ = 0;

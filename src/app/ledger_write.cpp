@@ -1,6 +1,8 @@
 // The write side of the Ledger service: lock, recover, rebuild, decide, commit.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "app/account_index.h"
 #include "app/log_timeline.h"
 #include "app/ref_index.h"
@@ -255,30 +257,8 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   }
   std::stable_sort(order.begin(), order.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [key, index] : order) {
-    const ImportRow& row = sorted[index];
-    ++result.rows;
-    if (progress && result.rows % 4096 == 0) progress(result.rows);
-    auto decision = domain::decide(log->state(), row.command, now);
-    // A row is bad when a rule or its data refuses it; anything else (the log unreadable, an
-    // index that cannot be read) ends the import.
-    if (!decision && !is_row_problem(decision.status().code())) {
-      if (writer != nullptr) (void)writer->abandon();
-      return decision.status();
-    }
-    if (!decision) {
-      writing = false;
-      ++result.issues_total;
-      if (result.issues.size() < issues_max) {
-        result.issues.push_back({row.line, column_of(decision.status()),
-                                 decision.status().message()});
-      }
-      continue;
-    }
-    if (!decision->event) {
-      ++result.already_recorded;
-      continue;
-    }
+  // Applies a checked row to the state and, while no row has failed, writes it.
+  auto record_row = [&](const domain::PendingEvent& event) -> Status {
     // A snapshot falls due at a frame's end but is taken when the next row comes: the last
     // frame of the import must stay open to carry the commit's end.
     if (snapshot_due && writing) {
@@ -289,16 +269,63 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
       snapshot_seq = seq;
       snapshot_due = false;
     }
-    apply_recorded(*log, ++seq, now, *decision->event);
+    apply_recorded(*log, ++seq, now, event);
     ++result.recorded;
-    if (!writing) continue;
-    if (Status s = add_event(*writer, *decision->event); !s) {
+    if (!writing) return Status::ok();
+    if (Status s = add_event(*writer, event); !s) {
       (void)writer->abandon();
       return s;
     }
-    if (result.recorded % kImportFrameEvents != 0) continue;
+    if (result.recorded % kImportFrameEvents != 0) return Status::ok();
     writer->end_frame();
     snapshot_due = every > 0 && seq - snapshot_seq >= every;
+    return Status::ok();
+  };
+  auto bad_row = [&](size_t line, const Status& status) {
+    writing = false;
+    ++result.issues_total;
+    if (result.issues.size() < issues_max) {
+      result.issues.push_back({line, column_of(status), status.message()});
+    }
+  };
+  // Rows that share a position are checked together (the balance at a point is what all its
+  // entries leave), so their order in the file changes nothing: each account they move is
+  // checked once the last of them is in, and a failure is named on that account's first row.
+  std::map<std::string, size_t, std::less<>> deferred;  // Account -> line of its first row.
+  for (size_t k = 0; k < order.size(); ++k) {
+    const auto& [key, index] = order[k];
+    const bool position_ends = k + 1 == order.size() || order[k + 1].first != key;
+    const ImportRow& row = sorted[index];
+    ++result.rows;
+    if (progress && result.rows % 4096 == 0) progress(result.rows);
+    auto decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/true);
+    // A row is bad when a rule or its data refuses it; anything else (the log unreadable, an
+    // index that cannot be read) ends the import.
+    if (!decision && !is_row_problem(decision.status().code())) {
+      if (writer != nullptr) (void)writer->abandon();
+      return decision.status();
+    }
+    if (!decision) {
+      bad_row(row.line, decision.status());
+    } else if (!decision->event) {
+      ++result.already_recorded;
+    } else {
+      for (const std::string& account : domain::accounts_moved(row.command)) {
+        deferred.emplace(account, row.line);
+      }
+      LEDGER_RETURN_IF_ERROR(record_row(*decision->event));
+    }
+    if (!position_ends) continue;
+    for (const auto& [account, line] : deferred) {
+      if (Status s = domain::check_funds(log->state(), account, key.position); !s) {
+        if (!is_row_problem(s.code())) {
+          if (writer != nullptr) (void)writer->abandon();
+          return s;
+        }
+        bad_row(line, s);
+      }
+    }
+    deferred.clear();
   }
   if (writer == nullptr) return result;
   if (!writing || rows.failed() || result.recorded == 0) {

@@ -67,7 +67,8 @@ std::string money_text(int64_t minor, const Account& a) {
 // Each returns a refusal (kRefused) whose message names the account and the date.
 class Rules {
  public:
-  explicit Rules(const LedgerState& state) : state_(state) {}
+  explicit Rules(const LedgerState& state, bool defer_funds = false)
+      : state_(state), defer_funds_(defer_funds) {}
 
   // `account` may take a posting of `amount` (signed) at position `at`.
   Status posting(const Account& a, int64_t at, int64_t amount) const {
@@ -82,10 +83,19 @@ class Rules {
                                  a.id, when(a.closed_effective_ns)),
                      ErrorField::kAccount);
     }
+    if (defer_funds_) return Status::ok();
+    return funds(a, at, amount);
+  }
+
+  // The balance rules alone: from `at` on, with `amount` added there, the running balance
+  // stays at or above minus the limit (a deposit, which cannot lower it, only within 64 bits).
+  Status funds(const Account& a, int64_t at, int64_t amount) const {
     const bool deposit = amount > 0;
     if (at >= a.last_posting_ns) {
       return balance_ok(a, at, static_cast<__int128>(a.balance) + amount, deposit);
     }
+    // Without the postings after `at` nothing can be said of the balance there.
+    if (state_.timeline() == nullptr && !state_.kept_postings_complete()) return Status::ok();
     auto later = later_postings(a, at);
     if (!later) return later.status();
     __int128 running = a.balance;
@@ -137,6 +147,7 @@ class Rules {
  private:
   Result<std::vector<LaterPosting>> later_postings(const Account& a, int64_t after) const {
     if (state_.timeline() != nullptr) return state_.timeline()->postings_after(a.id, after);
+    if (!state_.kept_postings_complete()) return std::vector<LaterPosting>();
     return state_.kept_postings_after(a.id, after);
   }
 
@@ -158,11 +169,13 @@ class Rules {
   }
 
   const LedgerState& state_;
+  bool defer_funds_;
 };
 
 class Decider {
  public:
-  Decider(const LedgerState& state, int64_t now_ns) : state_(state), now_ns_(now_ns) {}
+  Decider(const LedgerState& state, int64_t now_ns, bool defer_funds)
+      : state_(state), now_ns_(now_ns), defer_funds_(defer_funds) {}
 
   Result<Decision> operator()(const OpenAccount& c);
   Result<Decision> operator()(const Deposit& c) { return money(c, false); }
@@ -181,6 +194,7 @@ class Decider {
 
   const LedgerState& state_;
   int64_t now_ns_;
+  bool defer_funds_;
 };
 
 Result<const Account*> Decider::known_account(std::string_view id) const {
@@ -266,7 +280,7 @@ Result<Decision> Decider::money(const C& c, bool withdraw) {
   if (!account) return account.status();
   auto at = position(c.effective, false);
   if (!at) return at.status();
-  LEDGER_RETURN_IF_ERROR(Rules(state_).posting(**account, *at, withdraw ? -*amount : *amount));
+  LEDGER_RETURN_IF_ERROR(Rules(state_, defer_funds_).posting(**account, *at, withdraw ? -*amount : *amount));
   const RefKey ref{c.ref, c.ref.empty() ? 0 : digest};
   if (withdraw) return Decision{PendingEvent{*at, MoneyWithdrawn{c.account, *amount, c.memo, ref}}, 0};
   return Decision{PendingEvent{*at, MoneyDeposited{c.account, *amount, c.memo, ref}}, 0};
@@ -298,7 +312,7 @@ Result<Decision> Decider::operator()(const Transfer& c) {
   }
   auto at = position(c.effective, false);
   if (!at) return at.status();
-  const Rules rules(state_);
+  const Rules rules(state_, defer_funds_);
   // The receiving side first: a closed account is the plainer reason to give.
   if (Status s = rules.posting(b, *at, *amount); !s) {
     return s.field() == ErrorField::kAccount ? s.about(ErrorField::kTo) : s;
@@ -512,7 +526,8 @@ Status broken(uint64_t seq, const std::string& what) {
 // The checks of one event against the state before it; the caller adds the sequence number.
 class Checker {
  public:
-  Checker(const LedgerState& state, const StoredEvent& stored) : state_(state), stored_(stored) {}
+  Checker(const LedgerState& state, const StoredEvent& stored, bool defer_funds)
+      : state_(state), stored_(stored), defer_funds_(defer_funds) {}
 
   std::optional<std::string> operator()(const AccountOpened& e) const {
     if (!validate_account_id(e.account)) return fmt::format("invalid account id \"{}\"", e.account);
@@ -551,7 +566,8 @@ class Checker {
     const Account* a = state_.find(id);
     if (a == nullptr) return fmt::format("account \"{}\" is used before it is opened", id);
     if (amount <= 0) return std::string("amount is not positive");
-    if (Status s = Rules(state_).posting(*a, stored_.effective_ns, signed_amount); !s) {
+    if (Status s = Rules(state_, defer_funds_).posting(*a, stored_.effective_ns, signed_amount);
+        !s) {
       return s.message();
     }
     return std::nullopt;
@@ -559,15 +575,18 @@ class Checker {
 
   const LedgerState& state_;
   const StoredEvent& stored_;
+  bool defer_funds_;
 };
 
 }  // namespace
 
-Status LedgerState::check(const StoredEvent& stored) const {
+Status LedgerState::check(const StoredEvent& stored, bool defer_funds) const {
   if (stored.effective_ns > stored.recorded_ns) {
     return broken(stored.seq, "effective after it was recorded");
   }
-  if (auto bad = std::visit(Checker(*this, stored), stored.event)) return broken(stored.seq, *bad);
+  if (auto bad = std::visit(Checker(*this, stored, defer_funds), stored.event)) {
+    return broken(stored.seq, *bad);
+  }
   const RefKey& ref = ref_of(stored.event);
   if (track_refs_ && !ref.ref.empty()) {
     if (const RefEntry* earlier = find_ref(ref.ref)) {
@@ -662,8 +681,22 @@ void LedgerState::apply(const StoredEvent& stored) {
   apply(stored.seq, stored.recorded_ns, stored.effective_ns, view_of(stored.event));
 }
 
-Result<Decision> decide(const LedgerState& state, const Command& command, int64_t now_ns) {
-  return std::visit(Decider(state, now_ns), command);
+Result<Decision> decide(const LedgerState& state, const Command& command, int64_t now_ns,
+                        bool defer_funds) {
+  return std::visit(Decider(state, now_ns, defer_funds), command);
+}
+
+Status check_funds(const LedgerState& state, std::string_view account, int64_t at) {
+  const Account* a = state.find(account);
+  if (a == nullptr) return Status::ok();  // decide() has said so already.
+  return Rules(state).funds(*a, at, 0);
+}
+
+std::vector<std::string> accounts_moved(const Command& command) {
+  if (const auto* d = std::get_if<Deposit>(&command)) return {d->account};
+  if (const auto* w = std::get_if<Withdraw>(&command)) return {w->account};
+  if (const auto* t = std::get_if<Transfer>(&command)) return {t->from, t->to};
+  return {};
 }
 
 TimelineKey timeline_key(const Command& command, int64_t now_ns) {

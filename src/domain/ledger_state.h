@@ -174,8 +174,15 @@ class LedgerState {
   // them all; see keep_postings).
   void set_timeline(const Timeline* timeline) { timeline_ = timeline; }
   const Timeline* timeline() const { return timeline_; }
-  // Keeps every posting that apply() sees, in memory, to serve as the timeline (`verify`).
-  void keep_postings() { keep_postings_ = true; }
+  // Keeps every posting that apply() sees from now on, in memory, to serve as the timeline
+  // (`verify`). Kept from an empty state they are every posting; kept from a snapshot's state
+  // (a purged log) they are not, and a backdated entry is then not checked against them.
+  void keep_postings() {
+    keep_postings_ = true;
+    kept_complete_ = last_seq_ == 0;
+    kept_.resize(accounts_.size());
+  }
+  bool kept_postings_complete() const { return keep_postings_ && kept_complete_; }
   // The kept postings of account `index` after `after_ns`, in timeline order.
   std::vector<LaterPosting> kept_postings_after(std::string_view id, int64_t after_ns) const;
   uint64_t last_seq() const { return last_seq_; }
@@ -190,7 +197,9 @@ class LedgerState {
   // timeline (open accounts, funds at every later position, a closing with nothing after it),
   // one currency, a ref used once, effective no later than recorded. Refuses (kCorruption)
   // naming the rule, the account and the date. `ledger verify` replays the log through it.
-  Status check(const StoredEvent& event) const;
+  // With `defer_funds` the balance rules are left to check_funds() at the end of the event's
+  // commit (an import's rows at one position are checked together).
+  Status check(const StoredEvent& event, bool defer_funds = false) const;
 
   // For a snapshot codec: put back what accounts() and for_each_ref() gave, restore() first
   // (it drops every ref), then restore_ref() for each ref.
@@ -228,6 +237,7 @@ class LedgerState {
 
   bool track_refs_;
   bool keep_postings_ = false;
+  bool kept_complete_ = false;
   const Timeline* timeline_ = nullptr;
   std::vector<std::vector<LaterPosting>> kept_;  // By account index, in timeline order.
   std::vector<Account> accounts_;
@@ -250,7 +260,15 @@ struct Decision {
 // 1 to 64 characters of A-Z a-z 0-9 . _ : -
 Status validate_account_id(std::string_view id);
 
-Result<Decision> decide(const LedgerState& state, const Command& command, int64_t now_ns);
+// With `defer_funds`, the balance rules are left to a later check_funds() (an import checks a
+// position's rows together, whatever their order in the file); every other rule still holds.
+Result<Decision> decide(const LedgerState& state, const Command& command, int64_t now_ns,
+                        bool defer_funds = false);
+// The balance rules for `account` at position `at` and every later one, on `state` as it is:
+// what decide() checks for a withdrawal, for entries already applied.
+Status check_funds(const LedgerState& state, std::string_view account, int64_t at);
+// The accounts whose money a command moves, for check_funds.
+std::vector<std::string> accounts_moved(const Command& command);
 
 // Where a command's event would sit on the timeline, and its rank there (openings first,
 // closings last): the order in which an import checks and applies its rows.

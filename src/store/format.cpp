@@ -23,6 +23,16 @@ uint64_t checksum(ByteView bytes, uint64_t seed) {
   return XXH3_64bits_withSeed(bytes.data(), bytes.size(), seed);
 }
 
+namespace {
+// Version 2's zone block [64, 128) has its checksum in the version 1 `reserved` field, which the
+// first checksum covers: so a version 1 reader, which checks bytes [8, 64) only, still reads the
+// version number and names it.
+uint64_t zone_checksum(const unsigned char* header) {
+  return checksum(ByteView(header + kSegmentHeaderSizeV1, kSegmentHeaderSize - kSegmentHeaderSizeV1),
+                  0);
+}
+}  // namespace
+
 void encode_segment_header(const SegmentHeader& h, unsigned char* dst) {
   const size_t size = h.size();
   std::memset(dst, 0, size);
@@ -35,8 +45,9 @@ void encode_segment_header(const SegmentHeader& h, unsigned char* dst) {
   put<int64_t>(dst + 48, h.created_ns);
   if (h.format_version >= 2) {
     std::memcpy(dst + kSegmentHeaderSizeV1, h.zone.data(), std::min(h.zone.size(), kZoneNameSizeMax));
+    put<uint64_t>(dst + 56, zone_checksum(dst));
   }
-  put<uint64_t>(dst, checksum(ByteView(dst + 8, size - 8), 0));
+  put<uint64_t>(dst, checksum(ByteView(dst + 8, kSegmentHeaderSizeV1 - 8), 0));
 }
 
 Result<SegmentHeader> decode_segment_header(ByteView bytes) {
@@ -49,8 +60,17 @@ Result<SegmentHeader> decode_segment_header(ByteView bytes) {
   if (!std::equal(kSegmentMagic.begin(), kSegmentMagic.end(), p + 8)) {
     return Status(ErrorCode::kCorruption, "not a ledger segment (bad magic)");
   }
+  if (get<uint64_t>(p) != checksum(ByteView(p + 8, kSegmentHeaderSizeV1 - 8), 0)) {
+    return Status(ErrorCode::kCorruption, "segment header checksum mismatch");
+  }
   SegmentHeader h;
   h.format_version = get<uint32_t>(p + 16);
+  if (h.format_version == 0 || h.format_version > kFormatVersion) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("segment format version {} is not supported (this build reads "
+                              "1 to {})",
+                              h.format_version, kFormatVersion));
+  }
   const size_t size = h.size();
   if (get<uint32_t>(p + 20) != size) {
     return Status(ErrorCode::kCorruption, "segment header size mismatch");
@@ -59,14 +79,8 @@ Result<SegmentHeader> decode_segment_header(ByteView bytes) {
     return Status(ErrorCode::kCorruption,
                   fmt::format("segment header is {} bytes, expected {}", bytes.size(), size));
   }
-  if (get<uint64_t>(p) != checksum(ByteView(p + 8, size - 8), 0)) {
-    return Status(ErrorCode::kCorruption, "segment header checksum mismatch");
-  }
-  if (h.format_version == 0 || h.format_version > kFormatVersion) {
-    return Status(ErrorCode::kCorruption,
-                  fmt::format("segment format version {} is not supported (this build reads "
-                              "1 to {})",
-                              h.format_version, kFormatVersion));
+  if (h.format_version >= 2 && get<uint64_t>(p + 56) != zone_checksum(p)) {
+    return Status(ErrorCode::kCorruption, "segment header zone checksum mismatch");
   }
   h.base_seq = get<uint64_t>(p + 24);
   h.prev_last_seq = get<uint64_t>(p + 32);

@@ -23,7 +23,7 @@ inline constexpr uint32_t kFormatVersion = 2;
 
 // Segment header at offset 0 of every segment file: 128 bytes (64 in format version 1, which
 // ends at `reserved`); the first frame follows it.
-//   0  u64 checksum        XXH3-64 of bytes [8, header_size), seed 0
+//   0  u64 checksum        XXH3-64 of bytes [8, 64), seed 0 (in every version)
 //   8  u8[8] magic         "LDGSEG01"
 //  16  u32 format_version
 //  20  u32 header_size     128 (64 in version 1)
@@ -31,7 +31,7 @@ inline constexpr uint32_t kFormatVersion = 2;
 //  32  u64 prev_last_seq   last sequence number of the previous segment (base_seq - 1)
 //  40  u64 prev_checksum   checksum of the last frame of the previous segment (0 for the first)
 //  48  i64 created_ns      when the segment was created
-//  56  u64 reserved        zero
+//  56  u64 zone_checksum   XXH3-64 of bytes [64, 128), seed 0 (version 1: reserved, zero)
 //  64  u8[64] zone         the ledger's time zone ("UTC", "Europe/Berlin"), NUL-padded; every
 //                          segment repeats it, so the newest one tells a reader (version 2)
 inline constexpr std::array<unsigned char, 8> kSegmentMagic = {'L', 'D', 'G', 'S',

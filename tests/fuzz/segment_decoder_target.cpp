@@ -280,7 +280,12 @@ store::Bytes reseal(ByteView input) {
   const size_t header_size = get<uint32_t>(p + 16) >= 2 ? store::kSegmentHeaderSize
                                                          : store::kSegmentHeaderSizeV1;
   if (bytes.size() < header_size) return bytes;
-  put<uint64_t>(p, store::checksum(ByteView(p + 8, header_size - 8), 0));
+  if (header_size > store::kSegmentHeaderSizeV1) {
+    put<uint64_t>(p + 56, store::checksum(ByteView(p + store::kSegmentHeaderSizeV1,
+                                                   header_size - store::kSegmentHeaderSizeV1),
+                                          0));
+  }
+  put<uint64_t>(p, store::checksum(ByteView(p + 8, store::kSegmentHeaderSizeV1 - 8), 0));
   uint64_t chain = get<uint64_t>(p + 40);  // The header's prev_checksum.
   size_t offset = header_size;
   while (bytes.size() - offset >= store::kFrameHeaderSize) {

@@ -6,6 +6,7 @@ order of the timeline (position, then open < money < close, then acceptance), wh
 rule refuses and at which dates, and what balance, accounts and statement answer.
 """
 
+import itertools
 import dataclasses
 import re
 import time
@@ -173,8 +174,10 @@ class Book:
 
     # ----- decisions
 
-    def decide(self, cmd):
-        """The decision for a command line (refs first, then the rules)."""
+    def decide(self, cmd, defer_overdraft=False):
+        """The decision for a command line (refs first, then the rules). With
+        `defer_overdraft`, the overdraft rule is left to the caller (an import checks the rows
+        of one position together)."""
         try:
             position, dated, content = self._parse(cmd)
         except BadInput as error:
@@ -183,7 +186,7 @@ class Book:
             if self.refs[cmd.ref] == content:
                 return Decision("noop", position=position, dated=dated)
             return Decision("refuse", [Refusal("ref conflict")], position=position, dated=dated)
-        refusals = self.rule_refusals(cmd, position)
+        refusals = self.rule_refusals(cmd, position, defer_overdraft)
         outcome = "refuse" if refusals else "write"
         return Decision(outcome, refusals, position=position, dated=dated)
 
@@ -208,15 +211,22 @@ class Book:
         decimals = DECIMALS[account.currency] if account else 9
         return parse_amount(cmd.amount, decimals)
 
-    def rule_refusals(self, cmd, position):
+    def rule_refusals(self, cmd, position, defer_overdraft=False):
         """Every rule the command breaks at `position` (empty: it may be written)."""
         if cmd.kind == "open":
             return [Refusal("account exists")] if cmd.account in self.accounts else []
         if cmd.kind == "close":
             return self._close_refusals(cmd.account, position)
-        return self._money_refusals(cmd, position)
+        return self._money_refusals(cmd, position, defer_overdraft)
 
-    def _money_refusals(self, cmd, position):
+    def overdrawn_from(self, account_id, position):
+        """The days, from `position` on, where the account's balance is below its limit as the
+        book stands (for rows already applied)."""
+        floor = -self.accounts[account_id].limit
+        return {self.day(pos) for pos, balance in self._points_from(account_id, position)
+                if balance < floor}
+
+    def _money_refusals(self, cmd, position, defer_overdraft=False):
         touched = [cmd.account] + ([cmd.to] if cmd.kind == "transfer" else [])
         # Every broken rule is listed, not only the first: the product may name any of them.
         refusals = []
@@ -224,7 +234,7 @@ class Book:
             refusals += self._usable_refusals(account_id, position)
         if cmd.kind == "transfer":
             refusals += self._pair_refusals(cmd.account, cmd.to)
-        if cmd.kind in ("withdraw", "transfer") and cmd.account in self.accounts:
+        if cmd.kind in ("withdraw", "transfer") and cmd.account in self.accounts and not defer_overdraft:
             amount = self._parse_money_amount(cmd)
             refusals += self._overdraft_refusals(cmd.account, position, amount)
         return refusals
@@ -406,15 +416,26 @@ def decide_import(book, numbered_rows):
     work = book.clone()
     bad, pending, recorded = _sort_rows(work, numbered_rows)
     new_count = 0
-    for _pos, _rank, line, cmd, key in sorted(pending, key=lambda p: p[:3]):
-        decision = work.decide(cmd)
-        if decision.outcome != "write":
-            bad[line] = decision.reason or ", ".join(r.rule for r in decision.refusals)
-            continue
-        work.apply(cmd, decision, row_keyed=cmd.ref is None)
-        if cmd.ref is None:
-            work.row_keys.add(key)
-        new_count += 1
+    rows = sorted(pending, key=lambda p: p[:3])
+    # The rows of one position are checked together: the overdraft rule once all are in, for
+    # every account they move, blaming that account's first row there.
+    for _group, members in itertools.groupby(rows, key=lambda p: p[:2]):
+        moved = {}
+        for pos, _rank, line, cmd, key in members:
+            decision = work.decide(cmd, defer_overdraft=True)
+            if decision.outcome != "write":
+                bad[line] = decision.reason or ", ".join(r.rule for r in decision.refusals)
+                continue
+            work.apply(cmd, decision, row_keyed=cmd.ref is None)
+            if cmd.ref is None:
+                work.row_keys.add(key)
+            new_count += 1
+            if cmd.kind in MONEY_KINDS:
+                for account_id in [cmd.account] + ([cmd.to] if cmd.kind == "transfer" else []):
+                    moved.setdefault(account_id, (pos, line))
+        for account_id, (pos, line) in moved.items():
+            if work.overdrawn_from(account_id, pos):
+                bad.setdefault(line, "overdraft")
     if bad:
         return ImportOutcome(bad, 0, recorded, book)
     return ImportOutcome(bad, new_count, recorded, work)
