@@ -112,12 +112,17 @@ struct HistoryEntry {
   std::string ref;
 };
 
-// One event as `export` writes it, with the running balances it leaves (DESIGN.md §5).
+// What an event does, as import names it in its `op` column.
+enum class EntryOp { kOpen, kDeposit, kWithdraw, kTransfer, kClose };
+// "open", "deposit", "withdraw", "transfer" or "close".
+const char* op_name(EntryOp op);
+
+// One event as `export` writes it, with the running balances it leaves.
 struct ExportEvent {
   uint64_t seq = 0;
   int64_t recorded_ns = 0;
   int64_t effective_ns = 0;
-  std::string op;         // As import reads it: open, deposit, withdraw, transfer or close.
+  EntryOp op = EntryOp::kOpen;
   std::string account;    // The account (the source, for a transfer).
   std::string to;         // The destination of a transfer.
   int64_t amount = 0;     // Minor units, > 0; 0 for open and close.

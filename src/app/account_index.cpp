@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "domain/event_view.h"
+#include "domain/postings.h"
 #include "store/log_reader.h"
 #include "store/record.h"
 #include "store/time_index.h"
@@ -27,40 +28,22 @@ store::RunEntry posting_entry(std::string_view account, uint64_t seq, int64_t ef
 // The entries of one event in effective order: a posting per account moved (the side tells a
 // transfer's two apart), or for an opening or a closing a marker to read it from the log.
 void add_effective(const domain::EventAt& e, std::vector<store::RunEntry>& out) {
-  using domain::EventType;
-  const domain::EventView& v = e.event;
   const auto at = static_cast<uint64_t>(e.effective_ns);
-  auto posting = [&](uint64_t side, std::string_view account, int64_t amount) {
-    out.push_back({e.seq << 2 | side, at, account_key(account), static_cast<uint64_t>(amount)});
-  };
-  switch (v.type) {
-    case EventType::kMoneyDeposited: posting(0, v.account, v.amount); break;
-    case EventType::kMoneyWithdrawn: posting(0, v.account, -v.amount); break;
-    case EventType::kMoneyTransferred:
-      posting(0, v.from, -v.amount);
-      posting(1, v.to, v.amount);
-      break;
-    default: posting(kEffectiveOtherSide, v.account, 0); break;
+  const domain::EventPostings postings = domain::postings_of(e.event);
+  if (postings.count == 0) {
+    out.push_back({e.seq << 2 | kEffectiveOtherSide, at, account_key(e.event.account), 0});
+    return;
+  }
+  uint64_t side = 0;
+  for (const domain::Posting& p : postings) {
+    out.push_back({e.seq << 2 | side++, at, account_key(p.account), static_cast<uint64_t>(p.amount)});
   }
 }
 
-// The postings of one event: none, one, or two for a transfer.
+// The postings of one event (domain::postings_of): none, one, or two for a transfer.
 void add_postings(const domain::EventAt& e, std::vector<store::RunEntry>& out) {
-  using domain::EventType;
-  const domain::EventView& v = e.event;
-  switch (v.type) {
-    case EventType::kMoneyDeposited:
-      out.push_back(posting_entry(v.account, e.seq, e.effective_ns, v.amount));
-      break;
-    case EventType::kMoneyWithdrawn:
-      out.push_back(posting_entry(v.account, e.seq, e.effective_ns, -v.amount));
-      break;
-    case EventType::kMoneyTransferred:
-      out.push_back(posting_entry(v.from, e.seq, e.effective_ns, -v.amount));
-      out.push_back(posting_entry(v.to, e.seq, e.effective_ns, v.amount));
-      break;
-    default:
-      break;
+  for (const domain::Posting& p : domain::postings_of(e.event)) {
+    out.push_back(posting_entry(p.account, e.seq, e.effective_ns, p.amount));
   }
 }
 

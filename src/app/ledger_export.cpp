@@ -45,27 +45,27 @@ ExportEvent export_event_of(const domain::EventAt& e, Accounts& accounts) {
       AccountInfo& info = accounts[std::string(v.account)];
       info.currency = std::string(v.currency);
       info.decimals = currency ? currency->decimals : 2;
-      x.op = "open";
+      x.op = EntryOp::kOpen;
       x.account = std::string(v.account);
       x.owner = std::string(v.owner);
       x.overdraft_limit = v.overdraft_limit;
       break;
     }
     case domain::EventType::kMoneyDeposited:
-      x.op = "deposit";
+      x.op = EntryOp::kDeposit;
       x.account = std::string(v.account);
       break;
     case domain::EventType::kMoneyWithdrawn:
-      x.op = "withdraw";
+      x.op = EntryOp::kWithdraw;
       x.account = std::string(v.account);
       break;
     case domain::EventType::kMoneyTransferred:
-      x.op = "transfer";
+      x.op = EntryOp::kTransfer;
       x.account = std::string(v.from);
       x.to = std::string(v.to);
       break;
     case domain::EventType::kAccountClosed:
-      x.op = "close";
+      x.op = EntryOp::kClose;
       x.account = std::string(v.account);
       break;
   }
@@ -85,19 +85,19 @@ Status add_balances(std::vector<ExportEvent>& events, Accounts& accounts) {
     AccountInfo& from = it->second;
     x.currency = from.currency;
     x.decimals = from.decimals;
-    if (x.op == "deposit" || x.op == "withdraw" || x.op == "transfer") {
-      auto next = x.op == "deposit" ? add_minor(from.balance, x.amount)
+    if (x.op == EntryOp::kDeposit || x.op == EntryOp::kWithdraw || x.op == EntryOp::kTransfer) {
+      auto next = x.op == EntryOp::kDeposit ? add_minor(from.balance, x.amount)
                                     : subtract_minor(from.balance, x.amount);
       if (!next) return next.status();
       from.balance = *next;
     }
-    if (x.op == "deposit") external[x.currency] += x.amount;
-    if (x.op == "withdraw") external[x.currency] -= x.amount;
+    if (x.op == EntryOp::kDeposit) external[x.currency] += x.amount;
+    if (x.op == EntryOp::kWithdraw) external[x.currency] -= x.amount;
     if (auto it_ext = external.find(x.currency); it_ext != external.end()) {
       x.external_balance = it_ext->second;
     }
     x.balance = from.balance;
-    if (x.op != "transfer") continue;
+    if (x.op != EntryOp::kTransfer) continue;
     auto to = accounts.find(x.to);
     if (to == accounts.end()) {
       return {ErrorCode::kCorruption,
@@ -126,10 +126,10 @@ void sort_for_export(std::vector<ExportEvent>& events) {
   keys.reserve(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     const ExportEvent& x = events[i];
-    const bool open = x.op == "open";
+    const bool open = x.op == EntryOp::kOpen;
     // A version 1 opening kept its instant; the account is open from its day's start.
     const int64_t position = open ? domain::opening_day_start(x.effective_ns) : x.effective_ns;
-    keys.push_back({position, open ? 0 : x.op == "close" ? 2 : 1, x.seq, i});
+    keys.push_back({position, open ? 0 : x.op == EntryOp::kClose ? 2 : 1, x.seq, i});
   }
   std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
     return std::tie(a.position, a.rank, a.seq) < std::tie(b.position, b.rank, b.seq);
@@ -141,6 +141,17 @@ void sort_for_export(std::vector<ExportEvent>& events) {
 }
 
 }  // namespace
+
+const char* op_name(EntryOp op) {
+  switch (op) {
+    case EntryOp::kOpen: return "open";
+    case EntryOp::kDeposit: return "deposit";
+    case EntryOp::kWithdraw: return "withdraw";
+    case EntryOp::kTransfer: return "transfer";
+    case EntryOp::kClose: return "close";
+  }
+  return "open";
+}
 
 Result<std::vector<ExportEvent>> Ledger::export_events(
     const Cutoffs& cutoffs, const std::function<void(uint64_t)>& progress) const {

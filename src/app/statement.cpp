@@ -29,27 +29,19 @@ std::optional<StatementLine> line_of(const domain::EventAt& e, std::string_view 
   using domain::EventType;
   const domain::EventView& ev = e.event;
   StatementLine line{e.seq, e.effective_ns, e.recorded_ns, "", "", 0, 0, "", ""};
-  switch (ev.type) {
-    case EventType::kMoneyDeposited:
-      if (ev.account != id) return std::nullopt;
-      line.type = "deposit";
-      line.amount = ev.amount;
-      break;
-    case EventType::kMoneyWithdrawn:
-      if (ev.account != id) return std::nullopt;
-      line.type = "withdrawal";
-      line.amount = -ev.amount;
-      break;
-    case EventType::kMoneyTransferred: {
-      if (ev.from != id && ev.to != id) return std::nullopt;
-      const bool out = ev.from == id;
-      line.type = out ? "transfer out" : "transfer in";
-      line.counterparty = out ? ev.to : ev.from;
-      line.amount = out ? -ev.amount : ev.amount;
-      break;
-    }
-    default:
-      return std::nullopt;
+  bool moves = false;
+  for (const domain::Posting& p : domain::postings_of(ev)) {
+    if (p.account != id) continue;
+    moves = true;
+    line.amount = p.amount;
+  }
+  if (!moves) return std::nullopt;
+  if (ev.type == EventType::kMoneyTransferred) {
+    const bool out = line.amount < 0;
+    line.type = out ? "transfer out" : "transfer in";
+    line.counterparty = out ? ev.to : ev.from;
+  } else {
+    line.type = ev.type == EventType::kMoneyDeposited ? "deposit" : "withdrawal";
   }
   line.memo = ev.memo;
   line.ref = ev.ref;

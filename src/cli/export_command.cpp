@@ -152,7 +152,7 @@ void journal_header(std::string& out, const std::vector<ExportEvent>& events,
   std::set<std::string> accounts;
   for (const ExportEvent& x : events) {
     currencies.insert({x.currency, x.decimals});
-    if (x.op == "open") accounts.insert(x.account);
+    if (x.op == EntryOp::kOpen) accounts.insert(x.account);
   }
   for (const auto& [code, decimals] : currencies) {
     fmt::format_to(std::back_inserter(out), "commodity {}\n", code);
@@ -172,24 +172,26 @@ void journal_event(std::string& out, const ExportEvent& x) {
   const std::string date = util::format_date(x.effective_ns);
   const std::string account = kAccountPrefix + x.account;
   const std::string recorded = util::format_time_iso(x.recorded_ns);
-  if (x.op == "open" || x.op == "close") {
-    out += fmt::format("\n; {} {} {}", date, x.op, account);
-    if (x.op == "open") {
+  if (x.op == EntryOp::kOpen || x.op == EntryOp::kClose) {
+    out += fmt::format("\n; {} {} {}", date, op_name(x.op), account);
+    if (x.op == EntryOp::kOpen) {
       out += fmt::format(" ({}, owner {}, overdraft limit {})", x.currency,
                          journal_text(x.owner, "none"), money(x, x.overdraft_limit));
     }
     out += fmt::format(" seq {} recorded {}\n", x.seq, recorded);
     return;
   }
-  const char* what = x.op == "deposit" ? "deposit" : x.op == "withdraw" ? "withdrawal" : "transfer";
+  const char* what = x.op == EntryOp::kDeposit    ? "deposit"
+                     : x.op == EntryOp::kWithdraw ? "withdrawal"
+                                                  : "transfer";
   out += fmt::format("\n{} * {}\n    ; seq: {}\n    ; recorded: {}\n", date,
                      journal_text(x.memo, what), x.seq, recorded);
   if (!x.ref.empty()) out += fmt::format("    ; ref: {}\n", journal_text(x.ref, "?"));
   const std::string external = kExternalPrefix + x.currency;
-  if (x.op == "deposit") {
+  if (x.op == EntryOp::kDeposit) {
     posting(out, account, x, x.amount, x.balance);
     posting(out, external, x, -x.amount, -x.external_balance);
-  } else if (x.op == "withdraw") {
+  } else if (x.op == EntryOp::kWithdraw) {
     posting(out, account, x, -x.amount, x.balance);
     posting(out, external, x, x.amount, -x.external_balance);
   } else {
@@ -199,13 +201,13 @@ void journal_event(std::string& out, const ExportEvent& x) {
 }
 
 std::vector<std::string> row_of(const ExportEvent& x) {
-  const bool open = x.op == "open";
-  const bool moves = x.op != "open" && x.op != "close";
-  return {x.op,
+  const bool open = x.op == EntryOp::kOpen;
+  const bool moves = !open && x.op != EntryOp::kClose;
+  return {op_name(x.op),
           x.account,
           moves ? format_amount(x.amount, x.decimals) : "",
           x.to,
-          util::format_effective(x.effective_ns, false, x.op == "close"),
+          util::format_effective(x.effective_ns, false, x.op == EntryOp::kClose),
           x.memo,
           x.ref.empty() ? fmt::format("seq:{}", x.seq) : x.ref,
           x.currency,

@@ -341,34 +341,6 @@ Result<Decision> Decider::operator()(const CloseAccount& c) {
 
 int64_t opening_day_start(int64_t ns) { return util::start_of_day(ns); }
 
-EventPostings postings_of(const EventView& e) {
-  EventPostings out;
-  switch (e.type) {
-    case EventType::kMoneyDeposited:
-      out.items[out.count++] = {e.account, e.amount};
-      break;
-    case EventType::kMoneyWithdrawn:
-      out.items[out.count++] = {e.account, -e.amount};
-      break;
-    case EventType::kMoneyTransferred:
-      out.items[out.count++] = {e.from, -e.amount};
-      out.items[out.count++] = {e.to, e.amount};
-      break;
-    case EventType::kAccountOpened:
-    case EventType::kAccountClosed:
-      break;
-  }
-  return out;
-}
-
-int timeline_rank(EventType type) {
-  switch (type) {
-    case EventType::kAccountOpened: return 0;
-    case EventType::kAccountClosed: return 2;
-    default: return 1;
-  }
-}
-
 Status validate_account_id(std::string_view id) {
   const bool valid_chars = std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||

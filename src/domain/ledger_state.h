@@ -26,6 +26,7 @@
 #include "ledger/commands.h"
 #include "domain/event_view.h"
 #include "domain/events.h"
+#include "domain/postings.h"
 #include "ledger/money.h"
 #include "ledger/status.h"
 
@@ -50,24 +51,6 @@ struct alignas(64) Account {
 
 // The first instant of the day of `ns`: where an account opened at `ns` starts.
 int64_t opening_day_start(int64_t ns);
-
-// What an event does to balances: the one place that says it. A deposit posts +amount to its
-// account, a withdrawal -amount, a transfer -amount to `from` and +amount to `to`; openings and
-// closings post nothing. The postings take effect at the event's effective time.
-struct Posting {
-  std::string_view account;
-  int64_t amount = 0;
-};
-struct EventPostings {
-  Posting items[2];
-  size_t count = 0;
-  const Posting* begin() const { return items; }
-  const Posting* end() const { return items + count; }
-};
-EventPostings postings_of(const EventView& event);
-
-// Order at one position on the timeline: openings, then money, then closings.
-int timeline_rank(EventType type);
 
 // A posting of one account already in the log, as a backdated entry is checked against it.
 struct LaterPosting {
