@@ -4,6 +4,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 
 #include "app/account_index.h"
@@ -105,23 +106,26 @@ class DomainCheck {
 
   // The balance rules of a commit's events are checked once the whole commit is in: an import's
   // rows at one position count together, as they did when it was written.
+  // Each account is checked once per commit, from its earliest position there on (which covers
+  // every later one); a failure is named on the event there.
   void defer_funds(const domain::StoredEvent& stored, const fs::path& segment, uint64_t offset) {
     for (const domain::Posting& p : domain::postings_of(domain::view_of(stored.event))) {
-      const std::pair<std::string, int64_t> key{std::string(p.account), stored.effective_ns};
-      if (std::none_of(deferred_.begin(), deferred_.end(),
-                       [&key](const Deferred& d) { return d.key == key; })) {
-        deferred_.push_back({key, stored.seq, segment, offset});
+      auto [it, added] = deferred_.try_emplace(std::string(p.account),
+                                               Deferred{stored.effective_ns, stored.seq, segment,
+                                                        offset});
+      if (!added && stored.effective_ns < it->second.position) {
+        it->second = {stored.effective_ns, stored.seq, segment, offset};
       }
     }
   }
 
   void check_funds(store::VerifyReport& report) {
-    for (const Deferred& d : deferred_) {
-      if (Status s = domain::check_funds(state_, d.key.first, d.key.second); !s) {
+    for (const auto& [account, d] : deferred_) {
+      if (Status s = domain::check_funds(state_, account, d.position); !s) {
         auto p = store::make_problem("replay", d.segment, d.offset, d.seq, d.seq,
                                      fmt::format("event {} breaks a rule: {}", d.seq, s.message()));
-        p.effective_min_ns = p.effective_max_ns = d.key.second;
-        p.subjects = {d.key.first};
+        p.effective_min_ns = p.effective_max_ns = d.position;
+        p.subjects = {account};
         replay_failed(report, std::move(p));
       }
     }
@@ -195,12 +199,12 @@ class DomainCheck {
   int64_t effective_max_ns_ = INT64_MIN;
   domain::LedgerState state_{false};  // Refs are checked apart: see RefSeen.
   struct Deferred {
-    std::pair<std::string, int64_t> key;  // Account and position.
-    uint64_t seq = 0;                      // Its first event there in the commit.
+    int64_t position = 0;  // The account's earliest position in the commit...
+    uint64_t seq = 0;      // ... and the event there.
     fs::path segment;
     uint64_t offset = 0;
   };
-  std::vector<Deferred> deferred_;
+  std::map<std::string, Deferred, std::less<>> deferred_;
   std::vector<app::RefSeen> refs_;
   size_t own_problems_ = 0;
   uint64_t consequences_ = 0;

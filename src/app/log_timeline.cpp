@@ -82,25 +82,16 @@ Status LogTimeline::read_sealed(size_t index, std::string_view account, int64_t 
 
 Status LogTimeline::scan(size_t index, std::string_view account, int64_t after_ns,
                          std::vector<domain::LaterPosting>& out) const {
-  store::Syscalls& sys = store::real_syscalls();
-  auto start = store::segment_start(sys, segments_, index);
-  if (!start) return start.status();
-  store::LogReader reader(sys, segments_, *start);
-  for (;;) {
-    auto frame = reader.next();
-    if (!frame) return frame.status();
-    if (*frame == nullptr || (*frame)->segment != index ||
-        (*frame)->header.seq_first > seq_last_) {
-      return Status::ok();
-    }
-    if ((*frame)->header.effective_max_ns <= after_ns) continue;
-    LEDGER_RETURN_IF_ERROR(for_each_event_in_frame((*frame)->bytes, [&](const domain::EventAt& e) {
-      if (e.seq > seq_last_ || e.effective_ns <= after_ns) return;
-      for (const domain::Posting& p : domain::postings_of(e.event)) {
-        if (p.account == account) out.push_back({e.effective_ns, e.seq, p.amount});
-      }
-    }));
-  }
+  return for_each_event_in_segment(
+      store::real_syscalls(), segments_, index, seq_last_,
+      [&](const domain::EventAt& e) {
+        if (e.effective_ns <= after_ns) return;
+        for (const domain::Posting& p : domain::postings_of(e.event)) {
+          if (p.account == account) out.push_back({e.effective_ns, e.seq, p.amount});
+        }
+      },
+      // A frame whose events are all effective by `after_ns` holds nothing later.
+      [after_ns](const FrameSummary& f) { return f.effective_max_ns <= after_ns; });
 }
 
 }  // namespace ledger::app

@@ -130,6 +130,31 @@ Status for_each_event_in_frame(store::ByteView frame, Visit&& visit) {
   return Status::ok();
 }
 
+// Calls `visit(const EventRef&)` for each event of segment `index` (and none of the segments
+// after it) up to sequence `seq_limit`, passing over the frames `skip_frame(const FrameSummary&)`
+// accepts: one segment read from the log itself, where its indexes cannot serve.
+template <class Visit, class SkipFrame>
+Status for_each_event_in_segment(store::Syscalls& sys,
+                                 const std::vector<store::SegmentFile>& segments, size_t index,
+                                 uint64_t seq_limit, Visit&& visit, SkipFrame&& skip_frame) {
+  auto start = store::segment_start(sys, segments, index);
+  if (!start) return start.status();
+  store::LogReader reader(sys, segments, *start);
+  for (;;) {
+    auto frame = reader.next();
+    if (!frame) return frame.status();
+    if (*frame == nullptr || (*frame)->segment != index ||
+        (*frame)->header.seq_first > seq_limit) {
+      return Status::ok();
+    }
+    if (skip_frame(detail::summary_of((*frame)->header))) continue;
+    LEDGER_RETURN_IF_ERROR(for_each_event_in_frame((*frame)->bytes, [&](const EventRef& e) {
+      if (e.seq > seq_limit) return Status::ok();
+      return detail::visit_event(visit, e);
+    }));
+  }
+}
+
 // Calls `visit` for every visible event in log order with an owned copy of it, stopping as
 // replay_events does. For callers that keep events; replay_events is the fast path.
 Status for_each_event(const std::filesystem::path& dir, std::optional<int64_t> known_at_ns,

@@ -53,24 +53,14 @@ std::optional<StatementLine> line_of(const domain::EventAt& e, std::string_view 
 Status scan_segment(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
                     size_t index, uint64_t seq_limit, const std::string& id,
                     std::vector<Movement>& out) {
-  auto start = store::segment_start(sys, segments, index);
-  if (!start) return start.status();
-  store::LogReader reader(sys, segments, *start);
-  for (;;) {
-    auto frame = reader.next();
-    if (!frame) return frame.status();
-    // The reader may go on into later segments; this scan is about one.
-    if (*frame == nullptr || (*frame)->segment != index ||
-        (*frame)->header.seq_first > seq_limit) {
-      return Status::ok();
-    }
-    LEDGER_RETURN_IF_ERROR(app::for_each_event_in_frame((*frame)->bytes, [&](const domain::EventAt& e) {
-      if (e.seq > seq_limit) return;
-      if (auto line = line_of(e, id)) {
-        out.push_back({{e.seq, e.effective_ns, line->amount}, index, std::move(line)});
-      }
-    }));
-  }
+  return app::for_each_event_in_segment(
+      sys, segments, index, seq_limit,
+      [&](const domain::EventAt& e) {
+        if (auto line = line_of(e, id)) {
+          out.push_back({{e.seq, e.effective_ns, line->amount}, index, std::move(line)});
+        }
+      },
+      [](const app::FrameSummary&) { return false; });
 }
 
 // Reads the frames of the lines to print, once each, and checks them against the index.
