@@ -1,10 +1,13 @@
 // The write side of the Ledger service: lock, recover, rebuild, decide, commit.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <deque>
 #include <map>
 
 #include "app/account_index.h"
 #include "app/log_timeline.h"
+#include "app/packed_rows.h"
 #include "app/ref_index.h"
 #include "app/state_loader.h"
 #include "store/archive.h"
@@ -248,12 +251,11 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   bool writing = !dry_run;
   // Rows are checked and applied in timeline order, stable by line, so that the order of the
   // file (a bank's newest-first export, an export sorted by date) never changes the outcome.
-  std::vector<ImportRow> sorted;
-  for (ImportRow row; rows.next(row);) sorted.push_back(std::move(row));
+  app::PackedRows sorted;
   std::vector<std::pair<domain::TimelineKey, size_t>> order;
-  order.reserve(sorted.size());
-  for (size_t i = 0; i < sorted.size(); ++i) {
-    order.emplace_back(domain::timeline_key(sorted[i].command, now), i);
+  for (ImportRow row; rows.next(row);) {
+    order.emplace_back(domain::timeline_key(row.command, now), sorted.size());
+    sorted.add(row);
   }
   std::stable_sort(order.begin(), order.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -291,11 +293,15 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   // Rows that share a position are checked together (the balance at a point is what all its
   // entries leave), so their order in the file changes nothing: each account they move is
   // checked once the last of them is in, and a failure is named on that account's first row.
-  std::map<std::string, size_t, std::less<>> deferred;  // Account -> line of its first row.
+  // Accounts moved at the current position, with the line of each one's first row there; the
+  // views point into the position's rows.
+  std::vector<std::pair<std::string_view, size_t>> deferred;
+  std::deque<ImportRow> position_rows;
   for (size_t k = 0; k < order.size(); ++k) {
     const auto& [key, index] = order[k];
     const bool position_ends = k + 1 == order.size() || order[k + 1].first != key;
-    const ImportRow& row = sorted[index];
+    // Kept until the end of its position: `deferred` holds views into it.
+    const ImportRow& row = position_rows.emplace_back(sorted.at(index));
     ++result.rows;
     if (progress && result.rows % 4096 == 0) progress(result.rows);
     auto decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/true);
@@ -310,12 +316,18 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     } else if (!decision->event) {
       ++result.already_recorded;
     } else {
-      for (const std::string& account : domain::accounts_moved(row.command)) {
-        deferred.emplace(account, row.line);
+      for (std::string_view account : domain::accounts_moved(row.command)) {
+        deferred.emplace_back(account, row.line);
       }
       LEDGER_RETURN_IF_ERROR(record_row(*decision->event));
     }
     if (!position_ends) continue;
+    // Once per account, named on its first row (rows are in line order within a position).
+    std::stable_sort(deferred.begin(), deferred.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    deferred.erase(std::unique(deferred.begin(), deferred.end(),
+                               [](const auto& a, const auto& b) { return a.first == b.first; }),
+                   deferred.end());
     for (const auto& [account, line] : deferred) {
       if (Status s = domain::check_funds(log->state(), account, key.position); !s) {
         if (!is_row_problem(s.code())) {
@@ -326,6 +338,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
       }
     }
     deferred.clear();
+    position_rows.clear();
   }
   if (writer == nullptr) return result;
   if (!writing || rows.failed() || result.recorded == 0) {

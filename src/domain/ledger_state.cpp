@@ -664,10 +664,10 @@ Status check_funds(const LedgerState& state, std::string_view account, int64_t a
   return Rules(state).funds(*a, at, 0);
 }
 
-std::vector<std::string> accounts_moved(const Command& command) {
-  if (const auto* d = std::get_if<Deposit>(&command)) return {d->account};
-  if (const auto* w = std::get_if<Withdraw>(&command)) return {w->account};
-  if (const auto* t = std::get_if<Transfer>(&command)) return {t->from, t->to};
+MovedAccounts accounts_moved(const Command& command) {
+  if (const auto* d = std::get_if<Deposit>(&command)) return {{d->account}, 1};
+  if (const auto* w = std::get_if<Withdraw>(&command)) return {{w->account}, 1};
+  if (const auto* t = std::get_if<Transfer>(&command)) return {{t->from, t->to}, 2};
   return {};
 }
 

@@ -250,8 +250,14 @@ Result<Decision> decide(const LedgerState& state, const Command& command, int64_
 // The balance rules for `account` at position `at` and every later one, on `state` as it is:
 // what decide() checks for a withdrawal, for entries already applied.
 Status check_funds(const LedgerState& state, std::string_view account, int64_t at);
-// The accounts whose money a command moves, for check_funds.
-std::vector<std::string> accounts_moved(const Command& command);
+// The accounts whose money a command moves (views into it), for check_funds.
+struct MovedAccounts {
+  std::string_view items[2];
+  size_t count = 0;
+  const std::string_view* begin() const { return items; }
+  const std::string_view* end() const { return items + count; }
+};
+MovedAccounts accounts_moved(const Command& command);
 
 // Where a command's event would sit on the timeline, and its rank there (openings first,
 // closings last): the order in which an import checks and applies its rows.

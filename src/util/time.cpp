@@ -60,7 +60,11 @@ Civil civil_from_days(int64_t days) {
           static_cast<unsigned>(ymd.day())};
 }
 
-bool zone_is_utc() { return std::getenv("TZ") == nullptr; }
+// Set by use_time_zone, so that the hot paths of an import need not read the environment for
+// every row; until then, TZ as it is.
+std::optional<bool> g_zone_is_utc;
+
+bool zone_is_utc() { return g_zone_is_utc ? *g_zone_is_utc : std::getenv("TZ") == nullptr; }
 
 LocalTime utc_time(int64_t seconds) {
   LocalTime lt;
@@ -452,6 +456,7 @@ void use_time_zone(const std::string& zone) {
     setenv("TZ", zone.c_str(), 1);
   }
   tzset();
+  g_zone_is_utc = zone == "UTC";
 }
 
 }  // namespace ledger::util
