@@ -72,6 +72,17 @@ ExportEvent export_event_of(const domain::EventAt& e, Accounts& accounts) {
   return x;
 }
 
+domain::EventType event_type_of(EntryOp op) {
+  switch (op) {
+    case EntryOp::kOpen: return domain::EventType::kAccountOpened;
+    case EntryOp::kDeposit: return domain::EventType::kMoneyDeposited;
+    case EntryOp::kWithdraw: return domain::EventType::kMoneyWithdrawn;
+    case EntryOp::kTransfer: return domain::EventType::kMoneyTransferred;
+    case EntryOp::kClose: return domain::EventType::kAccountClosed;
+  }
+  return domain::EventType::kAccountOpened;
+}
+
 // Fills in currency, decimals and running balances, in export order.
 Status add_balances(std::vector<ExportEvent>& events, Accounts& accounts) {
   std::map<std::string, __int128, std::less<>> external;  // By currency.
@@ -129,7 +140,7 @@ void sort_for_export(std::vector<ExportEvent>& events) {
     const bool open = x.op == EntryOp::kOpen;
     // A version 1 opening kept its instant; the account is open from its day's start.
     const int64_t position = open ? domain::opening_day_start(x.effective_ns) : x.effective_ns;
-    keys.push_back({position, open ? 0 : x.op == EntryOp::kClose ? 2 : 1, x.seq, i});
+    keys.push_back({position, domain::timeline_rank(event_type_of(x.op)), x.seq, i});
   }
   std::sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
     return std::tie(a.position, a.rank, a.seq) < std::tie(b.position, b.rank, b.seq);

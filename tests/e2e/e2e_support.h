@@ -41,6 +41,18 @@ inline std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+// A statement as CSV without its seq column (the second) and its ref column (the last): the
+// columns an import copy may number and key otherwise.
+inline std::string without_seq_and_ref(const std::string& csv) {
+  std::string text;
+  for (const std::string& line : lines_of(csv)) {
+    const std::string row = line.substr(0, line.rfind(','));
+    const size_t seq = row.find(',');
+    text += row.substr(0, seq) + row.substr(row.find(',', seq + 1)) + "\n";
+  }
+  return text;
+}
+
 inline std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), {}};

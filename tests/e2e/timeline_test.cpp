@@ -73,18 +73,6 @@ std::set<std::tuple<std::string, std::string, std::string>> row_errors(
   return errors;
 }
 
-// A statement as CSV without its seq column (the second) and its ref column (the last): the
-// columns an import copy may number and key otherwise.
-std::string without_seq_and_ref(const std::string& csv) {
-  std::string text;
-  for (const std::string& line : lines_of(csv)) {
-    const std::string row = line.substr(0, line.rfind(','));
-    const size_t seq = row.find(',');
-    text += row.substr(0, seq) + row.substr(row.find(',', seq + 1)) + "\n";
-  }
-  return text;
-}
-
 // Appends one event to the log as raw bytes at the effective instant `effective_ns`, past the
 // rules of decide(): what a buggy writer or an edited log would leave.
 void append_event_at(const TestLedger& ledger, const ledger::domain::Event& event,
