@@ -7,7 +7,7 @@
 
 #include "app/account_index.h"
 #include "app/log_timeline.h"
-#include "app/packed_rows.h"
+#include "app/import_order.h"
 #include "app/ref_index.h"
 #include "app/state_loader.h"
 #include "store/archive.h"
@@ -251,14 +251,20 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   bool writing = !dry_run;
   // Rows are checked and applied in timeline order, stable by line, so that the order of the
   // file (a bank's newest-first export, an export sorted by date) never changes the outcome.
-  app::PackedRows sorted;
-  std::vector<std::pair<domain::TimelineKey, size_t>> order;
+  // Freed before the commit, whose snapshots and ref index need the memory.
+  auto ordered = std::make_unique<app::ImportOrder>();
+  auto abandon = [writer](const Status& s) {
+    if (writer != nullptr) (void)writer->abandon();
+    return s;
+  };
+  size_t with_ref = 0;
   for (ImportRow row; rows.next(row);) {
-    order.emplace_back(domain::timeline_key(row.command, now), sorted.size());
-    sorted.add(row);
+    with_ref += std::visit([](const auto& c) { return c.ref.empty() ? 0 : 1; }, row.command);
+    if (Status s = ordered->add(row, domain::timeline_key(row.command, now)); !s) return abandon(s);
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (Status s = ordered->finish(); !s) return abandon(s);
+  // Their refs may all be new: the table of refs grows once, not by doubling as they come.
+  log->state().reserve_refs(with_ref);
   // Applies a checked row to the state and, while no row has failed, writes it.
   auto record_row = [&](const domain::PendingEvent& event) -> Status {
     // A snapshot falls due at a frame's end but is taken when the next row comes: the last
@@ -291,55 +297,81 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     }
   };
   // Rows that share a position are checked together (the balance at a point is what all its
-  // entries leave), so their order in the file changes nothing: each account they move is
-  // checked once the last of them is in, and a failure is named on that account's first row.
-  // Accounts moved at the current position, with the line of each one's first row there; the
-  // views point into the position's rows.
-  std::vector<std::pair<std::string_view, size_t>> deferred;
+  // entries leave), so their order in the file changes nothing. Each row is decided first as if
+  // alone; one that only the balance rules refuse is let in for now, and the accounts it moves
+  // are checked once the position's last row is in. (A row that passes alone passes together
+  // too: an account's last row that passed saw all of the account's rows there before it.) A
+  // failure is named on the account's first recorded row at the position.
+  std::vector<std::string_view> deferred;  // Views into position_rows.
   std::deque<ImportRow> position_rows;
-  for (size_t k = 0; k < order.size(); ++k) {
-    const auto& [key, index] = order[k];
-    const bool position_ends = k + 1 == order.size() || order[k + 1].first != key;
+  std::vector<bool> position_recorded;
+  ImportRow next_row;
+  domain::TimelineKey next_key;
+  auto more = ordered->next(next_row, next_key);
+  if (!more) return abandon(more.status());
+  while (*more) {
+    const domain::TimelineKey key = next_key;
     // Kept until the end of its position: `deferred` holds views into it.
-    const ImportRow& row = position_rows.emplace_back(sorted.at(index));
+    const ImportRow& row = position_rows.emplace_back(std::move(next_row));
+    more = ordered->next(next_row, next_key);
+    if (!more) return abandon(more.status());
+    const bool position_ends = !*more || next_key != key;
     ++result.rows;
     if (progress && result.rows % 4096 == 0) progress(result.rows);
-    auto decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/true);
+    auto decision = domain::decide(log->state(), row.command, now);
+    bool defer = false;
+    if (!decision && decision.status().code() == ErrorCode::kRefused) {
+      auto deferred_decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/true);
+      defer = static_cast<bool>(deferred_decision);
+      if (defer) decision = std::move(deferred_decision);
+    }
     // A row is bad when a rule or its data refuses it; anything else (the log unreadable, an
     // index that cannot be read) ends the import.
     if (!decision && !is_row_problem(decision.status().code())) {
-      if (writer != nullptr) (void)writer->abandon();
-      return decision.status();
+      return abandon(decision.status());
     }
+    position_recorded.push_back(decision && decision->event.has_value());
     if (!decision) {
       bad_row(row.line, decision.status());
     } else if (!decision->event) {
       ++result.already_recorded;
     } else {
-      for (std::string_view account : domain::accounts_moved(row.command)) {
-        deferred.emplace_back(account, row.line);
+      if (defer) {
+        for (std::string_view account : domain::accounts_moved(row.command)) {
+          if (std::find(deferred.begin(), deferred.end(), account) == deferred.end()) {
+            deferred.push_back(account);
+          }
+        }
       }
       LEDGER_RETURN_IF_ERROR(record_row(*decision->event));
     }
     if (!position_ends) continue;
-    // Once per account, named on its first row (rows are in line order within a position).
-    std::stable_sort(deferred.begin(), deferred.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    deferred.erase(std::unique(deferred.begin(), deferred.end(),
-                               [](const auto& a, const auto& b) { return a.first == b.first; }),
-                   deferred.end());
-    for (const auto& [account, line] : deferred) {
-      if (Status s = domain::check_funds(log->state(), account, key.position); !s) {
-        if (!is_row_problem(s.code())) {
-          if (writer != nullptr) (void)writer->abandon();
-          return s;
+    // Once per account, named on its first recorded row there, in line order (rows are in line
+    // order within a position).
+    if (!deferred.empty()) {
+      std::vector<std::pair<std::string_view, size_t>> blamed;
+      for (size_t i = 0; i < position_rows.size(); ++i) {
+        if (!position_recorded[i]) continue;
+        for (std::string_view account : domain::accounts_moved(position_rows[i].command)) {
+          const bool listed = std::any_of(blamed.begin(), blamed.end(),
+                                          [&](const auto& b) { return b.first == account; });
+          if (!listed && std::find(deferred.begin(), deferred.end(), account) != deferred.end()) {
+            blamed.emplace_back(account, position_rows[i].line);
+          }
         }
-        bad_row(line, s);
       }
+      for (const auto& [account, line] : blamed) {
+        if (Status s = domain::check_funds(log->state(), account, key.position); !s) {
+          if (!is_row_problem(s.code())) return abandon(s);
+          bad_row(line, s);
+        }
+      }
+      deferred.clear();
     }
-    deferred.clear();
     position_rows.clear();
+    position_recorded.clear();
   }
+  ordered.reset();
   if (writer == nullptr) return result;
   if (!writing || rows.failed() || result.recorded == 0) {
     LEDGER_RETURN_IF_ERROR(writer->abandon());

@@ -448,15 +448,21 @@ RefTable::Slot& RefTable::slot_for(uint64_t low, uint64_t high) {
 
 void RefTable::insert_or_assign(uint64_t low, uint64_t high, const RefEntry& entry) {
   assert(entry.seq != 0 && "sequence numbers start at 1; seq 0 marks an empty slot");
-  if ((size_ + 1) * 4 > slots_.size() * 3) grow();
+  if ((size_ + 1) * 4 > slots_.size() * 3) grow(std::max<size_t>(64, slots_.size() * 2));
   Slot& slot = slot_for(low, high);
   if (slot.entry.seq == 0) ++size_;
   slot = {low, high, entry};
 }
 
-void RefTable::grow() {
+void RefTable::reserve(size_t more) {
+  size_t slots = std::max<size_t>(64, slots_.size());
+  while ((size_ + more) * 4 > slots * 3) slots *= 2;
+  if (slots > slots_.size()) grow(slots);
+}
+
+void RefTable::grow(size_t slots) {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(std::max<size_t>(64, old.size() * 2), Slot{});
+  slots_.assign(slots, Slot{});
   for (const Slot& slot : old) {
     if (slot.entry.seq != 0) slot_for(slot.low, slot.high) = slot;
   }

@@ -107,6 +107,8 @@ class RefTable {
   const RefEntry* find(uint64_t low, uint64_t high) const;
   void insert_or_assign(uint64_t low, uint64_t high, const RefEntry& entry);
   void clear();
+  // Room for `more` refs beyond those held, so that a batch grows the table once.
+  void reserve(size_t more);
   size_t size() const { return size_; }
   template <class F>
   void for_each(F f) const {
@@ -122,7 +124,7 @@ class RefTable {
     RefEntry entry;
   };
   Slot& slot_for(uint64_t low, uint64_t high);
-  void grow();
+  void grow(size_t slots);
 
   std::vector<Slot> slots_;  // A power of two in size.
   size_t size_ = 0;
@@ -195,6 +197,8 @@ class LedgerState {
   // state's snapshot but newer than the ref index's reach).
   void track_ref(std::string_view ref, const RefEntry& entry);
   void set_last_seq(uint64_t seq) { last_seq_ = seq; }
+  // Room for `more` tracked refs: an import knows its rows before it applies them.
+  void reserve_refs(size_t more) { refs_.reserve(more); }
   // Calls f(low, high, entry) for every tracked ref: the two halves of the XXH3-128 digest of
   // its text, in no particular order.
   template <class F>

@@ -409,4 +409,30 @@ TEST_SUITE("e2e import") {
     CHECK(ledger.ok("balance --format csv").out == w.expected_balances);
     CHECK(lines_of(ledger.ok("accounts --format csv").out).size() == 51);
   }
+
+  TEST_CASE("rows beyond the import's memory wait in an unnamed file in $TMPDIR; none there, exit 74") {
+    // 100,000 rows are about 8 MB in the order's records: more than it keeps in memory.
+    const Workload w = generate_workload(100'000, 50, 20261206);
+    TestLedger ledger;
+    const auto file = ledger.file("workload.csv", w.csv);
+    ledger.ok("open SEED-1");
+    const auto before = ledger.files();
+    const std::string missing = (ledger.scratch() / "no-such-dir").string();
+    auto r = ledger.run("import " + shell_quote(file.string()), "TZ=UTC TMPDIR=" + shell_quote(missing));
+    CHECK(r.exit_code == 74);
+    CHECK(lines_of(r.err).size() == 1);
+    CHECK(contains(r.err, "cannot create a scratch file in " + missing + " (from TMPDIR): No such file"));
+    CHECK(r.out.empty());
+    check_unchanged(before, ledger.files());
+
+    const fs::path tmp = ledger.scratch() / "tmp";
+    fs::create_directory(tmp);
+    r = ledger.run("import " + shell_quote(file.string()), "TZ=UTC TMPDIR=" + shell_quote(tmp.string()));
+    INFO("stderr: " << r.err.substr(0, 2000));
+    REQUIRE(r.exit_code == 0);
+    CHECK(r.out == fmt::format("{} new, 0 already recorded\n", w.rows));
+    CHECK(fs::is_empty(tmp));
+    // The workload's accounts and the one opened before it.
+    CHECK(lines_of(ledger.ok("accounts --format csv").out).size() == 52);
+  }
 }
