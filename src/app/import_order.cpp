@@ -230,16 +230,18 @@ Status ImportOrder::finish() {
   return Status::ok();
 }
 
-Result<bool> ImportOrder::next(ImportRow& row, domain::TimelineKey& key) {
-  if (heads_.empty()) return false;
+domain::TimelineKey ImportOrder::next_key() const {
+  const Place& head = heads_.top()->head;
+  return {head.position, static_cast<int>(head.rank_arrival >> kArrivalBits)};
+}
+
+Status ImportOrder::take(ImportRow& row) {
   Run& run = *heads_.top();
   heads_.pop();
   LEDGER_RETURN_IF_ERROR(run.need(kHeadBytes + run.body_bytes));
   get_body(run.window.data() + run.at + kHeadBytes, row);
-  key = {run.head.position, static_cast<int>(run.head.rank_arrival >> kArrivalBits)};
   run.at += kHeadBytes + run.body_bytes;
-  LEDGER_RETURN_IF_ERROR(start_reading(run));
-  return true;
+  return start_reading(run);
 }
 
 }  // namespace ledger::app

@@ -34,8 +34,11 @@ class ImportOrder {
   Status add(const ImportRow& row, const domain::TimelineKey& key);
   // Ends the adding: next() reads the rows in order from here on.
   Status finish();
-  // The next row in timeline order and its key; false after the last.
-  Result<bool> next(ImportRow& row, domain::TimelineKey& key);
+  // After finish(): whether rows are left, the key of the next one, and that row (read into
+  // `row`, whose strings keep their capacity: a caller that reuses rows allocates nothing).
+  bool done() const { return heads_.empty(); }
+  domain::TimelineKey next_key() const;
+  Status take(ImportRow& row);
 
   size_t size() const { return added_; }
   // Runs that went to scratch files (for tests and for the curious).

@@ -303,19 +303,17 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   // too: an account's last row that passed saw all of the account's rows there before it.) A
   // failure is named on the account's first recorded row at the position.
   std::vector<std::string_view> deferred;  // Views into position_rows.
+  // The rows of the current position. Slots are reused, so that their strings keep their
+  // capacity; a deque, so that views into them stay valid while it grows.
   std::deque<ImportRow> position_rows;
+  size_t position_size = 0;
   std::vector<bool> position_recorded;
-  ImportRow next_row;
-  domain::TimelineKey next_key;
-  auto more = ordered->next(next_row, next_key);
-  if (!more) return abandon(more.status());
-  while (*more) {
-    const domain::TimelineKey key = next_key;
-    // Kept until the end of its position: `deferred` holds views into it.
-    const ImportRow& row = position_rows.emplace_back(std::move(next_row));
-    more = ordered->next(next_row, next_key);
-    if (!more) return abandon(more.status());
-    const bool position_ends = !*more || next_key != key;
+  while (!ordered->done()) {
+    const domain::TimelineKey key = ordered->next_key();
+    if (position_size == position_rows.size()) position_rows.emplace_back();
+    ImportRow& row = position_rows[position_size++];
+    if (Status s = ordered->take(row); !s) return abandon(s);
+    const bool position_ends = ordered->done() || ordered->next_key() != key;
     ++result.rows;
     if (progress && result.rows % 4096 == 0) progress(result.rows);
     auto decision = domain::decide(log->state(), row.command, now);
@@ -350,7 +348,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     // order within a position).
     if (!deferred.empty()) {
       std::vector<std::pair<std::string_view, size_t>> blamed;
-      for (size_t i = 0; i < position_rows.size(); ++i) {
+      for (size_t i = 0; i < position_size; ++i) {
         if (!position_recorded[i]) continue;
         for (std::string_view account : domain::accounts_moved(position_rows[i].command)) {
           const bool listed = std::any_of(blamed.begin(), blamed.end(),
@@ -368,7 +366,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
       }
       deferred.clear();
     }
-    position_rows.clear();
+    position_size = 0;
     position_recorded.clear();
   }
   ordered.reset();

@@ -42,11 +42,9 @@ std::vector<std::pair<domain::TimelineKey, std::string>> through(
   REQUIRE(order.finish());
   std::vector<std::pair<domain::TimelineKey, std::string>> out;
   ImportRow row;
-  domain::TimelineKey key;
-  for (;;) {
-    auto more = order.next(row, key);
-    REQUIRE(more);
-    if (!*more) break;
+  while (!order.done()) {
+    const domain::TimelineKey key = order.next_key();
+    REQUIRE(order.take(row));
     out.emplace_back(key, text_of(row));
   }
   return out;
