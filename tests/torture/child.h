@@ -26,7 +26,9 @@ struct ChildOutcome {
   std::string err;
   std::chrono::microseconds elapsed{0};
 
-  bool killed() const { return signal == 9 || exit_code == 128 + 9; }
+  // Only a death by SIGKILL counts as a kill (strace re-raises its tracee's signal): an exit
+  // 137, or any other failure, is a failure, so a refused ptrace cannot pass as a kill.
+  bool killed() const { return signal == 9; }
 };
 
 // Runs argv[0] (a path, or a program found on PATH) with the rest as arguments, TZ=UTC, in a process group of its own.

@@ -21,6 +21,11 @@ namespace {
 constexpr int kWriters = 8;
 constexpr int kShared = 4;
 constexpr int64_t kDepositMinor = 100000;  // 1000.00 EUR: so every total is a multiple of it.
+// Attempts of one command (lock timeouts and kills) before the writer gives up and fails.
+constexpr int kMaxAttempts = 100;
+// 4 KiB segments and a snapshot every 7 events: readers race segment rolls, index builds and
+// snapshots all the time.
+const std::vector<std::string> kStoreOptions = {"--segment-size", "4096", "--snapshot-every", "7"};
 
 std::string writer_account(int w) { return fmt::format("W{}", w); }
 std::string shared_account(int s) { return fmt::format("S{}", s); }
@@ -69,6 +74,7 @@ class ConcurrencyRound {
       writers.emplace_back([this, w, &results] { results[w] = write(w); });
     }
     for (int r = 0; r < 2; ++r) readers.emplace_back([this, r] { read(r); });
+    readers.emplace_back([this] { maintain(); });
     for (std::thread& t : writers) t.join();
     writers_done_ = true;
     for (std::thread& t : readers) t.join();
@@ -90,15 +96,36 @@ class ConcurrencyRound {
     tally_.*field += n;
   }
 
-  // A command run until it is not refused for the lock (exit 75): the same ref makes a retry
-  // of a commit that did land a no-op.
-  bool run_write(const std::vector<std::string>& args, WriterResult& result) {
+  std::vector<std::string> argv_for(const std::vector<std::string>& args) const {
     std::vector<std::string> argv = {options_.binary.string(), "--dir", dir().string(), "-q"};
+    argv.insert(argv.end(), kStoreOptions.begin(), kStoreOptions.end());
     argv.insert(argv.end(), args.begin(), args.end());
-    for (;;) {
-      const ChildOutcome outcome = run_child(argv);
+    return argv;
+  }
+
+  // A command run until it succeeds: one attempt in ten is SIGKILLed at a random instant, and
+  // a lock timeout (exit 75) or a kill is retried with the same ref, which makes a retry of a
+  // commit that did land a no-op. At most kMaxAttempts attempts.
+  bool run_write(const std::vector<std::string>& args, WriterResult& result, Rng& rng) {
+    const std::vector<std::string> argv = argv_for(args);
+    for (int attempt = 1;; ++attempt) {
+      if (attempt > kMaxAttempts) {
+        fail(fmt::format("writer: `{}` not done after {} attempts", fmt::join(args, " "),
+                         kMaxAttempts));
+        return false;
+      }
+      ChildOptions child;
+      if (std::bernoulli_distribution(0.1)(rng)) {
+        child.kill_after = std::chrono::microseconds(
+            std::uniform_int_distribution<int64_t>(0, 30000)(rng));
+      }
+      const ChildOutcome outcome = run_child(argv, child);
       count(&Tally::ops);
       if (outcome.exit_code == 0) return true;
+      if (outcome.killed()) {
+        count(&Tally::crashes);
+        continue;
+      }
       if (outcome.exit_code != 75) {
         fail(fmt::format("writer: `{}` failed with exit {} signal {}: {}", fmt::join(args, " "),
                          outcome.exit_code, outcome.signal, outcome.err));
@@ -115,14 +142,14 @@ class ConcurrencyRound {
     for (uint64_t i = 0; i < options_.ops_per_run && !failed_; ++i) {
       const std::string ref = fmt::format("c{}-w{}-{}", seed_, w, i);
       if (result.own_minor < 5000 || std::bernoulli_distribution(0.3)(rng)) {
-        if (!run_write({"deposit", own, "1000.00", "--ref", ref}, result)) break;
+        if (!run_write({"deposit", own, "1000.00", "--ref", ref}, result, rng)) break;
         result.own_minor += kDepositMinor;
       } else {
         const int to = std::uniform_int_distribution<int>(0, kShared - 1)(rng);
         const int64_t amount = std::uniform_int_distribution<int64_t>(
             1, std::min<int64_t>(result.own_minor, 5000))(rng);
         if (!run_write({"transfer", own, shared_account(to), format_minor(amount, 2), "--ref", ref},
-                       result)) {
+                       result, rng)) {
           break;
         }
         result.own_minor -= amount;
@@ -131,6 +158,21 @@ class ConcurrencyRound {
       ++result.commits;
     }
     return result;
+  }
+
+  // Snapshot and compact, one after the other, all the while the writers run: each must succeed
+  // or meet the lock (exit 75).
+  void maintain() {
+    for (uint64_t n = 0; !writers_done_ && !failed_; ++n) {
+      const std::vector<std::string> args = {n % 2 == 0 ? "snapshot" : "compact"};
+      const ChildOutcome outcome = run_child(argv_for(args));
+      count(&Tally::ops);
+      if (outcome.exit_code != 0 && outcome.exit_code != 75) {
+        fail(fmt::format("maintenance: `{}` failed with exit {} signal {}: {}", args[0],
+                         outcome.exit_code, outcome.signal, outcome.err));
+        return;
+      }
+    }
   }
 
   // Each balance table must hold whole commits only: deposits are 1000.00 each and transfers

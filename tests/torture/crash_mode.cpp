@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "torture/kill_sweep.h"
 #include "torture/modes.h"
 
 namespace ledger::torture {
@@ -15,33 +16,8 @@ namespace {
 
 using std::chrono::microseconds;
 
-// The syscalls a kill can land on: every call that changes a file or a name.
-constexpr const char* kKillSyscalls[] = {"pwrite64", "fdatasync", "fsync",  "rename",
-                                         "unlink",   "mkdir",     "ftruncate", "openat"};
-constexpr OpKind kSweepKinds[] = {OpKind::kDeposit, OpKind::kTransfer, OpKind::kImport,
-                                  OpKind::kSnapshot, OpKind::kCompact, OpKind::kOpen};
-
-// Walks every (kind of command, syscall, k): k goes up while the kill lands; once a command
-// completes before its k-th call, the next syscall (then the next kind) starts again at 1.
-struct KillSweep {
-  size_t kind = 0;
-  size_t syscall = 0;
-  uint64_t k = 1;
-
-  OpKind op_kind() const { return kSweepKinds[kind]; }
-  std::vector<std::string> wrapper() const {
-    return {"strace", "-f", "-qq", "-o", "/dev/null", "-e",
-            fmt::format("inject={}:signal=KILL:when={}", kKillSyscalls[syscall], k)};
-  }
-  void landed() { ++k; }
-  void missed() {
-    k = 1;
-    if (++syscall == std::size(kKillSyscalls)) {
-      syscall = 0;
-      kind = (kind + 1) % std::size(kSweepKinds);
-    }
-  }
-};
+// One sweep for the whole run, shared by its seeds (run_seeds makes a CrashRun per seed).
+KillSweep* g_sweep = nullptr;
 
 enum class Kill { kNone, kRandomInstant, kAtSyscall };
 
@@ -57,10 +33,13 @@ class CrashRun {
   }
 
   bool step() {
-    const Kill kill = draw_kill();
+    Kill kill = draw_kill();
     const OpKind kind = kill == Kill::kAtSyscall ? sweep_.op_kind()
                                                  : generator_.random_kind(rng_, model_);
     const Op op = generator_.make(kind, rng_, model_);
+    // The model could not make that kind here (a withdrawal with nothing to take, say): run what
+    // it made, unkilled, and try the same cell next time.
+    if (kill == Kill::kAtSyscall && op.kind != kind) kill = Kill::kNone;
     ChildOptions child;
     std::vector<std::string> wrapper;
     std::string how = fmt::format("op {} `{}`", step_, op.describe());
@@ -72,7 +51,7 @@ class CrashRun {
       how += fmt::format(" killed after {} us", delay.count());
     } else if (kill == Kill::kAtSyscall) {
       wrapper = sweep_.wrapper();
-      how += fmt::format(" killed at {} #{}", kKillSyscalls[sweep_.syscall], sweep_.k);
+      how += fmt::format(" killed at {} #{}", sweep_.syscall(), sweep_.k());
     }
     ++step_;
     const ChildOutcome outcome = harness_.run(op, wrapper, child);
@@ -102,8 +81,8 @@ class CrashRun {
  private:
   Kill draw_kill() {
     const double p = std::uniform_real_distribution<double>(0, 1)(rng_);
-    if (p < 0.35 && have_strace()) return Kill::kAtSyscall;
-    if (p < 0.7) return Kill::kRandomInstant;
+    if (p < 0.5 && have_strace()) return Kill::kAtSyscall;
+    if (p < 0.8) return Kill::kRandomInstant;
     return Kill::kNone;
   }
   // What an uninterrupted command of this kind takes, so random kills land inside it.
@@ -117,7 +96,7 @@ class CrashRun {
   Rng rng_;
   OpGenerator generator_;
   Model model_;
-  KillSweep sweep_;
+  KillSweep& sweep_ = *g_sweep;
   std::map<OpKind, microseconds> typical_;
   uint64_t step_ = 0;
 };
@@ -125,7 +104,19 @@ class CrashRun {
 }  // namespace
 
 void run_crash_mode(const DriverOptions& options, Tally& tally) {
+  KillSweep sweep;
+  g_sweep = &sweep;
   run_seeds<CrashRun>(options, tally);
+  g_sweep = nullptr;
+  std::fputs(sweep.table().c_str(), stdout);
+  fmt::print("torture-coverage: {} of {} cells complete\n", sweep.cells_complete(),
+             sweep.cells_total());
+  if (options.require_coverage && !sweep.complete()) {
+    tally.fail(options.seed, "--require-coverage: some (kind, syscall) cells of the kill sweep "
+                             "are not complete (see the torture-coverage table)");
+  } else if (sweep.cells_complete() == 0) {
+    tally.fail(options.seed, "the kill sweep completed no cell: it did nothing useful");
+  }
 }
 
 }  // namespace ledger::torture

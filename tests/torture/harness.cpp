@@ -36,6 +36,12 @@ void Tally::print(std::chrono::seconds elapsed) const {
   std::fflush(stdout);
 }
 
+void Tally::require(const char* figure, uint64_t value, uint64_t minimum) {
+  if (value < minimum) {
+    fail(0, fmt::format("did too little: {}={} (at least {} required)", figure, value, minimum));
+  }
+}
+
 bool have_strace() {
   static const bool present = std::system("strace -V >/dev/null 2>&1") == 0;
   return present;

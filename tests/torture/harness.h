@@ -28,6 +28,8 @@ struct Tally {
   void fail(uint64_t seed, const std::string& what);
   // The torture-summary line and one torture-failure line per failure (at most 20 printed).
   void print(std::chrono::seconds elapsed) const;
+  // A run that did nothing fails: each figure named must have reached its minimum.
+  void require(const char* figure, uint64_t value, uint64_t minimum);
 };
 
 struct DriverOptions {
@@ -38,6 +40,7 @@ struct DriverOptions {
   std::chrono::seconds seconds{30};
   uint64_t ops_per_run = 150;
   bool keep = false;           // Keep the data directory of a failed run.
+  bool require_coverage = false;  // Crash: fail unless every kill-sweep cell is complete.
 };
 
 bool have_strace();

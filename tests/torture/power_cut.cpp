@@ -240,10 +240,12 @@ PowerCutReport PowerCut::apply(const fs::path& trace, Rng& rng) {
     const std::string name = line.substr(start, paren - start);
     const std::string result_text = line.substr(equals + 3);
     const int64_t result = std::strtoll(result_text.c_str(), nullptr, 10);
+    ++calls_parsed_;
     on_call(name, split_args(line.substr(paren + 1, close - paren - 1)), result,
             fd_path(result_text.substr(0, result_text.find(' '))));
   }
   PowerCutReport report;
+  report.calls_parsed = calls_parsed_;
   revert_names(report);
   cut_files(rng, report);
   return report;

@@ -26,6 +26,7 @@ struct PowerCutReport {
   uint64_t bytes_dropped = 0;
   uint64_t garbage_bytes = 0;
   uint64_t names_reverted = 0;
+  uint64_t calls_parsed = 0;    // Trace lines read as calls; 0 means the trace did not parse.
   bool changed() const { return bytes_dropped + garbage_bytes + names_reverted > 0; }
 };
 
@@ -61,6 +62,7 @@ class PowerCut {
   fs::path before_;
   std::map<fs::path, FileState> files_;
   std::set<fs::path> pending_;  // Names changed since their directory was last synced.
+  uint64_t calls_parsed_ = 0;
   std::set<fs::path> known_;  // Names that exist now, as far as the trace tells.
 };
 

@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   app.add_flag("--one-seed", options.one_seed, "Run only --seed (to reproduce a failure)");
   app.add_option("--ops", options.ops_per_run, "Commands per seed")->default_val(150);
   app.add_flag("--keep", options.keep, "Keep the data directory of a failed run");
+  app.add_flag("--require-coverage", options.require_coverage,
+               "crash: fail unless every (kind, syscall) cell of the kill sweep is complete");
   CLI11_PARSE(app, argc, argv);
   options.seconds = std::chrono::seconds(seconds);
   options.binary = fs::absolute(options.binary);
@@ -46,6 +48,15 @@ int main(int argc, char** argv) {
   Tally tally{mode};
   const auto start = std::chrono::steady_clock::now();
   modes.at(mode)(options, tally);
+  // Every mode must have done its job at least once: a run with no kill, fault, changing cut
+  // or checked acknowledged commit proves nothing and fails.
+  tally.require("acked", tally.acked, 1);
+  tally.require("checks", tally.checks, 1);
+  if (mode == "crash") tally.require("crashes", tally.crashes, 1);
+  if (mode == "power-loss") tally.require("crashes", tally.crashes, 1);
+  if (mode == "power-loss") tally.require("faults", tally.faults, 1);
+  if (mode == "io-error") tally.require("faults", tally.faults, 1);
+  if (mode == "concurrency") tally.require("crashes", tally.crashes, 1);
   tally.print(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
                                                                start));
   return tally.failures.empty() ? 0 : 1;
