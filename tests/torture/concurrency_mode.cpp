@@ -1,8 +1,11 @@
 // Concurrency: eight writer processes at a time (each a thread here running `ledger` commands
 // one after another), each making deposits into its own account and transfers from it to four
-// shared accounts, all with refs; two readers run `balance` and `statement` all the while.
-// Every write must succeed (a lock timeout, exit 75, is retried with the same ref); readers
-// must never fail or see half a commit; the final balances and the event count must be exact.
+// shared accounts, all with refs, on 4 KiB segments with a snapshot every 7 events; a ninth
+// process runs snapshot and compact throughout; writers are SIGKILLed at random and raced by
+// twins with the same ref; two readers run `balance` and `statement` all the while. Every write
+// must succeed within a bounded number of attempts (a lock timeout, exit 75, or a kill is
+// retried with the same ref); readers must never fail, see half a commit, or miss or double a
+// writer's commit; the final balances and the event count must be exact.
 
 #include <fmt/format.h>
 
@@ -107,6 +110,24 @@ class ConcurrencyRound {
   // a lock timeout (exit 75) or a kill is retried with the same ref, which makes a retry of a
   // commit that did land a no-op. At most kMaxAttempts attempts.
   bool run_write(const std::vector<std::string>& args, WriterResult& result, Rng& rng) {
+    // One command in ten is raced by a twin with the same ref, at the same time: both must
+    // succeed and the commit must be applied once (the readers' prefix check and the final
+    // count see a double).
+    if (std::bernoulli_distribution(0.1)(rng)) {
+      WriterResult twin_result;
+      Rng twin_rng(rng());
+      bool twin_ok = false;
+      std::thread twin([&] { twin_ok = run_one(args, twin_result, twin_rng); });
+      const bool ok = run_one(args, result, rng);
+      twin.join();
+      result.lock_retries += twin_result.lock_retries;
+      count(&Tally::checks);
+      return ok && twin_ok;
+    }
+    return run_one(args, result, rng);
+  }
+
+  bool run_one(const std::vector<std::string>& args, WriterResult& result, Rng& rng) {
     const std::vector<std::string> argv = argv_for(args);
     for (int attempt = 1;; ++attempt) {
       if (attempt > kMaxAttempts) {
@@ -156,6 +177,7 @@ class ConcurrencyRound {
         result.sent_minor[to] += amount;
       }
       ++result.commits;
+      ++acked_[w];
     }
     return result;
   }
@@ -182,10 +204,14 @@ class ConcurrencyRound {
     int64_t total_seen = 0;
     std::array<int64_t, kShared> shared_seen{};
     for (uint64_t n = 0; !writers_done_ && !failed_; ++n) {
-      const bool statement = n % 2 == 1;
-      const std::string s = shared_account(static_cast<int>((n / 2 + r) % kShared));
+      const bool statement = n % 3 == 1, own = n % 3 == 2;
+      const int w = static_cast<int>((n / 3 + r) % kWriters);
+      const std::string s = own ? writer_account(w)
+                                : shared_account(static_cast<int>((n / 3 + r) % kShared));
+      // Commits acknowledged before the read began must all be in it.
+      const uint64_t acked_before = acked_[w];
       std::vector<std::string> argv = {options_.binary.string(), "--dir", dir().string()};
-      if (statement) {
+      if (statement || own) {
         argv.insert(argv.end(), {"statement", s, "--format", "csv"});
       } else {
         argv.insert(argv.end(), {"balance", "--format", "csv"});
@@ -197,8 +223,9 @@ class ConcurrencyRound {
                          outcome.err));
         return;
       }
-      const std::string problem = statement ? check_statement(outcome.out)
-                                            : check_balances(outcome.out, total_seen, shared_seen);
+      std::string problem = statement || own ? check_statement(outcome.out)
+                                             : check_balances(outcome.out, total_seen, shared_seen);
+      if (problem.empty() && own) problem = check_prefix(outcome.out, w, acked_before);
       if (!problem.empty()) {
         fail(fmt::format("reader: {}", problem));
         return;
@@ -224,6 +251,29 @@ class ConcurrencyRound {
     if (total % kDepositMinor != 0) return fmt::format("a total of {} is half a commit", total);
     if (total < total_seen) return fmt::format("the total went down: {} then {}", total_seen, total);
     total_seen = total;
+    return {};
+  }
+
+  // A writer's statement lists its commits, by ref, as a gap-free prefix c<seed>-w<w>-0, 1, 2,
+  // ... (each once), at least as long as what was acknowledged before the read began.
+  std::string check_prefix(const std::string& text, int w, uint64_t acked_before) const {
+    std::istringstream in(text);
+    std::string line;
+    std::getline(in, line);
+    uint64_t i = 0;
+    while (std::getline(in, line)) {
+      const std::string ref = line.substr(line.rfind(',') + 1);
+      const std::string want = fmt::format("c{}-w{}-{}", seed_, w, i);
+      if (ref != want) {
+        return fmt::format("statement of {}: row {} has ref `{}`, expected `{}` (a gap or a double)",
+                           writer_account(w), i, ref, want);
+      }
+      ++i;
+    }
+    if (i < acked_before) {
+      return fmt::format("statement of {} shows {} commits, {} were acknowledged before it",
+                         writer_account(w), i, acked_before);
+    }
     return {};
   }
 
@@ -287,6 +337,7 @@ class ConcurrencyRound {
   std::mutex mutex_;
   std::atomic<bool> failed_{false};
   std::atomic<bool> writers_done_{false};
+  std::array<std::atomic<uint64_t>, kWriters> acked_{};  // Commits each writer has made.
 };
 
 }  // namespace

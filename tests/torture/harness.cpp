@@ -137,7 +137,7 @@ bool Harness::settle(const Op& op, Model& model, bool acknowledged, const std::s
   if (acknowledged && op.events > 0) ++tally_.acked;
   if (!acknowledged) {
     // Retried with the same refs: applied exactly once, whatever the killed run left.
-    const ChildOutcome retry = run(op);
+    const ChildOutcome retry = retry_ ? retry_(op) : run(op);
     if (retry.exit_code != 0) {
       fail(fmt::format("{}: the retry of `{}` failed with exit {}: {}", how, op.describe(),
                        retry.exit_code, first_line(retry.err)));

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,10 @@ class Harness {
 
   void fail(const std::string& what);
 
+  // How settle() runs the retry of an unacknowledged command: plainly unless a mode says
+  // otherwise (power-loss traces the retry and cuts the power after it too).
+  void set_retry(std::function<ChildOutcome(const Op&)> retry) { retry_ = std::move(retry); }
+
  private:
   struct State {
     Balances balances;
@@ -85,6 +90,7 @@ class Harness {
   uint64_t seed_;
   Tally& tally_;
   bool failed_ = false;
+  std::function<ChildOutcome(const Op&)> retry_;
 };
 
 // Time left in a run of `seconds` begun at `start`.

@@ -3,15 +3,18 @@
 // writes past it fail with EFBIG. A command that meets an error must either succeed anyway
 // (the error was in something it can do without) or stop with exit 74 and a one-line message;
 // the ledger then holds the command all or nothing, the next command on a healthy disk works,
-// a retry applies it exactly once, and verify passes.
+// a retry applies it exactly once, and verify passes. Every injected fdatasync or fsync error is
+// followed by a power cut (PowerCut): a command that still exits 0 must have a durable commit.
 
 #include <fmt/format.h>
 
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 
 #include "torture/modes.h"
+#include "torture/power_cut.h"
 
 namespace ledger::torture {
 
@@ -38,11 +41,18 @@ struct FaultSweep {
 
   OpKind op_kind() const { return kSweepKinds[kind]; }
   const Fault& current() const { return kFaults[fault]; }
+  // A failed sync is followed by a power cut, so the trace records what PowerCut needs.
+  bool cuts_power() const { return std::string_view(current().syscall).find("sync") != std::string_view::npos; }
   std::vector<std::string> wrapper(const fs::path& log) const {
-    return {"strace", "-f", "-qq", "-o", log.string(), "-e",
-            fmt::format("trace={}", current().syscall), "-e",
-            fmt::format("inject={}:error={}:when={}{}", current().syscall, current().errno_name,
-                        n, persistent ? "+" : "")};
+    std::vector<std::string> w = {"strace", "-f", "-qq", "-o", log.string(), "-e",
+                                  fmt::format("trace={}", current().syscall)};
+    if (cuts_power()) {
+      w = power_cut_trace_options();
+      w.insert(w.end(), {"-o", log.string()});
+    }
+    w.insert(w.end(), {"-e", fmt::format("inject={}:error={}:when={}{}", current().syscall,
+                                         current().errno_name, n, persistent ? "+" : "")});
+    return w;
   }
   std::string describe() const {
     return fmt::format("{} fails with {} at call #{}{}", current().syscall, current().errno_name,
@@ -103,16 +113,35 @@ class IoErrorRun {
     const fs::path log = root_ / "strace.log";
     const std::string how =
         fmt::format("op {} `{}` where {}", step_++, op.describe(), sweep_.describe());
+    const fs::path before = root_ / "before";
+    const bool cut_power = sweep_.cuts_power();
+    if (cut_power) {
+      fs::remove_all(before);
+      if (fs::exists(harness_.dir())) fs::copy(harness_.dir(), before, fs::copy_options::recursive);
+    }
     const ChildOutcome outcome = harness_.run(op, sweep_.wrapper(log));
     const bool injected = slurp(log).find("(INJECTED)") != std::string::npos;
     const Fault fault = sweep_.current();
     injected ? sweep_.hit() : sweep_.missed();
+    std::string cut_how = how;
+    if (injected && cut_power) {
+      // The power fails right after a failed sync: whatever the command answered, an exit 0
+      // is only right if its commit is durable without that sync.
+      const PowerCutReport cut = PowerCut(harness_.dir(), before).apply(log, rng_);
+      if (cut.calls_parsed == 0) {
+        harness_.fail(how + ": the strace output of the command did not parse");
+        return false;
+      }
+      ++tally_.crashes;
+      cut_how += fmt::format(", then a power cut: {} bytes lost, {} names reverted",
+                             cut.bytes_dropped, cut.names_reverted);
+    }
     if (!injected) {
-      return outcome.exit_code == 0 ? harness_.settle(op, model_, true, how)
-                                    : unexpected(outcome, how);
+      return outcome.exit_code == 0 ? harness_.settle(op, model_, true, cut_how)
+                                    : unexpected(outcome, cut_how);
     }
     ++tally_.faults;
-    return judge(op, outcome, std::strerror(fault.err), how);
+    return judge(op, outcome, std::strerror(fault.err), cut_how);
   }
 
   // RLIMIT_FSIZE somewhere between nothing and a little past the largest file: writes past it

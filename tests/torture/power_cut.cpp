@@ -110,6 +110,8 @@ void PowerCut::on_rename(const fs::path& from, const fs::path& to) {
   known_.insert(to);
   pending_.insert(from);
   pending_.insert(to);
+  partner_[to] = from;
+  partner_[from] = to;
 }
 
 void PowerCut::on_remove(const fs::path& path) {
@@ -179,10 +181,22 @@ void PowerCut::on_call(const std::string& name, const std::vector<std::string>& 
 }
 
 // A name whose change no directory sync made durable is as it was before the command.
-void PowerCut::revert_names(PowerCutReport& report) {
+void PowerCut::revert_names(Rng& rng, PowerCutReport& report) {
+  // Each name (with its rename partner) survives with odds 1 in 3, else is reverted.
+  std::map<fs::path, bool> keep;
+  for (const fs::path& path : pending_) {
+    if (keep.count(path)) continue;
+    const bool kept = std::uniform_int_distribution<int>(0, 2)(rng) == 0;
+    keep[path] = kept;
+    if (auto p = partner_.find(path); p != partner_.end()) keep[p->second] = kept;
+  }
   // Parents before children: a reverted folder brings back its whole content at once.
   for (const fs::path& path : pending_) {
     if (!is_under(path, dir_) || path == dir_.parent_path()) continue;
+    if (keep[path]) {
+      ++report.names_kept;
+      continue;
+    }
     std::error_code ec;
     const bool exists_now = fs::exists(fs::symlink_status(path));
     const bool existed = existed_before(path);
@@ -200,12 +214,18 @@ void PowerCut::cut_files(Rng& rng, PowerCutReport& report) {
   for (const auto& [path, state] : files_) {
     if (!state.written || !fs::is_regular_file(path)) continue;
     const uint64_t actual = fs::file_size(path);
-    const uint64_t keep = std::min(actual, state.synced_bytes);
-    if (keep == actual) continue;
+    const uint64_t synced = std::min(actual, state.synced_bytes);
+    if (synced == actual) continue;
+    // Mixed outcomes: everything written reached the disk, or a prefix of the unsynced part
+    // did, or only what was synced did.
+    const int fate = std::uniform_int_distribution<int>(0, 2)(rng);
+    if (fate == 0) continue;
+    const uint64_t keep =
+        fate == 1 ? std::uniform_int_distribution<uint64_t>(synced, actual - 1)(rng) : synced;
     fs::resize_file(path, keep);
     report.bytes_dropped += actual - keep;
     // The size may have reached the disk before the data: the lost part reads as garbage or
-    // zeros, or the file ends where its last sync left it.
+    // zeros, or the file ends where the kept part ends.
     const int outcome = std::uniform_int_distribution<int>(0, 2)(rng);
     if (outcome == 0) continue;
     const uint64_t tail = std::uniform_int_distribution<uint64_t>(
@@ -246,7 +266,7 @@ PowerCutReport PowerCut::apply(const fs::path& trace, Rng& rng) {
   }
   PowerCutReport report;
   report.calls_parsed = calls_parsed_;
-  revert_names(report);
+  revert_names(rng, report);
   cut_files(rng, report);
   return report;
 }

@@ -26,6 +26,7 @@ struct PowerCutReport {
   uint64_t bytes_dropped = 0;
   uint64_t garbage_bytes = 0;
   uint64_t names_reverted = 0;
+  uint64_t names_kept = 0;       // Changed names that survived without a directory sync.
   uint64_t calls_parsed = 0;    // Trace lines read as calls; 0 means the trace did not parse.
   bool changed() const { return bytes_dropped + garbage_bytes + names_reverted > 0; }
 };
@@ -36,7 +37,9 @@ class PowerCut {
   PowerCut(fs::path dir, fs::path before) : dir_(std::move(dir)), before_(std::move(before)) {}
 
   // Reads the trace and changes `dir` in place into what a power cut at the end of the trace
-  // leaves.
+  // leaves. Outcomes are mixed, as on a real disk: each file written keeps all it was given,
+  // a prefix of its unsynced part, or only what was synced (then with a garbage or zero tail,
+  // or none); each changed name (a rename's two names together) survives or is reverted.
   PowerCutReport apply(const fs::path& trace, Rng& rng);
 
  private:
@@ -55,13 +58,14 @@ class PowerCut {
   bool existed_before(const fs::path& path) const;
   fs::path before_path(const fs::path& path) const;
 
-  void revert_names(PowerCutReport& report);
+  void revert_names(Rng& rng, PowerCutReport& report);
   void cut_files(Rng& rng, PowerCutReport& report);
 
   fs::path dir_;
   fs::path before_;
   std::map<fs::path, FileState> files_;
   std::set<fs::path> pending_;  // Names changed since their directory was last synced.
+  std::map<fs::path, fs::path> partner_;  // A rename's other name: both survive or neither.
   uint64_t calls_parsed_ = 0;
   std::set<fs::path> known_;  // Names that exist now, as far as the trace tells.
 };
