@@ -59,7 +59,15 @@ std::string Op::describe() const {
 
 void Model::apply(const Op& op) {
   for (const Account& a : op.opens) accounts_.push_back(a);
-  for (const Posting& p : op.postings) postings_[p.account].push_back(p);
+  bool undated = false;
+  for (Posting p : op.postings) {
+    if (p.day == kToday) {
+      p.day = kToday + 1 + instants_;
+      undated = true;
+    }
+    postings_[p.account].push_back(p);
+  }
+  instants_ += undated ? 1 : 0;
   events_ += op.events;
 }
 

@@ -4,6 +4,7 @@
 // from it, so each one is valid, and each says what it does to the model when it commits.
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <random>
@@ -17,6 +18,10 @@ using Rng = std::mt19937_64;
 // Days since 2026-01-01; kToday for an event written without --date (effective when recorded).
 using Day = int;
 inline constexpr Day kToday = 1 << 20;
+// Every posting, today's included. The model gives each write without --date its own instant
+// after kToday, in the order they were applied, as the ledger does (its recorded time): a day's
+// granularity would let a backdated entry overdraw the books between two of today's writes.
+inline constexpr Day kEverything = std::numeric_limits<Day>::max();
 inline constexpr Day kLastDatedDay = 300;  // 2026-10-28: always in the past.
 
 std::string day_text(Day day);  // "2026-03-04"
@@ -59,17 +64,18 @@ class Model {
 
   const std::vector<Account>& accounts() const { return accounts_; }
   uint64_t events() const { return events_; }
-  int64_t balance_minor(const std::string& account, Day at = kToday) const;
+  int64_t balance_minor(const std::string& account, Day at = kEverything) const;
   // What may leave `account` on day `from` without taking it below zero then or on any later
   // day: the ledger checks the whole effective timeline, not only the head.
   int64_t available_minor(const std::string& account, Day from) const;
   // Every account's balance at the end of `at`.
-  Balances balances(Day at = kToday) const;
+  Balances balances(Day at = kEverything) const;
 
  private:
   std::vector<Account> accounts_;
   std::map<std::string, std::vector<Posting>> postings_;
   uint64_t events_ = 0;
+  Day instants_ = 0;  // Writes without --date applied so far.
 };
 
 // Makes valid commands from the model: amounts the accounts can pay, transfers within one
