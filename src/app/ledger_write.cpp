@@ -303,6 +303,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   // too: an account's last row that passed saw all of the account's rows there before it.) A
   // failure is named on the account's first recorded row at the position.
   std::vector<std::string_view> deferred;  // Views into position_rows.
+  bool overdrawn = false;
   // The rows of the current position. Slots are reused, so that their strings keep their
   // capacity; a deque, so that views into them stay valid while it grows.
   std::deque<ImportRow> position_rows;
@@ -316,9 +317,13 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     const bool position_ends = ordered->done() || ordered->next_key() != key;
     ++result.rows;
     if (progress && result.rows % 4096 == 0) progress(result.rows);
-    auto decision = domain::decide(log->state(), row.command, now);
-    bool defer = false;
-    if (!decision && decision.status().code() == ErrorCode::kRefused) {
+    // Once a position's check has failed, its rows stay applied (so that later rows are
+    // checked against what the file means) and the books are overdrawn somewhere: every
+    // account a row moves is then checked at its position's end, as a deposit that leaves an
+    // account overdrawn is bad too. Until then, a row that passes alone passes.
+    auto decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/overdrawn);
+    bool defer = overdrawn;
+    if (!decision && !overdrawn && decision.status().code() == ErrorCode::kRefused) {
       auto deferred_decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/true);
       defer = static_cast<bool>(deferred_decision);
       if (defer) decision = std::move(deferred_decision);
@@ -362,6 +367,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
         if (Status s = domain::check_funds(log->state(), account, key.position); !s) {
           if (!is_row_problem(s.code())) return abandon(s);
           bad_row(line, s);
+          overdrawn = true;
         }
       }
       deferred.clear();
