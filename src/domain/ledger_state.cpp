@@ -586,7 +586,12 @@ void LedgerState::restore_ref(uint64_t low, uint64_t high, const RefEntry& entry
   refs_.insert_or_assign(low, high, entry);
 }
 
+bool LedgerState::holds(std::string_view id) const {
+  return held_.empty() || std::find(held_.begin(), held_.end(), id) != held_.end();
+}
+
 void LedgerState::open(const EventView& e, int64_t effective_ns) {
+  if (!holds(e.account)) return;
   Account a;
   a.id = e.account;
   a.owner = e.owner;

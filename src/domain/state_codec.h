@@ -39,9 +39,10 @@ class StateTable {
   // The account with this id, if the table has it; each record read is checked.
   Result<std::optional<Account>> find(std::string_view id) const;
   Result<Account> at(uint64_t index) const;
+  // The id of record `index` alone (checked), for scans that need no more.
+  Result<std::string_view> id_at(uint64_t index) const;
 
  private:
-  Result<std::string_view> id_at(uint64_t index) const;
   const unsigned char* records_ = nullptr;
   const unsigned char* heap_ = nullptr;
   uint64_t count_ = 0;
