@@ -37,8 +37,11 @@ struct OpenLog {
   domain::LedgerState& state() { return loaded.state; }
 };
 
+// `only`: a state of these accounts alone (and every ref), enough to decide a command that
+// names no others; empty: every account.
 Result<OpenLog> open_for_writing(const LedgerOptions& options,
-                                 app::RefCheck check = app::RefCheck::kTrust) {
+                                 app::RefCheck check = app::RefCheck::kTrust,
+                                 std::vector<std::string> only = {}) {
   store::LogOptions log_options;
   log_options.segment_size_bytes_max = options.segment_size_bytes_max;
   log_options.lock_wait = options.lock_wait;
@@ -52,7 +55,8 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
                                               rebuilt);
   if (!refs) return refs.status();
   // The newest snapshot and the events after it; refs newer than the index's reach in memory.
-  auto loaded = app::load_state(options.dir, {{}, true, true, refs->covered_through()});
+  auto loaded =
+      app::load_state(options.dir, {{}, true, true, refs->covered_through(), std::move(only)});
   if (!loaded) return loaded.status();
   auto purged = app::purge_base(options.dir, (*writer)->segments());
   if (!purged) return purged.status();
@@ -69,6 +73,18 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
     return Status(ErrorCode::kInternal, "the log's reader and writer disagree on its end");
   }
   return log;
+}
+
+// The state of every account in place of one of a few: for a snapshot, or for the "did you
+// mean" of a refusal. The ref index and timeline stay as they were.
+Status load_every_account(const LedgerOptions& options, OpenLog& log) {
+  if (log.state().held().empty()) return Status::ok();
+  auto loaded = app::load_state(options.dir, {{}, true, true, log.refs->covered_through()});
+  if (!loaded) return loaded.status();
+  log.loaded = std::move(*loaded);
+  log.state().set_ref_archive(log.refs.get());
+  log.state().set_timeline(log.timeline.get());
+  return Status::ok();
 }
 
 Status add_event(store::LogWriter& writer, const domain::PendingEvent& pending) {
@@ -134,8 +150,13 @@ void snapshot_if_due(const LedgerOptions& options, OpenLog& log,
                               : pending.back().meta.seq_last;
   const auto& frame = log.writer->last_frame();
   if (every > 0 && frame && log.state().last_seq() - newest >= every) {
-    auto snapshot = app::prepare_snapshot(log.state(), *frame, log.loaded.effective_max_ns);
-    if (snapshot) pending.push_back(std::move(*snapshot));
+    // A write decided on the accounts it names; a snapshot holds them all.
+    if (Status s = load_every_account(options, log); !s) {
+      warnings.push_back(fmt::format("snapshot not written: {}", s.message()));
+    } else if (auto snapshot =
+                   app::prepare_snapshot(log.state(), *frame, log.loaded.effective_max_ns)) {
+      pending.push_back(std::move(*snapshot));
+    }
   }
   write_snapshots(options, log, pending, warnings);
 }
@@ -198,12 +219,24 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
     auto decision = domain::decide(domain::LedgerState(), command, now_ns());
     if (!decision) return decision.status();
   }
-  auto log = open_for_writing(options_, check);
+  // The command is decided on the accounts it names, read alone (and every ref).
+  std::vector<std::string> named;
+  for (std::string_view id : domain::accounts_named(command)) named.emplace_back(id);
+  auto log = open_for_writing(options_, check, std::move(named));
   if (!log) return log.status();
   warnings_ = std::move(log->loaded.warnings);
   store::LogWriter& writer = *log->writer;
   LEDGER_RETURN_IF_ERROR(writer.begin(writer.last_seq()));
   auto decision = domain::decide(log->state(), command, writer.commit_recorded_ns());
+  if (!decision && decision.status().code() == ErrorCode::kRefused &&
+      !log->state().held().empty()) {
+    // A refusal may suggest another id ("did you mean"): decided again with every account.
+    if (Status s = load_every_account(options_, *log); !s) {
+      (void)writer.abandon();
+      return s;
+    }
+    decision = domain::decide(log->state(), command, writer.commit_recorded_ns());
+  }
   if (!decision || !decision->event) {
     (void)writer.abandon();
     if (!decision) return decision.status();

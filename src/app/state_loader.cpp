@@ -46,12 +46,13 @@ bool shares_key(std::string_view id, const std::vector<std::string>& held) {
 // id still hashed once, to see whether another shares a held one's key), or picked from the
 // whole state of an older version.
 Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
-                                       const std::vector<std::string>& held, bool& key_shared) {
+                                       const std::vector<std::string>& held, bool track_refs,
+                                       bool& key_shared) {
   std::vector<domain::Account> accounts;
   uint64_t last_seq = 0;
   auto table = domain::StateTable::open(payload);
   if (!table && table.status().code() == ErrorCode::kNotFound) {
-    auto whole = domain::decode_state(payload, false);
+    auto whole = domain::decode_state(payload, track_refs);
     if (!whole) return whole.status();
     for (const domain::Account& a : whole->accounts()) {
       if (std::find(held.begin(), held.end(), a.id) != held.end()) accounts.push_back(a);
@@ -73,7 +74,7 @@ Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
     }
     last_seq = table->last_seq();
   }
-  domain::LedgerState state(false);
+  domain::LedgerState state(track_refs);
   state.restore(std::move(accounts), last_seq);
   state.hold_only(held);
   return state;
@@ -108,7 +109,8 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
     auto state = !payload ? Result<domain::LedgerState>(payload.status())
                  : options.only_accounts.empty()
                      ? domain::decode_state(*payload, options.track_refs)
-                     : held_state(*payload, options.only_accounts, key_shared);
+                     : held_state(*payload, options.only_accounts, options.track_refs,
+                                  key_shared);
     if (state && state->last_seq() != meta.seq_last) {
       state = Status(ErrorCode::kCorruption, "its state and header disagree on the sequence");
     }

@@ -682,6 +682,12 @@ MovedAccounts accounts_moved(const Command& command) {
   return {};
 }
 
+MovedAccounts accounts_named(const Command& command) {
+  if (const auto* o = std::get_if<OpenAccount>(&command)) return {{o->account}, 1};
+  if (const auto* c = std::get_if<CloseAccount>(&command)) return {{c->account}, 1};
+  return accounts_moved(command);
+}
+
 TimelineKey timeline_key(const Command& command, int64_t now_ns) {
   static constexpr EventType kTypes[] = {EventType::kAccountOpened, EventType::kMoneyDeposited,
                                          EventType::kMoneyWithdrawn, EventType::kMoneyTransferred,

@@ -269,6 +269,8 @@ struct MovedAccounts {
   const std::string_view* end() const { return items + count; }
 };
 MovedAccounts accounts_moved(const Command& command);
+// Every account a command names: what deciding it reads of the state.
+MovedAccounts accounts_named(const Command& command);
 
 // Where a command's event would sit on the timeline, and its rank there (openings first,
 // closings last): the order in which an import checks and applies its rows.
