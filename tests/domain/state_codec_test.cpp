@@ -109,7 +109,9 @@ TEST_SUITE("state codec") {
       REQUIRE(found);
       CHECK_MESSAGE(!found->has_value(), id);
     }
-    auto empty = StateTable::open(bytes_of(encode_state(LedgerState(false))));
+    // A table reads its bytes in place: they must outlive it.
+    const std::string empty_bytes = encode_state(LedgerState(false));
+    auto empty = StateTable::open(bytes_of(empty_bytes));
     REQUIRE(empty);
     CHECK(empty->size() == 0);
     CHECK(!empty->find("A-1")->has_value());
@@ -143,7 +145,8 @@ TEST_SUITE("state codec") {
     swapped[heap + 4] = '9';
     refused(swapped, "out of order");
     // A search reads only what it probes, and refuses a probed record that is damaged.
-    auto table = StateTable::open(bytes_of(damage(records + 64 + 3, 0x7f)));
+    const std::string damaged_second = damage(records + 64 + 3, 0x7f);
+    auto table = StateTable::open(bytes_of(damaged_second));
     REQUIRE(table);
     CHECK(!table->find("ACC-2"));
     // The sizes in the header must add up to the payload's.
@@ -179,7 +182,8 @@ TEST_SUITE("state codec") {
     CHECK(b->closed_effective_ns == kNow - 3);
     CHECK(b->currency.decimals == 0);
     // Written again, it is a version 3 table with the same accounts.
-    auto table = StateTable::open(bytes_of(encode_state(*state)));
+    const std::string again = encode_state(*state);
+    auto table = StateTable::open(bytes_of(again));
     REQUIRE(table);
     CHECK((*table->find("ACC-1"))->balance == 1234);
   }
