@@ -179,6 +179,12 @@ static Result<LedgerState> decode_archived_state(std::span<const unsigned char> 
   if (in.peek() != std::char_traits<char>::eof()) {
     return Status(ErrorCode::kCorruption, "snapshot state has trailing bytes");
   }
+  // No account twice: a state never holds one id twice, and the table it is written to next
+  // could not.
+  std::vector<std::string_view> ids;
+  for (const Account& a : accounts) ids.push_back(a.id);
+  std::sort(ids.begin(), ids.end());
+  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) return damaged("an id twice");
   LedgerState state(track_refs);
   state.restore(std::move(accounts), last_seq);
   return state;
