@@ -1,6 +1,8 @@
 #include "util/time.h"
 
 #include <doctest/doctest.h>
+
+#include <chrono>
 #include <time.h>
 
 #include <cstdlib>
@@ -435,9 +437,16 @@ TEST_SUITE("time") {
   }
 
   TEST_CASE("now is the wall clock") {
-    const int64_t before = static_cast<int64_t>(std::time(nullptr)) * kSecond;
+    // std::time reads the kernel's coarse clock, which may lag the real one by a tick: the
+    // bounds come from the same clock as now_ns, at full resolution.
+    auto wall_ns = [] {
+      return static_cast<int64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+    };
+    const int64_t before = wall_ns();
     const int64_t now = now_ns();
-    const int64_t after = (static_cast<int64_t>(std::time(nullptr)) + 1) * kSecond;
+    const int64_t after = wall_ns();
     CHECK(now >= before);
     CHECK(now <= after);
   }
