@@ -27,12 +27,7 @@ Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>
   }
   for (const std::string& id : ids) {
     const domain::Account* account = state->find(id);
-    if (account == nullptr) {
-      // "Did you mean" needs every id: only a refusal pays for them.
-      auto whole = app::load_state(options_.dir, {cutoffs, false, true, std::nullopt});
-      if (!whole) return whole.status();
-      return app::unknown_account(whole->state, id, cutoffs);
-    }
+    if (account == nullptr) return app::unknown_account(options_.dir, id, cutoffs);
     views.push_back(app::view_of(*account));
   }
   return views;

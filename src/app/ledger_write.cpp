@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <unordered_set>
 
 #include "app/account_index.h"
 #include "app/log_timeline.h"
@@ -335,7 +336,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   // are checked once the position's last row is in. (A row that passes alone passes together
   // too: an account's last row that passed saw all of the account's rows there before it.) A
   // failure is named on the account's first recorded row at the position.
-  std::vector<std::string_view> deferred;  // Views into position_rows.
+  std::unordered_set<std::string_view> deferred;  // Views into position_rows.
   bool overdrawn = false;
   // The rows of the current position. Slots are reused, so that their strings keep their
   // capacity; a deque, so that views into them stay valid while it grows.
@@ -373,11 +374,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
       ++result.already_recorded;
     } else {
       if (defer) {
-        for (std::string_view account : domain::accounts_moved(row.command)) {
-          if (std::find(deferred.begin(), deferred.end(), account) == deferred.end()) {
-            deferred.push_back(account);
-          }
-        }
+        for (std::string_view account : domain::accounts_moved(row.command)) deferred.insert(account);
       }
       LEDGER_RETURN_IF_ERROR(record_row(*decision->event));
     }
@@ -389,11 +386,8 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
       for (size_t i = 0; i < position_size; ++i) {
         if (!position_recorded[i]) continue;
         for (std::string_view account : domain::accounts_moved(position_rows[i].command)) {
-          const bool listed = std::any_of(blamed.begin(), blamed.end(),
-                                          [&](const auto& b) { return b.first == account; });
-          if (!listed && std::find(deferred.begin(), deferred.end(), account) != deferred.end()) {
-            blamed.emplace_back(account, position_rows[i].line);
-          }
+          // Erased once blamed: each account is named on its first recorded row.
+          if (deferred.erase(account) > 0) blamed.emplace_back(account, position_rows[i].line);
         }
       }
       for (const auto& [account, line] : blamed) {

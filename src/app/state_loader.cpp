@@ -35,11 +35,19 @@ std::string skipped(const fs::path& path, const Status& why) {
   return fmt::format("snapshot {} skipped: {}", path.filename().string(), why.message());
 }
 
-bool shares_key(std::string_view id, const std::vector<std::string>& held) {
+// The 64-bit index keys (account_key) of the held accounts, hashed once.
+std::vector<uint64_t> keys_of(const std::vector<std::string>& held) {
+  std::vector<uint64_t> keys;
+  for (const std::string& id : held) keys.push_back(account_key(id));
+  return keys;
+}
+
+// Whether `id`, not a held account, has the key of one.
+bool shares_key(std::string_view id, const std::vector<std::string>& held,
+                const std::vector<uint64_t>& held_keys) {
   if (std::find(held.begin(), held.end(), id) != held.end()) return false;
   const uint64_t key = account_key(id);
-  return std::any_of(held.begin(), held.end(),
-                     [key](const std::string& h) { return account_key(h) == key; });
+  return std::find(held_keys.begin(), held_keys.end(), key) != held_keys.end();
 }
 
 // The held accounts of a snapshot's state: found by binary search in a version 3 table (every
@@ -50,13 +58,14 @@ Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
                                        bool& key_shared) {
   std::vector<domain::Account> accounts;
   uint64_t last_seq = 0;
+  const std::vector<uint64_t> held_keys = keys_of(held);
   auto table = domain::StateTable::open(payload);
   if (!table && table.status().code() == ErrorCode::kNotFound) {
     auto whole = domain::decode_state(payload, track_refs);
     if (!whole) return whole.status();
     for (const domain::Account& a : whole->accounts()) {
       if (std::find(held.begin(), held.end(), a.id) != held.end()) accounts.push_back(a);
-      key_shared = key_shared || shares_key(a.id, held);
+      key_shared = key_shared || shares_key(a.id, held, held_keys);
     }
     last_seq = whole->last_seq();
   } else if (!table) {
@@ -70,7 +79,7 @@ Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
     for (uint64_t i = 0; i < table->size() && !key_shared; ++i) {
       auto id = table->id_at(i);
       if (!id) return id.status();
-      key_shared = shares_key(*id, held);
+      key_shared = shares_key(*id, held, held_keys);
     }
     last_seq = table->last_seq();
   }
@@ -142,7 +151,7 @@ Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs, LoadedS
       return Status(s.code(), fmt::format("event {}: {}", e.seq, s.message()));
     }
     if (e.event.type == domain::EventType::kAccountOpened && !loaded.state.holds(e.event.account) &&
-        shares_key(e.event.account, loaded.state.held())) {
+        shares_key(e.event.account, loaded.state.held(), keys_of(loaded.state.held()))) {
       loaded.key_shared = true;
     }
     loaded.state.apply(e);

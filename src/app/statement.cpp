@@ -118,12 +118,7 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
   if (!loaded) return loaded.status();
   warnings_ = std::move(loaded->warnings);
   const domain::Account* account = loaded->state.find(id);
-  if (account == nullptr) {
-    // "Did you mean" needs every id: only a refusal pays for them.
-    auto whole = app::load_state(options_.dir, {known, false, true, std::nullopt});
-    if (!whole) return whole.status();
-    return app::unknown_account(whole->state, id, known);
-  }
+  if (account == nullptr) return app::unknown_account(options_.dir, id, known);
   const uint64_t seq_limit = loaded->state.last_seq();
   const uint64_t key = app::account_key(id);
   // Another account with the same 64-bit key would mix its postings in: read the log then.
