@@ -15,7 +15,8 @@ namespace ledger {
 
 Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>& ids,
                                                   const Cutoffs& cutoffs) const {
-  auto loaded = app::load_state(options_.dir, {cutoffs, false, true, std::nullopt});
+  // Named accounts are read alone (a binary search of the snapshot, their entries after it).
+  auto loaded = app::load_state(options_.dir, {cutoffs, false, true, std::nullopt, ids});
   if (!loaded) return loaded.status();
   warnings_ = std::move(loaded->warnings);
   const domain::LedgerState* state = &loaded->state;
@@ -26,7 +27,7 @@ Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>
   }
   for (const std::string& id : ids) {
     const domain::Account* account = state->find(id);
-    if (account == nullptr) return app::unknown_account(*state, id, cutoffs);
+    if (account == nullptr) return app::unknown_account(options_.dir, id, cutoffs);
     views.push_back(app::view_of(*account));
   }
   return views;

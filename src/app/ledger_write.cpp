@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <map>
+#include <unordered_set>
 
 #include "app/account_index.h"
 #include "app/log_timeline.h"
@@ -37,8 +38,11 @@ struct OpenLog {
   domain::LedgerState& state() { return loaded.state; }
 };
 
+// `only`: a state of these accounts alone (and every ref), enough to decide a command that
+// names no others; empty: every account.
 Result<OpenLog> open_for_writing(const LedgerOptions& options,
-                                 app::RefCheck check = app::RefCheck::kTrust) {
+                                 app::RefCheck check = app::RefCheck::kTrust,
+                                 std::vector<std::string> only = {}) {
   store::LogOptions log_options;
   log_options.segment_size_bytes_max = options.segment_size_bytes_max;
   log_options.lock_wait = options.lock_wait;
@@ -52,7 +56,8 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
                                               rebuilt);
   if (!refs) return refs.status();
   // The newest snapshot and the events after it; refs newer than the index's reach in memory.
-  auto loaded = app::load_state(options.dir, {{}, true, true, refs->covered_through()});
+  auto loaded =
+      app::load_state(options.dir, {{}, true, true, refs->covered_through(), std::move(only)});
   if (!loaded) return loaded.status();
   auto purged = app::purge_base(options.dir, (*writer)->segments());
   if (!purged) return purged.status();
@@ -69,6 +74,18 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
     return Status(ErrorCode::kInternal, "the log's reader and writer disagree on its end");
   }
   return log;
+}
+
+// The state of every account in place of one of a few: for a snapshot, or for the "did you
+// mean" of a refusal. The ref index and timeline stay as they were.
+Status load_every_account(const LedgerOptions& options, OpenLog& log) {
+  if (log.state().held().empty()) return Status::ok();
+  auto loaded = app::load_state(options.dir, {{}, true, true, log.refs->covered_through()});
+  if (!loaded) return loaded.status();
+  log.loaded = std::move(*loaded);
+  log.state().set_ref_archive(log.refs.get());
+  log.state().set_timeline(log.timeline.get());
+  return Status::ok();
 }
 
 Status add_event(store::LogWriter& writer, const domain::PendingEvent& pending) {
@@ -134,8 +151,13 @@ void snapshot_if_due(const LedgerOptions& options, OpenLog& log,
                               : pending.back().meta.seq_last;
   const auto& frame = log.writer->last_frame();
   if (every > 0 && frame && log.state().last_seq() - newest >= every) {
-    auto snapshot = app::prepare_snapshot(log.state(), *frame, log.loaded.effective_max_ns);
-    if (snapshot) pending.push_back(std::move(*snapshot));
+    // A write decided on the accounts it names; a snapshot holds them all.
+    if (Status s = load_every_account(options, log); !s) {
+      warnings.push_back(fmt::format("snapshot not written: {}", s.message()));
+    } else if (auto snapshot =
+                   app::prepare_snapshot(log.state(), *frame, log.loaded.effective_max_ns)) {
+      pending.push_back(std::move(*snapshot));
+    }
   }
   write_snapshots(options, log, pending, warnings);
 }
@@ -198,12 +220,24 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
     auto decision = domain::decide(domain::LedgerState(), command, now_ns());
     if (!decision) return decision.status();
   }
-  auto log = open_for_writing(options_, check);
+  // The command is decided on the accounts it names, read alone (and every ref).
+  std::vector<std::string> named;
+  for (std::string_view id : domain::accounts_named(command)) named.emplace_back(id);
+  auto log = open_for_writing(options_, check, std::move(named));
   if (!log) return log.status();
   warnings_ = std::move(log->loaded.warnings);
   store::LogWriter& writer = *log->writer;
   LEDGER_RETURN_IF_ERROR(writer.begin(writer.last_seq()));
   auto decision = domain::decide(log->state(), command, writer.commit_recorded_ns());
+  if (!decision && decision.status().code() == ErrorCode::kRefused &&
+      !log->state().held().empty()) {
+    // A refusal may suggest another id ("did you mean"): decided again with every account.
+    if (Status s = load_every_account(options_, *log); !s) {
+      (void)writer.abandon();
+      return s;
+    }
+    decision = domain::decide(log->state(), command, writer.commit_recorded_ns());
+  }
   if (!decision || !decision->event) {
     (void)writer.abandon();
     if (!decision) return decision.status();
@@ -302,7 +336,8 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   // are checked once the position's last row is in. (A row that passes alone passes together
   // too: an account's last row that passed saw all of the account's rows there before it.) A
   // failure is named on the account's first recorded row at the position.
-  std::vector<std::string_view> deferred;  // Views into position_rows.
+  std::unordered_set<std::string_view> deferred;  // Views into position_rows.
+  bool overdrawn = false;
   // The rows of the current position. Slots are reused, so that their strings keep their
   // capacity; a deque, so that views into them stay valid while it grows.
   std::deque<ImportRow> position_rows;
@@ -316,9 +351,13 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     const bool position_ends = ordered->done() || ordered->next_key() != key;
     ++result.rows;
     if (progress && result.rows % 4096 == 0) progress(result.rows);
-    auto decision = domain::decide(log->state(), row.command, now);
-    bool defer = false;
-    if (!decision && decision.status().code() == ErrorCode::kRefused) {
+    // Once a position's check has failed, its rows stay applied (so that later rows are
+    // checked against what the file means) and the books are overdrawn somewhere: every
+    // account a row moves is then checked at its position's end, as a deposit that leaves an
+    // account overdrawn is bad too. Until then, a row that passes alone passes.
+    auto decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/overdrawn);
+    bool defer = overdrawn;
+    if (!decision && !overdrawn && decision.status().code() == ErrorCode::kRefused) {
       auto deferred_decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/true);
       defer = static_cast<bool>(deferred_decision);
       if (defer) decision = std::move(deferred_decision);
@@ -335,11 +374,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
       ++result.already_recorded;
     } else {
       if (defer) {
-        for (std::string_view account : domain::accounts_moved(row.command)) {
-          if (std::find(deferred.begin(), deferred.end(), account) == deferred.end()) {
-            deferred.push_back(account);
-          }
-        }
+        for (std::string_view account : domain::accounts_moved(row.command)) deferred.insert(account);
       }
       LEDGER_RETURN_IF_ERROR(record_row(*decision->event));
     }
@@ -351,17 +386,15 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
       for (size_t i = 0; i < position_size; ++i) {
         if (!position_recorded[i]) continue;
         for (std::string_view account : domain::accounts_moved(position_rows[i].command)) {
-          const bool listed = std::any_of(blamed.begin(), blamed.end(),
-                                          [&](const auto& b) { return b.first == account; });
-          if (!listed && std::find(deferred.begin(), deferred.end(), account) != deferred.end()) {
-            blamed.emplace_back(account, position_rows[i].line);
-          }
+          // Erased once blamed: each account is named on its first recorded row.
+          if (deferred.erase(account) > 0) blamed.emplace_back(account, position_rows[i].line);
         }
       }
       for (const auto& [account, line] : blamed) {
         if (Status s = domain::check_funds(log->state(), account, key.position); !s) {
           if (!is_row_problem(s.code())) return abandon(s);
           bad_row(line, s);
+          overdrawn = true;
         }
       }
       deferred.clear();

@@ -1,5 +1,7 @@
 #include "app/query_support.h"
 
+#include "app/state_loader.h"
+
 #include <fmt/format.h>
 
 #include "util/time.h"
@@ -11,9 +13,12 @@ AccountView view_of(const domain::Account& a) {
           a.closed, a.opened_effective_ns};
 }
 
-Status unknown_account(const domain::LedgerState& state, const std::string& id,
+Status unknown_account(const std::filesystem::path& dir, const std::string& id,
                        const Cutoffs& cutoffs) {
   LEDGER_RETURN_IF_ERROR(domain::validate_account_id(id));
+  auto whole = load_state(dir, {cutoffs, false, true, std::nullopt});
+  if (!whole) return whole.status();
+  const domain::LedgerState& state = whole->state;
   std::string message = fmt::format("unknown account \"{}\"", id);
   if (cutoffs.effective_at_ns) {
     message += fmt::format(" as of {}", util::format_time_human(*cutoffs.effective_at_ns));

@@ -35,6 +35,60 @@ std::string skipped(const fs::path& path, const Status& why) {
   return fmt::format("snapshot {} skipped: {}", path.filename().string(), why.message());
 }
 
+// The 64-bit index keys (account_key) of the held accounts, hashed once.
+std::vector<uint64_t> keys_of(const std::vector<std::string>& held) {
+  std::vector<uint64_t> keys;
+  for (const std::string& id : held) keys.push_back(account_key(id));
+  return keys;
+}
+
+// Whether `id`, not a held account, has the key of one.
+bool shares_key(std::string_view id, const std::vector<std::string>& held,
+                const std::vector<uint64_t>& held_keys) {
+  if (std::find(held.begin(), held.end(), id) != held.end()) return false;
+  const uint64_t key = account_key(id);
+  return std::find(held_keys.begin(), held_keys.end(), key) != held_keys.end();
+}
+
+// The held accounts of a snapshot's state: found by binary search in a version 3 table (every
+// id still hashed once, to see whether another shares a held one's key), or picked from the
+// whole state of an older version.
+Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
+                                       const std::vector<std::string>& held, bool track_refs,
+                                       bool& key_shared) {
+  std::vector<domain::Account> accounts;
+  uint64_t last_seq = 0;
+  const std::vector<uint64_t> held_keys = keys_of(held);
+  auto table = domain::StateTable::open(payload);
+  if (!table && table.status().code() == ErrorCode::kNotFound) {
+    auto whole = domain::decode_state(payload, track_refs);
+    if (!whole) return whole.status();
+    for (const domain::Account& a : whole->accounts()) {
+      if (std::find(held.begin(), held.end(), a.id) != held.end()) accounts.push_back(a);
+      key_shared = key_shared || shares_key(a.id, held, held_keys);
+    }
+    last_seq = whole->last_seq();
+  } else if (!table) {
+    return table.status();
+  } else {
+    for (const std::string& id : held) {
+      auto found = table->find(id);
+      if (!found) return found.status();
+      if (*found) accounts.push_back(std::move(**found));
+    }
+    for (uint64_t i = 0; i < table->size() && !key_shared; ++i) {
+      auto id = table->id_at(i);
+      if (!id) return id.status();
+      key_shared = shares_key(*id, held, held_keys);
+    }
+    last_seq = table->last_seq();
+  }
+  domain::LedgerState state(track_refs);
+  state.restore(std::move(accounts), last_seq);
+  state.hold_only(held);
+  return state;
+}
+
 // Loads the newest snapshot that serves the cutoffs and matches the log; where to read on.
 std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
                                                       const std::vector<store::SegmentFile>& segments,
@@ -60,8 +114,12 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
       continue;
     }
     auto payload = store::read_snapshot_payload(sys, *it);
-    auto state = payload ? domain::decode_state(*payload, options.track_refs)
-                         : Result<domain::LedgerState>(payload.status());
+    bool key_shared = false;
+    auto state = !payload ? Result<domain::LedgerState>(payload.status())
+                 : options.only_accounts.empty()
+                     ? domain::decode_state(*payload, options.track_refs)
+                     : held_state(*payload, options.only_accounts, options.track_refs,
+                                  key_shared);
     if (state && state->last_seq() != meta.seq_last) {
       state = Status(ErrorCode::kCorruption, "its state and header disagree on the sequence");
     }
@@ -70,6 +128,7 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
       continue;
     }
     loaded.state = std::move(*state);
+    loaded.key_shared = key_shared;
     loaded.last_frame = store::FrameMark{meta.segment_base, meta.frame_offset, meta.next_offset,
                                          meta.seq_last,     meta.chain,        meta.recorded_ns,
                                          meta.effective_max_ns};
@@ -90,6 +149,10 @@ Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs, LoadedS
     if (Status s = domain::decode_event_view(record.type, record.version, record.payload, e.event);
         !s) {
       return Status(s.code(), fmt::format("event {}: {}", e.seq, s.message()));
+    }
+    if (e.event.type == domain::EventType::kAccountOpened && !loaded.state.holds(e.event.account) &&
+        shares_key(e.event.account, loaded.state.held(), keys_of(loaded.state.held()))) {
+      loaded.key_shared = true;
     }
     loaded.state.apply(e);
     loaded.effective_max_ns = std::max(loaded.effective_max_ns, record.effective_ns);
@@ -163,6 +226,13 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
                                     LoadedState& loaded) {
   store::Syscalls& sys = store::real_syscalls();
   domain::LedgerState& state = loaded.state;
+  // A state of a few accounts reads their entries alone, by key: unless another account
+  // shares one of their keys.
+  const bool few = !state.held().empty();
+  if (few && loaded.key_shared) return false;
+  std::unordered_set<uint64_t> held_keys;
+  for (const std::string& id : state.held()) held_keys.insert(account_key(id));
+  auto wanted = [&](uint64_t key) { return !few || held_keys.contains(key); };
   std::unordered_map<uint64_t, size_t> by_key;
   for (size_t i = 0; i < state.accounts().size(); ++i) {
     if (!by_key.emplace(account_key(state.accounts()[i].id), i).second) return false;
@@ -189,6 +259,7 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
     }
     if (!read) return read;
     for (const EffectiveEntry& e : entries) {
+      if (!wanted(e.account_key)) continue;
       if (e.other) {
         others.emplace_back(i, e);
         opened.insert(e.account_key);
@@ -204,6 +275,9 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
   // Openings and closings, in log order, from the log itself; then the postings.
   std::sort(others.begin(), others.end(),
             [](const auto& a, const auto& b) { return a.second.seq < b.second.seq; });
+  // Read first, applied after: a state is left as it was when the indexes cannot serve.
+  std::vector<std::pair<uint64_t, domain::StoredEvent>> other_events;
+  bool foreign = false;
   for (const auto& item : others) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.
     const size_t segment = item.first;
@@ -214,10 +288,18 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
     if (!frame) return frame.status();
     LEDGER_RETURN_IF_ERROR(for_each_event_in_frame(*frame, [&](const domain::EventAt& e) {
       if (e.seq != other.seq) return;
-      const size_t before = state.accounts().size();
-      state.apply(e);
-      if (state.accounts().size() > before) by_key.emplace(other.account_key, before);
+      // Another account under a held one's key: entries cannot be told apart by key.
+      foreign = foreign || !state.holds(e.event.account);
+      other_events.emplace_back(other.account_key, domain::StoredEvent{e.seq, e.recorded_ns,
+                                                                       e.effective_ns,
+                                                                       domain::to_event(e.event)});
     }));
+  }
+  if (foreign) return false;
+  for (const auto& [key, event] : other_events) {
+    const size_t before = state.accounts().size();
+    state.apply(event);
+    if (state.accounts().size() > before) by_key.emplace(key, before);
   }
   for (const EffectiveEntry& p : postings) {
     auto it = by_key.find(p.account_key);
@@ -305,6 +387,7 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   if (!segments) return segments.status();
   LoadedState loaded;
   loaded.state = domain::LedgerState(options.track_refs);
+  if (!options.only_accounts.empty()) loaded.state.hold_only(options.only_accounts);
   std::optional<store::LogPosition> start;
   if (options.use_snapshots) start = start_from_snapshot(dir, *segments, options, loaded);
   if (!start && !segments->empty()) {

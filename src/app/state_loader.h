@@ -30,6 +30,9 @@ struct LoadedState {
   uint64_t snapshot_seq = 0;                   // The snapshot it started from; 0: none.
   uint64_t events_read = 0;                    // Events decoded after the snapshot.
   std::vector<std::string> warnings;           // Snapshots skipped, and why.
+  // With LoadOptions::only_accounts: another account (in the snapshot or in the events read)
+  // has the 64-bit index key (account_key) of one of them, so their indexes cannot serve.
+  bool key_shared = false;
 };
 
 struct LoadOptions {
@@ -39,6 +42,9 @@ struct LoadOptions {
   // With track_refs: the ref index holds the refs of events up to here; the refs of later
   // events are loaded into the state, those before its snapshot included.
   std::optional<uint64_t> refs_known_through;
+  // Not empty: a state of these accounts alone (LedgerState::hold_only), read from a version 3
+  // snapshot by binary search, for questions about a few accounts. Only for queries.
+  std::vector<std::string> only_accounts = {};
 };
 
 Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);

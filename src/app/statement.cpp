@@ -113,18 +113,16 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
                                     std::optional<int64_t> to_ns,
                                     std::optional<int64_t> known_at_ns) const {
   const Cutoffs known{std::nullopt, known_at_ns};
-  auto loaded = app::load_state(options_.dir, {known, false, true, std::nullopt});
+  // The account alone: a binary search of the snapshot, and its entries after it.
+  auto loaded = app::load_state(options_.dir, {known, false, true, std::nullopt, {id}});
   if (!loaded) return loaded.status();
   warnings_ = std::move(loaded->warnings);
   const domain::Account* account = loaded->state.find(id);
-  if (account == nullptr) return app::unknown_account(loaded->state, id, known);
+  if (account == nullptr) return app::unknown_account(options_.dir, id, known);
   const uint64_t seq_limit = loaded->state.last_seq();
   const uint64_t key = app::account_key(id);
   // Another account with the same 64-bit key would mix its postings in: read the log then.
-  bool key_shared = false;
-  for (const domain::Account* other : loaded->state.sorted_accounts()) {
-    key_shared = key_shared || (other->id != id && app::account_key(other->id) == key);
-  }
+  const bool key_shared = loaded->key_shared;
   store::Syscalls& sys = store::real_syscalls();
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();

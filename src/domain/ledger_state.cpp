@@ -586,7 +586,12 @@ void LedgerState::restore_ref(uint64_t low, uint64_t high, const RefEntry& entry
   refs_.insert_or_assign(low, high, entry);
 }
 
+bool LedgerState::holds(std::string_view id) const {
+  return held_.empty() || std::find(held_.begin(), held_.end(), id) != held_.end();
+}
+
 void LedgerState::open(const EventView& e, int64_t effective_ns) {
+  if (!holds(e.account)) return;
   Account a;
   a.id = e.account;
   a.owner = e.owner;
@@ -675,6 +680,12 @@ MovedAccounts accounts_moved(const Command& command) {
   if (const auto* w = std::get_if<Withdraw>(&command)) return {{w->account}, 1};
   if (const auto* t = std::get_if<Transfer>(&command)) return {{t->from, t->to}, 2};
   return {};
+}
+
+MovedAccounts accounts_named(const Command& command) {
+  if (const auto* o = std::get_if<OpenAccount>(&command)) return {{o->account}, 1};
+  if (const auto* c = std::get_if<CloseAccount>(&command)) return {{c->account}, 1};
+  return accounts_moved(command);
 }
 
 TimelineKey timeline_key(const Command& command, int64_t now_ns) {

@@ -171,6 +171,12 @@ class LedgerState {
   // The kept postings of account `index` after `after_ns`, in timeline order.
   std::vector<LaterPosting> kept_postings_after(std::string_view id, int64_t after_ns) const;
   uint64_t last_seq() const { return last_seq_; }
+  // Holds only these accounts from now on: openings of others are passed over, and with them
+  // their money (a question about one account need not build ten thousand). Such a state
+  // answers for the accounts it holds and decides nothing.
+  void hold_only(std::vector<std::string> ids) { held_ = std::move(ids); }
+  bool holds(std::string_view id) const;
+  const std::vector<std::string>& held() const { return held_; }
 
   // Replay's path: no allocation except for a new account (and a new ref when tracked).
   void apply(uint64_t seq, int64_t recorded_ns, int64_t effective_ns, const EventView& event);
@@ -228,6 +234,7 @@ class LedgerState {
   const Timeline* timeline_ = nullptr;
   std::vector<std::vector<LaterPosting>> kept_;  // By account index, in timeline order.
   std::vector<Account> accounts_;
+  std::vector<std::string> held_;  // Empty: every account.
   AccountIndex index_;
   RefTable refs_;
   const RefArchive* ref_archive_ = nullptr;
@@ -262,6 +269,8 @@ struct MovedAccounts {
   const std::string_view* end() const { return items + count; }
 };
 MovedAccounts accounts_moved(const Command& command);
+// Every account a command names: what deciding it reads of the state.
+MovedAccounts accounts_named(const Command& command);
 
 // Where a command's event would sit on the timeline, and its rank there (openings first,
 // closings last): the order in which an import checks and applies its rows.

@@ -3,11 +3,47 @@
 #include <cereal/archives/portable_binary.hpp>
 #include <cereal/types/string.hpp>
 #include <fmt/format.h>
+#include <algorithm>
+#include <cstring>
 #include <sstream>
+
+#include "util/endian.h"
 
 namespace ledger::domain {
 
 namespace {
+
+// Version 3: after Cereal's header and the version, the last sequence number, the account
+// count and the heap's size (u64 each), then the records, then the heap. A record:
+//   0 id offset, 4 id size, 8 owner offset, 12 owner size (u32, into the heap)
+//   16 currency code (4 bytes, NUL-padded), 20 closed (0 or 1), 21-23 zero
+//   24 overdraft limit, 32 balance, 40 opened, 48 closed at, 56 latest posting (i64)
+constexpr size_t kTableHeaderBytes = 24;
+constexpr size_t kRecordBytes = 64;
+
+Status damaged(const std::string& what) {
+  return {ErrorCode::kCorruption, "snapshot state: " + what};
+}
+
+// The schema version and where what follows it begins.
+Result<std::pair<uint32_t, size_t>> version_of(std::span<const unsigned char> bytes) {
+  // Cereal's header and a u32: a few bytes, read through Cereal itself.
+  const std::string head(reinterpret_cast<const char*>(bytes.data()),
+                         std::min<size_t>(bytes.size(), 16));
+  std::istringstream in(head);
+  uint32_t version = 0;
+  try {
+    cereal::PortableBinaryInputArchive archive(in);
+    archive(version);
+  } catch (const std::exception& e) {
+    return damaged(fmt::format("undecodable: {}", e.what()));
+  }
+  if (version == 0 || version > kStateSchemaVersion) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("snapshot state version {} is not supported", version));
+  }
+  return std::pair<uint32_t, size_t>{version, static_cast<size_t>(in.tellg())};
+}
 
 // Field order is the schema: version 1 ends at opened_effective_ns.
 struct StoredAccount {
@@ -62,22 +98,45 @@ void load_account(cereal::PortableBinaryInputArchive& archive, std::istringstrea
 }  // namespace
 
 std::string encode_state(const LedgerState& state) {
-  std::ostringstream out;
+  const std::vector<const Account*> accounts = state.sorted_accounts();
+  std::string heap;
+  for (const Account* a : accounts) heap += a->id + a->owner;
+  std::ostringstream header;
   {
-    cereal::PortableBinaryOutputArchive archive(out);
-    const std::vector<const Account*> accounts = state.sorted_accounts();
-    archive(kStateSchemaVersion, state.last_seq(), static_cast<uint64_t>(accounts.size()));
-    for (const Account* a : accounts) {
-      StoredAccount stored{a->id,      a->owner,  a->currency.code,     a->overdraft_limit,
-                           a->balance, a->closed, a->opened_effective_ns, a->closed_effective_ns,
-                           a->last_posting_ns};
-      archive(stored);
-    }
+    cereal::PortableBinaryOutputArchive archive(header);
+    archive(kStateSchemaVersion);
   }
-  return std::move(out).str();
+  std::string out = std::move(header).str();
+  const size_t table_at = out.size() + kTableHeaderBytes;
+  out.resize(table_at + accounts.size() * kRecordBytes);
+  auto* p = reinterpret_cast<unsigned char*>(out.data());
+  util::put<uint64_t>(p + table_at - kTableHeaderBytes, state.last_seq());
+  util::put<uint64_t>(p + table_at - kTableHeaderBytes + 8, accounts.size());
+  util::put<uint64_t>(p + table_at - kTableHeaderBytes + 16, heap.size());
+  uint32_t at = 0;
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const Account& a = *accounts[i];
+    unsigned char* r = p + table_at + i * kRecordBytes;
+    util::put<uint32_t>(r + 0, at);
+    util::put<uint32_t>(r + 4, static_cast<uint32_t>(a.id.size()));
+    at += static_cast<uint32_t>(a.id.size());
+    util::put<uint32_t>(r + 8, at);
+    util::put<uint32_t>(r + 12, static_cast<uint32_t>(a.owner.size()));
+    at += static_cast<uint32_t>(a.owner.size());
+    std::memcpy(r + 16, a.currency.code.data(), std::min<size_t>(a.currency.code.size(), 4));
+    r[20] = a.closed ? 1 : 0;
+    util::put<int64_t>(r + 24, a.overdraft_limit);
+    util::put<int64_t>(r + 32, a.balance);
+    util::put<int64_t>(r + 40, a.opened_effective_ns);
+    util::put<int64_t>(r + 48, a.closed_effective_ns);
+    util::put<int64_t>(r + 56, a.last_posting_ns);
+  }
+  out += heap;
+  return out;
 }
 
-Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool track_refs) {
+// Versions 1 and 2: Cereal's archive, an account after another.
+static Result<LedgerState> decode_archived_state(std::span<const unsigned char> bytes, bool track_refs) {
   const std::string text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   std::istringstream in(text);
   uint32_t version = 0;
@@ -87,7 +146,7 @@ Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool trac
   try {
     cereal::PortableBinaryInputArchive archive(in);
     archive(version);
-    if (version == 0 || version > kStateSchemaVersion) {
+    if (version == 0 || version > 2) {
       return Status(ErrorCode::kCorruption,
                     fmt::format("snapshot state version {} is not supported", version));
     }
@@ -120,8 +179,109 @@ Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool trac
   if (in.peek() != std::char_traits<char>::eof()) {
     return Status(ErrorCode::kCorruption, "snapshot state has trailing bytes");
   }
+  // No account twice: a state never holds one id twice, and the table it is written to next
+  // could not.
+  std::vector<std::string_view> ids;
+  for (const Account& a : accounts) ids.push_back(a.id);
+  std::sort(ids.begin(), ids.end());
+  if (std::adjacent_find(ids.begin(), ids.end()) != ids.end()) return damaged("an id twice");
   LedgerState state(track_refs);
   state.restore(std::move(accounts), last_seq);
+  return state;
+}
+
+Result<StateTable> StateTable::open(std::span<const unsigned char> bytes) {
+  auto version = version_of(bytes);
+  if (!version) return version.status();
+  if (version->first < 3) return Status(ErrorCode::kNotFound, "an archived state, not a table");
+  const size_t at = version->second;
+  if (bytes.size() < at + kTableHeaderBytes) return damaged("truncated header");
+  StateTable table;
+  const unsigned char* p = bytes.data() + at;
+  table.last_seq_ = util::get<uint64_t>(p);
+  table.count_ = util::get<uint64_t>(p + 8);
+  table.heap_bytes_ = util::get<uint64_t>(p + 16);
+  const uint64_t room = bytes.size() - at - kTableHeaderBytes;
+  if (table.count_ > room / kRecordBytes || table.heap_bytes_ != room - table.count_ * kRecordBytes) {
+    return damaged("its account count and heap do not add up to its size");
+  }
+  table.records_ = p + kTableHeaderBytes;
+  table.heap_ = table.records_ + table.count_ * kRecordBytes;
+  return table;
+}
+
+Result<std::string_view> StateTable::id_at(uint64_t index) const {
+  const unsigned char* r = records_ + index * kRecordBytes;
+  const uint64_t offset = util::get<uint32_t>(r);
+  const uint64_t size = util::get<uint32_t>(r + 4);
+  if (offset > heap_bytes_ || size > heap_bytes_ - offset) return damaged("an id outside the heap");
+  return std::string_view(reinterpret_cast<const char*>(heap_) + offset, size);
+}
+
+Result<Account> StateTable::at(uint64_t index) const {
+  const unsigned char* r = records_ + index * kRecordBytes;
+  auto id = id_at(index);
+  if (!id) return id.status();
+  const uint64_t owner_offset = util::get<uint32_t>(r + 8);
+  const uint64_t owner_size = util::get<uint32_t>(r + 12);
+  if (owner_offset > heap_bytes_ || owner_size > heap_bytes_ - owner_offset) {
+    return damaged("an owner outside the heap");
+  }
+  const auto* code = reinterpret_cast<const char*>(r + 16);
+  auto currency = find_currency(std::string_view(code, strnlen(code, 4)));
+  if (!currency) return damaged(currency.status().message());
+  if (r[20] > 1 || r[21] != 0 || r[22] != 0 || r[23] != 0) return damaged("a bad closed flag");
+  Account a;
+  a.id = *id;
+  a.owner.assign(reinterpret_cast<const char*>(heap_) + owner_offset, owner_size);
+  a.currency = *currency;
+  a.closed = r[20] == 1;
+  a.overdraft_limit = util::get<int64_t>(r + 24);
+  a.balance = util::get<int64_t>(r + 32);
+  a.opened_effective_ns = util::get<int64_t>(r + 40);
+  a.closed_effective_ns = util::get<int64_t>(r + 48);
+  a.last_posting_ns = util::get<int64_t>(r + 56);
+  return a;
+}
+
+Result<std::optional<Account>> StateTable::find(std::string_view id) const {
+  uint64_t low = 0;
+  uint64_t high = count_;
+  while (low < high) {
+    const uint64_t mid = low + (high - low) / 2;
+    auto at_mid = id_at(mid);
+    if (!at_mid) return at_mid.status();
+    if (*at_mid == id) {
+      auto account = at(mid);
+      if (!account) return account.status();
+      return std::optional<Account>(std::move(*account));
+    }
+    if (*at_mid < id) {
+      low = mid + 1;
+    } else {
+      high = mid;
+    }
+  }
+  return std::optional<Account>();
+}
+
+Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool track_refs) {
+  auto table = StateTable::open(bytes);
+  if (!table && table.status().code() == ErrorCode::kNotFound) {
+    return decode_archived_state(bytes, track_refs);
+  }
+  if (!table) return table.status();
+  std::vector<Account> accounts;
+  accounts.reserve(table->size());
+  for (uint64_t i = 0; i < table->size(); ++i) {
+    auto account = table->at(i);
+    if (!account) return account.status();
+    // Strictly in order: what a binary search finds is then the only account with its id.
+    if (i > 0 && !(accounts.back().id < account->id)) return damaged("ids out of order");
+    accounts.push_back(std::move(*account));
+  }
+  LedgerState state(track_refs);
+  state.restore(std::move(accounts), table->last_seq());
   return state;
 }
 

@@ -78,15 +78,23 @@ Result<Bytes> read_all(const File& file) {
   return bytes;
 }
 
-// The segment to open: a live one that is gone stands in its archive copy, if there is one.
-SegmentFile resolve(const SegmentFile& segment) {
-  if (segment.archived) return segment;
-  std::error_code ec;
-  if (fs::exists(segment.path, ec) || ec) return segment;
-  SegmentFile archived{segment.base_seq,
-                       archived_segment_path(segment.path.parent_path(), segment.base_seq), true};
-  if (!fs::exists(archived.path, ec)) return segment;
-  return archived;
+struct OpenedSegment {
+  File file;
+  SegmentFile segment;  // What was opened: the listed segment, or its archive copy.
+};
+
+// Opens a listed segment. A live one that is gone stands in its archive copy: a compaction may
+// archive it between the caller's listing and this open, so the fallback follows the open's own
+// ENOENT rather than an earlier exists() check, which would race the unlink.
+Result<OpenedSegment> open_listed(Syscalls& sys, const SegmentFile& listed) {
+  auto file = File::open(sys, listed.path, O_RDONLY);
+  if (file) return OpenedSegment{std::move(*file), listed};
+  if (listed.archived || file.status().code() != ErrorCode::kNotFound) return file.status();
+  SegmentFile archived{listed.base_seq,
+                       archived_segment_path(listed.path.parent_path(), listed.base_seq), true};
+  auto copy = File::open(sys, archived.path, O_RDONLY);
+  if (!copy) return file.status();  // Neither exists: report the segment the caller listed.
+  return OpenedSegment{std::move(*copy), std::move(archived)};
 }
 
 }  // namespace
@@ -162,9 +170,10 @@ Result<Bytes> read_archived_segment(Syscalls& sys, const fs::path& path) {
 }
 
 Result<SegmentSource> SegmentSource::open(Syscalls& sys, const SegmentFile& listed) {
-  const SegmentFile segment = resolve(listed);
-  auto file = File::open(sys, segment.path, O_RDONLY);
-  if (!file) return file.status();
+  auto opened = open_listed(sys, listed);
+  if (!opened) return opened.status();
+  const SegmentFile& segment = opened->segment;
+  File* file = &opened->file;
   SegmentSource source;
   if (!segment.archived) {
     source.file_ = std::move(*file);
@@ -196,9 +205,10 @@ Result<uint64_t> SegmentSource::size() const {
 }
 
 Result<Bytes> read_segment_head(Syscalls& sys, const SegmentFile& listed, size_t n) {
-  const SegmentFile segment = resolve(listed);
-  auto file = File::open(sys, segment.path, O_RDONLY);
-  if (!file) return file.status();
+  auto opened = open_listed(sys, listed);
+  if (!opened) return opened.status();
+  const SegmentFile& segment = opened->segment;
+  File* file = &opened->file;
   Bytes head(n);
   if (!segment.archived) {
     auto got = file->read_at(0, head);
@@ -239,9 +249,10 @@ Result<Bytes> read_segment_head(Syscalls& sys, const SegmentFile& listed, size_t
 }
 
 Result<uint64_t> segment_size(Syscalls& sys, const SegmentFile& listed) {
-  const SegmentFile segment = resolve(listed);
-  auto file = File::open(sys, segment.path, O_RDONLY);
-  if (!file) return file.status();
+  auto opened = open_listed(sys, listed);
+  if (!opened) return opened.status();
+  const SegmentFile& segment = opened->segment;
+  File* file = &opened->file;
   if (!segment.archived) return file->size();
   Bytes header(kArchiveHeaderSize);
   auto got = file->read_at(0, header);

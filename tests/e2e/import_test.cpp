@@ -291,6 +291,35 @@ TEST_SUITE("e2e import") {
     CHECK(balances(ledger) == "account,balance,currency\n");
   }
 
+  TEST_CASE("after an overdraft, later rows are checked against the books it leaves: a deposit too") {
+    TestLedger ledger;
+    ledger.ok("open ACC-001 --date 2025-01-01");
+    ledger.ok("deposit ACC-001 100 --date 2025-01-02");
+    // Row 2 overdraws ACC-001 from 2025-02-01 on. It stays applied while the file is checked,
+    // so row 3's deposit leaves the account at -40.00: bad as well. Row 4, on another
+    // account, is fine; row 5 brings ACC-001 back to 0.00 and passes.
+    const auto file = ledger.file("later.csv",
+                                  "op,account,amount,date\n"
+                                  "withdraw,ACC-001,150,2025-02-01\n"
+                                  "deposit,ACC-001,10,2025-03-01\n"
+                                  "open,ACC-002,,2025-03-01\n"
+                                  "deposit,ACC-001,40,2025-04-01\n");
+    const auto before = ledger.files();
+    const auto r = ledger.run("import " + shell_quote(file.string()));
+    CHECK(r.exit_code == 65);
+    CHECK(r.out.empty());
+    const std::string name = file.string();
+    INFO("stderr: " << r.err);
+    const auto err = lines_of(r.err);
+    REQUIRE(err.size() == 3);
+    CHECK(err[0] == name + ":2:3: error: insufficient funds in \"ACC-001\": on 2025-02-01 it would "
+                           "be at -50.00 USD (overdraft limit 0.00 USD)");
+    CHECK(err[1] == name + ":3:3: error: insufficient funds in \"ACC-001\": on 2025-03-01 it would "
+                           "be at -40.00 USD (overdraft limit 0.00 USD)");
+    CHECK(err[2] == "ledger: error: 2 bad rows in " + name + "; nothing was imported");
+    check_unchanged(before, ledger.files());
+  }
+
   TEST_CASE("an unknown column is refused with its position, exit 65") {
     TestLedger ledger;
     set_up_two_accounts(ledger);

@@ -290,6 +290,71 @@ TEST_SUITE("archive") {
     CHECK(read_events(dir.path()) == events);
   }
 
+  TEST_CASE("a segment archived between a reader's listing and its open is read from the copy") {
+    TempDir dir;
+    write_history(dir.path());
+    const std::vector<SegmentFile> listed = segments_of(dir.path());
+    REQUIRE_FALSE(listed[0].archived);
+    const std::string live_bytes = read_bytes(listed[0].path);
+
+    // Compaction finishes just as the reader opens the file it listed: the live segment is
+    // unlinked after any check the reader made of it, before its open reaches the kernel.
+    class ArchivedAtOpen : public Syscalls {
+     public:
+      ArchivedAtOpen(fs::path dir, const SegmentFile& first, uint64_t next_base)
+          : dir_(std::move(dir)), live_(first.path), next_base_(next_base) {}
+      int open(const char* path, int flags, mode_t mode) override {
+        if (path == live_.string() && fs::exists(live_)) {
+          auto report = run(dir_, next_base_, ArchiveMode::kArchive);
+          REQUIRE(report);
+          REQUIRE(report->segments == 1);
+          REQUIRE_FALSE(fs::exists(live_));
+          ++archived;
+        }
+        return Syscalls::open(path, flags, mode);
+      }
+      int archived = 0;
+
+     private:
+      fs::path dir_, live_;
+      uint64_t next_base_;
+    };
+
+    ArchivedAtOpen sys(dir.path(), listed[0], listed[1].base_seq);
+    auto source = SegmentSource::open(sys, listed[0]);
+    REQUIRE_MESSAGE(source, source.status().message());
+    CHECK(sys.archived == 1);
+    std::string bytes(live_bytes.size(), '\0');
+    auto got =
+        source->read_at(0, std::span(reinterpret_cast<unsigned char*>(bytes.data()), bytes.size()));
+    REQUIRE(got);
+    CHECK(*got == live_bytes.size());
+    CHECK(bytes == live_bytes);
+
+    // The head and size readers take the same way to the copy.
+    write_bytes(listed[0].path, live_bytes);
+    ArchivedAtOpen again(dir.path(), listed[0], listed[1].base_seq);
+    REQUIRE(run(dir.path(), 1, ArchiveMode::kArchive));  // Removes the stale copy first.
+    auto size = segment_size(again, listed[0]);
+    REQUIRE_MESSAGE(size, size.status().message());
+    CHECK(again.archived == 1);
+    CHECK(*size == live_bytes.size());
+    auto head = read_segment_head(again, listed[0], 16);
+    REQUIRE(head);
+    CHECK(std::string(head->begin(), head->end()) == live_bytes.substr(0, 16));
+  }
+
+  TEST_CASE("a listed segment that is gone from both places is not found, and named") {
+    TempDir dir;
+    write_history(dir.path());
+    const std::vector<SegmentFile> listed = segments_of(dir.path());
+    fs::remove(listed[0].path);
+    auto source = SegmentSource::open(real_syscalls(), listed[0]);
+    REQUIRE_FALSE(source);
+    CHECK(source.status().code() == ErrorCode::kNotFound);
+    CHECK(contains(source.status().message(), listed[0].path.string()));
+  }
+
   TEST_CASE("a purge deletes the oldest segments and the log starts at the first one left") {
     TempDir dir;
     write_history(dir.path());
