@@ -94,7 +94,9 @@ class DomainCheck {
       }
       if (const domain::RefKey& ref = domain::ref_of(stored.event); !ref.ref.empty()) {
         const XXH128_hash_t digest = XXH3_128bits(ref.ref.data(), ref.ref.size());
-        refs_.push_back({digest.low64, digest.high64, ref.digest, seq});
+        if (Status s = refs_.add({digest.low64, digest.high64, ref.digest, seq}); !s && scratch_) {
+          scratch_ = s;
+        }
       }
       defer_funds(stored, segment, f.offset);
       state_.apply(stored);
@@ -139,19 +141,21 @@ class DomainCheck {
 
   // Once the log has lost events, the replay fails where later events needed them; those are
   // consequences of the damage already reported, so they are counted, not listed.
-  void finish(store::VerifyReport& report) {
-    check_refs(report);
-    if (consequences_ == 0) return;
+  // The error of a scratch file that failed (verify stops with it), else ok.
+  Status finish(store::VerifyReport& report) {
+    LEDGER_RETURN_IF_ERROR(scratch_);
+    LEDGER_RETURN_IF_ERROR(check_refs(report));
+    if (consequences_ == 0) return Status::ok();
     report.note(
         fmt::format("{} later events could not be replayed because they depend on events "
                     "lost to the damage above",
                     consequences_));
+    return Status::ok();
   }
 
   const domain::LedgerState& state() const { return state_; }
   // Sorted by key (high, low), then sequence, once finish() ran.
-  const std::vector<app::RefSeen>& refs() const { return refs_; }
-  void release_refs() { refs_ = {}; }
+  const app::RefsSeen& refs() const { return refs_; }
   // Events up to this one were not replayed (purged, or before the starting snapshot).
   uint64_t seq_start() const { return seq_start_; }
 
@@ -172,23 +176,27 @@ class DomainCheck {
     add(report, std::move(problem));
   }
 
-  // A ref names one event in the whole ledger. The state's own ref index would cost a hash-map
-  // node per ref (about 75 bytes, and most of verify's time at a million events); a vector of
-  // 128-bit digests sorted once at the end costs 32 bytes per ref, and its order is the ref
-  // index's, so that the index is compared by one merge.
-  void check_refs(store::VerifyReport& report) {
-    std::sort(refs_.begin(), refs_.end(), [](const app::RefSeen& a, const app::RefSeen& b) {
-      return std::tie(a.high, a.low, a.seq) < std::tie(b.high, b.low, b.seq);
-    });
-    for (size_t i = 1; i < refs_.size(); ++i) {
-      const app::RefSeen& a = refs_[i - 1];
-      const app::RefSeen& b = refs_[i];
-      if (a.low != b.low || a.high != b.high) continue;
-      add(report,
-          store::make_problem("replay", {}, std::nullopt, b.seq, b.seq,
-                              fmt::format("event {} breaks a rule: its ref was already used by "
-                                          "event {}",
-                                          b.seq, a.seq)));
+  // A ref names one event in the whole ledger. The state's own ref table would hold every ref
+  // in memory; the refs wait in an external sort instead, whose order is the ref index's, so
+  // that a ref used twice is two neighbours and the index is compared by one merge.
+  Status check_refs(store::VerifyReport& report) {
+    LEDGER_RETURN_IF_ERROR(refs_.finish());
+    auto cursor = refs_.cursor();
+    if (!cursor) return cursor.status();
+    std::optional<app::RefSeen> previous;
+    for (;;) {
+      auto next = cursor->next();
+      if (!next) return next.status();
+      if (!*next) return Status::ok();
+      const app::RefSeen& b = **next;
+      if (previous && previous->low == b.low && previous->high == b.high) {
+        add(report,
+            store::make_problem("replay", {}, std::nullopt, b.seq, b.seq,
+                                fmt::format("event {} breaks a rule: its ref was already used by "
+                                            "event {}",
+                                            b.seq, previous->seq)));
+      }
+      previous = b;
     }
   }
 
@@ -205,7 +213,8 @@ class DomainCheck {
     uint64_t offset = 0;
   };
   std::map<std::string, Deferred, std::less<>> deferred_;
-  std::vector<app::RefSeen> refs_;
+  app::RefsSeen refs_;
+  Status scratch_;
   size_t own_problems_ = 0;
   uint64_t consequences_ = 0;
 };
@@ -358,15 +367,16 @@ Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)
   const bool replay_incomplete = domain.incomplete(report);
   report.ran(replay_possible ? "events" : "events (not replayed: no snapshot to start from)");
   if (replay_possible) report.ran("replay");
-  domain.finish(report);
+  LEDGER_RETURN_IF_ERROR(domain.finish(report));
   snapshots.finish(report);
   LEDGER_RETURN_IF_ERROR(store::verify_indexes(sys, *segments, report));
   uint64_t refs_through = 0;
   if (replay_possible) {
-    refs_through = app::verify_ref_index(options_.dir, domain.refs(), domain.seq_start(),
+    auto through = app::verify_ref_index(options_.dir, domain.refs(), domain.seq_start(),
                                          report.counts.seq_last, !replay_incomplete, report);
+    if (!through) return through.status();
+    refs_through = *through;
   }
-  domain.release_refs();
   const uint64_t account_indexes = app::verify_account_indexes(
       sys, *segments,
       [&](uint64_t done) {

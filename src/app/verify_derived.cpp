@@ -245,24 +245,41 @@ void ref_problem(store::VerifyReport& report, const fs::path& file, uint64_t seq
 }
 
 // One run against the refs of its events, both in key order.
-void compare_run(const store::SortedRun& run, const std::vector<RefSeen>& refs,
-                 uint64_t seq_known_after, store::VerifyReport& report) {
+Status compare_run(const store::SortedRun& run, const RefsSeen& refs, uint64_t seq_known_after,
+                   store::VerifyReport& report) {
   const store::RunMeta meta = run.meta();
   auto in_run = [&](uint64_t seq) {
     return seq > seq_known_after && seq >= meta.seq_first && seq <= meta.seq_last;
   };
   // The replay's refs of this run, streamed in key order; of a ref used twice, the run keeps
   // the later event's.
-  size_t at = 0;
+  auto cursor = refs.cursor();
+  if (!cursor) return cursor.status();
+  Status scratch;  // The first error of the cursor, which ends the stream.
+  std::optional<RefSeen> lookahead;
+  std::optional<RefSeen> current;
   const RefSeen* expected = nullptr;
-  auto advance = [&] {
-    expected = nullptr;
-    for (; at < refs.size(); ++at) {
-      const RefSeen& r = refs[at];
-      if (!in_run(r.seq)) continue;
-      if (expected != nullptr && (expected->low != r.low || expected->high != r.high)) break;
-      expected = &r;
+  auto pull = [&]() -> std::optional<RefSeen> {
+    for (;;) {
+      auto next = scratch ? cursor->next() : Result<std::optional<RefSeen>>(std::nullopt);
+      if (!next) {
+        scratch = next.status();
+        return std::nullopt;
+      }
+      if (!*next || in_run((*next)->seq)) return *next;
     }
+  };
+  lookahead = pull();
+  auto advance = [&] {
+    current = lookahead;
+    expected = nullptr;
+    if (!current) return;
+    for (lookahead = pull(); lookahead && lookahead->low == current->low &&
+                             lookahead->high == current->high;
+         lookahead = pull()) {
+      current = lookahead;
+    }
+    expected = &*current;
   };
   auto expected_key = [&] { return store::RunKey{expected->low, expected->high}; };
   advance();
@@ -286,7 +303,7 @@ void compare_run(const store::SortedRun& run, const std::vector<RefSeen>& refs,
       differ(fmt::format("it holds a ref (of event {}) that the log does not have", e.value_b));
       return Status::ok();
     }
-    const RefSeen& r = *expected;
+    const RefSeen r = *expected;  // A copy: advance() moves on.
     advance();
     if (e.value_a != r.digest || e.value_b != r.seq) {
       differ(
@@ -296,18 +313,21 @@ void compare_run(const store::SortedRun& run, const std::vector<RefSeen>& refs,
     }
     return Status::ok();
   });
+  if (!scratch) return scratch;
   if (!read) {
     ref_problem(
         report, run.path(), 0,
         fmt::format("ref index run {} does not read: {}", name_of(run.path()), read.message()));
-    return;
+    return Status::ok();
   }
   for (; expected != nullptr; advance()) missing(*expected);
-  if (wrong == 0) return;
+  if (!scratch) return scratch;
+  if (wrong == 0) return Status::ok();
   ref_problem(report, run.path(), 0,
               fmt::format("ref index run {} (events {}..{}) does not match the log: {}{}",
                           name_of(run.path()), meta.seq_first, meta.seq_last, first,
                           wrong > 1 ? fmt::format(" ({} differences in all)", wrong) : ""));
+  return Status::ok();
 }
 
 bool segment_damaged(const store::VerifyReport& report, const fs::path& segment) {
@@ -343,7 +363,7 @@ std::string run_difference(const store::SortedRun& stored, const store::SortedRu
 
 }  // namespace
 
-uint64_t verify_ref_index(const fs::path& dir, const std::vector<RefSeen>& refs,
+Result<uint64_t> verify_ref_index(const fs::path& dir, const RefsSeen& refs,
                           uint64_t seq_known_after, uint64_t seq_last, bool replay_complete,
                           store::VerifyReport& report) {
   report.ran("ref index");
@@ -370,7 +390,9 @@ uint64_t verify_ref_index(const fs::path& dir, const std::vector<RefSeen>& refs,
         "the ref index was not compared with the log: events were lost to the damage above");
     return runs->covered_through();
   }
-  for (const store::SortedRun& run : runs->runs()) compare_run(run, refs, seq_known_after, report);
+  for (const store::SortedRun& run : runs->runs()) {
+    LEDGER_RETURN_IF_ERROR(compare_run(run, refs, seq_known_after, report));
+  }
   return runs->covered_through();
 }
 

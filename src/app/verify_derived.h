@@ -13,6 +13,7 @@
 #include "store/log_cursor.h"
 #include "store/snapshot_file.h"
 #include "store/verify.h"
+#include "util/external_sort.h"
 
 namespace ledger::app {
 
@@ -72,14 +73,25 @@ struct RefSeen {
   uint64_t digest = 0;
   uint64_t seq = 0;
 };
+// By key (high, low), the ref index's order, then by event.
+struct RefSeenOrder {
+  bool operator()(const RefSeen& a, const RefSeen& b) const {
+    if (a.high != b.high) return a.high < b.high;
+    if (a.low != b.low) return a.low < b.low;
+    return a.seq < b.seq;
+  }
+};
+// Every ref of a replay, in that order. A ledger of ten million refs holds 320 MB of them: they
+// wait in a scratch file, and memory stays at the sorter's buffer.
+using RefsSeen = util::ExternalSort<RefSeen, RefSeenOrder>;
 
-// The ref index of `dir` against the refs the replay saw (sorted by key, (high, low), then seq;
-// only those of events after `seq_known_after` are known, the earlier ones were purged): every
+// The ref index of `dir` against the refs the replay saw (finished; only those of events after
+// `seq_known_after` are known, the earlier ones were purged): every
 // block of every run, its coverage, and run by run that it holds exactly the refs of its
 // events. `seq_last`: the last event of the log. Without `replay_complete` (events were lost
 // to damage) the refs are not compared, only the runs' blocks and coverage. Returns how far the
-// index reaches (0: none).
-uint64_t verify_ref_index(const std::filesystem::path& dir, const std::vector<RefSeen>& refs,
+// index reaches (0: none), or the error of a scratch file that failed.
+Result<uint64_t> verify_ref_index(const std::filesystem::path& dir, const RefsSeen& refs,
                           uint64_t seq_known_after, uint64_t seq_last, bool replay_complete,
                           store::VerifyReport& report);
 
