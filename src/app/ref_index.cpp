@@ -1,7 +1,10 @@
 #include "app/ref_index.h"
 
-#include <algorithm>
 #include <fmt/format.h>
+
+#include <algorithm>
+
+#include "util/external_sort.h"
 
 namespace ledger::app {
 
@@ -47,18 +50,33 @@ Result<std::optional<domain::RefEntry>> RefIndex::find(uint64_t low, uint64_t hi
   return std::optional<domain::RefEntry>(domain::RefEntry{(*entry)->value_a, (*entry)->value_b});
 }
 
+namespace {
+
+struct ByKey {
+  bool operator()(const store::RunEntry& a, const store::RunEntry& b) const {
+    return a.key() < b.key();
+  }
+};
+
+}  // namespace
+
 Status RefIndex::add_from(const domain::LedgerState& state, uint64_t seq_last) {
   const uint64_t after = covered_through();
   if (seq_last <= after) return Status::ok();
-  std::vector<store::RunEntry> entries;
+  // The refs of an import of millions of rows do not fit beside the state that holds them: they
+  // are sorted through scratch files.
+  util::ExternalSort<store::RunEntry, ByKey> sorted;
+  Status added;
   state.for_each_ref([&](uint64_t low, uint64_t high, const domain::RefEntry& entry) {
-    if (entry.seq > after && entry.seq <= seq_last) {
-      entries.push_back({low, high, entry.digest, entry.seq});
+    if (added && entry.seq > after && entry.seq <= seq_last) {
+      added = sorted.add({low, high, entry.digest, entry.seq});
     }
   });
-  std::sort(entries.begin(), entries.end(),
-            [](const store::RunEntry& a, const store::RunEntry& b) { return a.key() < b.key(); });
-  return runs_.add(entries, after + 1, seq_last);
+  LEDGER_RETURN_IF_ERROR(added);
+  LEDGER_RETURN_IF_ERROR(sorted.finish());
+  auto cursor = sorted.cursor();
+  if (!cursor) return cursor.status();
+  return runs_.add_streamed([&] { return cursor->next(); }, after + 1, seq_last);
 }
 
 }  // namespace ledger::app

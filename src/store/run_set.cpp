@@ -181,6 +181,16 @@ Status RunSet::check_open() const {
 
 Status RunSet::add(const std::vector<RunEntry>& sorted_entries, uint64_t seq_first,
                    uint64_t seq_last) {
+  size_t at = 0;
+  return add_streamed(
+      [&]() -> Result<std::optional<RunEntry>> {
+        if (at == sorted_entries.size()) return std::optional<RunEntry>();
+        return std::optional<RunEntry>(sorted_entries[at++]);
+      },
+      seq_first, seq_last);
+}
+
+Status RunSet::add_streamed(const EntrySource& next, uint64_t seq_first, uint64_t seq_last) {
   LEDGER_RETURN_IF_ERROR(check_open());
   if (seq_first != covered_through() + 1 || seq_last < seq_first) {
     return {ErrorCode::kInvalidArgument,
@@ -193,8 +203,11 @@ Status RunSet::add(const std::vector<RunEntry>& sorted_entries, uint64_t seq_fir
   const fs::path path = dir_ / run_file_name(seq_first, seq_last);
   auto writer = SortedRunWriter::create(*sys_, path, {seq_first, seq_last});
   if (!writer) return failed_ = writer.status();
-  for (const RunEntry& entry : sorted_entries) {
-    if (Status s = writer->add(entry); !s) {
+  for (;;) {
+    auto entry = next();
+    if (!entry) return entry.status();  // The writer removes its temp file.
+    if (!*entry) break;
+    if (Status s = writer->add(**entry); !s) {
       // Bad input leaves the directory as it was (the writer removes its temp file).
       if (s.code() != ErrorCode::kInvalidArgument) failed_ = s;
       return s;

@@ -27,6 +27,7 @@
 // times) when a run it listed was deleted by a writer's merge before it could open it.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -62,6 +63,10 @@ class RunSet {
   // returns ok, the entries are durable. After an I/O error the set refuses every later add: the
   // directory is still a readable set (see the crash rule), to be opened again.
   Status add(const std::vector<RunEntry>& sorted_entries, uint64_t seq_first, uint64_t seq_last);
+  // The same, with the entries pulled one at a time (nullopt after the last), so that a caller
+  // whose entries do not fit in memory can stream them; an error of `next` fails the add.
+  using EntrySource = std::function<Result<std::optional<RunEntry>>()>;
+  Status add_streamed(const EntrySource& next, uint64_t seq_first, uint64_t seq_last);
   // Deletes every run and temp file; the set is then empty.
   Status remove_all();
   // Checks every block of every run.

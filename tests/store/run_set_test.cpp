@@ -121,6 +121,32 @@ TEST_SUITE("run_set") {
     check_found(open_set(dir.path()), 0, 15);
   }
 
+  TEST_CASE("a streamed add whose source fails publishes nothing, and the set goes on") {
+    TempDir dir;
+    RunSet set = open_set(dir.path());
+    REQUIRE(set.add(sorted_entries(0, 10), 1, 5));
+    const auto before = snapshot_dir(dir.path());
+    const std::vector<RunEntry> more = sorted_entries(10, 3000);
+    size_t at = 0;
+    const Status failed = set.add_streamed(
+        [&]() -> Result<std::optional<RunEntry>> {
+          if (at == 2500) return Status(ErrorCode::kIoError, "scratch file lost");
+          return std::optional<RunEntry>(more[at++]);
+        },
+        6, 9);
+    CHECK(failed.code() == ErrorCode::kIoError);
+    CHECK(failed.message() == "scratch file lost");
+    CHECK(snapshot_dir(dir.path()) == before);
+    at = 0;
+    REQUIRE(set.add_streamed(
+        [&]() -> Result<std::optional<RunEntry>> {
+          if (at == more.size()) return std::optional<RunEntry>();
+          return std::optional<RunEntry>(more[at++]);
+        },
+        6, 9));
+    check_found(open_set(dir.path()), 0, 3010);
+  }
+
   TEST_CASE("open refuses a gap, a partial overlap or a damaged run, and remove_all clears") {
     TempDir dir;
     REQUIRE(write_run(dir / run_file_name(1, 10), sorted_entries(0, 10), {1, 10}));
