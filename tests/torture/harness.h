@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,11 @@ struct Tally {
   uint64_t faults = 0;    // I/O errors injected, or power cuts that lost written data.
   uint64_t checks = 0;    // Invariant checks passed.
   uint64_t acked = 0;     // Acknowledged commits found whole afterwards.
+  // Commands run by kind (retries included), and those made to be refused: "close" -> (n, r).
+  std::map<std::string, std::pair<uint64_t, uint64_t>> kinds;
+  // After a purge, `balance --at` a past day: refused ("was purged"; of these, refusals the
+  // model required) or answered (and right).
+  uint64_t purged_refused = 0, purged_refused_required = 0, purged_answered = 0;
   std::vector<std::string> failures;
 
   void fail(uint64_t seed, const std::string& what);
@@ -66,8 +73,13 @@ class Harness {
   // must then succeed and leave it applied. The model moves on to include `op`. False after a
   // failure (already recorded in the tally).
   bool settle(const Op& op, Model& model, bool acknowledged, const std::string& how);
-  // The ledger agrees with the model at the head and at a random past day.
+  // The ledger agrees with the model at a random past day (balances, and statuses once an
+  // account was closed). After a purge a day before the oldest snapshot kept may be refused
+  // ("history before T was purged", exit 1) and must be when it is before what the log now
+  // begins with; the books as of today still answer; the purge ended where a commit ends.
   bool check_state(const Model& model, Rng& rng, const std::string& how);
+  // `outcome` is the refusal `op` was made to meet: exit 1 and its message.
+  bool refused_as_expected(const Op& op, const ChildOutcome& outcome, const std::string& how);
   // `ledger verify` passes.
   bool check_verify(const std::string& how);
 
@@ -80,10 +92,14 @@ class Harness {
  private:
   struct State {
     Balances balances;
-    uint64_t events = 0;
+    std::optional<Statuses> statuses;  // Read once the model has a closed account or close.
+    uint64_t events = 0;               // Events in the log (after a purge, not those purged).
+    uint64_t seq_first = 0, seq_last = 0, purged_before = 0;  // 0: empty.
   };
-  bool read_state(State& state, const std::string& how);
+  bool read_state(State& state, const std::string& how, bool with_statuses);
+  bool read_stats(State& state, const std::string& how);
   bool matches(const State& state, const Model& model) const;
+  std::string difference(const State& state, const Model& model) const;
 
   const DriverOptions& options_;
   fs::path dir_;

@@ -3,7 +3,9 @@
 // every (kind of command, syscall) is walked k = 1, 2, ... until the command no longer reaches
 // its k-th call of that syscall. The coverage table printed at the end says how far each cell got.
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +17,7 @@ class KillSweep {
  public:
   // The syscalls a kill can land on: every call that changes a file or a name, and openat.
   static const std::vector<const char*>& syscalls();
-  // Every kind of command the model can make. close and compact --purge are not in the model
-  // yet, so the table lists them as rows that nothing fills (see docs/torture.md).
+  // Every kind of command the model can make, close and compact --purge included.
   static const std::vector<OpKind>& kinds();
 
   OpKind op_kind() const { return kinds()[kind_]; }
@@ -31,6 +32,8 @@ class KillSweep {
   void missed();
 
   bool complete() const;
+  // How long after the sweep began its last cell was completed.
+  std::optional<std::chrono::seconds> completed_after() const { return completed_after_; }
   uint64_t cells_complete() const;
   uint64_t cells_total() const { return kinds().size() * syscalls().size(); }
   // One line per kind: for each syscall "N" (killed at every k = 1..N, then ran to the end:
@@ -43,6 +46,8 @@ class KillSweep {
     uint64_t killed_max = 0;  // Every k up to this was killed, in this pass or an earlier one.
     bool complete = false;
   };
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  std::optional<std::chrono::seconds> completed_after_;
   size_t kind_ = 0;
   size_t syscall_ = 0;
   std::vector<std::vector<Cell>> cells_ =

@@ -47,11 +47,15 @@ class PowerLossRun {
     std::string cut_text;
     const ChildOutcome outcome = run_and_cut(op, kill, cut_text);
     how += cut_text;
-    if (!outcome.killed() && outcome.exit_code != 0) {
+    bool acknowledged = outcome.exit_code == 0;
+    if (op.refused && !outcome.killed()) {
+      // Refused as the model says: nothing to retry, the books must be as they were.
+      if (!harness_.refused_as_expected(op, outcome, how)) return false;
+      acknowledged = true;
+    } else if (!outcome.killed() && outcome.exit_code != 0) {
       harness_.fail(fmt::format("{}: exit {}: {}", how, outcome.exit_code, outcome.err));
       return false;
     }
-    const bool acknowledged = outcome.exit_code == 0;
     return harness_.settle(op, model_, acknowledged, how) && harness_.check_verify(how) &&
            (std::bernoulli_distribution(0.7)(rng_) || harness_.check_state(model_, rng_, how));
   }
