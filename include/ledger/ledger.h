@@ -35,7 +35,7 @@ struct LedgerOptions {
 // --dir, else $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger.
 std::filesystem::path resolve_data_dir(const std::optional<std::string>& flag);
 
-// The two cutoffs of time travel (DESIGN.md §4); absent means "no cutoff".
+// The two cutoffs of time travel (ledger(1), TIMES); absent means "no cutoff".
 struct Cutoffs {
   std::optional<int64_t> effective_at_ns;  // --at: events effective at or before.
   std::optional<int64_t> known_at_ns;      // --known-at: frames recorded at or before.

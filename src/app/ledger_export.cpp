@@ -1,6 +1,6 @@
 // `export`: every event the cutoffs let through, in effective order with running balances, for
 // the CLI to write as a journal or as import rows. The cutoffs mean what they mean for
-// balances() (DESIGN.md §4): frames recorded after --known-at are not read, events effective
+// balances() (ledger(1), TIMES): frames recorded after --known-at are not read, events effective
 // after --at are left out. The final running balances are checked against balances() for the
 // same cutoffs, so a journal never asserts numbers that our own queries would not give.
 #include <fmt/format.h>

@@ -169,8 +169,8 @@ bool before(const store::FrameRef& frame, const store::LogPosition& to) {
 }
 
 // The parts of the log after `start` that a query must read. With --at, the time index of the
-// sealed segments leaves out the blocks whose events all take effect after the cutoff (DESIGN.md
-// §3); the newest segment is read whole (its frames are still skipped by their headers).
+// sealed segments leaves out the blocks whose events all take effect after the cutoff
+// (ledger-format(5), TIME INDEX FILES); the newest segment is read whole (its frames are still skipped by their headers).
 std::vector<store::LogRange> ranges_to_read(const std::vector<store::SegmentFile>& segments,
                                             const store::LogPosition& start,
                                             const Cutoffs& cutoffs) {

@@ -1,6 +1,6 @@
 #pragma once
 // State at a point of time travel, from the newest snapshot that can serve it plus the frames
-// after it that can matter (DESIGN.md §4). Snapshots are derived data: one that is damaged or
+// after it that can matter (docs/architecture.md). Snapshots are derived data: one that is damaged or
 // does not match the log is skipped with a warning, never trusted; without any, the log is read
 // from its start.
 

@@ -17,7 +17,7 @@ const char* output_format_name(OutputFormat format);
 Result<OutputFormat> parse_output_format(std::string_view name);
 
 // Aligned tables for people at a terminal. When stdout is a pipe or a file we print CSV: it is
-// the format DESIGN names first for pipes, every spreadsheet and `cut`/`awk`/`mlr` reads it,
+// the first format for pipes (ledger(1), OUTPUT): every spreadsheet and `cut`/`awk`/`mlr` reads it,
 // and it keeps one record per line for cells without newlines, so `| head` and `| grep` work.
 OutputFormat default_output_format(bool stdout_is_terminal);
 

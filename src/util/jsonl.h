@@ -44,7 +44,7 @@ void append_json_string(std::string& out, std::string_view value);
 
 // One member of an object to write: a string value is quoted and escaped; a raw value is written
 // as is and must be a JSON number or true, false or null (amounts are written as decimal
-// strings, not numbers, by the callers that follow DESIGN §5).
+// strings, not numbers, by the callers: ledger(1), OUTPUT).
 enum class JsonKind { kString, kRaw };
 struct JsonMember {
   std::string_view key;

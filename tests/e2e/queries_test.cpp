@@ -417,7 +417,7 @@ TEST_SUITE("e2e queries") {
     CHECK(contains(statement[4], "379.50"));
   }
 
-  // DESIGN.md §4: every report says the cutoff it used.
+  // ledger(1), Questions: every report says the cutoff it used.
   TEST_CASE("history in table format states its cutoff") {
     TestLedger ledger;
     set_up(ledger);

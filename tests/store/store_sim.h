@@ -11,14 +11,14 @@
 //     exactly its events; an uncertain one whole or not at all; nothing else. The sequence
 //     numbers run on without a gap from the log's first.
 //  2. A read with bit flips returns the same as a clean read, or an error, or stops early at a
-//     commit boundary: never other bytes, never part of a commit (DESIGN.md: nothing of a
-//     commit is visible until its end frame is written and synced).
+//     commit boundary: never other bytes, never part of a commit (ledger-format(5): nothing of
+//     a commit is visible until its end frame is written and synced).
 //  3. A commit that was never committed (a crash mid-commit, an abandoned one) is never seen.
 //  4. After a failed write or sync, the writer refuses every later commit (sticky error), and a
 //     new writer on a healthy disk opens, recovers and appends.
 //  5. After a reopen, the writer's version (last_seq) is the last event a clean read returns.
 // An uncertain commit that a reopen did not find is dropped from the model: its bytes were cut.
-// Decisions where DESIGN.md is silent: a reader or a recovery that meets a flipped bit may
+// Decisions where the format's contract is silent: a reader or a recovery that meets a flipped bit may
 // refuse (corruption or I/O error), and a reader may stop early at a commit boundary (a flip in
 // the last commit looks like a torn tail); a refused recovery must then succeed on a healthy
 // disk. Not simulated yet: snapshot files, sorted runs, archive and purge; segment index files

@@ -338,7 +338,7 @@ Op OpGenerator::money(OpKind kind, Rng& rng, const Model& model, bool accepted_o
 }
 
 // `ledger close ACC`: needs a zero balance at its date and no entry of the account after it
-// (DESIGN.md §2); a closed account takes no money at any date, and a second close is refused.
+// (ledger(1), close); a closed account takes no money at any date, and a second close is refused.
 Op OpGenerator::close(Rng& rng, const Model& model, bool accepted_only) {
   std::vector<const Account*> closable, nonzero, backdatable;
   for (const Account* a : model.open_accounts()) {
