@@ -38,6 +38,7 @@ Result<std::vector<HistoryEntry>> Ledger::history(const std::optional<std::strin
                                                   std::optional<int64_t> to_ns) const {
   std::map<std::string, int, std::less<>> decimals;  // Of each account, from its opening.
   std::vector<HistoryEntry> entries;
+  bool seen = false;  // Whether any event names `id`.
   auto money = [&decimals](const std::string& account, int64_t amount) {
     auto it = decimals.find(account);
     return format_amount(amount, it == decimals.end() ? 2 : it->second);
@@ -75,10 +76,17 @@ Result<std::vector<HistoryEntry>> Ledger::history(const std::optional<std::strin
             },
             e.event);
         const bool touches = !id || h.account == *id || h.to == *id;
+        seen = seen || (id && touches);
         const bool in_range = !from_ns || e.recorded_ns >= *from_ns;
         if (touches && in_range) entries.push_back(std::move(h));
         return Status::ok();
       }));
+  // An account that no event names may still be known (opened in purged history); if it is
+  // not, naming it is the same error as for balance and statement.
+  if (id && !seen) {
+    auto known = balances({*id}, Cutoffs{std::nullopt, to_ns});
+    if (!known) return known.status();
+  }
   return entries;
 }
 

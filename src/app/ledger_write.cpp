@@ -9,7 +9,9 @@
 #include "app/account_index.h"
 #include "app/log_timeline.h"
 #include "app/import_order.h"
+#include "app/pending_snapshots.h"
 #include "app/ref_index.h"
+#include "app/spilled_refs.h"
 #include "app/state_loader.h"
 #include "store/archive.h"
 #include "store/snapshot_file.h"
@@ -28,6 +30,9 @@ namespace {
 // call per frame), small enough that a statement, which reads a whole frame for each line it
 // prints, reads about 20 KB per line rather than 70.
 constexpr size_t kImportFrameEvents = 256;
+// An import's refs beyond this many move out of memory into scratch runs (app/spilled_refs.h):
+// 512K refs fill a table of 1M slots of 32 bytes (32 MiB) to half.
+constexpr size_t kImportRefsInMemory = size_t{1} << 19;
 
 struct OpenLog {
   std::unique_ptr<store::LogWriter> writer;
@@ -120,27 +125,31 @@ std::string column_of(const Status& status) {
 // warning. The ref index is brought up to the head first, so that every snapshot is within its
 // reach.
 void write_snapshots(const LedgerOptions& options, OpenLog& log,
-                     const std::vector<app::PendingSnapshot>& pending,
+                     const app::PendingSnapshots& pending, const app::SpilledRefs* spilled,
                      std::vector<std::string>& warnings) {
   if (pending.empty()) return;
-  if (Status s = log.refs->add_from(log.state(), log.state().last_seq()); !s) {
+  if (Status s = log.refs->add_from(log.state(), log.state().last_seq(), spilled); !s) {
     warnings.push_back(fmt::format("ref index not updated: {}", s.message()));
   }
-  for (app::PendingSnapshot snapshot : pending) {
-    snapshot.meta.refs_through = log.refs->covered_through();
-    if (Status s = app::write_snapshot(options.dir, snapshot); !s) {
-      warnings.push_back(fmt::format("snapshot not written: {}", s.message()));
-      return;
-    }
+  Status written = pending.for_each([&](const app::PendingSnapshot& snapshot) {
+    app::PendingSnapshot reaching = snapshot;
+    reaching.meta.refs_through = log.refs->covered_through();
+    return app::write_snapshot(options.dir, reaching);
+  });
+  if (!written) {
+    warnings.push_back(fmt::format("snapshot not written: {}", written.message()));
+    return;
   }
   if (auto thinned = app::thin_snapshots(options.dir, options.snapshot_every_events); !thinned) {
     warnings.push_back(fmt::format("old snapshots not thinned: {}", thinned.status().message()));
   }
 }
 
-// After a commit: a snapshot of the head if the newest one is far enough behind.
-void snapshot_if_due(const LedgerOptions& options, OpenLog& log,
-                     std::vector<app::PendingSnapshot> pending, std::vector<std::string>& warnings) {
+// After a commit: a snapshot of the head if the newest one is far enough behind. `spilled`: the
+// refs an import moved out of the state.
+void snapshot_if_due(const LedgerOptions& options, OpenLog& log, app::PendingSnapshots pending,
+                     std::vector<std::string>& warnings,
+                     const app::SpilledRefs* spilled = nullptr) {
   const uint64_t every = options.snapshot_every_events;
   // Due when the newest snapshot, or the ref index, is `every` events behind the head.
   // (Pending snapshots bring the ref index up to the head anyway.) The newest snapshot is the
@@ -148,7 +157,7 @@ void snapshot_if_due(const LedgerOptions& options, OpenLog& log,
   // one it skipped is then replaced at once.
   const uint64_t newest = pending.empty()
                               ? std::min(log.refs->covered_through(), log.loaded.snapshot_seq)
-                              : pending.back().meta.seq_last;
+                              : pending.back_meta().seq_last;
   const auto& frame = log.writer->last_frame();
   if (every > 0 && frame && log.state().last_seq() - newest >= every) {
     // A write decided on the accounts it names; a snapshot holds them all.
@@ -156,20 +165,21 @@ void snapshot_if_due(const LedgerOptions& options, OpenLog& log,
       warnings.push_back(fmt::format("snapshot not written: {}", s.message()));
     } else if (auto snapshot =
                    app::prepare_snapshot(log.state(), *frame, log.loaded.effective_max_ns)) {
-      pending.push_back(std::move(*snapshot));
+      if (Status s = pending.add(std::move(*snapshot)); !s) {
+        warnings.push_back(fmt::format("snapshot not written: {}", s.message()));
+      }
     }
   }
-  write_snapshots(options, log, pending, warnings);
+  write_snapshots(options, log, pending, spilled, warnings);
 }
 
 Status take_pending_snapshot(store::LogWriter& writer, OpenLog& log,
-                             std::vector<app::PendingSnapshot>& snapshots) {
+                             app::PendingSnapshots& snapshots) {
   LEDGER_RETURN_IF_ERROR(writer.flush_frame());
   auto snapshot =
       app::prepare_snapshot(log.state(), *writer.last_frame(), log.loaded.effective_max_ns);
   if (!snapshot) return snapshot.status();
-  snapshots.push_back(std::move(*snapshot));
-  return Status::ok();
+  return snapshots.add(std::move(*snapshot));
 }
 
 // Segments sealed by the commit get their account indexes now, so that the first statement or
@@ -250,7 +260,7 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
   auto info = writer.commit();
   if (!info) return info.status();
   apply_recorded(*log, info->seq_first, info->recorded_ns, *decision->event);
-  snapshot_if_due(options_, *log, {}, warnings_);
+  snapshot_if_due(options_, *log, app::PendingSnapshots(), warnings_);
   index_sealed_segments(*log->writer, warnings_);
   return WriteResult{true, info->seq_first, log->recovery};
 }
@@ -276,7 +286,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   uint64_t seq = log->state().last_seq();
   // Snapshots inside a large import serve time travel into it; they are written only once the
   // import is durable.
-  std::vector<app::PendingSnapshot> snapshots;
+  app::PendingSnapshots snapshots;
   uint64_t snapshot_seq = writer != nullptr ? log->loaded.snapshot_seq : 0;
   const uint64_t every = options_.snapshot_every_events;
   bool snapshot_due = false;
@@ -297,8 +307,11 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     if (Status s = ordered->add(row, domain::timeline_key(row.command, now)); !s) return abandon(s);
   }
   if (Status s = ordered->finish(); !s) return abandon(s);
-  // Their refs may all be new: the table of refs grows once, not by doubling as they come.
-  log->state().reserve_refs(with_ref);
+  // Their refs may all be new: the table of refs grows once, not by doubling as they come, up to
+  // the size at which they move to scratch runs.
+  log->state().reserve_refs(std::min(with_ref, kImportRefsInMemory));
+  app::SpilledRefs spilled(log->refs.get(), log->state().tracked_refs() + ordered->size());
+  log->state().set_ref_archive(&spilled);
   // Applies a checked row to the state and, while no row has failed, writes it.
   auto record_row = [&](const domain::PendingEvent& event) -> Status {
     // A snapshot falls due at a frame's end but is taken when the next row comes: the last
@@ -313,6 +326,9 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     }
     apply_recorded(*log, ++seq, now, event);
     ++result.recorded;
+    if (log->state().tracked_refs() >= kImportRefsInMemory) {
+      if (Status s = spilled.spill(log->state()); !s) return abandon(s);
+    }
     if (!writing) return Status::ok();
     if (Status s = add_event(*writer, event); !s) {
       (void)writer->abandon();
@@ -410,7 +426,7 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   }
   auto info = writer->commit();
   if (!info) return info.status();
-  snapshot_if_due(options_, *log, std::move(snapshots), warnings_);
+  snapshot_if_due(options_, *log, std::move(snapshots), warnings_, &spilled);
   index_sealed_segments(*writer, warnings_);
   return result;
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "app/spilled_refs.h"
 #include "util/external_sort.h"
 
 namespace ledger::app {
@@ -52,31 +53,49 @@ Result<std::optional<domain::RefEntry>> RefIndex::find(uint64_t low, uint64_t hi
 
 namespace {
 
-struct ByKey {
+// By key, then by event: of a ref recorded twice, the later event comes last.
+struct ByKeyThenSeq {
   bool operator()(const store::RunEntry& a, const store::RunEntry& b) const {
-    return a.key() < b.key();
+    if (!(a.key() == b.key())) return a.key() < b.key();
+    return a.value_b < b.value_b;
   }
 };
 
 }  // namespace
 
-Status RefIndex::add_from(const domain::LedgerState& state, uint64_t seq_last) {
+Status RefIndex::add_from(const domain::LedgerState& state, uint64_t seq_last,
+                          const SpilledRefs* spilled) {
   const uint64_t after = covered_through();
   if (seq_last <= after) return Status::ok();
   // The refs of an import of millions of rows do not fit beside the state that holds them: they
   // are sorted through scratch files.
-  util::ExternalSort<store::RunEntry, ByKey> sorted;
+  util::ExternalSort<store::RunEntry, ByKeyThenSeq> sorted;
+  auto take = [&](const store::RunEntry& e) {
+    return e.value_b > after && e.value_b <= seq_last ? sorted.add(e) : Status::ok();
+  };
+  if (spilled != nullptr) LEDGER_RETURN_IF_ERROR(spilled->for_each(take));
   Status added;
   state.for_each_ref([&](uint64_t low, uint64_t high, const domain::RefEntry& entry) {
-    if (added && entry.seq > after && entry.seq <= seq_last) {
-      added = sorted.add({low, high, entry.digest, entry.seq});
-    }
+    if (added) added = take({low, high, entry.digest, entry.seq});
   });
   LEDGER_RETURN_IF_ERROR(added);
   LEDGER_RETURN_IF_ERROR(sorted.finish());
   auto cursor = sorted.cursor();
   if (!cursor) return cursor.status();
-  return runs_.add_streamed([&] { return cursor->next(); }, after + 1, seq_last);
+  // A run holds each key once: the later event's entry.
+  auto next = cursor->next();
+  return runs_.add_streamed(
+      [&]() -> Result<std::optional<store::RunEntry>> {
+        for (;;) {
+          if (!next) return next.status();
+          const std::optional<store::RunEntry> current = *next;
+          if (!current) return current;
+          next = cursor->next();
+          if (next && *next && (*next)->key() == current->key()) continue;
+          return current;
+        }
+      },
+      after + 1, seq_last);
 }
 
 }  // namespace ledger::app

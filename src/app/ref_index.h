@@ -26,6 +26,8 @@ enum class RefCheck {
 // Lookups that fail say so with this prefix, so that a writer can rebuild and try again.
 inline constexpr std::string_view kRefIndexErrorPrefix = "ref index: ";
 
+class SpilledRefs;
+
 class RefIndex : public domain::RefArchive {
  public:
   // The index of `dir`. One that is damaged, that does not fit a log of `last_seq` events, or
@@ -36,8 +38,10 @@ class RefIndex : public domain::RefArchive {
 
   uint64_t covered_through() const { return runs_.covered_through(); }
   Result<std::optional<domain::RefEntry>> find(uint64_t low, uint64_t high) const override;
-  // Adds the refs of `state` recorded after covered_through(), up to event `seq_last`.
-  Status add_from(const domain::LedgerState& state, uint64_t seq_last);
+  // Adds the refs of `state`, and those an import moved out of it into `spilled`, recorded
+  // after covered_through(), up to event `seq_last`.
+  Status add_from(const domain::LedgerState& state, uint64_t seq_last,
+                  const SpilledRefs* spilled = nullptr);
   Status verify() const { return runs_.verify(); }
   const store::RunSet& runs() const { return runs_; }
 

@@ -469,7 +469,7 @@ void RefTable::grow(size_t slots) {
 }
 
 void RefTable::clear() {
-  slots_.clear();
+  std::fill(slots_.begin(), slots_.end(), Slot{});
   size_ = 0;
 }
 

@@ -205,6 +205,10 @@ class LedgerState {
   void set_last_seq(uint64_t seq) { last_seq_ = seq; }
   // Room for `more` tracked refs: an import knows its rows before it applies them.
   void reserve_refs(size_t more) { refs_.reserve(more); }
+  // How many refs the state tracks in memory, and forgetting them (once moved elsewhere: see
+  // app/spilled_refs.h); the table keeps its room.
+  size_t tracked_refs() const { return refs_.size(); }
+  void clear_refs() { refs_.clear(); }
   // Calls f(low, high, entry) for every tracked ref: the two halves of the XXH3-128 digest of
   // its text, in no particular order.
   template <class F>

@@ -62,6 +62,14 @@ $ ledger history EUR-001 --from 2026-01-01
 > seq,recorded,date,type,op,account,to,amount,currency,owner,overdraft_limit,memo,ref
 > 3,<now>Z,2026-02-01,AccountOpened,open,EUR-001,,,EUR,Bob,0.00,,
 > 7,<now>Z,2026-02-28T17:30:00Z,MoneyDeposited,deposit,EUR-001,,1200.50,,,,Gehalt,
+# An account that no event names is unknown, as for balance and statement (exit 1); a near miss
+# gets "did you mean".
+$ ledger history SAV-01
+! ledger: error: unknown account "SAV-01" (did you mean "SAV-001"?)
+? 1
+$ ledger history NOPE-1
+! ledger: error: unknown account "NOPE-1"
+? 1
 $ ledger history --to 2026-01-01 --format table
 > as of 2026-01-01
 > seq  recorded  date  type  op  account  to  amount  currency  owner  overdraft_limit  memo  ref
