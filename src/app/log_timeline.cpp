@@ -48,7 +48,13 @@ Result<std::vector<domain::LaterPosting>> LogTimeline::postings_after(std::strin
         if (sealed[i].empty() || sealed[i].effective_max_ns <= after_ns) continue;
         LEDGER_RETURN_IF_ERROR(read_sealed(i, account, after_ns, read.postings));
       }
-      LEDGER_RETURN_IF_ERROR(scan(segments_.size() - 1, account, after_ns, read.postings));
+      auto newest = newest_postings();
+      if (!newest) return newest.status();
+      if (auto it = (*newest)->find(account); it != (*newest)->end()) {
+        for (const domain::LaterPosting& p : it->second) {
+          if (p.effective_ns > after_ns) read.postings.push_back(p);
+        }
+      }
     }
     std::sort(read.postings.begin(), read.postings.end(),
               [](const domain::LaterPosting& a, const domain::LaterPosting& b) {
@@ -61,6 +67,27 @@ Result<std::vector<domain::LaterPosting>> LogTimeline::postings_after(std::strin
       postings.begin(), postings.end(), after_ns,
       [](int64_t t, const domain::LaterPosting& p) { return t < p.effective_ns; });
   return std::vector<domain::LaterPosting>(from, postings.end());
+}
+
+// The newest segment has no account index; an import asks about thousands of accounts, and a
+// read of the segment for each cost minutes on a large ledger. It is read once, for all of them:
+// a segment rolls at 8 MiB, so this holds at most a segment's postings.
+Result<const LogTimeline::ByAccount*> LogTimeline::newest_postings() const {
+  if (!newest_) {
+    ByAccount by_account;
+    LEDGER_RETURN_IF_ERROR(for_each_event_in_segment(
+        store::real_syscalls(), segments_, segments_.size() - 1, seq_last_,
+        [&](const domain::EventAt& e) {
+          for (const domain::Posting& p : domain::postings_of(e.event)) {
+            auto it = by_account.find(p.account);
+            if (it == by_account.end()) it = by_account.emplace(std::string(p.account), std::vector<domain::LaterPosting>()).first;
+            it->second.push_back({e.effective_ns, e.seq, p.amount});
+          }
+        },
+        [](const FrameSummary&) { return false; }));
+    newest_ = std::move(by_account);
+  }
+  return &*newest_;
 }
 
 // Through the segment's account index (built now if it is missing: this is the write path).

@@ -34,11 +34,14 @@ class LogTimeline : public domain::Timeline {
   Status scan(size_t index, std::string_view account, int64_t after_ns,
               std::vector<domain::LaterPosting>& out) const;
   Result<const store::TimeIndex*> time_index() const;
+  using ByAccount = std::map<std::string, std::vector<domain::LaterPosting>, std::less<>>;
+  Result<const ByAccount*> newest_postings() const;
 
   std::vector<store::SegmentFile> segments_;
   uint64_t seq_last_;
   std::optional<int64_t> purged_effective_max_ns_;
   mutable std::optional<store::TimeIndex> time_index_;
+  mutable std::optional<ByAccount> newest_;  // Every posting of the newest segment, by account.
   // An import asks for one account many times, each time no earlier than before: what was
   // read for the earliest time serves the later ones.
   struct Read {
