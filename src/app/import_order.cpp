@@ -111,10 +111,8 @@ struct ImportOrder::Run {
     const auto want = static_cast<size_t>(
         std::min<uint64_t>(std::max(kWindowBytes, n - have), end - unread));
     window.resize(have + want);
-    auto got = file->read_at(unread, window.data() + have, want);
-    if (!got) return got.status();
-    window.resize(have + *got);
-    unread += *got;
+    LEDGER_RETURN_IF_ERROR(file->read(unread, window.data() + have, want));
+    unread += want;
     return window.size() >= n ? Status::ok() : damaged();
   }
 

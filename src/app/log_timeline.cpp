@@ -48,11 +48,17 @@ Result<std::vector<domain::LaterPosting>> LogTimeline::postings_after(std::strin
         if (sealed[i].empty() || sealed[i].effective_max_ns <= after_ns) continue;
         LEDGER_RETURN_IF_ERROR(read_sealed(i, account, after_ns, read.postings));
       }
-      auto newest = newest_postings();
-      if (!newest) return newest.status();
-      if (auto it = (*newest)->find(account); it != (*newest)->end()) {
-        for (const domain::LaterPosting& p : it->second) {
-          if (p.effective_ns > after_ns) read.postings.push_back(p);
+      // A write asks about an account or two: a scan passes over the frames dated before the
+      // entry. An import asks about thousands: one read of the segment serves them all.
+      if (++newest_asks_ <= kNewestScans) {
+        LEDGER_RETURN_IF_ERROR(scan(segments_.size() - 1, account, after_ns, read.postings));
+      } else {
+        auto newest = newest_postings();
+        if (!newest) return newest.status();
+        if (auto it = (*newest)->find(account); it != (*newest)->end()) {
+          for (const domain::LaterPosting& p : it->second) {
+            if (p.effective_ns > after_ns) read.postings.push_back(p);
+          }
         }
       }
     }
@@ -70,8 +76,8 @@ Result<std::vector<domain::LaterPosting>> LogTimeline::postings_after(std::strin
 }
 
 // The newest segment has no account index; an import asks about thousands of accounts, and a
-// read of the segment for each cost minutes on a large ledger. It is read once, for all of them:
-// a segment rolls at 8 MiB, so this holds at most a segment's postings.
+// scan of the segment for each cost minutes on a large ledger. Past the first few it is read
+// once, for all of them: a segment rolls at 8 MiB, so this holds at most a segment's postings.
 Result<const LogTimeline::ByAccount*> LogTimeline::newest_postings() const {
   if (!newest_) {
     ByAccount by_account;

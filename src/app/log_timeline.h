@@ -41,6 +41,9 @@ class LogTimeline : public domain::Timeline {
   uint64_t seq_last_;
   std::optional<int64_t> purged_effective_max_ns_;
   mutable std::optional<store::TimeIndex> time_index_;
+  // Accounts asked about the newest segment by a scan each, before one read for all of them.
+  static constexpr int kNewestScans = 4;
+  mutable int newest_asks_ = 0;
   mutable std::optional<ByAccount> newest_;  // Every posting of the newest segment, by account.
   // An import asks for one account many times, each time no earlier than before: what was
   // read for the earliest time serves the later ones.

@@ -32,11 +32,7 @@ Status PendingSnapshots::for_each(const std::function<Status(const PendingSnapsh
       snapshot.payload = held_[place.index];
     } else {
       snapshot.payload.resize(place.size);
-      auto got = scratch_->read_at(place.offset, snapshot.payload.data(), place.size);
-      if (!got) return got.status();
-      if (*got != place.size) {
-        return {ErrorCode::kInternal, "a scratch file does not read back as written"};
-      }
+      LEDGER_RETURN_IF_ERROR(scratch_->read(place.offset, snapshot.payload.data(), place.size));
     }
     LEDGER_RETURN_IF_ERROR(f(snapshot));
   }

@@ -18,10 +18,6 @@ void for_each_probe(uint64_t low, uint64_t high, uint64_t bits, F f) {
   for (int i = 0; i < kBloomProbes; ++i, h += step) f(h % bits);
 }
 
-Status short_read() {
-  return {ErrorCode::kInternal, "a scratch file does not read back as written"};
-}
-
 }  // namespace
 
 Status SpilledRefs::spill(domain::LedgerState& state) {
@@ -83,9 +79,7 @@ Result<std::optional<domain::RefEntry>> SpilledRefs::find_in(const Run& run, uin
   const size_t n = static_cast<size_t>(std::min<uint64_t>(kPageEntries, run.count - first));
   store::RunEntry entries[kPageEntries];
   const size_t bytes = n * sizeof(store::RunEntry);
-  auto got = scratch_->read_at(run.offset + first * sizeof(store::RunEntry), entries, bytes);
-  if (!got) return got.status();
-  if (*got != bytes) return short_read();
+  LEDGER_RETURN_IF_ERROR(scratch_->read(run.offset + first * sizeof(store::RunEntry), entries, bytes));
   const store::RunEntry* begin = entries;
   const store::RunEntry* end = entries + n;
   const store::RunEntry* it = std::lower_bound(
@@ -111,9 +105,8 @@ Status SpilledRefs::for_each(const std::function<Status(const store::RunEntry&)>
     for (uint64_t done = 0; done < run.count;) {
       const size_t n = static_cast<size_t>(std::min<uint64_t>(page.size(), run.count - done));
       const size_t bytes = n * sizeof(store::RunEntry);
-      auto got = scratch_->read_at(run.offset + done * sizeof(store::RunEntry), page.data(), bytes);
-      if (!got) return got.status();
-      if (*got != bytes) return short_read();
+      LEDGER_RETURN_IF_ERROR(
+          scratch_->read(run.offset + done * sizeof(store::RunEntry), page.data(), bytes));
       for (size_t i = 0; i < n; ++i) LEDGER_RETURN_IF_ERROR(f(page[i]));
       done += n;
     }

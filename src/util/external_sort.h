@@ -98,9 +98,7 @@ class ExternalSort {
             return Status::ok();
           }
           const size_t bytes = window.size() * sizeof(T);
-          auto got = run.file->read_at(offset, window.data(), bytes);
-          if (!got) return got.status();
-          if (*got != bytes) return short_read();
+          LEDGER_RETURN_IF_ERROR(run.file->read(offset, window.data(), bytes));
           offset += bytes;
         }
         current = window[at++];
@@ -143,10 +141,6 @@ class ExternalSort {
   }
 
  private:
-  static Status short_read() {
-    return {ErrorCode::kInternal, "a scratch file does not read back as written"};
-  }
-
   Status spill() {
     std::sort(buffer_.begin(), buffer_.end(), less_);
     if (!scratch_) {

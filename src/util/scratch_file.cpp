@@ -74,17 +74,17 @@ Status ScratchFile::append(const void* data, size_t size) {
   return Status::ok();
 }
 
-Result<size_t> ScratchFile::read_at(uint64_t offset, void* data, size_t size) const {
+Status ScratchFile::read(uint64_t offset, void* data, size_t size) const {
   size_t done = 0;
   while (done < size) {
     const ssize_t n = ::pread(fd_, static_cast<char*>(data) + done, size - done,
                               static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return failed("read");
-    if (n == 0) break;
+    if (n == 0) return {ErrorCode::kInternal, "a scratch file does not read back as written"};
     done += static_cast<size_t>(n);
   }
-  return done;
+  return Status::ok();
 }
 
 }  // namespace ledger::util

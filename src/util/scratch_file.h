@@ -21,8 +21,8 @@ class ScratchFile {
 
   uint64_t size() const { return size_; }
   Status append(const void* data, size_t size);
-  // Reads up to `size` bytes at `offset`; fewer only at the end of the file.
-  Result<size_t> read_at(uint64_t offset, void* data, size_t size) const;
+  // Reads `size` bytes at `offset`, all of them: what was appended there.
+  Status read(uint64_t offset, void* data, size_t size) const;
 
  private:
   explicit ScratchFile(int fd) : fd_(fd) {}
