@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "app/state_loader.h"
@@ -20,9 +21,9 @@ class PendingSnapshots {
   explicit PendingSnapshots(size_t memory_bytes = kMemoryBytes) : memory_bytes_(memory_bytes) {}
 
   Status add(PendingSnapshot snapshot);
-  bool empty() const { return metas_.empty(); }
-  size_t size() const { return metas_.size(); }
-  const store::SnapshotMeta& back_meta() const { return metas_.back(); }
+  bool empty() const { return entries_.empty(); }
+  size_t size() const { return entries_.size(); }
+  const store::SnapshotMeta& back_meta() const { return entries_.back().snapshot.meta; }
   // Each snapshot in the order added, payload and all, one at a time; stops at the first error
   // of `f` or of the scratch file.
   Status for_each(const std::function<Status(const PendingSnapshot&)>& f) const;
@@ -31,18 +32,18 @@ class PendingSnapshots {
   size_t spilled() const { return spilled_; }
 
  private:
-  struct Place {
-    uint64_t offset;  // In the scratch file; unused for payloads held in memory.
+  struct Spilled {
+    uint64_t offset;  // In the scratch file.
     size_t size;
-    bool in_memory;
-    size_t index;     // In held_, when in memory.
+  };
+  struct Entry {
+    PendingSnapshot snapshot;  // Its payload is empty when spilled.
+    std::optional<Spilled> spilled;
   };
 
   size_t memory_bytes_;
   size_t held_bytes_ = 0;
-  std::vector<store::SnapshotMeta> metas_;
-  std::vector<Place> places_;
-  std::vector<std::string> held_;
+  std::vector<Entry> entries_;
   std::unique_ptr<util::ScratchFile> scratch_;
   size_t spilled_ = 0;
 };

@@ -10,12 +10,15 @@ constexpr uint64_t kBloomBitsPerRef = 10;
 constexpr int kBloomProbes = 7;
 
 // A ref's key is already the XXH3-128 digest of its text: its two halves serve as the two
-// hashes of the filter's double hashing.
+// hashes of the filter's double hashing. Stops at the first probe for which `f` says false.
 template <class F>
-void for_each_probe(uint64_t low, uint64_t high, uint64_t bits, F f) {
+bool all_probes(uint64_t low, uint64_t high, uint64_t bits, F f) {
   const uint64_t step = high | 1;
   uint64_t h = low;
-  for (int i = 0; i < kBloomProbes; ++i, h += step) f(h % bits);
+  for (int i = 0; i < kBloomProbes; ++i, h += step) {
+    if (!f(h % bits)) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -44,8 +47,10 @@ Status SpilledRefs::spill(domain::LedgerState& state) {
   run.count = entries.size();
   for (size_t i = 0; i < entries.size(); ++i) {
     const store::RunEntry& e = entries[i];
-    for_each_probe(e.key_low, e.key_high, bits,
-                   [&](uint64_t bit) { bloom_[bit / 64] |= uint64_t{1} << (bit % 64); });
+    all_probes(e.key_low, e.key_high, bits, [&](uint64_t bit) {
+      bloom_[bit / 64] |= uint64_t{1} << (bit % 64);
+      return true;
+    });
     if (i % kPageEntries == 0) run.firsts.push_back(e.key());
   }
   LEDGER_RETURN_IF_ERROR(
@@ -58,14 +63,9 @@ Status SpilledRefs::spill(domain::LedgerState& state) {
 
 bool SpilledRefs::maybe_spilled(uint64_t low, uint64_t high) const {
   if (bloom_.empty()) return false;
-  const uint64_t bits = bloom_.size() * 64;
-  const uint64_t step = high | 1;
-  uint64_t h = low;
-  for (int i = 0; i < kBloomProbes; ++i, h += step) {
-    const uint64_t bit = h % bits;
-    if ((bloom_[bit / 64] >> (bit % 64) & 1) == 0) return false;  // Most lookups end here.
-  }
-  return true;
+  // Most lookups end at the first probe whose bit is clear.
+  return all_probes(low, high, bloom_.size() * 64,
+                    [&](uint64_t bit) { return (bloom_[bit / 64] >> (bit % 64) & 1) != 0; });
 }
 
 Result<std::optional<domain::RefEntry>> SpilledRefs::find_in(const Run& run, uint64_t low,
