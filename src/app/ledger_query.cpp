@@ -16,7 +16,9 @@ namespace ledger {
 Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>& ids,
                                                   const Cutoffs& cutoffs) const {
   // Named accounts are read alone (a binary search of the snapshot, their entries after it).
-  auto loaded = app::load_state(options_.dir, {cutoffs, false, true, std::nullopt, ids});
+  // With --at, the effective-order indexes are read by key.
+  auto loaded = app::load_state(
+      options_.dir, {cutoffs, false, true, std::nullopt, ids, cutoffs.effective_at_ns.has_value()});
   if (!loaded) return loaded.status();
   warnings_ = std::move(loaded->warnings);
   const domain::LedgerState* state = &loaded->state;

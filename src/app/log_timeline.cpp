@@ -124,7 +124,9 @@ Status LogTimeline::scan(size_t index, std::string_view account, int64_t after_n
         }
       },
       // A frame whose events are all effective by `after_ns` holds nothing later.
-      [after_ns](const FrameSummary& f) { return f.effective_max_ns <= after_ns; });
+      [after_ns, account](const FrameSummary& f, store::ByteView frame) {
+        return f.effective_max_ns <= after_ns || !frame_may_name(frame, account);
+      });
 }
 
 }  // namespace ledger::app

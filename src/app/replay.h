@@ -6,9 +6,12 @@
 // parameter, so the compiler inlines it); for_each_event hands owned StoredEvents to callers
 // that keep them (history).
 
+#include <string.h>  // memmem
+
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 
 #include "domain/event_view.h"
@@ -130,9 +133,17 @@ Status for_each_event_in_frame(store::ByteView frame, Visit&& visit) {
   return Status::ok();
 }
 
+// Whether `frame` may hold an event naming account `id`. Ids are encoded as their bytes
+// (domain/event_codec.cpp), so a frame without them anywhere holds none; a frame with them may
+// still hold none (an id inside another, or in a memo), and its events are decoded and compared.
+inline bool frame_may_name(store::ByteView frame, std::string_view id) {
+  return ::memmem(frame.data(), frame.size(), id.data(), id.size()) != nullptr;
+}
+
 // Calls `visit(const EventRef&)` for each event of segment `index` (and none of the segments
-// after it) up to sequence `seq_limit`, passing over the frames `skip_frame(const FrameSummary&)`
-// accepts: one segment read from the log itself, where its indexes cannot serve.
+// after it) up to sequence `seq_limit`, passing over the frames `skip_frame` accepts: one
+// segment read from the log itself, where its indexes cannot serve. `skip_frame` is called with
+// the frame's FrameSummary, and also with its bytes if it takes them (see frame_may_name).
 template <class Visit, class SkipFrame>
 Status for_each_event_in_segment(store::Syscalls& sys,
                                  const std::vector<store::SegmentFile>& segments, size_t index,
@@ -147,7 +158,11 @@ Status for_each_event_in_segment(store::Syscalls& sys,
         (*frame)->header.seq_first > seq_limit) {
       return Status::ok();
     }
-    if (skip_frame(detail::summary_of((*frame)->header))) continue;
+    if constexpr (std::is_invocable_v<SkipFrame&, const FrameSummary&, store::ByteView>) {
+      if (skip_frame(detail::summary_of((*frame)->header), (*frame)->bytes)) continue;
+    } else {
+      if (skip_frame(detail::summary_of((*frame)->header))) continue;
+    }
     LEDGER_RETURN_IF_ERROR(for_each_event_in_frame((*frame)->bytes, [&](const EventRef& e) {
       if (e.seq > seq_limit) return Status::ok();
       return detail::visit_event(visit, e);

@@ -55,7 +55,7 @@ bool shares_key(std::string_view id, const std::vector<std::string>& held,
 // whole state of an older version.
 Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
                                        const std::vector<std::string>& held, bool track_refs,
-                                       bool& key_shared) {
+                                       bool by_index_key, bool& key_shared) {
   std::vector<domain::Account> accounts;
   uint64_t last_seq = 0;
   const std::vector<uint64_t> held_keys = keys_of(held);
@@ -76,7 +76,7 @@ Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
       if (!found) return found.status();
       if (*found) accounts.push_back(std::move(**found));
     }
-    for (uint64_t i = 0; i < table->size() && !key_shared; ++i) {
+    for (uint64_t i = 0; by_index_key && i < table->size() && !key_shared; ++i) {
       auto id = table->id_at(i);
       if (!id) return id.status();
       key_shared = shares_key(*id, held, held_keys);
@@ -119,7 +119,7 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
                  : options.only_accounts.empty()
                      ? domain::decode_state(*payload, options.track_refs)
                      : held_state(*payload, options.only_accounts, options.track_refs,
-                                  key_shared);
+                                  options.by_index_key, key_shared);
     if (state && state->last_seq() != meta.seq_last) {
       state = Status(ErrorCode::kCorruption, "its state and header disagree on the sequence");
     }
@@ -201,6 +201,11 @@ std::vector<store::LogRange> ranges_to_read(const std::vector<store::SegmentFile
 Status read_range(const std::vector<store::SegmentFile>& segments, const store::LogRange& range,
                   const Cutoffs& cutoffs, LoadedState& loaded, bool& known_ends) {
   store::LogReader reader(store::real_syscalls(), segments, range.from);
+  if (cutoffs.effective_at_ns) {
+    reader.pass_over([at = *cutoffs.effective_at_ns](const store::FrameHeader& header) {
+      return header.effective_min_ns > at;
+    });
+  }
   for (;;) {
     auto frame = reader.next();
     if (!frame) return frame.status();
@@ -407,7 +412,8 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   }
   const Cutoffs& cutoffs = options.cutoffs;
   const size_t active = segments->size() - 1;
-  if (cutoffs.effective_at_ns && !cutoffs.known_at_ns && !options.track_refs &&
+  const bool keys_known = options.only_accounts.empty() || options.by_index_key;
+  if (cutoffs.effective_at_ns && !cutoffs.known_at_ns && !options.track_refs && keys_known &&
       start->segment < active) {
     auto indexed = read_effective_indexes(*segments, *start, *cutoffs.effective_at_ns, loaded);
     if (!indexed) return indexed.status();

@@ -30,8 +30,9 @@ struct LoadedState {
   uint64_t snapshot_seq = 0;                   // The snapshot it started from; 0: none.
   uint64_t events_read = 0;                    // Events decoded after the snapshot.
   std::vector<std::string> warnings;           // Snapshots skipped, and why.
-  // With LoadOptions::only_accounts: another account (in the snapshot or in the events read)
-  // has the 64-bit index key (account_key) of one of them, so their indexes cannot serve.
+  // With LoadOptions::only_accounts and by_index_key: another account (in the snapshot or in
+  // the events read) has the 64-bit index key (account_key) of one of them, so their indexes
+  // cannot serve.
   bool key_shared = false;
 };
 
@@ -45,6 +46,9 @@ struct LoadOptions {
   // Not empty: a state of these accounts alone (LedgerState::hold_only), read from a version 3
   // snapshot by binary search, for questions about a few accounts. Only for queries.
   std::vector<std::string> only_accounts = {};
+  // With only_accounts: the caller reads account indexes by key, so LoadedState::key_shared
+  // must be known (finding it hashes every id of the snapshot).
+  bool by_index_key = false;
 };
 
 Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);

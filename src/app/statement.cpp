@@ -60,7 +60,9 @@ Status scan_segment(store::Syscalls& sys, const std::vector<store::SegmentFile>&
           out.push_back({{e.seq, e.effective_ns, line->amount}, index, std::move(line)});
         }
       },
-      [](const app::FrameSummary&) { return false; });
+      [&id](const app::FrameSummary&, store::ByteView frame) {
+        return !app::frame_may_name(frame, id);
+      });
 }
 
 // Reads the frames of the lines to print, once each, and checks them against the index.
@@ -114,7 +116,7 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
                                     std::optional<int64_t> known_at_ns) const {
   const Cutoffs known{std::nullopt, known_at_ns};
   // The account alone: a binary search of the snapshot, and its entries after it.
-  auto loaded = app::load_state(options_.dir, {known, false, true, std::nullopt, {id}});
+  auto loaded = app::load_state(options_.dir, {known, false, true, std::nullopt, {id}, true});
   if (!loaded) return loaded.status();
   warnings_ = std::move(loaded->warnings);
   const domain::Account* account = loaded->state.find(id);

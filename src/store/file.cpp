@@ -1,11 +1,14 @@
 #include "store/file.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 #include <fmt/format.h>
 #include <fmt/std.h>
 
@@ -26,9 +29,24 @@ int Syscalls::fsync(int fd) { return ::fsync(fd); }
 int Syscalls::ftruncate(int fd, off_t length) { return ::ftruncate(fd, length); }
 int Syscalls::rename(const char* from, const char* to) { return ::rename(from, to); }
 int Syscalls::unlink(const char* path) { return ::unlink(path); }
+const void* Syscalls::map_readonly(int, size_t) { return nullptr; }
+void Syscalls::unmap(const void*, size_t) {}
+
+namespace {
+
+class RealSyscalls : public Syscalls {
+ public:
+  const void* map_readonly(int fd, size_t n) override {
+    void* at = ::mmap(nullptr, n, PROT_READ, MAP_PRIVATE, fd, 0);
+    return at == MAP_FAILED ? nullptr : at;
+  }
+  void unmap(const void* at, size_t n) override { ::munmap(const_cast<void*>(at), n); }
+};
+
+}  // namespace
 
 Syscalls& real_syscalls() {
-  static Syscalls sys;
+  static RealSyscalls sys;
   return sys;
 }
 
@@ -162,6 +180,32 @@ Result<Bytes> read_file(Syscalls& sys, const fs::path& path) {
   if (!n) return n.status();
   bytes.resize(*n);
   return bytes;
+}
+
+Result<FileBytes> FileBytes::load(Syscalls& sys, const fs::path& path) {
+  auto file = File::open(sys, path, O_RDONLY);
+  if (!file) return file.status();
+  auto size = file->size();
+  if (!size) return size.status();
+  FileBytes bytes;
+  // A mapping outlives its descriptor. Nothing rewrites a file read this way in place (they
+  // are replaced by a rename), so the mapped bytes stay what was checked.
+  if (const void* at = *size > 0 ? sys.map_readonly(file->fd(), *size) : nullptr) {
+    bytes.map_ = std::unique_ptr<const void, Unmap>(at, Unmap{&sys, *size});
+    return bytes;
+  }
+  bytes.read_.resize(*size);
+  auto n = file->read_at(0, bytes.read_);
+  if (!n) return n.status();
+  bytes.read_.resize(*n);
+  return bytes;
+}
+
+ByteView FileBytes::view() const {
+  const ByteView whole =
+      map_ ? ByteView(static_cast<const unsigned char*>(map_.get()), map_.get_deleter().size)
+           : ByteView(read_);
+  return whole.subspan(std::min(skip_, whole.size()));
 }
 
 Status remove_durably(Syscalls& sys, const fs::path& path) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ class Syscalls {
   virtual int ftruncate(int fd, off_t length);
   virtual int rename(const char* from, const char* to);
   virtual int unlink(const char* path);
+  // A read-only private mapping of `n` bytes of `fd`, or nullptr where files are read with
+  // pread only: the tests' simulated and fault-injecting disks keep this, and see every read.
+  virtual const void* map_readonly(int fd, size_t n);
+  virtual void unmap(const void* at, size_t n);
 };
 
 // The process-wide real system calls.
@@ -81,6 +86,30 @@ Status write_file_atomically(Syscalls& sys, const std::filesystem::path& path, B
 
 // Reads a whole (small) file.
 Result<Bytes> read_file(Syscalls& sys, const std::filesystem::path& path);
+
+// A whole file to read, mapped where `sys` can map it (a question that reads a few pages of a
+// large file then touches only those, and nothing is copied), read into memory otherwise.
+// Ends a mapping of FileBytes.
+struct Unmap {
+  Syscalls* sys = nullptr;
+  size_t size = 0;
+  void operator()(const void* at) const { sys->unmap(at, size); }
+};
+
+class FileBytes {
+ public:
+  static Result<FileBytes> load(Syscalls& sys, const std::filesystem::path& path);
+
+  ByteView view() const;
+  operator ByteView() const { return view(); }  // Read where a span is read.
+  // Leaves out the first `n` bytes (a header already checked).
+  void drop_front(size_t n) { skip_ += n; }
+
+ private:
+  std::unique_ptr<const void, Unmap> map_;
+  Bytes read_;  // When not mapped.
+  size_t skip_ = 0;
+};
 
 // Deletes a file and syncs its directory.
 Status remove_durably(Syscalls& sys, const std::filesystem::path& path);

@@ -209,7 +209,7 @@ LogCursor::Step LogCursor::open_segment(size_t index) {
 
 Result<size_t> LogCursor::fill(uint64_t offset, size_t n) {
   if (offset >= buffer_offset_ && offset + n <= buffer_offset_ + buffer_size_) return n;
-  const size_t want = std::max(n, skim_ ? kFrameHeaderSize : kReadChunkBytes);
+  const size_t want = std::max(n, skim_ || passing_ ? kFrameHeaderSize : kReadChunkBytes);
   // Bytes of [offset, ...) already in the buffer move to its front rather than being read again.
   size_t kept = 0;
   if (offset >= buffer_offset_ && offset < buffer_offset_ + buffer_size_) {
@@ -255,7 +255,9 @@ LogCursor::Step LogCursor::next() {
     const bool links = header->prev_checksum == position_.chain &&
                        header->seq_first == position_.seq_next &&
                        header->recorded_ns >= position_.recorded_ns;
-    if (skim_ && !header->ends_commit() && links) return advance(*header, ByteView(), offset);
+    const bool pass = skim_ || (pass_over_ && pass_over_(*header));
+    passing_ = pass && !header->ends_commit() && links;
+    if (passing_) return advance(*header, ByteView(), offset);
     avail = fill(offset, header->length);
     if (!avail) return corrupt(avail.status().message());
     head = buffer_.get() + (offset - buffer_offset_);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -114,6 +115,10 @@ class LogCursor {
   // so a valid end frame proves the commit complete; a reader still verifies every frame it
   // delivers.
   void set_skim(bool skim) { skim_ = skim; }
+  // Frames that do not end a commit and for which `pass` says true are skimmed too: a query
+  // that leaves out whatever its header rules out (e.g. everything effective after --at) reads
+  // a header instead of a frame.
+  void set_pass_over(std::function<bool(const FrameHeader&)> pass) { pass_over_ = std::move(pass); }
   const FrameRef& frame() const { return frame_; }
   const LogProblem& problem() const { return problem_; }
   // Where the frame after the current one starts (or where the problem is).
@@ -150,6 +155,8 @@ class LogCursor {
   LogProblem problem_;
   size_t bytes_read_ = 0;
   bool skim_ = false;
+  std::function<bool(const FrameHeader&)> pass_over_;
+  bool passing_ = false;  // The last frame was passed over: the next may be too, read little.
 };
 
 }  // namespace ledger::store

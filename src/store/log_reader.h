@@ -19,6 +19,11 @@ class LogReader {
   // The next visible frame, or nullptr at the end of what is committed.
   Result<const FrameRef*> next();
   const LogPosition& position() const { return cursor_.position(); }
+  // Frames not ending a commit for which `pass` says true come with their header only (see
+  // LogCursor::set_pass_over); the caller must leave them out.
+  void pass_over(std::function<bool(const FrameHeader&)> pass) {
+    cursor_.set_pass_over(std::move(pass));
+  }
   const std::vector<SegmentFile>& segments() const { return cursor_.segments(); }
   // The first sequence number the log holds: 1, or later once a purge deleted its beginning.
   uint64_t first_seq() const { return cursor_.first_seq(); }

@@ -147,20 +147,20 @@ SnapshotListing list_snapshots(Syscalls& sys, const fs::path& dir) {
   return listing;
 }
 
-Result<Bytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info) {
-  auto bytes = read_file(sys, info.path);
+Result<FileBytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info) {
+  auto bytes = FileBytes::load(sys, info.path);
   if (!bytes) return bytes.status();
   uint64_t size = 0;
   uint64_t sum = 0;
   auto meta = decode_snapshot_header(*bytes, &size, &sum);
   if (!meta) return corrupt(info.path, meta.status().message());
-  if (bytes->size() != kSnapshotHeaderSize + size) {
-    return corrupt(info.path, fmt::format("{} bytes, its header says {}", bytes->size(),
+  if (bytes->view().size() != kSnapshotHeaderSize + size) {
+    return corrupt(info.path, fmt::format("{} bytes, its header says {}", bytes->view().size(),
                                           kSnapshotHeaderSize + size));
   }
-  const ByteView payload(bytes->data() + kSnapshotHeaderSize, size);
-  if (checksum(payload, 0) != sum) return corrupt(info.path, "payload checksum mismatch");
-  return Bytes(payload.begin(), payload.end());
+  bytes->drop_front(kSnapshotHeaderSize);
+  if (checksum(*bytes, 0) != sum) return corrupt(info.path, "payload checksum mismatch");
+  return bytes;
 }
 
 Result<LogPosition> check_against_log(Syscalls& sys, const std::vector<SegmentFile>& segments,

@@ -82,7 +82,7 @@ Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const SnapshotName& n
 // Every snapshot's header, oldest first; the files that do not check out, in `problems`.
 SnapshotListing list_snapshots(Syscalls& sys, const std::filesystem::path& dir);
 // The payload, checked against the header's size and checksum.
-Result<Bytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info);
+Result<FileBytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info);
 
 // Proves that `segments` still hold the frame the snapshot ends at, and returns where the
 // frames after it begin. kCorruption (with the reason) when they do not.

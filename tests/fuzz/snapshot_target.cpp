@@ -105,8 +105,8 @@ void fuzz_file(ByteView input) {
     check(payload.status().code() == ledger::ErrorCode::kCorruption);
     return;
   }
-  check(payload->size() == expected.size() &&
-        std::equal(payload->begin(), payload->end(), expected.begin()));
+  const ByteView got = *payload;
+  check(got.size() == expected.size() && std::equal(got.begin(), got.end(), expected.begin()));
   fuzz_payload(*payload);
 }
 

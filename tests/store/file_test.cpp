@@ -363,6 +363,48 @@ TEST_SUITE("file") {
     CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
   }
 }
+  TEST_CASE("FileBytes maps a file where it can and reads it where the disk is a test's") {
+    TempDir dir;
+    const fs::path path = dir.path() / "bytes";
+    std::string text = "header:";
+    for (int i = 0; i < 5000; ++i) text += std::to_string(i);  // Past one page.
+    REQUIRE(write_file_atomically(real_syscalls(), path,
+                                  ByteView(reinterpret_cast<const unsigned char*>(text.data()),
+                                           text.size())));
+    auto as_text = [](ByteView v) { return std::string(v.begin(), v.end()); };
+
+    auto mapped = FileBytes::load(real_syscalls(), path);
+    REQUIRE(mapped);
+    CHECK(as_text(*mapped) == text);
+    mapped->drop_front(7);
+    CHECK(as_text(*mapped) == text.substr(7));
+    // The mapping outlives the name (a compaction may delete a file a reader holds).
+    REQUIRE(::unlink(path.c_str()) == 0);
+    FileBytes moved = std::move(*mapped);
+    CHECK(as_text(moved) == text.substr(7));
+
+    REQUIRE(write_file_atomically(real_syscalls(), path,
+                                  ByteView(reinterpret_cast<const unsigned char*>(text.data()),
+                                           text.size())));
+    FaultySyscalls faulty;
+    auto read = FileBytes::load(faulty, path);
+    REQUIRE(read);
+    CHECK(faulty.calls(Op::kPread) >= 1);  // Read through the test's disk, not mapped past it.
+    read->drop_front(7);
+    FileBytes moved_read = std::move(*read);
+    CHECK(as_text(moved_read) == text.substr(7));
+    faulty.fail_nth(Op::kPread, 1, EIO);
+    auto failed = FileBytes::load(faulty, path);
+    REQUIRE(!failed);
+    CHECK(failed.status().code() == ErrorCode::kIoError);
+
+    const fs::path empty = dir.path() / "empty";
+    REQUIRE(write_file_atomically(real_syscalls(), empty, ByteView()));
+    auto nothing = FileBytes::load(real_syscalls(), empty);
+    REQUIRE(nothing);
+    CHECK(nothing->view().empty());
+  }
+
 
 }  // namespace
 }  // namespace ledger::store::testing

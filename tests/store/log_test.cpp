@@ -129,6 +129,50 @@ TEST_SUITE("log") {
     CHECK((*writer)->last_seq() == 2003);
   }
 
+  TEST_CASE("frames a reader passes over come as headers only, and their bytes are not read") {
+    TempDir dir;
+    {
+      // Frames of about 300 KB, more than a reader's first read takes in.
+      auto writer = open_writer(dir.path(), test_options(64u << 20));
+      REQUIRE(writer->begin(writer->last_seq()));
+      for (int i = 0; i < 10000; ++i) {
+        const std::string p = fmt::format("import-row-{:05}-{}", i, std::string(300, 'x'));
+        REQUIRE(writer->add(record_of(p, 1, int64_t{i} * 100)));
+        if (i % 1000 == 999) writer->end_frame();
+      }
+      REQUIRE(writer->commit());
+    }
+    auto read_all = [&dir](bool pass) {
+      auto reader = LogReader::open(dir.path());
+      REQUIRE(reader);
+      // Frames whose events all take effect after 150,000 ns (the second frame on).
+      if (pass) reader->pass_over([](const FrameHeader& h) { return h.effective_min_ns > 150'000; });
+      std::vector<std::pair<uint64_t, size_t>> frames;  // First sequence, bytes delivered.
+      for (;;) {
+        auto frame = reader->next();
+        REQUIRE(frame);
+        if (*frame == nullptr) break;
+        frames.emplace_back((*frame)->header.seq_first, (*frame)->bytes.size());
+      }
+      return std::pair(frames, reader->bytes_read());
+    };
+    const auto [whole, whole_read] = read_all(false);
+    const auto [passed, passed_read] = read_all(true);
+    REQUIRE(whole.size() == 10);
+    REQUIRE(passed.size() == 10);
+    for (size_t i = 0; i < whole.size(); ++i) {
+      CAPTURE(i);
+      CHECK(passed[i].first == whole[i].first);
+      CHECK(whole[i].second > 0);
+      // The first two frames hold events effective by then; the last ends the commit and is
+      // always read whole (it proves the commit complete).
+      const bool kept = i < 2 || i == 9;
+      CHECK((passed[i].second == whole[i].second) == kept);
+      CHECK((passed[i].second == 0) == !kept);
+    }
+    CHECK(passed_read * 2 < whole_read);
+  }
+
   TEST_CASE("a reader sees nothing of a commit until its last frame is written") {
     TempDir dir;
     auto writer = open_writer(dir.path(), test_options(4096));

@@ -80,7 +80,7 @@ TEST_SUITE("snapshot file") {
     CHECK(listing.problems.empty());
     auto read = read_snapshot_payload(real_syscalls(), listing.snapshots[0]);
     REQUIRE(read);
-    CHECK(std::string(read->begin(), read->end()) == payload);
+    CHECK(std::string(read->view().begin(), read->view().end()) == payload);
 
     const fs::path path = snapshot_path(dir.path(), 42);
     flip_byte(path, kSnapshotHeaderSize + 500);
