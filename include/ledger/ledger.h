@@ -4,6 +4,7 @@
 // answers queries with time travel. It knows accounts and the log; it prints nothing.
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -30,6 +31,9 @@ struct LedgerOptions {
   uint64_t snapshot_every_events = 25'000;
   // The time zone a first write records (a checked name, see Ledger::recorded_time_zone).
   std::string timezone = "UTC";
+  // What an export holds of its events while sorting them into timeline order; the rest wait
+  // in scratch files ($TMPDIR). Tests make it small, so that the scratch files are used.
+  size_t export_memory_bytes = size_t{16} << 20;
 };
 
 // --dir, else $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger.
@@ -138,6 +142,30 @@ struct ExportEvent {
   // the ledger has put in (a journal's counter-account holds its negative). 128 bits: it sums
   // over accounts, each of which stays within 64.
   __int128 external_balance = 0;
+};
+
+// An account that an export opens, as a journal declares it.
+struct ExportAccount {
+  std::string id;
+  std::string currency;
+  int decimals = 2;
+};
+
+// What an export holds, known before its first event: what a journal's header needs.
+struct ExportSummary {
+  uint64_t events = 0;
+  std::vector<ExportAccount> accounts;  // By id.
+};
+
+// Where an export's events go, one at a time, so that memory does not grow with the log. A
+// failed Status from either call stops the export and is what export_events returns.
+class ExportSink {
+ public:
+  virtual ~ExportSink() = default;
+  // Once, before the first event, after every check that can be made before writing.
+  virtual Status begin(const ExportSummary& summary) = 0;
+  // Each event in export order; `event` is valid only during the call.
+  virtual Status event(const ExportEvent& event) = 0;
 };
 
 // One row of an import, already split into fields; `line` is where it starts in the file.
@@ -262,12 +290,17 @@ class Ledger {
                                             std::optional<int64_t> from_ns,
                                             std::optional<int64_t> to_ns) const;
 
-  // Every event the cutoffs let through (as balances() sees them), sorted by effective time,
-  // then sequence, with running balances in that order; the final balances are checked
-  // against balances() for the same cutoffs. A purged log is refused: the export would lack
-  // the history before the purge. `progress` is told how many events were read, now and then.
-  Result<std::vector<ExportEvent>> export_events(
-      const Cutoffs& cutoffs, const std::function<void(uint64_t)>& progress = {}) const;
+  // Every event the cutoffs let through (as balances() sees them), in timeline order (by
+  // effective time, openings first and closings last at one time, then sequence), with running
+  // balances in that order, handed to `sink` one at a time; memory grows with accounts, not with
+  // events (the sort spills to scratch files). The balances are checked against balances() for
+  // the same cutoffs before sink.begin(): a disagreement reaches the sink not at all. Errors
+  // after sink.begin() (the sink's own, a scratch file that fails, the running balances
+  // disagreeing with the totals after the last event) come after what the sink has taken. A
+  // purged log is refused: the export would lack the history before the purge. `progress` is
+  // told how many events were read, now and then.
+  Status export_events(const Cutoffs& cutoffs, ExportSink& sink,
+                       const std::function<void(uint64_t)>& progress = {}) const;
 
   // Takes a snapshot of the whole state at the head of the log (under the writer's lock).
   Result<SnapshotResult> snapshot();

@@ -1,7 +1,8 @@
 // export [--format ledger|csv|jsonl] [--at T] [--known-at T] [FILE|-]: every event the cutoffs
 // let through, as a plain-text journal that ledger-cli and hledger read (and re-verify through
 // balance assertions), or as rows that `import` reads back. The events, their order and their
-// running balances come from the service (Ledger::export_events); this file only formats.
+// running balances come from the service (Ledger::export_events), one at a time; this file only
+// formats them and writes each as it comes.
 //
 // Journal decisions (README "Export"):
 //   - Our accounts are Assets:<ID>; deposits and withdrawals have the counter-account
@@ -26,6 +27,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli/context.h"
@@ -51,27 +53,6 @@ struct ExportOptions {
   std::optional<std::string> at;
   std::optional<std::string> known_at;
   std::string file = "-";
-};
-
-// Where the text goes: standard output or a file, in large writes. A failed write ends the
-// export (the caller reports it with errno).
-class Sink {
- public:
-  explicit Sink(std::FILE* file) : file_(file) {}
-  std::string& buffer() { return buffer_; }
-  bool flush_if_full() { return buffer_.size() < kFlushBytes || flush(); }
-  bool flush() {
-    if (!buffer_.empty() &&
-        std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) {
-      return false;
-    }
-    buffer_.clear();
-    return true;
-  }
-
- private:
-  std::FILE* file_;
-  std::string buffer_;
 };
 
 // One byte sequence of valid UTF-8 at the start of `s` (its length), or 0.
@@ -136,8 +117,7 @@ void posting(std::string& out, std::string_view account, const ExportEvent& x, i
                  money(x, balance));
 }
 
-void journal_header(std::string& out, const std::vector<ExportEvent>& events,
-                    const Cutoffs& cutoffs) {
+void journal_header(std::string& out, const ExportSummary& summary, const Cutoffs& cutoffs) {
   out += "; Exported by `ledger export --format ledger`";
   if (cutoffs.effective_at_ns) out += ", as of " + util::format_time_iso(*cutoffs.effective_at_ns);
   if (cutoffs.known_at_ns) out += ", as known at " + util::format_time_iso(*cutoffs.known_at_ns);
@@ -147,13 +127,10 @@ void journal_header(std::string& out, const std::vector<ExportEvent>& events,
                  "; Equity:External:<currency>. Tags: seq (event number), recorded (when it was\n"
                  "; written to the log), ref (its external reference). Opening and closing an\n"
                  "; account are comments.\n\n",
-                 events.size());
+                 summary.events);
+  // Every event's account is one the export opens, so these are the currencies of its events.
   std::set<std::pair<std::string, int>> currencies;
-  std::set<std::string> accounts;
-  for (const ExportEvent& x : events) {
-    currencies.insert({x.currency, x.decimals});
-    if (x.op == EntryOp::kOpen) accounts.insert(x.account);
-  }
+  for (const ExportAccount& a : summary.accounts) currencies.insert({a.currency, a.decimals});
   for (const auto& [code, decimals] : currencies) {
     fmt::format_to(std::back_inserter(out), "commodity {}\n", code);
     if (decimals > 0) {
@@ -162,7 +139,9 @@ void journal_header(std::string& out, const std::vector<ExportEvent>& events,
     }
   }
   out += '\n';
-  for (const std::string& id : accounts) out += "account " + (kAccountPrefix + id) + '\n';
+  for (const ExportAccount& a : summary.accounts) {
+    out += "account " + (kAccountPrefix + a.id) + '\n';
+  }
   for (const auto& [code, decimals] : currencies)
     out += "account " + (kExternalPrefix + code) + '\n';
   out += "\ntag seq\ntag recorded\ntag ref\n";
@@ -229,38 +208,81 @@ void jsonl_row(std::string& out, const ExportEvent& x) {
   out += '\n';
 }
 
-int write_failed(Context& context, const std::string& name) {
-  context.error(fmt::format("cannot write {}: {}", name, std::strerror(errno)));
-  return kExitIoErr;
-}
+// Writes each event as the service hands it over, in large writes, to standard output or to a
+// file that is created only when the first byte is due: an export refused before then (a purged
+// log, balances that disagree) leaves no file behind. A failed write stops the export.
+class ExportWriter final : public ExportSink {
+ public:
+  ExportWriter(const ExportOptions& o, const Cutoffs& cutoffs, Progress& reading, bool show)
+      : o_(o), cutoffs_(cutoffs), reading_(reading), show_progress_(show) {}
+  ExportWriter(const ExportWriter&) = delete;
+  ExportWriter& operator=(const ExportWriter&) = delete;
+  ~ExportWriter() override {
+    if (file_ != nullptr && file_ != stdout) std::fclose(file_);
+  }
 
-int write_events(Context& context, const ExportOptions& o, const Cutoffs& cutoffs,
-                 const std::vector<ExportEvent>& events, std::FILE* file, const std::string& name) {
-  Sink sink(file);
-  std::string& out = sink.buffer();
-  if (o.format == "ledger") {
-    journal_header(out, events, cutoffs);
-  } else if (o.format == "csv") {
-    util::write_csv_record(
-        out, std::vector<std::string>(std::begin(kRowColumns), std::end(kRowColumns)));
-  }
-  Progress progress("export", events.size(), stderr_is_terminal() && !context.quiet());
-  uint64_t done = 0;
-  for (const ExportEvent& x : events) {
-    if (o.format == "ledger") {
-      journal_event(out, x);
-    } else if (o.format == "csv") {
-      util::write_csv_record(out, row_of(x));
-    } else {
-      jsonl_row(out, x);
+  Status begin(const ExportSummary& summary) override {
+    reading_.finish();
+    if (o_.file == "-") {
+      file_ = stdout;
+    } else if ((file_ = std::fopen(o_.file.c_str(), "wb")) == nullptr) {
+      return failed("create");
     }
-    if (!sink.flush_if_full()) return write_failed(context, name);
-    if (++done % kProgressEveryEvents == 0) progress.update(done);
+    if (o_.format == "ledger") {
+      journal_header(out_, summary, cutoffs_);
+    } else if (o_.format == "csv") {
+      util::write_csv_record(
+          out_, std::vector<std::string>(std::begin(kRowColumns), std::end(kRowColumns)));
+    }
+    progress_.emplace("export", summary.events, show_progress_);
+    return Status::ok();
   }
-  progress.finish();
-  if (!sink.flush()) return write_failed(context, name);
-  return 0;
-}
+
+  Status event(const ExportEvent& x) override {
+    if (o_.format == "ledger") {
+      journal_event(out_, x);
+    } else if (o_.format == "csv") {
+      util::write_csv_record(out_, row_of(x));
+    } else {
+      jsonl_row(out_, x);
+    }
+    if (out_.size() >= kFlushBytes) LEDGER_RETURN_IF_ERROR(flush());
+    if (++done_ % kProgressEveryEvents == 0) progress_->update(done_);
+    return Status::ok();
+  }
+
+  // After the last event: everything reaches the file, closed.
+  Status end() {
+    if (progress_) progress_->finish();
+    LEDGER_RETURN_IF_ERROR(flush());
+    if (file_ == nullptr || file_ == stdout) return Status::ok();
+    const bool closed = std::fclose(std::exchange(file_, nullptr)) == 0;
+    return closed ? Status::ok() : failed("write");
+  }
+
+ private:
+  Status flush() {
+    if (!out_.empty() && std::fwrite(out_.data(), 1, out_.size(), file_) != out_.size()) {
+      return failed("write");
+    }
+    out_.clear();
+    return Status::ok();
+  }
+  Status failed(const char* what) const {
+    const int error = errno;
+    const std::string name = o_.file == "-" ? "standard output" : o_.file;
+    return {ErrorCode::kIoError, fmt::format("cannot {} {}: {}", what, name, std::strerror(error))};
+  }
+
+  const ExportOptions& o_;
+  const Cutoffs& cutoffs_;
+  Progress& reading_;
+  bool show_progress_;
+  std::FILE* file_ = nullptr;
+  std::string out_;
+  std::optional<Progress> progress_;
+  uint64_t done_ = 0;
+};
 
 // The export's own --format wins; else a global `ledger --format csv|jsonl export` is taken
 // at its word, and a global format that export cannot write is a usage error.
@@ -291,20 +313,16 @@ int run_export(Context& context, ExportOptions o, bool own_format) {
   auto known_at = context.cutoff(o.known_at, "--known-at");
   if (!known_at) return context.fail(known_at.status());
   const Cutoffs cutoffs{*at, *known_at};
-  Progress reading("export: reading", 0, stderr_is_terminal() && !context.quiet());
-  auto events =
-      context.ledger().export_events(cutoffs, [&reading](uint64_t read) { reading.update(read); });
+  const bool show_progress = stderr_is_terminal() && !context.quiet();
+  Progress reading("export: reading", 0, show_progress);
+  ExportWriter writer(o, cutoffs, reading, show_progress);
+  // What was written before a failure stays written (standard output cannot take it back);
+  // the exit status says the export is not whole.
+  Status s = context.ledger().export_events(cutoffs, writer,
+                                            [&reading](uint64_t read) { reading.update(read); });
   reading.finish();
-  if (!events) return context.fail(events.status());
-  if (o.file == "-") return write_events(context, o, cutoffs, *events, stdout, "standard output");
-  std::FILE* file = std::fopen(o.file.c_str(), "wb");
-  if (file == nullptr) {
-    context.error(fmt::format("cannot create {}: {}", o.file, std::strerror(errno)));
-    return kExitIoErr;
-  }
-  int code = write_events(context, o, cutoffs, *events, file, o.file);
-  if (std::fclose(file) != 0 && code == 0) code = write_failed(context, o.file);
-  return code;
+  if (s) s = writer.end();
+  return s ? 0 : context.fail(s);
 }
 
 }  // namespace

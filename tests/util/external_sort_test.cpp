@@ -13,16 +13,36 @@ namespace {
 
 using ledger::util::ExternalSort;
 
-struct Rec {
-  uint64_t key;
-  uint64_t arrival;
-  friend bool operator==(const Rec&, const Rec&) = default;
-};
-struct ByKey {
-  bool operator()(const Rec& a, const Rec& b) const { return a.key < b.key; }
+struct Key {
+  uint64_t value;
+  friend bool operator<(const Key& a, const Key& b) { return a.value < b.value; }
 };
 
-std::vector<Rec> read_all(const ExternalSort<Rec, ByKey>& sorter) {
+// A record as added: its key, its payload, and the order it came in.
+struct Rec {
+  uint64_t key = 0;
+  std::string payload;
+  friend bool operator==(const Rec&, const Rec&) = default;
+};
+
+// A payload that names its record, so that a payload read with another record's key shows;
+// lengths vary from none to more than a scratch run reads at a time.
+std::string payload_of(size_t arrival, std::mt19937_64& rng) {
+  const size_t extra = rng() % 50 == 0 ? rng() % (100 << 10) : rng() % 64;
+  std::string payload = std::to_string(arrival) + ":";
+  for (size_t i = 0; i < extra; ++i) payload += static_cast<char>(rng());
+  return rng() % 20 == 0 ? std::string() : payload;
+}
+
+std::vector<Rec> random_records(size_t n, uint64_t keys, unsigned seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<Rec> records;
+  for (size_t i = 0; i < n; ++i) records.push_back({rng() % keys, payload_of(i, rng)});
+  return records;
+}
+
+template <class Sorter>
+std::vector<Rec> read_all(const Sorter& sorter) {
   auto cursor = sorter.cursor();
   REQUIRE(cursor);
   std::vector<Rec> out;
@@ -30,76 +50,98 @@ std::vector<Rec> read_all(const ExternalSort<Rec, ByKey>& sorter) {
     auto next = cursor->next();
     REQUIRE(next);
     if (!*next) return out;
-    out.push_back(**next);
+    out.push_back({(*next)->value, std::string(cursor->payload())});
   }
 }
 
-// The records sorted by key; among equal keys, by arrival, so that two orders compare whole.
-std::vector<Rec> canonical(std::vector<Rec> records) {
-  std::sort(records.begin(), records.end(), [](const Rec& a, const Rec& b) {
-    return std::tie(a.key, a.arrival) < std::tie(b.key, b.arrival);
-  });
-  return records;
+std::vector<Rec> sort_through(const std::vector<Rec>& records, size_t memory_bytes,
+                              size_t* scratch_runs = nullptr) {
+  ExternalSort<Key> sorter(memory_bytes);
+  for (const Rec& r : records) REQUIRE(sorter.add({r.key}, r.payload));
+  REQUIRE(sorter.finish());
+  CHECK(sorter.size() == records.size());
+  if (scratch_runs != nullptr) *scratch_runs = sorter.scratch_runs();
+  std::vector<Rec> out = read_all(sorter);
+  // A second pass reads the same records in the same order.
+  CHECK(read_all(sorter) == out);
+  return out;
 }
 
-std::vector<Rec> random_records(size_t n, uint64_t keys, unsigned seed) {
-  std::mt19937_64 rng(seed);
-  std::vector<Rec> records;
-  for (size_t i = 0; i < n; ++i) records.push_back({rng() % keys, i});
+// What the order must be: the standard library's stable sort by key.
+std::vector<Rec> expected(std::vector<Rec> records) {
+  std::stable_sort(records.begin(), records.end(),
+                   [](const Rec& a, const Rec& b) { return a.key < b.key; });
   return records;
 }
 
 }  // namespace
 
-TEST_CASE("records that fit the memory are sorted there, without a scratch file") {
-  const std::vector<Rec> records = random_records(1000, 50, 1);
-  ExternalSort<Rec, ByKey> sorter(1000 * sizeof(Rec));
-  for (const Rec& r : records) REQUIRE(sorter.add(r));
-  REQUIRE(sorter.finish());
-  CHECK(sorter.scratch_runs() == 0);
-  CHECK(sorter.size() == 1000);
-  const std::vector<Rec> out = read_all(sorter);
-  CHECK(std::is_sorted(out.begin(), out.end(), ByKey()));
-  CHECK(canonical(out) == canonical(records));
-}
-
-TEST_CASE("records beyond the memory go to runs on scratch, and the merge reads them in order") {
-  for (size_t memory_records : {1, 7, 64, 4096}) {
-    CAPTURE(memory_records);
-    const std::vector<Rec> records = random_records(20011, 1000, unsigned(memory_records));
-    ExternalSort<Rec, ByKey> sorter(memory_records * sizeof(Rec));
-    for (const Rec& r : records) REQUIRE(sorter.add(r));
-    REQUIRE(sorter.finish());
-    CHECK(sorter.scratch_runs() == (records.size() + memory_records - 1) / memory_records);
-    const std::vector<Rec> out = read_all(sorter);
-    REQUIRE(out.size() == records.size());
-    CHECK(std::is_sorted(out.begin(), out.end(), ByKey()));
-    CHECK(canonical(out) == canonical(records));
-    // A second pass reads the same records in the same order.
-    CHECK(read_all(sorter) == out);
+TEST_SUITE("external sort") {
+  TEST_CASE("records that fit the memory are sorted there, without a scratch file") {
+    const std::vector<Rec> records = random_records(1000, 50, 1);
+    size_t runs = 99;
+    CHECK(sort_through(records, 16 << 20, &runs) == expected(records));
+    CHECK(runs == 0);
   }
-}
 
-TEST_CASE("no records read as none, spilled or not") {
-  ExternalSort<Rec, ByKey> sorter(sizeof(Rec));
-  REQUIRE(sorter.finish());
-  CHECK(read_all(sorter).empty());
-}
-
-TEST_CASE("a scratch directory that cannot be used is an error at the first spill, not a loss") {
-  const char* old = std::getenv("TMPDIR");
-  const std::string saved = old ? old : "";
-  setenv("TMPDIR", "/nonexistent/scratch", 1);
-  ExternalSort<Rec, ByKey> sorter(2 * sizeof(Rec));
-  CHECK(sorter.add({3, 0}));
-  CHECK(sorter.add({1, 1}));
-  const ledger::Status third = sorter.add({2, 2});
-  if (old) {
-    setenv("TMPDIR", saved.c_str(), 1);
-  } else {
-    unsetenv("TMPDIR");
+  TEST_CASE("records beyond the memory go to runs on scratch; the merge keeps key order, "
+            "arrival order among equal keys, and every payload byte") {
+    for (size_t memory_bytes : {size_t{1}, size_t{700}, size_t{64} << 10}) {
+      CAPTURE(memory_bytes);
+      const std::vector<Rec> records = random_records(5003, 100, unsigned(memory_bytes));
+      size_t runs = 0;
+      CHECK(sort_through(records, memory_bytes, &runs) == expected(records));
+      CHECK(runs > 2);
+    }
   }
-  REQUIRE_FALSE(third);
-  CHECK(third.code() == ledger::ErrorCode::kIoError);
-  CHECK(third.message().find("/nonexistent/scratch") != std::string::npos);
+
+  TEST_CASE("records that arrive in order go to one run unsorted; the few out of order wait "
+            "in memory") {
+    std::vector<Rec> records;
+    for (size_t i = 1000; i < 31000; ++i) {
+      const uint64_t key = i % 40 == 0 ? i - 500 : i;  // A backdated record now and then.
+      records.push_back({key, std::to_string(i) + std::string(i % 50, 'x')});
+    }
+    size_t runs = 0;
+    CHECK(sort_through(records, 256 << 10, &runs) == expected(records));
+    CHECK(runs == 1);
+  }
+
+  TEST_CASE("records in reverse order each spill, and still come out in order") {
+    std::mt19937_64 rng(9);
+    std::vector<Rec> records;
+    for (size_t i = 0; i < 3000; ++i) records.push_back({3000 - i / 3, payload_of(i, rng)});
+    size_t runs = 0;
+    CHECK(sort_through(records, 4 << 10, &runs) == expected(records));
+    CHECK(runs > 10);
+  }
+
+  TEST_CASE("keys without payloads sort as fixed-size records") {
+    std::vector<Rec> records = random_records(20011, 1000, 3);
+    for (Rec& r : records) r.payload.clear();
+    CHECK(sort_through(records, 4096) == expected(records));
+  }
+
+  TEST_CASE("no records read as none, spilled or not") {
+    CHECK(sort_through({}, 1).empty());
+    CHECK(sort_through({}, 16 << 20).empty());
+  }
+
+  TEST_CASE("a scratch directory that cannot be used is an error at the first spill, not a "
+            "loss") {
+    const char* old = std::getenv("TMPDIR");
+    const std::string saved = old ? old : "";
+    setenv("TMPDIR", "/nonexistent/scratch", 1);
+    ExternalSort<Key> sorter(64);
+    ledger::Status failed = ledger::Status::ok();
+    for (uint64_t i = 0; i < 100 && failed; ++i) failed = sorter.add({100 - i}, "payload");
+    if (old) {
+      setenv("TMPDIR", saved.c_str(), 1);
+    } else {
+      unsetenv("TMPDIR");
+    }
+    REQUIRE_FALSE(failed);
+    CHECK(failed.code() == ledger::ErrorCode::kIoError);
+    CHECK(failed.message().find("/nonexistent/scratch") != std::string::npos);
+  }
 }
