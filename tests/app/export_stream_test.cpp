@@ -12,6 +12,7 @@
 
 #include "ledger/ledger.h"
 #include "store/log_fixture.h"
+#include "scoped_env.h"
 
 using namespace ledger;
 using ledger::store::testing::TempDir;
@@ -145,16 +146,10 @@ TEST_SUITE("export stream") {
             "of it") {
     TempDir dir;
     write_books(dir.path());
-    const char* old = std::getenv("TMPDIR");
-    const std::string saved = old != nullptr ? old : "";
-    setenv("TMPDIR", "/nonexistent/scratch", 1);
+    ledger::testing::ScopedEnv tmpdir("TMPDIR", "/nonexistent/scratch");
     Collector sink;
     const Status s = Ledger(options_for(dir.path(), 512)).export_events({}, sink);
-    if (old != nullptr) {
-      setenv("TMPDIR", saved.c_str(), 1);
-    } else {
-      unsetenv("TMPDIR");
-    }
+    tmpdir.restore();
     CHECK(s.code() == ErrorCode::kIoError);
     CHECK(s.message().find("/nonexistent/scratch") != std::string::npos);
     CHECK_FALSE(sink.begun);

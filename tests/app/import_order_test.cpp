@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/import_order.h"
+#include "scoped_env.h"
 
 namespace {
 
@@ -130,19 +131,13 @@ TEST_SUITE("import order") {
   }
 
   TEST_CASE("a scratch directory that cannot be written is an I/O error naming it") {
-    const char* old = std::getenv("TMPDIR");
-    const std::string saved = old != nullptr ? old : "";
-    setenv("TMPDIR", "/nonexistent/scratch", 1);
+    ledger::testing::ScopedEnv tmpdir("TMPDIR", "/nonexistent/scratch");
     app::ImportOrder order(1024);
     Status failed = Status::ok();
     for (size_t line = 2; line < 200 && failed; ++line) {
       failed = order.add(deposit_row(line), {int64_t(line), 1});
     }
-    if (old != nullptr) {
-      setenv("TMPDIR", saved.c_str(), 1);
-    } else {
-      unsetenv("TMPDIR");
-    }
+    tmpdir.restore();
     CHECK(failed.code() == ErrorCode::kIoError);
     CHECK(failed.message().find("/nonexistent/scratch") != std::string::npos);
   }

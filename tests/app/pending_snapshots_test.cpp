@@ -1,4 +1,5 @@
 #include "app/pending_snapshots.h"
+#include "scoped_env.h"
 
 #include <doctest/doctest.h>
 
@@ -81,17 +82,11 @@ TEST_CASE("an error of the caller stops the reading there") {
 }
 
 TEST_CASE("a scratch directory that cannot be used fails the add that needs it") {
-  const char* old = std::getenv("TMPDIR");
-  const std::string saved = old ? old : "";
-  setenv("TMPDIR", "/nonexistent/scratch", 1);
+  ledger::testing::ScopedEnv tmpdir("TMPDIR", "/nonexistent/scratch");
   PendingSnapshots pending(100);
   const Status first = pending.add(snapshot_of(1, 60));
   const Status second = pending.add(snapshot_of(2, 60));
-  if (old) {
-    setenv("TMPDIR", saved.c_str(), 1);
-  } else {
-    unsetenv("TMPDIR");
-  }
+  tmpdir.restore();
   CHECK(first);
   REQUIRE_FALSE(second);
   CHECK(second.code() == ledger::ErrorCode::kIoError);

@@ -1,4 +1,5 @@
 #include "app/spilled_refs.h"
+#include "scoped_env.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -108,15 +109,9 @@ TEST_CASE("spilling nothing makes no run, and a scratch directory that cannot be
   REQUIRE(spilled.spill(state));
   CHECK(spilled.runs() == 0);
   state.track_ref("a", {1, 1});
-  const char* old = std::getenv("TMPDIR");
-  const std::string saved = old ? old : "";
-  setenv("TMPDIR", "/nonexistent/scratch", 1);
+  ledger::testing::ScopedEnv tmpdir("TMPDIR", "/nonexistent/scratch");
   const Status s = spilled.spill(state);
-  if (old) {
-    setenv("TMPDIR", saved.c_str(), 1);
-  } else {
-    unsetenv("TMPDIR");
-  }
+  tmpdir.restore();
   REQUIRE_FALSE(s);
   CHECK(s.code() == ErrorCode::kIoError);
   CHECK(state.tracked_refs() == 1);  // Nothing is lost: the ref stays in memory.

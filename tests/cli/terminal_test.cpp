@@ -8,33 +8,12 @@
 #include <string>
 
 #include "cli/terminal.h"
+#include "scoped_env.h"
 
 using namespace ledger::cli;
+using ledger::testing::ScopedEnv;
 
 namespace {
-
-// Sets or unsets an environment variable for one scope and restores it afterwards.
-class ScopedEnv {
- public:
-  explicit ScopedEnv(const char* name) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-  void set(const char* value) { REQUIRE(::setenv(name_, value, 1) == 0); }
-  void unset() { REQUIRE(::unsetenv(name_) == 0); }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 // An fd that is not a terminal on any machine, so the ioctl fails the same way everywhere.
 class DevNull {

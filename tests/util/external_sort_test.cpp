@@ -1,4 +1,5 @@
 #include "util/external_sort.h"
+#include "scoped_env.h"
 
 #include <doctest/doctest.h>
 
@@ -129,17 +130,11 @@ TEST_SUITE("external sort") {
 
   TEST_CASE("a scratch directory that cannot be used is an error at the first spill, not a "
             "loss") {
-    const char* old = std::getenv("TMPDIR");
-    const std::string saved = old ? old : "";
-    setenv("TMPDIR", "/nonexistent/scratch", 1);
+    ledger::testing::ScopedEnv tmpdir("TMPDIR", "/nonexistent/scratch");
     ExternalSort<Key> sorter(64);
     ledger::Status failed = ledger::Status::ok();
     for (uint64_t i = 0; i < 100 && failed; ++i) failed = sorter.add({100 - i}, "payload");
-    if (old) {
-      setenv("TMPDIR", saved.c_str(), 1);
-    } else {
-      unsetenv("TMPDIR");
-    }
+    tmpdir.restore();
     REQUIRE_FALSE(failed);
     CHECK(failed.code() == ledger::ErrorCode::kIoError);
     CHECK(failed.message().find("/nonexistent/scratch") != std::string::npos);
