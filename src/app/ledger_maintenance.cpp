@@ -11,6 +11,7 @@
 #include "app/ref_index.h"
 #include "app/replay.h"
 #include "app/state_loader.h"
+#include "app/timeline_check.h"
 #include "app/verify_derived.h"
 #include "domain/event_codec.h"
 #include "domain/ledger_state.h"
@@ -49,7 +50,9 @@ std::vector<std::string> describe_record(const store::Record& record) {
 // The domain's checks, fed every frame that passed the log's checks: each event decodes, and
 // replaying it keeps every rule (LedgerState::check, then apply). Each snapshot is compared with
 // this state when the replay reaches its sequence number. A purged log's replay starts from a
-// snapshot's state; without one, only the refs are collected.
+// snapshot's state; without one, only the refs are collected. The rules that need the postings
+// after a backdated event are answered after the replay (TimelineCheck), and only for a replay
+// of the whole log: one from a snapshot has not seen the postings before it.
 class DomainCheck {
  public:
   // `report` holds what was found before the log check (snapshot headers, the purge marker):
@@ -64,12 +67,13 @@ class DomainCheck {
       seq_start_ = start->seq;
       effective_max_ns_ = start->effective_max_ns;
     }
-    // The rules of the timeline are checked against every posting before each event.
-    state_.keep_postings();
+    whole_log_ = state_.last_seq() == 0;
+    if (whole_log_) state_.set_timeline(&deferred_timeline_);
   }
 
   void frame(const store::FrameRef& f, const fs::path& segment, store::VerifyReport& report) {
     if (!replay_possible_ || f.header.seq_last() <= seq_start_) return;
+    const uint32_t segment_number = number_of(segment);
     store::RecordIterator records(f.bytes);
     store::Record r;
     uint64_t seq = f.header.seq_first;
@@ -86,6 +90,10 @@ class DomainCheck {
       }
       domain::StoredEvent stored{seq, f.header.recorded_ns, r.effective_ns, std::move(*event)};
       if (Status s = state_.check(stored, /*defer_funds=*/true); !s) {
+        if (auto at = deferred_timeline_.take()) {
+          close_refused(stored, *at, {seq, f.offset, segment_number}, report);
+          continue;
+        }
         auto p = store::make_problem("replay", segment, f.offset, seq, seq, s.message());
         p.effective_min_ns = p.effective_max_ns = r.effective_ns;
         p.subjects = accounts_of(stored.event);
@@ -94,15 +102,14 @@ class DomainCheck {
       }
       if (const domain::RefKey& ref = domain::ref_of(stored.event); !ref.ref.empty()) {
         const XXH128_hash_t digest = XXH3_128bits(ref.ref.data(), ref.ref.size());
-        if (Status s = refs_.add({digest.low64, digest.high64, ref.digest, seq}); !s && scratch_) {
-          scratch_ = s;
-        }
+        remember(refs_.add({digest.low64, digest.high64, ref.digest, seq}));
       }
-      defer_funds(stored, segment, f.offset);
+      defer_funds(stored, segment_number, f.offset);
       state_.apply(stored);
+      if (whole_log_) hand_on_postings(stored);
       effective_max_ns_ = std::max(effective_max_ns_, r.effective_ns);
     }
-    if (f.header.ends_commit()) check_funds(report);
+    if (f.header.ends_commit()) check_funds(f.header.seq_last(), report);
     snapshots_.reached(f.header.seq_last(), state_, effective_max_ns_, incomplete(report), report);
   }
 
@@ -110,7 +117,7 @@ class DomainCheck {
   // rows at one position count together, as they did when it was written.
   // Each account is checked once per commit, from its earliest position there on (which covers
   // every later one); a failure is named on the event there.
-  void defer_funds(const domain::StoredEvent& stored, const fs::path& segment, uint64_t offset) {
+  void defer_funds(const domain::StoredEvent& stored, uint32_t segment, uint64_t offset) {
     for (const domain::Posting& p : domain::postings_of(domain::view_of(stored.event))) {
       auto [it, added] = deferred_.try_emplace(std::string(p.account),
                                                Deferred{stored.effective_ns, stored.seq, segment,
@@ -121,10 +128,20 @@ class DomainCheck {
     }
   }
 
-  void check_funds(store::VerifyReport& report) {
+  // A backdated event's balances depend on the postings after it: those are asked of
+  // TimelineCheck, and the replay goes on.
+  void check_funds(uint64_t seq_through, store::VerifyReport& report) {
     for (const auto& [account, d] : deferred_) {
+      const domain::Account* a = state_.find(account);
+      if (a != nullptr && d.position < a->last_posting_ns) {
+        if (whole_log_) {
+          remember(timeline_check_.funds(index_of(*a), seq_through, d.position, a->balance,
+                                         origin({d.seq, d.offset, d.segment}, report)));
+        }
+        continue;
+      }
       if (Status s = domain::check_funds(state_, account, d.position); !s) {
-        auto p = store::make_problem("replay", d.segment, d.offset, d.seq, d.seq,
+        auto p = store::make_problem("replay", segments_[d.segment], d.offset, d.seq, d.seq,
                                      fmt::format("event {} breaks a rule: {}", d.seq, s.message()));
         p.effective_min_ns = p.effective_max_ns = d.position;
         p.subjects = {account};
@@ -144,6 +161,7 @@ class DomainCheck {
   // The error of a scratch file that failed (verify stops with it), else ok.
   Status finish(store::VerifyReport& report) {
     LEDGER_RETURN_IF_ERROR(scratch_);
+    LEDGER_RETURN_IF_ERROR(answer_timeline(report));
     LEDGER_RETURN_IF_ERROR(check_refs(report));
     if (consequences_ == 0) return Status::ok();
     report.note(
@@ -160,6 +178,68 @@ class DomainCheck {
   uint64_t seq_start() const { return seq_start_; }
 
  private:
+  struct Place {
+    uint64_t seq = 0;
+    uint64_t offset = 0;
+    uint32_t segment = 0;
+  };
+
+  // Segments are numbered as the replay meets them, so that what waits for the timeline's
+  // answers holds no path.
+  uint32_t number_of(const fs::path& segment) {
+    if (segments_.empty() || segments_.back() != segment) segments_.push_back(segment);
+    return static_cast<uint32_t>(segments_.size() - 1);
+  }
+  uint32_t index_of(const domain::Account& a) const {
+    return static_cast<uint32_t>(&a - state_.accounts().data());
+  }
+  app::TimelineOrigin origin(const Place& place, const store::VerifyReport& report) const {
+    return {place.seq, place.offset, place.segment, report.problems_total(),
+            log_problems(report) > 0};
+  }
+  // The first error of a scratch file is kept; verify stops with it at the end.
+  void remember(Status s) {
+    if (!s && scratch_) scratch_ = s;
+  }
+
+  void hand_on_postings(const domain::StoredEvent& stored) {
+    for (const domain::Posting& p : domain::postings_of(domain::view_of(stored.event))) {
+      if (const domain::Account* a = state_.find(p.account)) {
+        remember(timeline_check_.posting(index_of(*a), stored.seq, stored.effective_ns, p.amount));
+      }
+    }
+  }
+
+  // A closing dated before a later entry of its account: refused, and the refusal names that
+  // entry once the replay knows it. The check refused it before looking at the balance.
+  void close_refused(const domain::StoredEvent& stored, int64_t at, const Place& place,
+                     store::VerifyReport& report) {
+    if (log_problems(report) > 0) {
+      ++consequences_;
+      return;
+    }
+    const domain::Account* a = state_.find(accounts_of(stored.event).front());
+    remember(timeline_check_.closing(index_of(*a), at, a->last_posting_ns, origin(place, report)));
+  }
+
+  // The timeline's answers go where the replay would have put them, had it known them then.
+  Status answer_timeline(store::VerifyReport& report) {
+    auto found = timeline_check_.finish(state_.accounts());
+    if (!found) return found.status();
+    for (size_t i = 0; i < found->listed.size(); ++i) {
+      const app::TimelineFinding& f = found->listed[i];
+      auto p = store::make_problem("replay", segments_[f.origin.segment], f.origin.offset,
+                                   f.origin.event_seq, f.origin.event_seq, f.what);
+      p.effective_min_ns = p.effective_max_ns = f.position_ns;
+      p.subjects = {state_.accounts()[f.account].id};
+      report.insert(f.origin.slot + i, std::move(p));
+    }
+    report.count_unlisted(found->unlisted);
+    own_problems_ += found->listed.size() + found->unlisted;
+    consequences_ += found->consequences;
+    return Status::ok();
+  }
+
   void add(store::VerifyReport& report, store::VerifyProblem problem) {
     ++own_problems_;
     report.add(std::move(problem));
@@ -206,10 +286,14 @@ class DomainCheck {
   uint64_t seq_start_ = 0;
   int64_t effective_max_ns_ = INT64_MIN;
   domain::LedgerState state_{false};  // Refs are checked apart: see RefSeen.
+  bool whole_log_ = false;            // The replay starts from the first event.
+  app::DeferredTimeline deferred_timeline_;
+  app::TimelineCheck timeline_check_;
+  std::vector<fs::path> segments_;
   struct Deferred {
     int64_t position = 0;  // The account's earliest position in the commit...
     uint64_t seq = 0;      // ... and the event there.
-    fs::path segment;
+    uint32_t segment = 0;
     uint64_t offset = 0;
   };
   std::map<std::string, Deferred, std::less<>> deferred_;

@@ -95,20 +95,28 @@ class Rules {
       return balance_ok(a, at, static_cast<__int128>(a.balance) + amount, deposit);
     }
     // Without the postings after `at` nothing can be said of the balance there.
-    if (state_.timeline() == nullptr && !state_.kept_postings_complete()) return Status::ok();
-    auto later = later_postings(a, at);
+    if (state_.timeline() == nullptr) return Status::ok();
+    auto later = state_.timeline()->postings_after(a.id, at);
     if (!later) return later.status();
+    return funds_after(a, at, amount, *later);
+  }
+
+  // The balance at `at` (with `amount` added there) and at every later position, from the
+  // postings after `at`.
+  static Status funds_after(const Account& a, int64_t at, int64_t amount,
+                            std::span<const LaterPosting> later) {
+    const bool deposit = amount > 0;
     __int128 running = a.balance;
-    for (const LaterPosting& p : *later) running -= p.amount;
+    for (const LaterPosting& p : later) running -= p.amount;
     running += amount;
     LEDGER_RETURN_IF_ERROR(balance_ok(a, at, running, deposit));
     // The balance at a point of the timeline is what every entry there leaves: entries that
     // share a position (a day's dated entries) are checked together, whatever their order.
-    for (size_t i = 0; i < later->size(); ++i) {
-      const LaterPosting& p = (*later)[i];
+    for (size_t i = 0; i < later.size(); ++i) {
+      const LaterPosting& p = later[i];
       running += p.amount;
       const bool last_at_position =
-          i + 1 == later->size() || (*later)[i + 1].effective_ns != p.effective_ns;
+          i + 1 == later.size() || later[i + 1].effective_ns != p.effective_ns;
       if (last_at_position) LEDGER_RETURN_IF_ERROR(balance_ok(a, p.effective_ns, running, deposit));
     }
     return Status::ok();
@@ -126,15 +134,10 @@ class Rules {
                                  when(a.opened_effective_ns)),
                      ErrorField::kDate);
     }
-    if (a.last_posting_ns > at) {
-      auto later = later_postings(a, at);
+    if (a.last_posting_ns > at && state_.timeline() != nullptr) {
+      auto later = state_.timeline()->postings_after(a.id, at);
       if (!later) return later.status();
-      if (!later->empty()) {
-        return refused(fmt::format("cannot close \"{}\" on {}: it has entries after that (the "
-                                   "first on {})",
-                                   a.id, when(at), when(later->front().effective_ns)),
-                       ErrorField::kDate);
-      }
+      if (!later->empty()) return before_entry(a, at, later->front().effective_ns);
     }
     if (a.balance != 0) {
       return refused(fmt::format("cannot close \"{}\": on {} its balance is {} (it must be zero)",
@@ -144,13 +147,15 @@ class Rules {
     return Status::ok();
   }
 
- private:
-  Result<std::vector<LaterPosting>> later_postings(const Account& a, int64_t after) const {
-    if (state_.timeline() != nullptr) return state_.timeline()->postings_after(a.id, after);
-    if (!state_.kept_postings_complete()) return std::vector<LaterPosting>();
-    return state_.kept_postings_after(a.id, after);
+  // A closing at `at` of an account whose first entry after that is at `first_later_ns`.
+  static Status before_entry(const Account& a, int64_t at, int64_t first_later_ns) {
+    return refused(fmt::format("cannot close \"{}\" on {}: it has entries after that (the first "
+                               "on {})",
+                               a.id, when(at), when(first_later_ns)),
+                   ErrorField::kDate);
   }
 
+ private:
   // A deposit cannot make any point of the timeline poorer, so only overflow is checked for it
   // (a log written by the old rules may hold an overdrawn account that deposits repair).
   static Status balance_ok(const Account& a, int64_t at, __int128 balance, bool deposit) {
@@ -607,10 +612,9 @@ void LedgerState::open(const EventView& e, int64_t effective_ns) {
   }
   accounts_.push_back(std::move(a));
   index_.insert(e.account, static_cast<uint32_t>(accounts_.size() - 1));
-  if (keep_postings_) kept_.emplace_back();
 }
 
-void LedgerState::post(std::string_view id, int64_t amount, uint64_t seq, int64_t effective_ns) {
+void LedgerState::post(std::string_view id, int64_t amount, int64_t effective_ns) {
   const uint32_t i = index_.find(id, accounts_);
   // decide() let money through only for open accounts; a log that says otherwise changes
   // nothing rather than failing, since apply never fails.
@@ -621,25 +625,6 @@ void LedgerState::post(std::string_view id, int64_t amount, uint64_t seq, int64_
   if (a.last_posting_ns != kPostingTimeUnknown) {
     a.last_posting_ns = std::max(a.last_posting_ns, effective_ns);
   }
-  if (keep_postings_) {
-    std::vector<LaterPosting>& kept = kept_[i];
-    const LaterPosting p{effective_ns, seq, amount};
-    // Timeline order: by position, then sequence (this event's is the highest yet).
-    auto at = std::upper_bound(kept.begin(), kept.end(), p, [](const LaterPosting& x, const LaterPosting& y) {
-      return x.effective_ns < y.effective_ns;
-    });
-    kept.insert(at, p);
-  }
-}
-
-std::vector<LaterPosting> LedgerState::kept_postings_after(std::string_view id,
-                                                           int64_t after_ns) const {
-  const uint32_t i = index_.find(id, accounts_);
-  if (i == AccountIndex::kNotFound || i >= kept_.size()) return {};
-  const std::vector<LaterPosting>& kept = kept_[i];
-  auto from = std::upper_bound(kept.begin(), kept.end(), after_ns,
-                               [](int64_t t, const LaterPosting& p) { return t < p.effective_ns; });
-  return {from, kept.end()};
 }
 
 void LedgerState::apply(uint64_t seq, int64_t /*recorded_ns*/, int64_t effective_ns,
@@ -652,7 +637,7 @@ void LedgerState::apply(uint64_t seq, int64_t /*recorded_ns*/, int64_t effective
       a->closed_effective_ns = effective_ns;
     }
   }
-  for (const Posting& p : postings_of(e)) post(p.account, p.amount, seq, effective_ns);
+  for (const Posting& p : postings_of(e)) post(p.account, p.amount, effective_ns);
   if (track_refs_ && !e.ref.empty()) {
     const RefId id = ref_id(e.ref);
     refs_.insert_or_assign(id.low, id.high, RefEntry{e.ref_digest, seq});
@@ -673,6 +658,14 @@ Status check_funds(const LedgerState& state, std::string_view account, int64_t a
   const Account* a = state.find(account);
   if (a == nullptr) return Status::ok();  // decide() has said so already.
   return Rules(state).funds(*a, at, 0);
+}
+
+Status check_funds(const Account& a, int64_t at, std::span<const LaterPosting> later) {
+  return Rules::funds_after(a, at, 0, later);
+}
+
+Status closing_before_entry(const Account& a, int64_t at, int64_t first_later_ns) {
+  return Rules::before_entry(a, at, first_later_ns);
 }
 
 MovedAccounts accounts_moved(const Command& command) {

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -155,21 +156,10 @@ class LedgerState {
   // Refs before the state's own events; the archive must outlive the state.
   void set_ref_archive(const RefArchive* archive) { ref_archive_ = archive; }
   // The postings behind the state, for backdated entries; it must outlive the state. Without
-  // one, a backdated entry is checked against the postings that apply() has seen (verify keeps
-  // them all; see keep_postings).
+  // one, a backdated entry is checked against the state alone: its balance at the head, and
+  // none of the postings after its date (verify checks those apart: app/timeline_check.h).
   void set_timeline(const Timeline* timeline) { timeline_ = timeline; }
   const Timeline* timeline() const { return timeline_; }
-  // Keeps every posting that apply() sees from now on, in memory, to serve as the timeline
-  // (`verify`). Kept from an empty state they are every posting; kept from a snapshot's state
-  // (a purged log) they are not, and a backdated entry is then not checked against them.
-  void keep_postings() {
-    keep_postings_ = true;
-    kept_complete_ = last_seq_ == 0;
-    kept_.resize(accounts_.size());
-  }
-  bool kept_postings_complete() const { return keep_postings_ && kept_complete_; }
-  // The kept postings of account `index` after `after_ns`, in timeline order.
-  std::vector<LaterPosting> kept_postings_after(std::string_view id, int64_t after_ns) const;
   uint64_t last_seq() const { return last_seq_; }
   // Holds only these accounts from now on: openings of others are passed over, and with them
   // their money (a question about one account need not build ten thousand). Such a state
@@ -222,7 +212,7 @@ class LedgerState {
  private:
   Account* find_mutable(std::string_view id);
   void open(const EventView& event, int64_t effective_ns);
-  void post(std::string_view id, int64_t amount, uint64_t seq, int64_t effective_ns);
+  void post(std::string_view id, int64_t amount, int64_t effective_ns);
 
   // Refs are kept by a 128-bit digest of their text: no allocation or string compare per ref,
   // and a collision (which would make a new ref look known) is beyond practical reach.
@@ -233,10 +223,7 @@ class LedgerState {
   static RefId ref_id(std::string_view ref);
 
   bool track_refs_;
-  bool keep_postings_ = false;
-  bool kept_complete_ = false;
   const Timeline* timeline_ = nullptr;
-  std::vector<std::vector<LaterPosting>> kept_;  // By account index, in timeline order.
   std::vector<Account> accounts_;
   std::vector<std::string> held_;  // Empty: every account.
   AccountIndex index_;
@@ -265,6 +252,13 @@ Result<Decision> decide(const LedgerState& state, const Command& command, int64_
 // The balance rules for `account` at position `at` and every later one, on `state` as it is:
 // what decide() checks for a withdrawal, for entries already applied.
 Status check_funds(const LedgerState& state, std::string_view account, int64_t at);
+// The balance rules for `a` from position `at` on, given every posting of it effective after
+// `at` (in timeline order) and its balance at the head (a.balance): what check_funds() checks
+// once it has them from the state's timeline, for a caller that gathers them itself (verify).
+Status check_funds(const Account& a, int64_t at, std::span<const LaterPosting> later);
+// The refusal of a closing of `a` at `at` when its first entry after that is at
+// `first_later_ns`.
+Status closing_before_entry(const Account& a, int64_t at, int64_t first_later_ns);
 // The accounts whose money a command moves (views into it), for check_funds.
 struct MovedAccounts {
   std::string_view items[2];

@@ -29,6 +29,15 @@ void VerifyReport::add(VerifyProblem problem) {
   if (problems_.size() < kVerifyProblemsMax) problems_.push_back(std::move(problem));
 }
 
+void VerifyReport::insert(size_t found_before, VerifyProblem problem) {
+  ++problems_total_;
+  if (found_before >= kVerifyProblemsMax) return;
+  problems_.insert(problems_.begin() + static_cast<std::ptrdiff_t>(
+                                           std::min(found_before, problems_.size())),
+                   std::move(problem));
+  if (problems_.size() > kVerifyProblemsMax) problems_.pop_back();
+}
+
 bool VerifyReport::found(std::string_view check) const {
   return std::any_of(problems_.begin(), problems_.end(),
                      [check](const VerifyProblem& p) { return p.check == check; });

@@ -61,6 +61,12 @@ struct VerifyCounts {
 class VerifyReport {
  public:
   void add(VerifyProblem problem);
+  // A problem found after others that come after it in the report (verify answers some rules
+  // of the timeline once the replay is over): placed as if added when `found_before` problems
+  // had been, within the bound on what is kept.
+  void insert(size_t found_before, VerifyProblem problem);
+  // Problems placed past every one kept: counted only.
+  void count_unlisted(size_t problems) { problems_total_ += problems; }
   // Something worth saying that is not a failure (an unfinished write at the tail).
   void note(std::string text) { notes_.push_back(std::move(text)); }
   // Records that a check ran, so that a report can say what was checked.

@@ -445,4 +445,43 @@ TEST_SUITE("e2e timeline") {
     CHECK(contains(r.err, "; accounts A-1; effective 2025-02-15"));
     check_unchanged(before, ledger.files());
   }
+
+  TEST_CASE("verify reports, in log order, a backdated withdrawal that overdraws a later date "
+            "and a closing dated before a later entry") {
+    TestLedger ledger;
+    ledger.ok("open A-1 --date 2025-01-01");
+    ledger.ok("open B-1 --date 2025-01-01");
+    ledger.ok("deposit A-1 100 --date 2025-03-01");
+    ledger.ok("withdraw A-1 80 --date 2025-03-10");
+    ledger.ok("deposit B-1 5 --date 2025-03-01");
+    ledger.ok("verify");
+    constexpr int64_t kFeb15 = 1739577600LL * kSecond;  // 2025-02-15T00:00:00Z
+    constexpr int64_t kMar5 = 1741132800LL * kSecond;   // 2025-03-05T00:00:00Z
+    constexpr int64_t kApr1 = 1743465600LL * kSecond;   // 2025-04-01T00:00:00Z
+    // 50.00 out of A-1 on Mar 5 leaves 50.00 that day, and -30.00 from Mar 10 on.
+    append_event_at(ledger, ledger::domain::MoneyWithdrawn{"A-1", 5000, "backdated", {}}, kMar5);
+    append_event_at(ledger, ledger::domain::AccountClosed{"B-1", {}}, kFeb15);
+    // In effective order: found as the replay reaches it, yet listed after the two before it.
+    append_event_at(ledger, ledger::domain::MoneyWithdrawn{"B-1", 1000, "too much", {}}, kApr1);
+    const auto before = ledger.files();
+    const RunResult r = ledger.run("verify");
+    INFO("stdout: " << r.out << "\nstderr: " << r.err);
+    CHECK(r.exit_code == 1);
+    const std::vector<std::string> problems = {
+        "(sequence 6): event 6 breaks a rule: insufficient funds in \"A-1\": on 2025-03-10 it "
+        "would be at -30.00 USD (overdraft limit 0.00 USD); accounts A-1; effective 2025-03-05",
+        "(sequence 7): event 7 breaks a rule: cannot close \"B-1\" on 2025-02-15: it has entries "
+        "after that (the first on 2025-03-01); accounts B-1; effective 2025-02-15",
+        "(sequence 8): event 8 breaks a rule: insufficient funds in \"B-1\": on 2025-04-01 it "
+        "would be at -5.00 USD (overdraft limit 0.00 USD); accounts B-1; effective 2025-04-01"};
+    size_t at = 0;
+    for (const std::string& problem : problems) {
+      CAPTURE(problem);
+      const size_t found = r.err.find(problem);
+      REQUIRE(found != std::string::npos);
+      CHECK(found >= at);
+      at = found;
+    }
+    check_unchanged(before, ledger.files());
+  }
 }
