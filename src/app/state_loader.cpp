@@ -139,9 +139,28 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
   return std::nullopt;
 }
 
-Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs, LoadedState& loaded) {
+// Whether a frame names none of `held` (see frame_may_name): a question about a few accounts
+// decodes none of its events.
+bool names_none(const store::FrameRef& frame, const std::vector<std::string>& held) {
+  return std::none_of(held.begin(), held.end(),
+                      [&frame](const std::string& id) { return frame_may_name(frame.bytes, id); });
+}
+
+// `pass_unnamed`: a state of a few accounts that nothing else will be asked of (no refs, no
+// index keys) takes from a frame that names none of them only its sequence numbers and times.
+Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs, bool pass_unnamed,
+                   LoadedState& loaded) {
   store::RecordIterator records(frame.bytes);
   store::Record record;
+  if (pass_unnamed && names_none(frame, loaded.state.held())) {
+    while (records.next(record)) {
+      if (cutoffs.effective_at_ns && record.effective_ns > *cutoffs.effective_at_ns) continue;
+      loaded.effective_max_ns = std::max(loaded.effective_max_ns, record.effective_ns);
+      ++loaded.events_read;
+    }
+    loaded.state.set_last_seq(frame.header.seq_last());
+    return Status::ok();
+  }
   domain::EventAt e{frame.header.seq_first, frame.header.recorded_ns, 0, {}};
   for (; records.next(record); ++e.seq) {
     if (cutoffs.effective_at_ns && record.effective_ns > *cutoffs.effective_at_ns) continue;
@@ -199,7 +218,8 @@ std::vector<store::LogRange> ranges_to_read(const std::vector<store::SegmentFile
 
 // Applies the frames of `range`; `known_ends` when a frame recorded after --known-at was met.
 Status read_range(const std::vector<store::SegmentFile>& segments, const store::LogRange& range,
-                  const Cutoffs& cutoffs, LoadedState& loaded, bool& known_ends) {
+                  const Cutoffs& cutoffs, bool pass_unnamed, LoadedState& loaded,
+                  bool& known_ends) {
   store::LogReader reader(store::real_syscalls(), segments, range.from);
   if (cutoffs.effective_at_ns) {
     reader.pass_over([at = *cutoffs.effective_at_ns](const store::FrameHeader& header) {
@@ -218,7 +238,7 @@ Status read_range(const std::vector<store::SegmentFile>& segments, const store::
     }
     loaded.last_frame = store::mark_of(**frame, reader.segments());
     if (cutoffs.effective_at_ns && header.effective_min_ns > *cutoffs.effective_at_ns) continue;
-    LEDGER_RETURN_IF_ERROR(apply_frame(**frame, cutoffs, loaded));
+    LEDGER_RETURN_IF_ERROR(apply_frame(**frame, cutoffs, pass_unnamed, loaded));
   }
 }
 
@@ -412,6 +432,8 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   }
   const Cutoffs& cutoffs = options.cutoffs;
   const size_t active = segments->size() - 1;
+  const bool pass_unnamed =
+      !options.only_accounts.empty() && !options.track_refs && !options.by_index_key;
   const bool keys_known = options.only_accounts.empty() || options.by_index_key;
   if (cutoffs.effective_at_ns && !cutoffs.known_at_ns && !options.track_refs && keys_known &&
       start->segment < active) {
@@ -421,14 +443,16 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
       auto active_start = store::segment_start(sys, *segments, active);
       if (!active_start) return active_start.status();
       bool known_ends = false;
-      LEDGER_RETURN_IF_ERROR(read_range(*segments, {*active_start, kLogEnd}, cutoffs, loaded,
+      LEDGER_RETURN_IF_ERROR(read_range(*segments, {*active_start, kLogEnd}, cutoffs,
+                                        pass_unnamed, loaded,
                                         known_ends));
       return loaded;
     }
   }
   for (const store::LogRange& range : ranges_to_read(*segments, *start, options.cutoffs)) {
     bool known_ends = false;
-    LEDGER_RETURN_IF_ERROR(read_range(*segments, range, options.cutoffs, loaded, known_ends));
+    LEDGER_RETURN_IF_ERROR(
+        read_range(*segments, range, options.cutoffs, pass_unnamed, loaded, known_ends));
     if (known_ends) break;
   }
   return loaded;

@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 namespace {
 // Large reads keep syscalls off the per-event path; a frame larger than this is read whole.
-constexpr size_t kReadChunkBytes = 1u << 20;
+constexpr size_t kReadChunkBytes = 256u << 10;
 }  // namespace
 
 namespace {

@@ -76,6 +76,30 @@ TEST_SUITE("e2e queries") {
           "account,balance,currency\nACC-001,379.50,USD\nACC-002,100.00,USD\nACC-003,0,JPY\n");
   }
 
+  // One account's balance decodes only the frames after the snapshot that hold its id; frames
+  // of other accounts, and ids that hold another account's id, must change nothing.
+  TEST_CASE("one account's balance after a snapshot counts exactly the entries that name it") {
+    TestLedger ledger;
+    ledger.ok("open A-1");
+    ledger.ok("open A-10");
+    ledger.ok("open B-2");
+    ledger.ok("--snapshot-every 3 deposit A-1 1.00");
+    for (int i = 0; i < 5; ++i) {
+      ledger.ok("deposit A-10 10.00");  // "A-1" is inside "A-10": decoded, not counted.
+      ledger.ok("deposit B-2 100.00");  // Names neither.
+      ledger.ok("transfer B-2 A-1 0.01 --memo \"for A-1\"");
+    }
+    ledger.ok("withdraw A-1 0.02");
+    // The snapshot (at event 4) leaves 16 events after it to read.
+    REQUIRE(fs::exists(ledger.dir() / "snapshots" / "00000000000000000004.snap"));
+    CHECK(ledger.ok("balance A-1").out == "account,balance,currency\nA-1,1.03,USD\n");
+    CHECK(ledger.ok("balance A-10").out == "account,balance,currency\nA-10,50.00,USD\n");
+    CHECK(ledger.ok("balance B-2 A-1").out ==
+          "account,balance,currency\nB-2,499.95,USD\nA-1,1.03,USD\n");
+    CHECK(ledger.ok("balance --format csv").out ==
+          "account,balance,currency\nA-1,1.03,USD\nA-10,50.00,USD\nB-2,499.95,USD\n");
+  }
+
   TEST_CASE("balance as a forced table states its cutoff and aligns the amounts") {
     TestLedger ledger;
     set_up(ledger);
