@@ -18,7 +18,7 @@ namespace ledger::app {
 
 class ImportOrder {
  public:
-  static constexpr size_t kMemoryBytes = size_t{24} << 20;
+  static constexpr size_t kMemoryBytes = size_t{12} << 20;
   // About `memory_bytes` of rows are held in memory; the rest wait in scratch files.
   explicit ImportOrder(size_t memory_bytes = kMemoryBytes) : sorted_(memory_bytes) {}
   // The cursor points into the sorter: an order stays where it was made.

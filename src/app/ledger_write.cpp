@@ -31,8 +31,9 @@ namespace {
 // prints, reads about 20 KB per line rather than 70.
 constexpr size_t kImportFrameEvents = 256;
 // An import's refs beyond this many move out of memory into scratch runs (app/spilled_refs.h):
-// 512K refs fill a table of 1M slots of 32 bytes (32 MiB) to half.
-constexpr size_t kImportRefsInMemory = size_t{1} << 19;
+// 128K refs fill a table of 256K slots of 32 bytes (8 MiB) to half: with the import's order
+// (12 MiB) and the ref index's sort (8 MiB), an import stays within 64 MiB.
+constexpr size_t kImportRefsInMemory = size_t{1} << 17;
 
 struct OpenLog {
   std::unique_ptr<store::LogWriter> writer;

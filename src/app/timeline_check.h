@@ -48,7 +48,7 @@ struct TimelineFindings {
 
 class TimelineCheck {
  public:
-  // Verify sorts its refs in 16 MiB beside these; merging costs 64 KiB per spilled run.
+  // Verify sorts its refs in 8 MiB beside these; merging costs 64 KiB per spilled run.
   static constexpr size_t kPostingsMemoryBytes = size_t{8} << 20;
   static constexpr size_t kQuestionsMemoryBytes = size_t{4} << 20;
 

@@ -50,7 +50,7 @@ class ExternalSort {
   };
 
  public:
-  static constexpr size_t kMemoryBytes = size_t{16} << 20;
+  static constexpr size_t kMemoryBytes = size_t{8} << 20;
   // The most each scratch run reads at a time while merging.
   static constexpr size_t kReadBytes = size_t{64} << 10;
 
