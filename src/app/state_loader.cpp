@@ -89,6 +89,28 @@ Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
   return state;
 }
 
+// How many of `names` (oldest first) may serve the cutoffs. Recorded times and the latest
+// effective time never decrease along the log, so the snapshots that serve are the oldest ones,
+// up to a point that a binary search over headers finds (a ledger keeps about a hundred). A
+// header that does not read ends the search: then every snapshot is a candidate.
+size_t may_serve(store::Syscalls& sys, const std::vector<store::SnapshotName>& names,
+                 const Cutoffs& cutoffs) {
+  if (!cutoffs.effective_at_ns && !cutoffs.known_at_ns) return names.size();
+  size_t serving = 0;
+  size_t not_serving = names.size();
+  while (serving < not_serving) {
+    const size_t mid = serving + (not_serving - serving) / 2;
+    auto info = store::read_snapshot_info(sys, names[mid]);
+    if (!info) return names.size();
+    if (serves(info->meta, cutoffs)) {
+      serving = mid + 1;
+    } else {
+      not_serving = mid;
+    }
+  }
+  return serving;
+}
+
 // Loads the newest snapshot that serves the cutoffs and matches the log; where to read on.
 std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
                                                       const std::vector<store::SegmentFile>& segments,
@@ -99,7 +121,9 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
   const auto names = store::snapshot_names(dir, problems);
   for (const std::string& problem : problems) loaded.warnings.push_back(problem + "; skipped");
   // Headers are read newest first and only until one serves: a ledger keeps many snapshots.
-  for (auto name = names.rbegin(); name != names.rend(); ++name) {
+  const size_t candidates = may_serve(sys, names, options.cutoffs);
+  for (auto name = names.rend() - static_cast<std::ptrdiff_t>(candidates); name != names.rend();
+       ++name) {
     auto info = store::read_snapshot_info(sys, *name);
     if (!info) {
       loaded.warnings.push_back(info.status().message() + "; skipped");
