@@ -114,15 +114,17 @@ Status replay_events(const std::filesystem::path& dir, std::optional<int64_t> kn
                        [](const FrameSummary&) { return false; });
 }
 
-// Calls `visit(const EventRef&)` for each event of one frame that read_frame_at() checked.
-template <class Visit>
-Status for_each_event_in_frame(store::ByteView frame, Visit&& visit) {
+// Calls `visit(const EventRef&)` for each event of one frame that read_frame_at() checked, or
+// only for those whose sequence number `wanted(seq)` accepts (the others are not decoded).
+template <class Visit, class Wanted>
+Status for_each_event_in_frame(store::ByteView frame, Visit&& visit, Wanted&& wanted) {
   auto header = store::decode_frame_header(frame);
   if (!header) return header.status();
   store::RecordIterator records(frame);
   store::Record record;
   EventRef e{header->seq_first, header->recorded_ns, 0, {}};
   for (; records.next(record); ++e.seq) {
+    if (!wanted(e.seq)) continue;
     e.effective_ns = record.effective_ns;
     if (Status s = domain::decode_event_view(record.type, record.version, record.payload, e.event);
         !s) {
@@ -131,6 +133,11 @@ Status for_each_event_in_frame(store::ByteView frame, Visit&& visit) {
     LEDGER_RETURN_IF_ERROR(detail::visit_event(visit, e));
   }
   return Status::ok();
+}
+
+template <class Visit>
+Status for_each_event_in_frame(store::ByteView frame, Visit&& visit) {
+  return for_each_event_in_frame(frame, std::forward<Visit>(visit), [](uint64_t) { return true; });
 }
 
 // Whether `frame` may hold an event naming account `id`. Ids are encoded as their bytes

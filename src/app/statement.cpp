@@ -97,6 +97,9 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
         }
       }
       return Status::ok();
+    }, [&movements](uint64_t seq) {
+      return std::any_of(movements.begin(), movements.end(),
+                         [seq](const Movement* m) { return m->posting.seq == seq; });
     }));
     for (Movement* m : movements) {
       if (!m->line) {
