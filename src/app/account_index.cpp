@@ -191,16 +191,36 @@ Status SegmentAccountIndex::postings(uint64_t key, std::vector<Posting>& out) co
 }
 
 Result<FrameLocation> SegmentAccountIndex::frame_of(uint64_t seq) const {
+  auto frames = frames_of({&seq, 1});
+  if (!frames) return frames.status();
+  return frames->front();
+}
+
+// One seek, then forward: the frame entries are in sequence order, and the frames of a
+// statement's lines in one segment mostly sit in one block of them.
+Result<std::vector<FrameLocation>> SegmentAccountIndex::frames_of(
+    std::span<const uint64_t> seqs) const {
+  std::vector<FrameLocation> frames;
+  if (seqs.empty()) return frames;
   store::SortedRun::Cursor cursor(run_);
-  LEDGER_RETURN_IF_ERROR(cursor.seek({seq, kFrameKey}));
-  auto entry = cursor.next();
-  if (!entry) return entry.status();
-  if (!*entry || (*entry)->key_high != kFrameKey || (*entry)->value_b > seq) {
-    return Status(ErrorCode::kCorruption,
-                  fmt::format("account index {} has no frame for event {}",
-                              run_.path().filename().string(), seq));
+  LEDGER_RETURN_IF_ERROR(cursor.seek({seqs.front(), kFrameKey}));
+  std::optional<store::RunEntry> entry;
+  for (const uint64_t seq : seqs) {
+    // The frame holding `seq` is the first whose last sequence number is not below it.
+    while (!entry || (entry->key_high == kFrameKey && entry->key_low < seq)) {
+      auto next = cursor.next();
+      if (!next) return next.status();
+      if (!*next) break;
+      entry = **next;
+    }
+    if (!entry || entry->key_high != kFrameKey || entry->key_low < seq || entry->value_b > seq) {
+      return Status(ErrorCode::kCorruption,
+                    fmt::format("account index {} has no frame for event {}",
+                                run_.path().filename().string(), seq));
+    }
+    frames.push_back({entry->value_a, entry->value_b});
   }
-  return FrameLocation{(*entry)->value_a, (*entry)->value_b};
+  return frames;
 }
 
 }  // namespace ledger::app

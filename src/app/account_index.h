@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -72,6 +73,8 @@ class SegmentAccountIndex {
   Status postings(uint64_t key, std::vector<Posting>& out) const;
   // The frame holding event `seq`.
   Result<FrameLocation> frame_of(uint64_t seq) const;
+  // The frames holding events `seqs` (ascending), in their order: one seek for all of them.
+  Result<std::vector<FrameLocation>> frames_of(std::span<const uint64_t> seqs) const;
   // Appends the entries of events after `seq_after` effective at or before `at_ns`.
   Status effective_through(int64_t at_ns, uint64_t seq_after,
                            std::vector<EffectiveEntry>& out) const;

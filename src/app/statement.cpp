@@ -71,11 +71,21 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
                   std::vector<Movement*>& wanted) {
   std::map<std::pair<size_t, uint64_t>, std::vector<Movement*>> by_frame;
   std::map<std::pair<size_t, uint64_t>, uint64_t> first_seq;
-  for (Movement* m : wanted) {
-    auto location = indexes.at(m->segment).frame_of(m->posting.seq);
-    if (!location) return location.status();
-    by_frame[{m->segment, location->offset}].push_back(m);
-    first_seq[{m->segment, location->offset}] = location->seq_first;
+  std::map<size_t, std::vector<Movement*>> by_segment;
+  for (Movement* m : wanted) by_segment[m->segment].push_back(m);
+  for (auto& [segment, movements] : by_segment) {
+    std::sort(movements.begin(), movements.end(), [](const Movement* a, const Movement* b) {
+      return a->posting.seq < b->posting.seq;
+    });
+    std::vector<uint64_t> seqs;
+    for (const Movement* m : movements) seqs.push_back(m->posting.seq);
+    auto locations = indexes.at(segment).frames_of(seqs);
+    if (!locations) return locations.status();
+    for (size_t i = 0; i < movements.size(); ++i) {
+      const app::FrameLocation& location = (*locations)[i];
+      by_frame[{segment, location.offset}].push_back(movements[i]);
+      first_seq[{segment, location.offset}] = location.seq_first;
+    }
   }
   for (auto& item : by_frame) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.

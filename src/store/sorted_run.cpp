@@ -431,13 +431,7 @@ Status SortedRun::Cursor::seek(RunKey key) {
   const auto it = std::partition_point(index.begin(), index.end(),
                                        [&](const BlockRef& b) { return b.first <= key; });
   block_ = it == index.begin() ? 0 : static_cast<uint64_t>(std::prev(it) - index.begin());
-  if (run_->sought_block_ == block_) {
-    entries_ = run_->sought_entries_;
-  } else {
-    LEDGER_RETURN_IF_ERROR(run_->read_block(block_, entries_));
-    run_->sought_block_ = block_;
-    run_->sought_entries_ = entries_;
-  }
+  LEDGER_RETURN_IF_ERROR(run_->read_block(block_, entries_));
   ++block_;
   pos_ = static_cast<size_t>(
       std::lower_bound(entries_.begin(), entries_.end(), key,

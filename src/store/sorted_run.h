@@ -186,10 +186,6 @@ class SortedRun {
   Result<bool> bloom_may_contain(uint64_t block, RunKey key) const;
 
   File file_;
-  // The block a seek read last: a statement seeks one run's frame entries once per line it
-  // prints, and they are mostly in one block.
-  mutable std::optional<uint64_t> sought_block_;
-  mutable std::vector<RunEntry> sought_entries_;
   RunMeta meta_;
   uint64_t count_ = 0;
   uint64_t file_size_ = 0;

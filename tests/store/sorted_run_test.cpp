@@ -70,35 +70,6 @@ TEST_SUITE("sorted_run") {
     }
   }
 
-  TEST_CASE("seeks into the block a seek read last read nothing more, and find the same") {
-    TempDir dir;
-    const fs::path path = dir / "a.run";
-    const std::vector<RunEntry> entries = sorted_entries(0, 3 * kRunBlockEntries);
-    REQUIRE(write_run(path, entries));
-    FaultySyscalls sys;
-    auto run = SortedRun::open(sys, path);
-    REQUIRE(run);
-    auto entry_at_seek = [&](size_t i) {
-      SortedRun::Cursor cursor(*run);
-      REQUIRE(cursor.seek(entries[i].key()));
-      auto got = cursor.next();
-      REQUIRE(got);
-      REQUIRE(*got);
-      CHECK((*got)->key() == entries[i].key());
-      CHECK((*got)->value_a == entries[i].value_a);
-    };
-    const uint64_t at_open = sys.calls(Op::kPread);
-    entry_at_seek(5);
-    CHECK(sys.calls(Op::kPread) == at_open + 1);
-    for (size_t i : {size_t{6}, size_t{100}, kRunBlockEntries - 1}) entry_at_seek(i);  // Its block.
-    CHECK(sys.calls(Op::kPread) == at_open + 1);
-    entry_at_seek(kRunBlockEntries + 3);  // Another block is read, then kept in its place.
-    entry_at_seek(kRunBlockEntries + 4);
-    CHECK(sys.calls(Op::kPread) == at_open + 2);
-    entry_at_seek(7);
-    CHECK(sys.calls(Op::kPread) == at_open + 3);
-  }
-
   TEST_CASE("absent keys are not found, and their lookups rarely read a block") {
     TempDir dir;
     const fs::path path = dir / "a.run";
