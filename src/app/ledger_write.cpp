@@ -44,11 +44,13 @@ struct OpenLog {
   domain::LedgerState& state() { return loaded.state; }
 };
 
-// `only`: a state of these accounts alone (and every ref), enough to decide a command that
-// names no others; empty: every account.
+// `only`: a state of these accounts alone, enough to decide a command that names no others;
+// empty: every account. `only_refs` (with `only`): the refs it tracks, the command's own; none:
+// every ref.
 Result<OpenLog> open_for_writing(const LedgerOptions& options,
                                  app::RefCheck check = app::RefCheck::kTrust,
-                                 std::vector<std::string> only = {}) {
+                                 std::vector<std::string> only = {},
+                                 std::optional<std::vector<std::string>> only_refs = std::nullopt) {
   store::LogOptions log_options;
   log_options.segment_size_bytes_max = options.segment_size_bytes_max;
   log_options.lock_wait = options.lock_wait;
@@ -62,8 +64,8 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
                                               rebuilt);
   if (!refs) return refs.status();
   // The newest snapshot and the events after it; refs newer than the index's reach in memory.
-  auto loaded =
-      app::load_state(options.dir, {{}, true, true, refs->covered_through(), std::move(only)});
+  auto loaded = app::load_state(options.dir, {{}, true, true, refs->covered_through(),
+                                               std::move(only), false, std::move(only_refs)});
   if (!loaded) return loaded.status();
   auto purged = app::purge_base(options.dir, (*writer)->segments());
   if (!purged) return purged.status();
@@ -231,10 +233,12 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
     auto decision = domain::decide(domain::LedgerState(), command, now_ns());
     if (!decision) return decision.status();
   }
-  // The command is decided on the accounts it names, read alone (and every ref).
+  // The command is decided on the accounts and the ref it names, read alone.
   std::vector<std::string> named;
   for (std::string_view id : domain::accounts_named(command)) named.emplace_back(id);
-  auto log = open_for_writing(options_, check, std::move(named));
+  std::vector<std::string> ref;
+  std::visit([&ref](const auto& c) { if (!c.ref.empty()) ref.push_back(c.ref); }, command);
+  auto log = open_for_writing(options_, check, std::move(named), std::move(ref));
   if (!log) return log.status();
   warnings_ = std::move(log->loaded.warnings);
   store::LogWriter& writer = *log->writer;

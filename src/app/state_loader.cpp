@@ -163,20 +163,33 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
   return std::nullopt;
 }
 
-// Whether a frame names none of `held` (see frame_may_name): a question about a few accounts
-// decodes none of its events.
-bool names_none(const store::FrameRef& frame, const std::vector<std::string>& held) {
-  return std::none_of(held.begin(), held.end(),
-                      [&frame](const std::string& id) { return frame_may_name(frame.bytes, id); });
+// Whether a frame holds none of `needles` (see frame_may_name).
+bool names_none(store::ByteView frame, const std::vector<std::string>& needles) {
+  return std::none_of(needles.begin(), needles.end(),
+                      [frame](const std::string& text) { return frame_may_name(frame, text); });
 }
 
-// `pass_unnamed`: a state of a few accounts that nothing else will be asked of (no refs, no
-// index keys) takes from a frame that names none of them only its sequence numbers and times.
-Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs, bool pass_unnamed,
-                   LoadedState& loaded) {
+// What a frame must contain for the state to decode it: the ids of the few accounts it holds
+// and the refs it tracks, when nothing else will be asked of it (no other ref, no index key).
+// Empty: every frame is decoded.
+std::vector<std::string> needles_of(const LoadOptions& options) {
+  if (options.only_accounts.empty() || options.by_index_key) return {};
+  if (options.track_refs && !options.only_refs) return {};
+  std::vector<std::string> needles = options.only_accounts;
+  if (options.track_refs) {
+    for (const std::string& ref : *options.only_refs) {
+      if (!ref.empty()) needles.push_back(ref);
+    }
+  }
+  return needles;
+}
+
+// A frame that holds none of `needles` gives the state only its sequence numbers and times.
+Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs,
+                   const std::vector<std::string>& needles, LoadedState& loaded) {
   store::RecordIterator records(frame.bytes);
   store::Record record;
-  if (pass_unnamed && names_none(frame, loaded.state.held())) {
+  if (!needles.empty() && names_none(frame.bytes, needles)) {
     while (records.next(record)) {
       if (cutoffs.effective_at_ns && record.effective_ns > *cutoffs.effective_at_ns) continue;
       loaded.effective_max_ns = std::max(loaded.effective_max_ns, record.effective_ns);
@@ -242,7 +255,8 @@ std::vector<store::LogRange> ranges_to_read(const std::vector<store::SegmentFile
 
 // Applies the frames of `range`; `known_ends` when a frame recorded after --known-at was met.
 Status read_range(const std::vector<store::SegmentFile>& segments, const store::LogRange& range,
-                  const Cutoffs& cutoffs, bool pass_unnamed, LoadedState& loaded,
+                  const Cutoffs& cutoffs, const std::vector<std::string>& needles,
+                  LoadedState& loaded,
                   bool& known_ends) {
   store::LogReader reader(store::real_syscalls(), segments, range.from);
   if (cutoffs.effective_at_ns) {
@@ -262,7 +276,7 @@ Status read_range(const std::vector<store::SegmentFile>& segments, const store::
     }
     loaded.last_frame = store::mark_of(**frame, reader.segments());
     if (cutoffs.effective_at_ns && header.effective_min_ns > *cutoffs.effective_at_ns) continue;
-    LEDGER_RETURN_IF_ERROR(apply_frame(**frame, cutoffs, pass_unnamed, loaded));
+    LEDGER_RETURN_IF_ERROR(apply_frame(**frame, cutoffs, needles, loaded));
   }
 }
 
@@ -377,6 +391,7 @@ Status load_refs(const fs::path& dir, const std::vector<store::SegmentFile>& seg
     if (!frame) return frame.status();
     if (*frame == nullptr || (*frame)->header.seq_first > through) return Status::ok();
     if ((*frame)->header.seq_last() <= after) continue;
+    if (state.held_refs() && names_none((*frame)->bytes, *state.held_refs())) continue;
     store::RecordIterator records((*frame)->bytes);
     store::Record record;
     for (uint64_t seq = (*frame)->header.seq_first; records.next(record); ++seq) {
@@ -439,6 +454,7 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   if (!options.only_accounts.empty()) loaded.state.hold_only(options.only_accounts);
   std::optional<store::LogPosition> start;
   if (options.use_snapshots) start = start_from_snapshot(dir, *segments, options, loaded);
+  if (options.track_refs && options.only_refs) loaded.state.hold_refs_only(*options.only_refs);
   if (!start && !segments->empty()) {
     // Replaying a purged log from its start would miss what came before: never do that.
     auto base = purge_base(dir, *segments);
@@ -456,8 +472,7 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   }
   const Cutoffs& cutoffs = options.cutoffs;
   const size_t active = segments->size() - 1;
-  const bool pass_unnamed =
-      !options.only_accounts.empty() && !options.track_refs && !options.by_index_key;
+  const std::vector<std::string> needles = needles_of(options);
   const bool keys_known = options.only_accounts.empty() || options.by_index_key;
   if (cutoffs.effective_at_ns && !cutoffs.known_at_ns && !options.track_refs && keys_known &&
       start->segment < active) {
@@ -468,15 +483,14 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
       if (!active_start) return active_start.status();
       bool known_ends = false;
       LEDGER_RETURN_IF_ERROR(read_range(*segments, {*active_start, kLogEnd}, cutoffs,
-                                        pass_unnamed, loaded,
-                                        known_ends));
+                                        needles, loaded, known_ends));
       return loaded;
     }
   }
   for (const store::LogRange& range : ranges_to_read(*segments, *start, options.cutoffs)) {
     bool known_ends = false;
     LEDGER_RETURN_IF_ERROR(
-        read_range(*segments, range, options.cutoffs, pass_unnamed, loaded, known_ends));
+        read_range(*segments, range, options.cutoffs, needles, loaded, known_ends));
     if (known_ends) break;
   }
   return loaded;

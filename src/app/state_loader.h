@@ -44,11 +44,15 @@ struct LoadOptions {
   // events are loaded into the state, those before its snapshot included.
   std::optional<uint64_t> refs_known_through;
   // Not empty: a state of these accounts alone (LedgerState::hold_only), read from a version 3
-  // snapshot by binary search, for questions about a few accounts. Only for queries.
+  // snapshot by binary search, for questions about a few accounts and commands that name them.
   std::vector<std::string> only_accounts = {};
   // With only_accounts: the caller reads account indexes by key, so LoadedState::key_shared
   // must be known (finding it hashes every id of the snapshot).
   bool by_index_key = false;
+  // With track_refs and only_accounts: the refs of the one command the state decides (none, if
+  // it has no ref). Only these are tracked, so the frames that name neither these refs nor the
+  // accounts are passed over like a query's.
+  std::optional<std::vector<std::string>> only_refs = std::nullopt;
 };
 
 Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);

@@ -421,6 +421,7 @@ const RefEntry* LedgerState::find_ref(std::string_view ref) const {
 }
 
 void LedgerState::track_ref(std::string_view ref, const RefEntry& entry) {
+  if (!holds_ref(ref)) return;
   const RefId id = ref_id(ref);
   refs_.insert_or_assign(id.low, id.high, entry);
 }
@@ -595,6 +596,10 @@ bool LedgerState::holds(std::string_view id) const {
   return held_.empty() || std::find(held_.begin(), held_.end(), id) != held_.end();
 }
 
+bool LedgerState::holds_ref(std::string_view ref) const {
+  return !held_refs_ || std::find(held_refs_->begin(), held_refs_->end(), ref) != held_refs_->end();
+}
+
 void LedgerState::open(const EventView& e, int64_t effective_ns) {
   if (!holds(e.account)) return;
   Account a;
@@ -638,7 +643,7 @@ void LedgerState::apply(uint64_t seq, int64_t /*recorded_ns*/, int64_t effective
     }
   }
   for (const Posting& p : postings_of(e)) post(p.account, p.amount, effective_ns);
-  if (track_refs_ && !e.ref.empty()) {
+  if (track_refs_ && !e.ref.empty() && holds_ref(e.ref)) {
     const RefId id = ref_id(e.ref);
     refs_.insert_or_assign(id.low, id.high, RefEntry{e.ref_digest, seq});
   }

@@ -167,6 +167,11 @@ class LedgerState {
   void hold_only(std::vector<std::string> ids) { held_ = std::move(ids); }
   bool holds(std::string_view id) const;
   const std::vector<std::string>& held() const { return held_; }
+  // Tracks only these refs from now on: a state that decides one command looks up its own ref
+  // and no other, so the refs of every other event since the snapshot need not be kept.
+  void hold_refs_only(std::vector<std::string> refs) { held_refs_ = std::move(refs); }
+  bool holds_ref(std::string_view ref) const;
+  const std::optional<std::vector<std::string>>& held_refs() const { return held_refs_; }
 
   // Replay's path: no allocation except for a new account (and a new ref when tracked).
   void apply(uint64_t seq, int64_t recorded_ns, int64_t effective_ns, const EventView& event);
@@ -226,6 +231,7 @@ class LedgerState {
   const Timeline* timeline_ = nullptr;
   std::vector<Account> accounts_;
   std::vector<std::string> held_;  // Empty: every account.
+  std::optional<std::vector<std::string>> held_refs_;  // None: every ref.
   AccountIndex index_;
   RefTable refs_;
   const RefArchive* ref_archive_ = nullptr;

@@ -1,11 +1,6 @@
 #include "store/format.h"
 
 #include <xxhash.h>
-#if defined(__x86_64__)
-// Debian's libxxhash also exports variants that pick SSE2, AVX2 or AVX-512 at run time; the
-// plain entry points stay on the SSE2 baseline.
-#include <xxh_x86dispatch.h>
-#endif
 
 #include <algorithm>
 #include <charconv>

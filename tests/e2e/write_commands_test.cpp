@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "e2e/e2e_support.h"
 
 using namespace ledger::e2e;
@@ -146,6 +148,38 @@ TEST_SUITE("e2e write commands") {
     }
     // The segments are byte-identical; the lock file only names the last writer's pid.
     CHECK(balances_csv(ledger) == "account,balance,currency\nACC-001,450.00,USD\nACC-002,30.00,USD\n");
+  }
+
+  TEST_CASE("a ref is found wherever its event lies: in another account's frame, after the "
+            "newest snapshot, or before it") {
+    // A write reads only the frames that name its accounts or its ref; with a snapshot every 4
+    // events, these refs lie in the ref index, between it and the snapshot, and after both.
+    TestLedger ledger;
+    ledger.ok("--snapshot-every 4 open ACC-001");
+    ledger.ok("--snapshot-every 4 open ACC-002");
+    ledger.ok("--snapshot-every 4 open ACC-003");
+    for (int i = 1; i <= 11; ++i) {
+      ledger.ok(fmt::format("--snapshot-every 4 deposit ACC-001 {} --ref pay-{}", i, i));
+    }
+    const auto before = ledger.files();
+    REQUIRE(std::any_of(before.begin(), before.end(),
+                        [](const auto& f) { return f.first.starts_with("snapshots/"); }));
+    for (int i = 1; i <= 11; ++i) {
+      INFO("pay-" << i << " (event " << i + 3 << ")");
+      auto r = ledger.run(fmt::format("deposit ACC-002 {} --ref pay-{}", i, i));
+      CHECK(r.exit_code == 1);
+      CHECK(r.err == fmt::format("ledger: error: ref \"pay-{}\" was already used for different "
+                                 "content (event {})\n", i, i + 3));
+      r = ledger.run(fmt::format("transfer ACC-003 ACC-002 {} --ref pay-{}", i, i));
+      CHECK(r.exit_code == 1);
+      CHECK(contains(r.err, fmt::format("ref \"pay-{}\" was already used", i)));
+      r = ledger.run(fmt::format("deposit ACC-001 {} --ref pay-{}", i, i));
+      CHECK(r.exit_code == 0);
+      CHECK(r.out.starts_with(fmt::format("already recorded as event {}: deposit ", i + 3)));
+      CHECK(contains(r.out, "(nothing written)"));
+      check_unchanged(before, ledger.files());
+    }
+    CHECK(ledger.ok("balance ACC-001 --format csv").out == "account,balance,currency\nACC-001,66.00,USD\n");
   }
 
   TEST_CASE("a retry under --quiet prints nothing and still writes nothing") {

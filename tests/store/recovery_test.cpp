@@ -5,6 +5,7 @@
 #include <random>
 
 #include "log_fixture.h"
+#include "store/snapshot_file.h"
 #include "store/time_index.h"
 
 using namespace ledger;
@@ -35,9 +36,102 @@ void crash_mid_commit(const fs::path& dir, LogOptions options, int frames) {
   REQUIRE(WEXITSTATUS(status) == 0);
 }
 
+// Publishes a snapshot file that ends at `frame` (its payload is opaque to the store).
+void publish_snapshot_at(const fs::path& dir, const FrameMark& frame) {
+  const SnapshotMeta meta{frame.seq_last,    frame.checksum,    frame.segment_base,
+                          frame.offset,      frame.next_offset, frame.recorded_ns,
+                          frame.effective_max_ns, 0,            0};
+  REQUIRE(write_snapshot(real_syscalls(), dir, meta, bytes_of("state")));
+}
+
+// Flips a bit in the payload of the first frame: damage that only a scan from the segment's
+// start can meet.
+void damage_first_frame(const fs::path& dir) {
+  const auto spans = frame_spans(dir);
+  REQUIRE(!spans.empty());
+  flip_bit(spans.front().segment, (spans.front().offset + spans.front().length - 12) * 8);
+}
+
+bool writer_refuses(const fs::path& dir) {
+  RecoveryReport report;
+  auto writer = LogWriter::open(dir, test_options(), report);
+  return !writer && writer.status().code() == ErrorCode::kCorruption;
+}
+
 }  // namespace
 
 TEST_SUITE("recovery") {
+  TEST_CASE("with a snapshot in the newest segment, the tail is scanned from the snapshot's "
+            "frame on") {
+    TempDir dir;
+    {
+      auto writer = open_writer(dir.path());
+      append_events(*writer, 3, "before-");
+      publish_snapshot_at(dir.path(), *writer->last_frame());
+      append_events(*writer, 2, "after-");
+    }
+    const fs::path segment = segment_paths(dir.path()).back();
+    const uint64_t size = fs::file_size(segment);
+    append_raw(segment, std::string(100, '\x5a'));
+    damage_first_frame(dir.path());
+    // The damage before the snapshot's frame is not read; the torn tail after it is cut.
+    const RecoveryReport report = reopen(dir.path());
+    CHECK(report.cut);
+    CHECK(report.bytes_cut == 100);
+    CHECK(fs::file_size(segment) == size);
+    // Without the snapshot the scan starts at the segment's header and meets the damage.
+    fs::remove_all(dir.path() / kSnapshotDirName);
+    CHECK(writer_refuses(dir.path()));
+  }
+
+  TEST_CASE("a snapshot inside an unfinished-looking commit is no shortcut: the scan must find "
+            "the commit's end") {
+    TempDir dir;
+    const auto options = test_options();
+    {
+      auto writer = open_writer(dir.path(), options);
+      append_events(*writer, 2, "before-");
+      REQUIRE(writer->begin());
+      for (int i = 0; i < 6; ++i) {
+        REQUIRE(add_event(*writer, fmt::format("import-{}", i)));
+        writer->end_frame();
+        if (i == 2) {
+          REQUIRE(writer->flush_frame());
+          publish_snapshot_at(dir.path(), *writer->last_frame());
+        }
+      }
+      REQUIRE(writer->commit());
+    }
+    crash_mid_commit(dir.path(), options, 4);
+    damage_first_frame(dir.path());
+    // The import's commit end is found after the snapshot's frame, so the scan starts there:
+    // the damage before it is not met, and the unfinished commit is cut.
+    RecoveryReport report = reopen(dir.path(), options);
+    CHECK(report.cut);
+    CHECK(report.frames_cut == 4);
+    // A snapshot whose commit never ended (written by hand here, as no writer would) leaves the
+    // scan to the segment's start, which meets the damage.
+    TempDir other;
+    {
+      auto writer = open_writer(other.path(), options);
+      append_events(*writer, 2, "before-");
+      REQUIRE(writer->begin());
+      for (int i = 0; i < 3; ++i) {
+        REQUIRE(add_event(*writer, fmt::format("import-{}", i)));
+        writer->end_frame();
+      }
+      REQUIRE(writer->flush_frame());
+      publish_snapshot_at(other.path(), *writer->last_frame());
+      REQUIRE(add_event(*writer, "import-end"));
+      REQUIRE(writer->commit());
+    }
+    const auto spans = frame_spans(other.path());
+    REQUIRE(spans.size() == 6);
+    shrink_to(spans.back().segment, spans.back().offset);  // The commit's end frame is gone.
+    damage_first_frame(other.path());
+    CHECK(writer_refuses(other.path()));
+  }
+
   TEST_CASE("truncating the tail at every offset inside the last two frames keeps the complete "
             "frames before the cut") {
     TempDir source;
@@ -103,15 +197,15 @@ TEST_SUITE("recovery") {
       auto writer = open_writer(dir.path(), options);
       append_events(*writer, 5);
     }
-    const auto before = snapshot_dir(dir.path());
+    const auto before = testing::snapshot_dir(dir.path());
     crash_mid_commit(dir.path(), options, 50);
-    CHECK(snapshot_dir(dir.path()) != before);
+    CHECK(testing::snapshot_dir(dir.path()) != before);
     CHECK(read_events(dir.path()).size() == 5);
     const RecoveryReport report = reopen(dir.path(), options);
     CHECK(report.cut);
     CHECK(report.frames_cut == 50);
     CHECK(report.events_cut == 50);
-    auto after = snapshot_dir(dir.path());
+    auto after = testing::snapshot_dir(dir.path());
     after.erase("LOCK");
     auto expected = before;
     expected.erase("LOCK");
@@ -125,7 +219,7 @@ TEST_SUITE("recovery") {
       auto writer = open_writer(dir.path(), options);
       append_events(*writer, 5);
     }
-    auto before = snapshot_dir(dir.path());
+    auto before = testing::snapshot_dir(dir.path());
     before.erase("LOCK");
     const size_t segments_before = segment_paths(dir.path()).size();
     crash_mid_commit(dir.path(), options, 300);
@@ -138,7 +232,7 @@ TEST_SUITE("recovery") {
     const RecoveryReport report = reopen(dir.path(), options);
     CHECK(report.cut);
     CHECK(report.segments_removed > 3);
-    auto after = snapshot_dir(dir.path());
+    auto after = testing::snapshot_dir(dir.path());
     after.erase("LOCK");
     CHECK(after == before);
     auto writer = open_writer(dir.path(), options);
@@ -163,14 +257,14 @@ TEST_SUITE("recovery") {
     TempDir dir;
     auto writer = open_writer(dir.path(), test_options(2048));
     append_events(*writer, 5);
-    const auto before = snapshot_dir(dir.path());
+    const auto before = testing::snapshot_dir(dir.path());
     REQUIRE(writer->begin());
     for (int i = 0; i < 300; ++i) {
       REQUIRE(add_event(*writer, fmt::format("bad-import-{}", i)));
       writer->end_frame();
     }
     REQUIRE(writer->abandon());
-    CHECK(snapshot_dir(dir.path()) == before);
+    CHECK(testing::snapshot_dir(dir.path()) == before);
     append_events(*writer, 1, "good-");
     const auto events = read_events(dir.path());
     REQUIRE(events.size() == 6);
