@@ -28,8 +28,8 @@ Result<const store::TimeIndex*> LogTimeline::time_index() const {
   return &*time_index_;
 }
 
-Result<std::vector<domain::LaterPosting>> LogTimeline::postings_after(std::string_view account,
-                                                                      int64_t after_ns) const {
+Result<std::span<const domain::LaterPosting>> LogTimeline::postings_after(
+    std::string_view account, int64_t after_ns) const {
   if (purged_effective_max_ns_ && after_ns < *purged_effective_max_ns_) {
     return Status(ErrorCode::kRefused,
                   fmt::format("an entry on {} for \"{}\" cannot be checked: the history before {} "
@@ -72,7 +72,7 @@ Result<std::vector<domain::LaterPosting>> LogTimeline::postings_after(std::strin
   auto from = std::upper_bound(
       postings.begin(), postings.end(), after_ns,
       [](int64_t t, const domain::LaterPosting& p) { return t < p.effective_ns; });
-  return std::vector<domain::LaterPosting>(from, postings.end());
+  return std::span<const domain::LaterPosting>(from, postings.end());
 }
 
 // The newest segment has no account index; an import asks about thousands of accounts, and a

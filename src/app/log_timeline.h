@@ -8,7 +8,9 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/ledger_state.h"
@@ -25,8 +27,8 @@ class LogTimeline : public domain::Timeline {
   LogTimeline(std::vector<store::SegmentFile> segments, uint64_t seq_last,
               std::optional<int64_t> purged_effective_max_ns);
 
-  Result<std::vector<domain::LaterPosting>> postings_after(std::string_view account,
-                                                           int64_t after_ns) const override;
+  Result<std::span<const domain::LaterPosting>> postings_after(std::string_view account,
+                                                               int64_t after_ns) const override;
 
  private:
   Status read_sealed(size_t index, std::string_view account, int64_t after_ns,
@@ -51,7 +53,11 @@ class LogTimeline : public domain::Timeline {
     int64_t after_ns = 0;
     std::vector<domain::LaterPosting> postings;
   };
-  mutable std::map<std::string, Read, std::less<>> cache_;
+  struct IdHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view id) const { return std::hash<std::string_view>()(id); }
+  };
+  mutable std::unordered_map<std::string, Read, IdHash, std::equal_to<>> cache_;
 };
 
 }  // namespace ledger::app

@@ -135,8 +135,8 @@ Result<TimelineFindings> TimelineCheck::finish(const std::vector<domain::Account
   }
 }
 
-Result<std::vector<domain::LaterPosting>> DeferredTimeline::postings_after(std::string_view,
-                                                                           int64_t after_ns) const {
+Result<std::span<const domain::LaterPosting>> DeferredTimeline::postings_after(
+    std::string_view, int64_t after_ns) const {
   asked_ns_ = after_ns;
   return Status{ErrorCode::kInternal, "the postings after a date are known after the replay"};
 }

@@ -114,8 +114,8 @@ class TimelineCheck {
 // keeps the question for the replay to hand on.
 class DeferredTimeline : public domain::Timeline {
  public:
-  Result<std::vector<domain::LaterPosting>> postings_after(std::string_view account,
-                                                           int64_t after_ns) const override;
+  Result<std::span<const domain::LaterPosting>> postings_after(std::string_view account,
+                                                               int64_t after_ns) const override;
   // The position asked about since the last take(), if any.
   std::optional<int64_t> take() const;
 

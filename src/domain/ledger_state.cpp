@@ -597,7 +597,8 @@ bool LedgerState::holds(std::string_view id) const {
 }
 
 bool LedgerState::holds_ref(std::string_view ref) const {
-  return !held_refs_ || std::find(held_refs_->begin(), held_refs_->end(), ref) != held_refs_->end();
+  return !refs_held_only_ ||
+         std::find(held_refs_.begin(), held_refs_.end(), ref) != held_refs_.end();
 }
 
 void LedgerState::open(const EventView& e, int64_t effective_ns) {

@@ -66,9 +66,11 @@ struct LaterPosting {
 class Timeline {
  public:
   virtual ~Timeline() = default;
-  // The postings of `account` effective strictly after `after_ns`, in timeline order.
-  virtual Result<std::vector<LaterPosting>> postings_after(std::string_view account,
-                                                           int64_t after_ns) const = 0;
+  // The postings of `account` effective strictly after `after_ns`, in timeline order; valid
+  // until the next call (an import asks for each of its backdated rows, and a copy of an
+  // account's later postings for each cost more than the check itself on a large ledger).
+  virtual Result<std::span<const LaterPosting>> postings_after(std::string_view account,
+                                                               int64_t after_ns) const = 0;
 };
 
 struct RefEntry {
@@ -169,9 +171,15 @@ class LedgerState {
   const std::vector<std::string>& held() const { return held_; }
   // Tracks only these refs from now on: a state that decides one command looks up its own ref
   // and no other, so the refs of every other event since the snapshot need not be kept.
-  void hold_refs_only(std::vector<std::string> refs) { held_refs_ = std::move(refs); }
+  void hold_refs_only(std::vector<std::string> refs) {
+    held_refs_ = std::move(refs);
+    refs_held_only_ = true;
+  }
   bool holds_ref(std::string_view ref) const;
-  const std::optional<std::vector<std::string>>& held_refs() const { return held_refs_; }
+  // The refs it tracks after hold_refs_only(); nullptr: every ref.
+  const std::vector<std::string>* held_refs() const {
+    return refs_held_only_ ? &held_refs_ : nullptr;
+  }
 
   // Replay's path: no allocation except for a new account (and a new ref when tracked).
   void apply(uint64_t seq, int64_t recorded_ns, int64_t effective_ns, const EventView& event);
@@ -231,7 +239,8 @@ class LedgerState {
   const Timeline* timeline_ = nullptr;
   std::vector<Account> accounts_;
   std::vector<std::string> held_;  // Empty: every account.
-  std::optional<std::vector<std::string>> held_refs_;  // None: every ref.
+  std::vector<std::string> held_refs_;
+  bool refs_held_only_ = false;  // False: every ref is tracked.
   AccountIndex index_;
   RefTable refs_;
   const RefArchive* ref_archive_ = nullptr;
