@@ -34,11 +34,15 @@ std::string see_help_for(const CLI::App* command, const std::string& name) {
   return see_help(own ? command : nullptr);
 }
 
-// "ledger deposit ACC AMOUNT [options]": the words a command takes, in order.
+// "ledger deposit ACC AMOUNT [options]", "ledger balance [ACC...] [options]": the words a
+// command takes, in order, those it can do without in brackets.
 std::string usage_of(const CLI::App& command) {
   std::string usage = command_line_of(&command);
   for (const CLI::Option* option : command.get_options()) {
-    if (option->get_positional()) usage += " " + option->get_name();
+    if (!option->get_positional()) continue;
+    std::string word = option->get_name();
+    if (option->get_expected_max() > 1) word += "...";
+    usage += " " + (option->get_required() ? word : "[" + word + "]");
   }
   return usage + " [options]";
 }
