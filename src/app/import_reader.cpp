@@ -60,12 +60,17 @@ std::string lower_case(std::string text) {
 // A column name as a spreadsheet may write it: " Amount" is "amount".
 std::string column_name(std::string_view text) { return lower_case(trimmed(text)); }
 
+constexpr const char* kOps[] = {"open", "deposit", "withdraw", "transfer", "close"};
+
 // Spaces around a value mean nothing, nor capitals in an op ("Deposit"); free text and refs are
-// kept as written (import_reader.h).
+// kept as written (import_reader.h). An op that is none in any case stays as typed, for its
+// error message.
 void tidy(std::string_view key, std::string& value) {
   if (key == "memo" || key == "owner" || key == "ref") return;
   value = trimmed(value);
-  if (key == "op") value = lower_case(std::move(value));
+  if (key != "op") return;
+  std::string op = lower_case(value);
+  if (listed(op, kOps)) value = std::move(op);
 }
 
 // The separator a one-column header seems to use instead of commas; none if none.

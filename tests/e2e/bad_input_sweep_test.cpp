@@ -428,8 +428,9 @@ std::vector<BadInput> import_cases() {
       {"bad op", "import {file}", Input{"op.csv", input_csv("teleport,ACC-001,5,,\n")}, 65,
        {"{file}:2:1: error: invalid op \"teleport\" (expected open, deposit, withdraw, transfer or "
         "close)\n"}},
-      {"op in capitals", "import {file}", Input{"caps.csv", input_csv("DEPOSIT,ACC-001,5,,\n")}, 65,
-       {"{file}:2:1: error: invalid op \"DEPOSIT\""}},
+      {"op misspelt, in capitals (named as typed)", "import {file}",
+       Input{"caps.csv", input_csv("DEPOSITE,ACC-001,5,,\n")}, 65,
+       {"{file}:2:1: error: invalid op \"DEPOSITE\""}},
       {"bad account id", "import {file}", Input{"id.csv", input_csv("deposit,BAD ID,5,,\n")}, 65,
        {"{file}:2:2: error: invalid account id \"BAD ID\""}},
       {"unknown currency", "import {file}",
@@ -480,7 +481,8 @@ std::vector<BadInput> import_cases() {
        {"{file}:3:3: error: insufficient funds in \"ACC-002\""}},
       {"JSON read as CSV", "import --format csv {file}",
        Input{"rows.jsonl", "{\"op\":\"deposit\",\"account\":\"ACC-001\",\"amount\":\"5\"}\n"}, 65,
-       {"{file}:1: error: quote inside an unquoted field"}},
+       {"{file}:1: error: this looks like JSON lines, not CSV: import it with --format jsonl; "
+        "nothing was imported\n"}},
 
       // JSON lines.
       {"JSON array", "import {file}", Input{"a.jsonl", "[1,2]\n"}, 65,

@@ -512,8 +512,9 @@ TEST_SUITE("e2e verify: snapshots, indexes, archive") {
     const RunResult r = failed_verify(ledger);
     CHECK(contains(
         r.err, fmt::format("snapshot {} does not match a replay of the log: account ACC-2 balance "
-                           "{}.00 in the snapshot, {}.00 by replay; it is derived data",
-                           name(snap.path), (right + 300) / 100, right / 100)));
+                           "{}.00 {} in the snapshot, {}.00 {} by replay; it is derived data",
+                           name(snap.path), (right + 300) / 100, accounts[2].currency.code,
+                           right / 100, accounts[2].currency.code)));
   }
 
   TEST_CASE("a flipped byte in a run of the ref index is named as derived data") {
