@@ -60,6 +60,9 @@ struct WriteResult {
   bool recorded = false;     // False: the ref was already recorded, nothing was written.
   uint64_t seq = 0;          // The event's sequence number (the earlier one when not recorded).
   std::string recovery;      // What opening the log had to cut, if anything.
+  // The money the command moves as the ledger reads it: the currency's places and its code
+  // ("5.00 USD" for a deposit of "0005"); empty for an opening or a closing.
+  std::string amount;
 };
 
 struct StatementLine {

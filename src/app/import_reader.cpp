@@ -3,10 +3,12 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fmt/format.h>
 
 #include "util/csv.h"
 #include "util/jsonl.h"
+#include "util/prefixed_stream.h"
 #include "util/time.h"
 
 namespace ledger::app {
@@ -19,6 +21,66 @@ bool listed(std::string_view key, std::span<const char* const> names) {
 bool is_known(std::string_view key) { return listed(key, kImportColumns); }
 bool is_ignored(std::string_view key) { return listed(key, kIgnoredColumns); }
 
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+// How much blank start (blank lines, a byte order mark) the sniffing reads past, at most.
+constexpr size_t kBlankStartBytesMax = size_t{1} << 20;
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The blank start of the input and the first byte after it (if any): what tells JSON lines
+// from CSV.
+std::string blank_start(std::istream& in) {
+  std::string head;
+  for (int c; head.size() < kBlankStartBytesMax && (c = in.get()) != EOF;) {
+    head += static_cast<char>(c);
+    const bool in_bom = head.size() <= kUtf8Bom.size() && kUtf8Bom.starts_with(head);
+    if (!in_bom && !is_blank(head.back())) break;
+  }
+  return head;
+}
+
+// Whether the last byte of `head` (the blank start of a CSV file and the byte after it) starts
+// its first record: only empty lines are skipped before a header; a line of spaces is a record.
+bool starts_first_record(std::string_view head) {
+  if (head.starts_with(kUtf8Bom)) head.remove_prefix(kUtf8Bom.size());
+  return head.find_first_not_of("\r\n") == head.size() - 1;
+}
+
+std::string trimmed(std::string_view text) {
+  const size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
+}
+
+std::string lower_case(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// A column name as a spreadsheet may write it: " Amount" is "amount".
+std::string column_name(std::string_view text) { return lower_case(trimmed(text)); }
+
+constexpr const char* kOps[] = {"open", "deposit", "withdraw", "transfer", "close"};
+
+// Spaces around a value mean nothing, nor capitals in an op ("Deposit"); free text and refs are
+// kept as written (import_reader.h). An op that is none in any case stays as typed, for its
+// error message.
+void tidy(std::string_view key, std::string& value) {
+  if (key == "memo" || key == "owner" || key == "ref") return;
+  value = trimmed(value);
+  if (key != "op") return;
+  std::string op = lower_case(value);
+  if (listed(op, kOps)) value = std::move(op);
+}
+
+// The separator a one-column header seems to use instead of commas; none if none.
+const char* separator_in(std::string_view header) {
+  if (header.find(';') != std::string_view::npos) return "semicolons (\";\")";
+  if (header.find('\t') != std::string_view::npos) return "tabs";
+  if (header.find('|') != std::string_view::npos) return "vertical bars (\"|\")";
+  return nullptr;
+}
+
 std::string unknown_column_message(std::string_view key) {
   return fmt::format("unknown column \"{}\" (expected op, account, amount, to, date, memo, ref, "
                      "currency, owner, overdraft_limit)",
@@ -29,9 +91,7 @@ std::string unknown_column_message(std::string_view key) {
 
 ImportReader::ImportReader(std::istream& in, ImportFormat format, int64_t now_ns,
                            size_t issues_max)
-    : in_(in), format_(format), now_ns_(now_ns), issues_max_(issues_max) {
-  if (format_ == ImportFormat::kCsv) csv_ = std::make_unique<util::CsvReader>(in_);
-}
+    : in_(in), format_(format), now_ns_(now_ns), issues_max_(issues_max) {}
 
 ImportReader::~ImportReader() = default;
 
@@ -47,6 +107,37 @@ void ImportReader::csv_issue() {
   issue(csv_->error_line(), named ? header_[column - 1] : "", csv_->status().message());
 }
 
+// Takes the blank start of the input and the byte after it, which tells JSON lines ("{") from
+// CSV, and hands them on to the reader of the format.
+void ImportReader::sniff() {
+  std::string head = blank_start(in_);
+  const bool json = head.ends_with('{');
+  const bool json_as_csv = json && starts_first_record(head);
+  const size_t line = 1 + static_cast<size_t>(std::count(head.begin(), head.end(), '\n'));
+  sniffed_ = std::make_unique<util::PrefixedStreambuf>(std::move(head), in_);
+  input_ = std::make_unique<std::istream>(sniffed_.get());
+  if (format_ == ImportFormat::kAuto) format_ = json ? ImportFormat::kJsonl : ImportFormat::kCsv;
+  if (format_ == ImportFormat::kJsonl) return;
+  csv_ = std::make_unique<util::CsvReader>(*input_);
+  if (json_as_csv) {
+    refuse_format(line, "this looks like JSON lines, not CSV: import it with --format jsonl");
+  }
+}
+
+bool ImportReader::refuse_format(size_t line, std::string message) {
+  issue(line, "", std::move(message));
+  format_refused_ = true;
+  return false;
+}
+
+bool ImportReader::start() {
+  if (started_) return usable_;
+  started_ = true;
+  sniff();
+  usable_ = !format_refused_ && (format_ == ImportFormat::kJsonl || read_header());
+  return usable_;
+}
+
 bool ImportReader::read_header() {
   if (!csv_->next_record(header_)) {
     if (!csv_->status()) {
@@ -59,6 +150,15 @@ bool ImportReader::read_header() {
   }
   // Blank lines may come before it.
   const size_t line = csv_->line();
+  for (std::string& name : header_) name = column_name(name);
+  if (header_.size() == 1 && !is_known(header_[0]) && !is_ignored(header_[0])) {
+    if (const char* separator = separator_in(header_[0])) {
+      return refuse_format(
+          line, fmt::format("the header row is separated by {}, not commas: import reads CSV "
+                            "with commas (and points in amounts), or JSON lines",
+                            separator));
+    }
+  }
   bool ok = true;
   for (size_t i = 0; i < header_.size(); ++i) {
     const std::string& name = header_[i];
@@ -97,11 +197,14 @@ bool ImportReader::next_fields(size_t& line, Fields& fields) {
       if (values.size() == header_.size()) break;
       issue(line, "", fmt::format("{} fields, but the header has {}", values.size(), header_.size()));
     }
-    for (size_t i = 0; i < values.size(); ++i) fields.emplace_back(header_[i], std::move(values[i]));
+    for (size_t i = 0; i < values.size(); ++i) {
+      tidy(header_[i], values[i]);
+      fields.emplace_back(header_[i], std::move(values[i]));
+    }
     return true;
   }
   std::string text;
-  while (std::getline(in_, text)) {
+  while (std::getline(*input_, text)) {
     line = ++jsonl_line_;
     // Like CSV, a file may start with a UTF-8 byte order mark (RFC 8259 lets parsers skip it).
     if (line == 1 && text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
@@ -112,12 +215,14 @@ bool ImportReader::next_fields(size_t& line, Fields& fields) {
       continue;
     }
     bool ok = true;
-    for (auto& [key, value] : *object) {
+    for (auto& [given_key, value] : *object) {
+      const std::string key = column_name(given_key);
       if (is_ignored(key)) continue;
       if (!is_known(key)) {
         issue(line, key, unknown_column_message(key));
         ok = false;
       }
+      tidy(key, value);
       fields.emplace_back(key, std::move(value));
     }
     if (ok) return true;
@@ -127,11 +232,7 @@ bool ImportReader::next_fields(size_t& line, Fields& fields) {
 }
 
 bool ImportReader::next(ImportRow& row) {
-  if (!started_) {
-    started_ = true;
-    usable_ = format_ != ImportFormat::kCsv || read_header();
-  }
-  if (!usable_) return false;
+  if (!start()) return false;
   size_t line = 0;
   Fields fields;
   while (next_fields(line, fields)) {

@@ -16,6 +16,7 @@
 
 #include "app/export_book.h"
 #include "app/export_record.h"
+#include "app/query_support.h"
 #include "app/replay.h"
 #include "app/state_loader.h"
 #include "ledger/ledger.h"
@@ -92,6 +93,7 @@ Status Ledger::export_events(const Cutoffs& cutoffs, ExportSink& sink,
                              const std::function<void(uint64_t)>& progress) const {
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
+  if (segments->empty()) return app::no_ledger(options_.dir);
   auto base = app::purge_base(options_.dir, *segments);
   if (!base) return base.status();
   if (*base) {

@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "app/account_index.h"
+#include "app/query_support.h"
 #include "app/ref_index.h"
 #include "app/replay.h"
 #include "app/state_loader.h"
@@ -405,6 +406,7 @@ uint64_t bytes_of(const fs::path& path) {
 Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)>& progress) const {
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
+  if (segments->empty()) return app::no_ledger(options_.dir);
   store::Syscalls& sys = store::real_syscalls();
   store::VerifyReport report;
   const PurgeCheck purge = check_purge(sys, options_.dir, *segments, report);
@@ -467,11 +469,6 @@ Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)
         if (progress) progress(log_bytes + done, log_bytes + acx_bytes);
       },
       report);
-  std::error_code ec;
-  if (!fs::exists(options_.dir, ec)) {
-    report.note(fmt::format("there is no ledger in {} yet (the directory does not exist)",
-                            options_.dir.string()));
-  }
   VerifyResult r = result_of(options_.dir, report, domain.state());
   for (const store::SegmentFile& s : *segments) r.archived_segments += s.archived ? 1 : 0;
   r.purged_before = purge.marker ? purge.marker->first_seq : 0;
@@ -541,6 +538,7 @@ Result<std::optional<std::string>> Ledger::recorded_time_zone() const {
 Result<LedgerStats> Ledger::stats() const {
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
+  if (segments->empty()) return app::no_ledger(options_.dir);
   store::Syscalls& sys = store::real_syscalls();
   auto log = store::log_stats(sys, *segments);
   if (!log) return log.status();

@@ -15,6 +15,7 @@ namespace ledger {
 
 Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>& ids,
                                                   const Cutoffs& cutoffs) const {
+  LEDGER_RETURN_IF_ERROR(app::require_ledger(options_.dir));
   // Named accounts are read alone (a binary search of the snapshot, their entries after it).
   // With --at, the effective-order indexes are read by key.
   auto loaded = app::load_state(
@@ -38,6 +39,7 @@ Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>
 Result<std::vector<HistoryEntry>> Ledger::history(const std::optional<std::string>& id,
                                                   std::optional<int64_t> from_ns,
                                                   std::optional<int64_t> to_ns) const {
+  LEDGER_RETURN_IF_ERROR(app::require_ledger(options_.dir));
   std::map<std::string, int, std::less<>> decimals;  // Of each account, from its opening.
   std::vector<HistoryEntry> entries;
   bool seen = false;  // Whether any event names `id`.

@@ -18,6 +18,7 @@
 #include "domain/event_codec.h"
 #include "domain/ledger_state.h"
 #include "ledger/ledger.h"
+#include "ledger/money.h"
 #include "store/log_writer.h"
 #include "store/time_index.h"
 #include "util/time.h"
@@ -204,6 +205,31 @@ void index_sealed_segments(const store::LogWriter& writer, std::vector<std::stri
   }
 }
 
+// The amount `command` moves, as `state` reads it ("5.00 USD"), for its confirmation; empty for
+// a command that moves none. Called once the command was decided, so its amount is valid.
+std::string amount_moved(const domain::LedgerState& state, const Command& command) {
+  return std::visit(
+      [&state](const auto& c) -> std::string {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, OpenAccount> || std::is_same_v<C, CloseAccount>) {
+          return {};
+        } else {
+          const domain::Account* account;
+          if constexpr (std::is_same_v<C, Transfer>) {
+            account = state.find(c.from);
+          } else {
+            account = state.find(c.account);
+          }
+          if (account == nullptr) return c.amount;
+          auto minor = parse_amount(c.amount, account->currency);
+          if (!minor) return c.amount;
+          return fmt::format("{} {}", format_amount(*minor, account->currency.decimals),
+                             account->currency.code);
+        }
+      },
+      command);
+}
+
 void apply_recorded(OpenLog& log, uint64_t seq, int64_t recorded_ns,
                     const domain::PendingEvent& pending) {
   log.state().apply({seq, recorded_ns, pending.effective_ns, pending.event});
@@ -256,7 +282,8 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
   if (!decision || !decision->event) {
     (void)writer.abandon();
     if (!decision) return decision.status();
-    return WriteResult{false, decision->recorded_seq, log->recovery};
+    return WriteResult{false, decision->recorded_seq, log->recovery,
+                       amount_moved(log->state(), command)};
   }
   if (Status s = add_event(writer, *decision->event); !s) {
     (void)writer.abandon();
@@ -264,10 +291,11 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
   }
   auto info = writer.commit();
   if (!info) return info.status();
+  std::string amount = amount_moved(log->state(), command);
   apply_recorded(*log, info->seq_first, info->recorded_ns, *decision->event);
   snapshot_if_due(options_, *log, app::PendingSnapshots(), warnings_);
   index_sealed_segments(*log->writer, warnings_);
-  return WriteResult{true, info->seq_first, log->recovery};
+  return WriteResult{true, info->seq_first, log->recovery, std::move(amount)};
 }
 
 Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t issues_max,

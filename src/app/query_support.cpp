@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "store/log_cursor.h"
 #include "util/time.h"
 
 namespace ledger::app {
@@ -29,6 +30,17 @@ Status unknown_account(const std::filesystem::path& dir, const std::string& id,
   const auto similar = state.similar_ids(id);
   if (!similar.empty()) message += fmt::format(" (did you mean \"{}\"?)", similar.front());
   return {ErrorCode::kRefused, message};
+}
+
+Status require_ledger(const std::filesystem::path& dir) {
+  auto segments = store::list_segments(dir);
+  if (!segments) return segments.status();
+  return segments->empty() ? no_ledger(dir) : Status::ok();
+}
+
+Status no_ledger(const std::filesystem::path& dir) {
+  return {ErrorCode::kNotFound,
+          fmt::format("no ledger at {}; `ledger open` creates one", dir.string())};
 }
 
 }  // namespace ledger::app

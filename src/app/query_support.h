@@ -1,6 +1,7 @@
 #pragma once
-// What the query side of the Ledger service shares: an account as the API shows it, and the
-// refusal for an account that is not there (with "did you mean").
+// What the query side of the Ledger service shares: an account as the API shows it, the
+// refusal for an account that is not there (with "did you mean"), and the one for a location
+// that holds no ledger at all.
 
 #include <filesystem>
 #include <string>
@@ -15,5 +16,13 @@ AccountView view_of(const domain::Account& account);
 // id, so every account is loaded, only for the refusal.
 Status unknown_account(const std::filesystem::path& dir, const std::string& id,
                        const Cutoffs& cutoffs);
+
+// Ok when `dir` holds a ledger: a segment file, live or archived (the first write makes one, and
+// neither compaction nor a purge removes the newest). A missing directory, an empty one, or one
+// of other files holds none, and a query of it is refused as missing input (kNotFound): an
+// empty answer would let a mistyped --dir pass for an empty ledger.
+Status require_ledger(const std::filesystem::path& dir);
+// The refusal itself, for a caller that has listed the segments already and found none.
+Status no_ledger(const std::filesystem::path& dir);
 
 }  // namespace ledger::app

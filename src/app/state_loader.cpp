@@ -407,15 +407,30 @@ Status load_refs(const fs::path& dir, const std::vector<store::SegmentFile>& seg
 
 std::string time_text(int64_t ns) { return util::format_time_human(ns); }
 
+namespace {
+
+// "(the log now begins at event 120; the oldest snapshot kept covers events up to 119)"
+std::string purge_point(const PurgeBase& base) {
+  return fmt::format("(the log now begins at event {}; the oldest snapshot kept covers events up "
+                     "to {})",
+                     base.first_seq, base.snapshot.meta.seq_last);
+}
+
+}  // namespace
+
 Status purged_before(const PurgeBase& base, const Cutoffs& cutoffs) {
   const store::SnapshotMeta& m = base.snapshot.meta;
   const int64_t t = cutoffs.known_at_ns && m.recorded_ns > *cutoffs.known_at_ns
                         ? m.recorded_ns
                         : m.effective_max_ns;
   return {ErrorCode::kRefused,
-          fmt::format("history before {} was purged (the log now begins at event {}; the oldest "
-                      "snapshot kept covers events up to {})",
-                      time_text(t), base.first_seq, m.seq_last)};
+          fmt::format("history before {} was purged {}", time_text(t), purge_point(base))};
+}
+
+Status purged_through(const PurgeBase& base) {
+  return {ErrorCode::kRefused,
+          fmt::format("history up to and including {} was purged {}",
+                      time_text(base.snapshot.meta.effective_max_ns), purge_point(base))};
 }
 
 Result<domain::LedgerState> read_snapshot_state(const store::SnapshotFileInfo& info) {

@@ -61,8 +61,12 @@ Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptio
 // everything before (kCorruption if none can).
 Result<std::optional<PurgeBase>> purge_base(const std::filesystem::path& dir,
                                             const std::vector<store::SegmentFile>& segments);
-// "history before T was purged": the cutoffs reach before what `base` can answer.
+// "history before T was purged": the cutoffs reach before what `base` can answer. The books as
+// of T itself (--at T, --known-at T) can still be told: the snapshot holds all of T.
 Status purged_before(const PurgeBase& base, const Cutoffs& cutoffs);
+// "history up to and including T was purged": for a period that starts at or before T, whose
+// entries at T itself are gone with the rest (a statement --from T lists them, one by one).
+Status purged_through(const PurgeBase& base);
 // The state a snapshot file holds (checked: checksums, sequence).
 Result<domain::LedgerState> read_snapshot_state(const store::SnapshotFileInfo& info);
 

@@ -127,6 +127,7 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
 Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t> from_ns,
                                     std::optional<int64_t> to_ns,
                                     std::optional<int64_t> known_at_ns) const {
+  LEDGER_RETURN_IF_ERROR(app::require_ledger(options_.dir));
   const Cutoffs known{std::nullopt, known_at_ns};
   // The account alone: a binary search of the snapshot, and its entries after it.
   auto loaded = app::load_state(options_.dir, {known, false, true, std::nullopt, {id}, true});
@@ -149,10 +150,10 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
   if (!base) return base.status();
   if (*base) {
     const store::SnapshotMeta& meta = (*base)->snapshot.meta;
-    if ((from_ns && *from_ns <= meta.effective_max_ns) ||
-        (known_at_ns && *known_at_ns < meta.recorded_ns)) {
-      return app::purged_before(**base, Cutoffs{from_ns, known_at_ns});
+    if (known_at_ns && *known_at_ns < meta.recorded_ns) {
+      return app::purged_before(**base, Cutoffs{std::nullopt, known_at_ns});
     }
+    if (from_ns && *from_ns <= meta.effective_max_ns) return app::purged_through(**base);
     auto state = app::read_snapshot_state((*base)->snapshot);
     if (!state) return state.status();
     if (const domain::Account* then = state->find(id)) base_balance = then->balance;

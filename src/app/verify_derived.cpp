@@ -36,7 +36,7 @@ std::string without_file_name(const std::string& message, const fs::path& path) 
 }
 
 std::string amount(const domain::Account& a, int64_t minor) {
-  return format_amount(minor, a.currency.decimals);
+  return fmt::format("{} {}", format_amount(minor, a.currency.decimals), a.currency.code);
 }
 
 // How one account of a snapshot differs from the replay's, in words; empty when it does not.

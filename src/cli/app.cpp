@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <system_error>
@@ -11,7 +12,9 @@
 #include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "cli/output_format.h"
+#include "cli/reader_gone.h"
 #include "cli/terminal.h"
+#include "cli/usage_error.h"
 #include "ledger/version.h"
 
 namespace ledger::cli {
@@ -56,7 +59,7 @@ int run_command(int argc, char** argv) {
                  "A new ledger's time zone, in which every date is read and shown (default: $TZ, "
                  "else UTC); fixed once the ledger exists");
   app.add_option("--color", options.color, "Colour: auto, always or never")
-      ->check(CLI::IsMember({"auto", "always", "never"}));
+      ->check(one_of({"auto", "always", "never"}));
   app.add_flag("-q,--quiet", options.quiet, "No confirmations or progress, only data and errors");
   app.add_option("--snapshot-every", options.snapshot_every_events,
                  "A write takes a snapshot when the newest is this many events behind (0: never)")
@@ -71,7 +74,7 @@ int run_command(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--segment-size", options.segment_size_bytes,
                  "A write rolls to a new segment file once the newest holds this many bytes")
-      ->check(CLI::Range(uint64_t{4096}, uint64_t{1} << 31))
+      ->check(whole_number_between(4096, uint64_t{1} << 31))
       ->capture_default_str();
 
   Context context(options);
@@ -92,9 +95,9 @@ int run_command(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // CLI11 uses its own codes (100 and up) for parse errors; users get sysexits' EX_USAGE, and
-    // the one-line error every other refusal gets (CLI11's own report takes two lines).
+    // the one-line error every other refusal gets, in the ledger's words (usage_error.h).
     // --color counts if it was read before the error; otherwise auto.
-    fmt::print(stderr, "{}{} (see `ledger --help`)\n", usage_error_prefix(options), e.what());
+    fmt::print(stderr, "{}{}\n", usage_error_prefix(options), usage_message(app, e));
     return kExitUsage;
   }
   if (app.get_subcommands().empty()) {
@@ -114,18 +117,24 @@ int output_failed(const char* what) {
 }  // namespace
 
 int run(int argc, char** argv) {
+  // A reader that goes away is seen as EPIPE on a write, not as a fatal signal (reader_gone.h).
+  std::signal(SIGPIPE, SIG_IGN);
   int exit_code = kExitOk;
   try {
     exit_code = run_command(argc, argv);
+  } catch (const ReaderGone&) {
+    return kExitOk;
   } catch (const std::system_error& e) {
-    // fmt throws when standard output or error cannot be written (a full disk, a closed pipe
-    // with SIGPIPE ignored, a file size limit).
+    // fmt throws when standard output or error cannot be written (a full disk, a closed pipe,
+    // a file size limit); a closed pipe only means the reader has what it wanted.
+    if (e.code() == std::errc::broken_pipe) return kExitOk;
     return output_failed(e.what());
   }
   // Buffered output that cannot reach its file is an error however well the command went:
   // `ledger statement ... > file` on a full disk must not exit 0 with the file cut short.
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
     const int err = errno;
+    if (err == EPIPE) return kExitOk;
     return output_failed(fmt::format("write standard output: {}", std::strerror(err)).c_str());
   }
   return exit_code;

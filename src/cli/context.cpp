@@ -1,9 +1,11 @@
 #include "cli/context.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <fmt/format.h>
 
 #include "cli/exit_codes.h"
+#include "cli/reader_gone.h"
 #include "cli/terminal.h"
 #include "util/time.h"
 
@@ -67,7 +69,9 @@ Result<std::string> Context::time_zone() {
 void Context::emit(const Table& table) {
   std::string out;
   render(table, format_, out, style_);
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) {
+    stop_if_reader_gone(stdout, errno);
+  }
 }
 
 void Context::say(const std::string& line) {

@@ -33,7 +33,9 @@
 #include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
+#include "cli/reader_gone.h"
 #include "cli/terminal.h"
+#include "cli/usage_error.h"
 #include "ledger/money.h"
 #include "util/csv.h"
 #include "util/jsonl.h"
@@ -263,6 +265,7 @@ class ExportWriter final : public ExportSink {
  private:
   Status flush() {
     if (!out_.empty() && std::fwrite(out_.data(), 1, out_.size(), file_) != out_.size()) {
+      stop_if_reader_gone(file_, errno);
       return failed("write");
     }
     out_.clear();
@@ -334,7 +337,7 @@ void setup_export(CLI::App& app, Context& context, int& exit_code) {
   auto* format = exp->add_option(
       "--format", o.format,
       "ledger (a journal, the default), csv or jsonl (rows that import reads back)");
-  format->check(CLI::IsMember({"ledger", "csv", "jsonl"}));
+  format->check(one_of({"ledger", "csv", "jsonl"}));
   exp->add_option("--at", o.at, "Only events effective at or before T (YYYY-MM-DD = end of day)");
   exp->add_option("--known-at", o.known_at, "Only what was recorded by T");
   exp->add_option("FILE", o.file, "Where to write (default: - for standard output)");

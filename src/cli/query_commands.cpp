@@ -105,9 +105,11 @@ int run_statement(Context& context, const QueryOptions& o) {
   if (context.format() == OutputFormat::kTable) {
     context.heading(fmt::format("statement of {} ({}), {}", a.id, a.currency,
                                 cutoff_line(*to, *known_at, context.now_ns())));
-    context.heading(fmt::format("opening balance {}", amount_text(a, statement->opening_balance)));
+    context.heading(fmt::format("opening balance {} {}", amount_text(a, statement->opening_balance),
+                                a.currency));
     context.emit(t);
-    context.heading(fmt::format("closing balance {}", amount_text(a, statement->closing_balance)));
+    context.heading(fmt::format("closing balance {} {}", amount_text(a, statement->closing_balance),
+                                a.currency));
   } else {
     context.emit(t);
   }

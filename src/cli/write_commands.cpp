@@ -27,10 +27,13 @@ Result<std::optional<EffectiveTime>> effective(const WriteOptions& o, const Cont
   return std::optional<EffectiveTime>(*at);
 }
 
-int run(Context& context, const Command& command, const std::string& what) {
+// `describe` words the confirmation from the amount as the ledger read it ("5.00 USD").
+int run(Context& context, const Command& command,
+        const std::function<std::string(const std::string&)>& describe) {
   auto result = context.ledger().execute(command);
   if (!result) return context.fail(result.status());
   context.note(result->recovery);
+  const std::string what = describe(result->amount);
   if (result->recorded) {
     context.say(fmt::format("recorded event {}: {}", result->seq, what));
   } else {
@@ -49,7 +52,7 @@ void money_options(CLI::App* sub, WriteOptions& o) {
 
 template <class MakeCommand>
 void on_run(CLI::App* sub, Context& context, int& exit_code, WriteOptions& o, MakeCommand make,
-            std::function<std::string()> describe) {
+            std::function<std::string(const std::string&)> describe) {
   sub->callback([&context, &exit_code, &o, make, describe] {
     if (Status s = context.prepare(); !s) {
       exit_code = context.fail(s);
@@ -60,7 +63,7 @@ void on_run(CLI::App* sub, Context& context, int& exit_code, WriteOptions& o, Ma
       exit_code = context.fail(at.status());
       return;
     }
-    exit_code = run(context, make(*at), describe());
+    exit_code = run(context, make(*at), describe);
   });
 }
 
@@ -80,7 +83,7 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   open->footer("Example:\n  ledger open ACC-001 --owner 'Ada Lovelace' --currency EUR");
   on_run(open, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return OpenAccount{o.account, o.owner, o.currency, o.overdraft_limit, at, o.ref};
-  }, [] { return fmt::format("opened {} ({})", o.account, o.currency); });
+  }, [](const std::string&) { return fmt::format("opened {} ({})", o.account, o.currency); });
 
   auto* deposit = app.add_subcommand("deposit", "Put money into an account");
   deposit->add_option("ACC", o.account, "Account id")->required();
@@ -89,7 +92,7 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   deposit->footer("Example:\n  ledger deposit ACC-001 500 --memo salary --ref bank-2026-06-30-1");
   on_run(deposit, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return Deposit{o.account, o.amount, o.memo, at, o.ref};
-  }, [] { return fmt::format("deposit {} to {}", o.amount, o.account); });
+  }, [](const std::string& amount) { return fmt::format("deposit {} to {}", amount, o.account); });
 
   auto* withdraw = app.add_subcommand("withdraw", "Take money out of an account");
   withdraw->add_option("ACC", o.account, "Account id")->required();
@@ -98,7 +101,9 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   withdraw->footer("Example:\n  ledger withdraw ACC-001 42.50 --memo groceries");
   on_run(withdraw, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return Withdraw{o.account, o.amount, o.memo, at, o.ref};
-  }, [] { return fmt::format("withdrawal {} from {}", o.amount, o.account); });
+  }, [](const std::string& amount) {
+    return fmt::format("withdrawal {} from {}", amount, o.account);
+  });
 
   auto* transfer = app.add_subcommand("transfer", "Move money between two accounts");
   transfer->add_option("FROM", o.account, "Account the money leaves")->required();
@@ -108,7 +113,9 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   transfer->footer("Example:\n  ledger transfer ACC-001 ACC-002 100 --memo rent");
   on_run(transfer, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return Transfer{o.account, o.to, o.amount, o.memo, at, o.ref};
-  }, [] { return fmt::format("transfer {} from {} to {}", o.amount, o.account, o.to); });
+  }, [](const std::string& amount) {
+    return fmt::format("transfer {} from {} to {}", amount, o.account, o.to);
+  });
 
   auto* close = app.add_subcommand("close", "Close an account whose balance is zero");
   close->add_option("ACC", o.account, "Account id")->required();
@@ -117,7 +124,7 @@ void setup_write_commands(CLI::App& app, Context& context, int& exit_code) {
   close->footer("Example:\n  ledger close ACC-002");
   on_run(close, context, exit_code, o, [](std::optional<EffectiveTime> at) -> Command {
     return CloseAccount{o.account, at, o.ref};
-  }, [] { return fmt::format("closed {}", o.account); });
+  }, [](const std::string&) { return fmt::format("closed {}", o.account); });
 }
 
 }  // namespace ledger::cli

@@ -8,6 +8,7 @@
 #include <cassert>
 #include <fmt/format.h>
 
+#include "util/similar_words.h"
 #include "util/time.h"
 
 namespace ledger::domain {
@@ -18,21 +19,6 @@ Status refused(std::string message, ErrorField field = ErrorField::kNone) {
   return {ErrorCode::kRefused, std::move(message), field};
 }
 Status invalid(std::string message) { return {ErrorCode::kInvalidArgument, std::move(message)}; }
-
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t substitute = diagonal + (a[i - 1] != b[j - 1]);
-      diagonal = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, substitute});
-    }
-  }
-  return row[b.size()];
-}
 
 // The content a ref stands for: the same ref with the same content is a retry. The effective
 // time counts only when the user gave one; "now" differs on every retry.
@@ -489,11 +475,10 @@ std::vector<const Account*> LedgerState::sorted_accounts() const {
 }
 
 std::vector<std::string> LedgerState::similar_ids(std::string_view id) const {
-  std::vector<std::pair<size_t, std::string>> scored;
-  const size_t threshold = std::max<size_t>(2, id.size() / 3);
+  std::vector<std::pair<util::WordDistance, std::string>> scored;
   for (const Account& known : accounts_) {
-    const size_t d = edit_distance(id, known.id);
-    if (d <= threshold) scored.emplace_back(d, known.id);
+    const util::WordDistance d = util::word_distance(id, known.id);
+    if (util::worth_suggesting(id, d)) scored.emplace_back(d, known.id);
   }
   std::sort(scored.begin(), scored.end());
   std::vector<std::string> ids;

@@ -219,7 +219,8 @@ class LedgerState {
     refs_.for_each(f);
   }
 
-  // Up to three known ids close to `id` (edit distance), best first, for "did you mean".
+  // Up to three known ids close to `id` (edit distance, case folded: util/similar_words.h), best
+  // first, for "did you mean".
   std::vector<std::string> similar_ids(std::string_view id) const;
 
  private:

@@ -187,6 +187,42 @@ TEST_SUITE("e2e compact") {
     ledger.ok("snapshot");
   }
 
+  TEST_CASE("a statement from the purge boundary itself says history up to and including it "
+            "was purged; --at the boundary still answers") {
+    // Everything before the purge is dated 2026-02-01: the snapshot that stands for it covers
+    // effective times up to 2026-02-01 00:00:00, entries at that instant included.
+    TestLedger ledger;
+    ledger.ok(std::string(kSmall) + "open P-1 --date 2026-01-01");
+    for (int i = 1; i <= 60; ++i) {
+      ledger.ok(fmt::format("{}deposit P-1 1 --date 2026-02-01 --memo 'pay {} {}'", kSmall, i,
+                            std::string(60, 'x')));
+    }
+    ledger.ok("compact --purge --yes");
+    ledger.ok(std::string(kSmall) + "deposit P-1 1 --date 2026-03-01");
+    const auto before = ledger.files();
+    const std::string boundary = "2026-02-01 00:00:00 UTC";
+
+    RunResult r = ledger.run("--format csv statement P-1 --from 2026-02-01");
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK(r.err.starts_with("ledger: error: history up to and including " + boundary +
+                            " was purged (the log now begins at event "));
+    r = ledger.run("--format csv statement P-1 --from 2026-02-01T00:00:00Z");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "history up to and including " + boundary + " was purged"));
+    // One instant later, the period holds nothing that was purged.
+    r = ledger.run("--format csv statement P-1 --from 2026-02-01T00:00:01Z");
+    CHECK(r.exit_code == 0);
+    CHECK(lines_of(r.out).size() == 2);  // The header and the deposit of March.
+    // The books as of the boundary are whole in the snapshot: "before" is the true word there.
+    CHECK(ledger.ok("--format csv balance --at 2026-02-01").out ==
+          "account,balance,currency\nP-1,60.00,USD\n");
+    r = ledger.run("--format csv balance --at 2026-01-31");
+    CHECK(r.exit_code == 1);
+    CHECK(r.err.starts_with("ledger: error: history before " + boundary + " was purged"));
+    check_unchanged(before, ledger.files());
+  }
+
   TEST_CASE("a crash at any write, sync, rename or unlink of compact leaves the same answers") {
     if (!has_strace()) {
       MESSAGE("strace is not installed: crash injection skipped");

@@ -241,23 +241,23 @@ TEST_SUITE("e2e queries") {
     CHECK(ledger.ok("statement ACC-001 --from 2026-03-01T00:00:00Z --to 2026-03-05 --format table")
               .out ==
           "statement of ACC-001 (USD), as of 2026-03-05\n"
-          "opening balance 100.00\n"
+          "opening balance 100.00 USD\n"
           "date                  seq  type        counterparty  amount  balance  currency  memo               ref\n"
           "2026-03-01T23:30:00Z    3  deposit                   400.00   500.00  USD       salary             pay-1\n"
           "2026-03-05              4  withdrawal                -20.50   479.50  USD       groceries, weekly\n"
-          "closing balance 479.50\n");
+          "closing balance 479.50 USD\n");
 
     // Without --to the cutoff is now; the rest is fixed.
     const std::string whole = ledger.ok("statement ACC-001 --format table").out;
     CHECK(whole.starts_with("statement of ACC-001 (USD), as of 20"));
     CHECK(whole.substr(whole.find('\n') + 1) ==
-          "opening balance 0.00\n"
+          "opening balance 0.00 USD\n"
           "date                  seq  type          counterparty   amount  balance  currency  memo               ref\n"
           "2026-02-10              6  deposit                      100.00   100.00  USD       late cheque\n"
           "2026-03-01T23:30:00Z    3  deposit                      400.00   500.00  USD       salary             pay-1\n"
           "2026-03-05              4  withdrawal                   -20.50   479.50  USD       groceries, weekly\n"
           "2026-03-10              5  transfer out  ACC-002       -100.00   379.50  USD       rent\n"
-          "closing balance 379.50\n");
+          "closing balance 379.50 USD\n");
   }
 
   TEST_CASE("a date-only --from starts at the beginning of that day") {
@@ -267,9 +267,9 @@ TEST_SUITE("e2e queries") {
         lines_of(ledger.ok("statement ACC-001 --from 2026-03-01 --to 2026-03-05 --format table").out);
     CHECK(lines.size() == 6);
     if (lines.size() == 6) {
-      CHECK(lines[1] == "opening balance 100.00");
+      CHECK(lines[1] == "opening balance 100.00 USD");
       CHECK(contains(lines[3], "salary"));
-      CHECK(lines[5] == "closing balance 479.50");
+      CHECK(lines[5] == "closing balance 479.50 USD");
     }
     // The salary, at 23:30 on March 1st, is in a statement from March 1st, not in its opening.
     const auto from = lines_of(ledger.ok("statement ACC-001 --from 2026-03-01 --format csv").out);
@@ -278,7 +278,7 @@ TEST_SUITE("e2e queries") {
     const auto next_day =
         lines_of(ledger.ok("statement ACC-001 --from 2026-03-02 --format table").out);
     REQUIRE(next_day.size() == 6);
-    CHECK(next_day[1] == "opening balance 500.00");
+    CHECK(next_day[1] == "opening balance 500.00 USD");
     // history --from the day of the first recording lists every event.
     const std::string first_day = recorded_times(ledger)[1].substr(0, 10);
     CHECK(lines_of(ledger.ok("history --format csv --from " + first_day).out).size() == 7);
@@ -434,7 +434,7 @@ TEST_SUITE("e2e queries") {
         lines_of(ledger.ok("statement ACC-001 --format table --known-at " + recorded[5]).out);
     REQUIRE_FALSE(table.empty());
     CHECK(contains(table[0], ", as known at "));
-    CHECK(table.back() == "closing balance 279.50");
+    CHECK(table.back() == "closing balance 279.50 USD");
   }
 
   TEST_CASE("every report in table format states its cutoff") {

@@ -92,7 +92,7 @@ TEST_SUITE("terminal_output") {
     CHECK(contains(shown.text, kBoldHeader));
     CHECK(contains(shown.text, kRedAmount));
     // Nothing else: the positive amounts and the heading lines are plain.
-    CHECK(contains(shown.text, "\nopening balance 0.00\n"));
+    CHECK(contains(shown.text, "\nopening balance 0.00 USD\n"));
     CHECK(contains(shown.text, "100.00   100.00  USD"));
   }
 

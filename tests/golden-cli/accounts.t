@@ -4,7 +4,7 @@ $ ledger close EUR-001 --date 2026-03-01
 ! ledger: error: cannot close "EUR-001": on 2026-03-01 its balance is 1200.50 EUR (it must be zero)
 ? 1
 $ ledger withdraw EUR-001 1200.50 --memo 'to close' --date 2026-03-01
-> recorded event 9: withdrawal 1200.50 from EUR-001
+> recorded event 9: withdrawal 1200.50 EUR from EUR-001
 $ ledger close EUR-001 --date 2026-03-01
 > recorded event 10: closed EUR-001
 $ ledger accounts

@@ -5,7 +5,7 @@ $ ledger close SAV-001 --date 2026-03-01
 ! ledger: error: cannot close "SAV-001": on 2026-03-01 its balance is 400.00 USD (it must be zero)
 ? 1
 $ ledger transfer SAV-001 CHK-001 400 --date 2026-03-01
-> recorded event 9: transfer 400 from SAV-001 to CHK-001
+> recorded event 9: transfer 400.00 USD from SAV-001 to CHK-001
 # An entry after the close date would break the rule "no entry after a close".
 $ ledger close SAV-001 --date 2026-02-28
 ! ledger: error: cannot close "SAV-001" on 2026-02-28: it has entries after that (the first on 2026-03-01)

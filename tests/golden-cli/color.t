@@ -4,7 +4,7 @@
 $ ledger open CHK-001 --overdraft-limit 10 --date 2026-01-01
 > recorded event 1: opened CHK-001 (USD)
 $ ledger withdraw CHK-001 5 --date 2026-01-02
-> recorded event 2: withdrawal 5 from CHK-001
+> recorded event 2: withdrawal 5.00 USD from CHK-001
 $ ledger --color always balance --format table --at 2026-01-02 | cat -v
 > as of 2026-01-02
 > ^[[1maccount  balance  currency^[[0m

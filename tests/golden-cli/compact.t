@@ -1,11 +1,12 @@
 # compact: with 4 KiB segments, 57 deposits seal a few segments; compact archives those before
 # its snapshot (zstd) and queries still read them; --purge needs --yes and deletes them, after
-# which questions before the snapshot fail with "history before T was purged".
+# which questions before the snapshot fail with "history before T was purged" (a statement from
+# T or earlier: "history up to and including T was purged", since entries at T are gone too).
 $ ledger --segment-size 4096 open CHK-001 --date 2026-01-01
 > recorded event 1: opened CHK-001 (USD)
 $ for m in 01 02 03; do for d in $(seq 10 28); do ledger --quiet --segment-size 4096 deposit CHK-001 1 --date 2026-$m-$d --memo "day $d" --ref "d-$m-$d" || exit; done; done
 $ ledger --segment-size 4096 deposit CHK-001 5 --date 2026-06-01
-> recorded event 59: deposit 5 to CHK-001
+> recorded event 59: deposit 5.00 USD to CHK-001
 $ ls data
 > 00000000000000000001.acx
 > 00000000000000000001.eff
@@ -65,12 +66,12 @@ $ ledger compact
 > snapshot at event 59; no sealed segment lies wholly before it
 $ ledger statement CHK-001 --from 2026-01-12 --to 2026-01-14 --format table
 > statement of CHK-001 (USD), as of 2026-01-14
-> opening balance 2.00
+> opening balance 2.00 USD
 > date        seq  type     counterparty  amount  balance  currency  memo    ref
 > 2026-01-12    4  deposit                  1.00     3.00  USD       day 12  d-01-12
 > 2026-01-13    5  deposit                  1.00     4.00  USD       day 13  d-01-13
 > 2026-01-14    6  deposit                  1.00     5.00  USD       day 14  d-01-14
-> closing balance 5.00
+> closing balance 5.00 USD
 $ ledger balance --at 2026-01-15 --format table
 > as of 2026-01-15
 > account  balance  currency
@@ -97,14 +98,14 @@ $ ledger balance --at 2026-01-15
 ! ledger: error: history before 2026-06-01 00:00:00 UTC was purged (the log now begins at event 59; the oldest snapshot kept covers events up to 59)
 ? 1
 $ ledger statement CHK-001 --from 2026-01-01
-! ledger: error: history before 2026-06-01 00:00:00 UTC was purged (the log now begins at event 59; the oldest snapshot kept covers events up to 59)
+! ledger: error: history up to and including 2026-06-01 00:00:00 UTC was purged (the log now begins at event 59; the oldest snapshot kept covers events up to 59)
 ? 1
 # After the snapshot, a statement opens from its balance.
 $ ledger statement CHK-001 --from 2026-06-02 --format table
 > statement of CHK-001 (USD), as of <now>Z
-> opening balance 62.00
+> opening balance 62.00 USD
 > date  seq  type  counterparty  amount  balance  currency  memo  ref
-> closing balance 62.00
+> closing balance 62.00 USD
 $ ledger export
 ! ledger: error: cannot export: the history before event 59 was purged (`compact --purge`), and an export needs every event from the first
 ? 1

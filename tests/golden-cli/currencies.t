@@ -6,16 +6,16 @@ $ ledger open BHD-001 --currency BHD --date 2026-01-01
 $ ledger open USD-001 --date 2026-01-01
 > recorded event 3: opened USD-001 (USD)
 $ ledger deposit JPY-001 1500 --date 2026-01-02
-> recorded event 4: deposit 1500 to JPY-001
+> recorded event 4: deposit 1500 JPY to JPY-001
 $ ledger deposit JPY-001 1.5 --date 2026-01-02
 ! ledger: error: invalid amount "1.5": JPY has 0 decimal places
 ? 65
 $ ledger deposit BHD-001 1.5 --date 2026-01-02
-> recorded event 5: deposit 1.5 to BHD-001
+> recorded event 5: deposit 1.500 BHD to BHD-001
 $ ledger deposit USD-001 7 --date 2026-01-02
-> recorded event 6: deposit 7 to USD-001
+> recorded event 6: deposit 7.00 USD to USD-001
 $ ledger withdraw JPY-001 1800 --date 2026-01-03
-> recorded event 7: withdrawal 1800 from JPY-001
+> recorded event 7: withdrawal 1800 JPY from JPY-001
 $ ledger accounts --format table
 > as of <now>Z
 > account  balance  currency  status  owner  overdraft_limit  opened
@@ -30,10 +30,10 @@ $ ledger accounts --format json
 > ]
 $ ledger statement BHD-001 --format table
 > statement of BHD-001 (BHD), as of <now>Z
-> opening balance 0.000
+> opening balance 0.000 BHD
 > date        seq  type     counterparty  amount  balance  currency  memo  ref
 > 2026-01-02    5  deposit                 1.500    1.500  BHD
-> closing balance 1.500
+> closing balance 1.500 BHD
 $ ledger export
 > ; Exported by `ledger export --format ledger`: 7 events.
 > ; Accounts are Assets:<id>; deposits and withdrawals have the counter-account

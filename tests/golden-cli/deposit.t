@@ -1,11 +1,11 @@
 # deposit: a plain one, a retry by --ref, a ref conflict, and every kind of bad amount.
 %setup books
 $ ledger deposit CHK-001 10 --date 2026-03-01
-> recorded event 9: deposit 10 to CHK-001
+> recorded event 9: deposit 10.00 USD to CHK-001
 $ ledger deposit CHK-001 0.5 --memo tip --ref tip-1 --date 2026-03-02
-> recorded event 10: deposit 0.5 to CHK-001
+> recorded event 10: deposit 0.50 USD to CHK-001
 $ ledger deposit CHK-001 0.5 --memo tip --ref tip-1 --date 2026-03-02
-> already recorded as event 10: deposit 0.5 to CHK-001 (nothing written)
+> already recorded as event 10: deposit 0.50 USD to CHK-001 (nothing written)
 $ ledger deposit CHK-001 0.75 --memo tip --ref tip-1 --date 2026-03-02
 ! ledger: error: ref "tip-1" was already used for different content (event 10)
 ? 1

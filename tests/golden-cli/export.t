@@ -5,7 +5,7 @@ $ ledger close SAV-001 --date 2026-03-01
 ! ledger: error: cannot close "SAV-001": on 2026-03-01 its balance is 400.00 USD (it must be zero)
 ? 1
 $ ledger transfer SAV-001 CHK-001 400 --memo 'back (all)' --date 2026-03-01
-> recorded event 9: transfer 400 from SAV-001 to CHK-001
+> recorded event 9: transfer 400.00 USD from SAV-001 to CHK-001
 $ ledger close SAV-001 --date 2026-03-01
 > recorded event 10: closed SAV-001
 $ ledger export
@@ -148,7 +148,7 @@ $ ledger --format table export
 ! ledger: error: export writes ledger, csv or jsonl, not table (see `ledger export --help`)
 ? 64
 $ ledger export --format xml
-! ledger: error: --format: xml not in {ledger,csv,jsonl} (see `ledger --help`)
+! ledger: error: --format: "xml" is not one of ledger, csv, jsonl (see `ledger export --help`)
 ? 64
 $ ledger export --format csv books.csv
 $ cat books.csv

@@ -189,7 +189,7 @@ $ ledger import --help
 >
 > Options:
 >   -h,--help                   Print this help message and exit
->   --format TEXT:{csv,jsonl}   csv or jsonl (default: from the file name, else csv)
+>   --format TEXT:{csv,jsonl}   csv or jsonl (default: from the file name, else from the first byte: { is jsonl)
 >   --dry-run                   Check every row and report, without writing
 >
 > Columns: op,account,amount,to,date,memo,ref (any order); currency,owner,overdraft_limit for open rows.

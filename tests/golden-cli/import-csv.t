@@ -12,7 +12,8 @@
 $ ledger import bank.csv --dry-run
 > dry run: 6 new, 0 already recorded; nothing written
 $ ledger history
-> seq,recorded,date,type,op,account,to,amount,currency,owner,overdraft_limit,memo,ref
+! ledger: error: no ledger at <dir>/data; `ledger open` creates one
+? 66
 $ ledger import bank.csv
 > 6 new, 0 already recorded
 $ ledger import bank.csv
@@ -75,7 +76,7 @@ $ ledger import missing.csv
 ! ledger: error: cannot open missing.csv: No such file or directory
 ? 66
 $ ledger import bank.csv --format xml
-! ledger: error: --format: xml not in {csv,jsonl} (see `ledger --help`)
+! ledger: error: --format: "xml" is not one of csv, jsonl (see `ledger import --help`)
 ? 64
 $ ledger balance
 > account,balance,currency

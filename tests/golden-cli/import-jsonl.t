@@ -1,5 +1,6 @@
-# import of JSON lines (by the file's name, by --format, and from standard input), with a bad
-# row; history --format jsonl imports into another ledger.
+# import of JSON lines (by the file's name, by --format, and from standard input, where the
+# first byte "{" tells JSON lines without --format), with bad rows; history --format jsonl
+# imports into another ledger.
 <<< rows.jsonl
 < {"op":"open","account":"CHK-001","date":"2026-01-01","owner":"Ada Lovelace","overdraft_limit":"10"}
 < {"op":"open","account":"JPY-001","date":"2026-01-01","currency":"JPY"}
@@ -35,8 +36,12 @@ $ ledger import more.txt --format jsonl
 $ ledger import - --format jsonl < more.txt
 > 0 new, 1 already recorded
 $ ledger import - < bad.jsonl
-! <stdin>:1: error: quote inside an unquoted field (quote the whole field and double the quote)
-! ledger: error: 1 bad row in <stdin>; nothing was imported
+! <stdin>:2: error: amount: invalid amount "5.001": USD has 2 decimal places
+! <stdin>:3: error: not a JSON object
+! <stdin>:4: error: duplicate key "amount"
+! <stdin>:5: error: nested objects are not allowed (values must be scalars)
+! <stdin>:6: error: invalid JSON: invalid value
+! ledger: error: 5 bad rows in <stdin>; nothing was imported
 ? 65
 $ ledger history --format jsonl > audit.jsonl
 $ ledger --dir copy import audit.jsonl

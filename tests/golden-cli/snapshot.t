@@ -9,7 +9,7 @@ $ ledger snapshot
 $ ledger snapshot
 > snapshot at event 8 already exists (3 accounts)
 $ ledger deposit CHK-001 1 --date 2026-03-01
-> recorded event 9: deposit 1 to CHK-001
+> recorded event 9: deposit 1.00 USD to CHK-001
 $ ledger snapshot
 > snapshot at event 9: 3 accounts, 397 bytes
 $ ledger stats --format table

@@ -3,11 +3,11 @@
 $ ledger --timezone Europe/Paris open P-001 --date 2026-01-01
 > recorded event 1: opened P-001 (USD)
 $ ledger deposit P-001 1 --date 2026-03-01T22:30:00Z --memo 'late evening'
-> recorded event 2: deposit 1 to P-001
+> recorded event 2: deposit 1.00 USD to P-001
 $ ledger deposit P-001 2 --date 2026-03-01T23:30:00Z --memo 'after midnight'
-> recorded event 3: deposit 2 to P-001
+> recorded event 3: deposit 2.00 USD to P-001
 $ ledger deposit P-001 4 --date 2026-03-01
-> recorded event 4: deposit 4 to P-001
+> recorded event 4: deposit 4.00 USD to P-001
 $ TZ=Asia/Tokyo ledger balance --at 2026-03-01 --format table
 > as of 2026-03-01
 > account  balance  currency
@@ -19,11 +19,11 @@ $ ledger statement P-001
 > 2026-03-02T00:30:00+01:00,3,deposit,,2.00,7.00,USD,after midnight,
 $ TZ=America/New_York ledger statement P-001 --to 2026-03-01 --format table
 > statement of P-001 (USD), as of 2026-03-01
-> opening balance 0.00
+> opening balance 0.00 USD
 > date                       seq  type     counterparty  amount  balance  currency  memo          ref
 > 2026-03-01                   4  deposit                  4.00     4.00  USD
 > 2026-03-01T23:30:00+01:00    2  deposit                  1.00     5.00  USD       late evening
-> closing balance 5.00
+> closing balance 5.00 USD
 $ ledger deposit P-001 1 --timezone UTC --date 2026-03-02
 ! ledger: error: --timezone UTC: this ledger's time zone is Europe/Paris, fixed when it was created
 ? 64

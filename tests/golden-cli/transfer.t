@@ -1,9 +1,9 @@
 # transfer: one event touching two accounts, and what it refuses.
 %setup books
 $ ledger transfer SAV-001 CHK-001 150.25 --memo back --ref move-1 --date 2026-03-01
-> recorded event 9: transfer 150.25 from SAV-001 to CHK-001
+> recorded event 9: transfer 150.25 USD from SAV-001 to CHK-001
 $ ledger transfer SAV-001 CHK-001 150.25 --memo back --ref move-1 --date 2026-03-01
-> already recorded as event 9: transfer 150.25 from SAV-001 to CHK-001 (nothing written)
+> already recorded as event 9: transfer 150.25 USD from SAV-001 to CHK-001 (nothing written)
 $ ledger transfer SAV-001 SAV-001 1 --date 2026-03-01
 ! ledger: error: cannot transfer from "SAV-001" to itself
 ? 1
@@ -17,7 +17,7 @@ $ ledger transfer SAV-001 CHK-0001 1 --date 2026-03-01
 ! ledger: error: unknown account "CHK-0001" (did you mean "CHK-001"?); open it first with: ledger open CHK-0001
 ? 1
 $ ledger transfer SAV-001 CHK-001 --date 2026-03-01
-! ledger: error: AMOUNT is required (see `ledger --help`)
+! ledger: error: missing AMOUNT (usage: ledger transfer FROM TO AMOUNT [options])
 ? 64
 $ ledger balance
 > account,balance,currency

@@ -3,7 +3,7 @@
 %setup books
 # CHK-001 holds 2060.01 with an overdraft limit of 100.00.
 $ ledger withdraw CHK-001 2100 --memo rent --date 2026-03-01
-> recorded event 9: withdrawal 2100 from CHK-001
+> recorded event 9: withdrawal 2100.00 USD from CHK-001
 $ ledger withdraw CHK-001 60.02 --date 2026-03-02
 ! ledger: error: insufficient funds in "CHK-001": on 2026-03-02 it would be at -100.01 USD (overdraft limit 100.00 USD)
 ? 1

@@ -137,9 +137,9 @@ TEST_SUITE("README tour") {
     // What the README says a command printed (its comments and prose), and the line it is in
     // the tour's output (CSV: standard output is a pipe here).
     const std::vector<std::pair<std::string, std::string>> quoted = {
-        {"The retry prints `already recorded as event 3: deposit 2500 to ACC-001 (nothing "
+        {"The retry prints `already recorded as event 3: deposit 2500.00 USD to ACC-001 (nothing "
          "written)`",
-         "already recorded as event 3: deposit 2500 to ACC-001 (nothing written)"},
+         "already recorded as event 3: deposit 2500.00 USD to ACC-001 (nothing written)"},
         {"# June as we know it now: 2150.00", "ACC-001,2150.00,USD"},
         {"# as we knew it then: 2100.00", "ACC-001,2100.00,USD"},
         {"END { print out }'  # 400", "400"},
