@@ -38,6 +38,7 @@
 #include "util/csv.h"
 #include "util/jsonl.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 namespace ledger::cli {
 
@@ -55,27 +56,6 @@ struct ExportOptions {
   std::string file = "-";
 };
 
-// One byte sequence of valid UTF-8 at the start of `s` (its length), or 0.
-size_t utf8_length(std::string_view s) {
-  const auto c = static_cast<unsigned char>(s[0]);
-  const size_t n = c < 0x80           ? 1
-                   : (c >> 5) == 0x6  ? 2
-                   : (c >> 4) == 0xE  ? 3
-                   : (c >> 3) == 0x1E ? 4
-                                      : 0;
-  if (n == 0 || n > s.size() || (n == 2 && c < 0xC2) || c > 0xF4) return 0;
-  for (size_t i = 1; i < n; ++i) {
-    if ((static_cast<unsigned char>(s[i]) >> 6) != 0x2) return 0;
-  }
-  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
-  const auto c1 = static_cast<unsigned char>(n > 1 ? s[1] : 0);
-  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
-      (c == 0xF4 && c1 >= 0x90)) {
-    return 0;
-  }
-  return n;
-}
-
 // Text for a payee, comment or tag value: valid UTF-8 on one line, without the characters
 // either tool reads as syntax there (';' comments, '|' hledger's payee|note, '(' ')' a code,
 // '*' '!' a status, '#' '%' comment starts, ',' the end of an hledger tag value), and with runs
@@ -83,7 +63,7 @@ size_t utf8_length(std::string_view s) {
 std::string journal_text(std::string_view text, std::string_view fallback) {
   std::string out;
   for (size_t i = 0; i < text.size();) {
-    const size_t n = utf8_length(text.substr(i));
+    const size_t n = util::decode_utf8(text.substr(i)).length;
     const char c = text[i];
     const bool syntax = n == 1 && (static_cast<unsigned char>(c) < 0x20 || c == 0x7F ||
                                    std::strchr(";|()*!#%,", c) != nullptr);
