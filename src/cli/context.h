@@ -35,6 +35,8 @@ class Context {
   int64_t now_ns() const { return ledger_.now_ns(); }
   bool quiet() const { return options_.quiet; }
   OutputFormat format() const { return format_; }
+  // The terminal's columns that stdout's tables fit in; 0 when not a terminal.
+  size_t terminal_width() const { return style_.terminal_width; }
   // Whether --format was given (rather than the default for stdout).
   bool format_given() const { return !options_.format.empty(); }
 

@@ -1,9 +1,8 @@
 // balance, accounts, statement, history: ask the service, turn the answer into a table.
 #include <fmt/format.h>
 
-#include <map>
-
 #include "cli/context.h"
+#include "cli/history_table.h"
 #include "ledger/money.h"
 #include "util/time.h"
 
@@ -34,9 +33,12 @@ Status check_period(const QueryOptions& o, const std::optional<int64_t>& from,
 }
 
 // "as of 2026-06-30 23:59:59 UTC, as known at ...": every report says the cutoff it used.
+// With `from`, the period's start comes first: "from 2026-06-01, as of 2026-06-30".
 std::string cutoff_line(const std::optional<int64_t>& at, const std::optional<int64_t>& known_at,
-                        int64_t now_ns) {
-  std::string line = fmt::format("as of {}", util::format_effective(at.value_or(now_ns), true, true));
+                        int64_t now_ns, const std::optional<int64_t>& from = std::nullopt) {
+  std::string line;
+  if (from) line = fmt::format("from {}, ", util::format_effective(*from, true, false));
+  line += fmt::format("as of {}", util::format_effective(at.value_or(now_ns), true, true));
   if (known_at) line += fmt::format(", as known at {}", util::format_effective(*known_at, true, true));
   return line;
 }
@@ -104,7 +106,7 @@ int run_statement(Context& context, const QueryOptions& o) {
   }
   if (context.format() == OutputFormat::kTable) {
     context.heading(fmt::format("statement of {} ({}), {}", a.id, a.currency,
-                                cutoff_line(*to, *known_at, context.now_ns())));
+                                cutoff_line(*to, *known_at, context.now_ns(), *from)));
     context.heading(fmt::format("opening balance {}", amount_text(a, statement->opening_balance)));
     context.emit(t);
     context.heading(fmt::format("closing balance {}", amount_text(a, statement->closing_balance)));
@@ -124,26 +126,13 @@ int run_history(Context& context, const QueryOptions& o) {
   auto entries = context.ledger().history(
       o.account.empty() ? std::nullopt : std::optional<std::string>(o.account), *from, *to);
   if (!entries) return context.fail(entries.status());
-  // The columns are the import keys, so that `history --format jsonl` can be imported again.
-  Table t;
-  t.columns = {{"seq", CellKind::kInteger},     {"recorded", CellKind::kTime},
-               {"date", CellKind::kTime},       {"type", CellKind::kText},
-               {"op", CellKind::kText},         {"account", CellKind::kText},
-               {"to", CellKind::kText},         {"amount", CellKind::kAmount},
-               {"currency", CellKind::kText},   {"owner", CellKind::kFreeText},
-               {"overdraft_limit", CellKind::kAmount}, {"memo", CellKind::kFreeText},
-               {"ref", CellKind::kText}};
-  context.heading(cutoff_line(*to, std::nullopt, context.now_ns()));
-  static const std::map<std::string, std::string> kOps = {
-      {"AccountOpened", "open"},         {"MoneyDeposited", "deposit"},
-      {"MoneyWithdrawn", "withdraw"},    {"MoneyTransferred", "transfer"},
-      {"AccountClosed", "close"}};
-  for (const HistoryEntry& h : *entries) {
-    t.rows.push_back({std::to_string(h.seq), context.time_cell(h.recorded_ns),
-                      context.effective_cell(h.effective_ns, h.type == "AccountClosed"), h.type, kOps.at(h.type), h.account,
-                      h.to, h.amount, h.currency, h.owner, h.overdraft_limit, h.memo, h.ref});
-  }
-  context.emit(t);
+  context.heading(cutoff_line(*to, std::nullopt, context.now_ns(), *from));
+  const Table full = history_table(context, *entries);
+  // On a terminal too narrow for thirteen columns, the compact form (whose events wrap).
+  const size_t width = context.terminal_width();
+  const bool narrow = context.format() == OutputFormat::kTable && width > 0 &&
+                      natural_width(full) > width;
+  context.emit(narrow ? history_table_compact(context, *entries) : full);
   return 0;
 }
 

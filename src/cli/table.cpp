@@ -349,6 +349,13 @@ void render_jsonl(const Table& table, std::string& out) {
 
 }  // namespace
 
+size_t natural_width(const Table& table) {
+  const std::vector<size_t> widths = column_widths(table);
+  size_t total = widths.empty() ? 0 : kColumnGap.size() * (widths.size() - 1);
+  for (const size_t w : widths) total += w;
+  return total;
+}
+
 void render(const Table& table, OutputFormat format, std::string& out, const RenderStyle& style) {
 #ifndef NDEBUG
   for (const auto& row : table.rows) assert(row.size() == table.columns.size());

@@ -73,4 +73,7 @@ inline constexpr size_t kFreeTextWidthMin = 12;
 void render(const Table& table, OutputFormat format, std::string& out,
             const RenderStyle& style = {});
 
+// The columns `table` takes as kTable when nothing is wrapped: the widest line it would print.
+size_t natural_width(const Table& table);
+
 }  // namespace ledger::cli

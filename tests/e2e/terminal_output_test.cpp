@@ -225,6 +225,43 @@ TEST_SUITE("terminal_output") {
     CHECK(contains(shown.text, "Bob 🎉"));
   }
 
+  TEST_CASE("history on an 80-column terminal fits it: events in words, memos wrapped whole") {
+    TestLedger ledger;
+    fill(ledger);
+    ledger.ok("deposit ACC-1 12.50 --memo 'refund of the deposit for the flat on the corner, "
+              "with interest' --ref bank-2026-000123");
+    const Shown shown =
+        on_terminal(ledger, "history --color=never", "", "", "stty cols 80 rows 40 </dev/tty");
+    REQUIRE(shown.exit_code == 0);
+    for (const std::string& line : lines_of(shown.text)) {
+      INFO(line);
+      CHECK(ledger::cli::display_width(line) <= 80);
+    }
+    const auto lines = lines_of(shown.text);
+    REQUIRE(lines.size() > 2);
+    CHECK(lines[1].starts_with("seq  recorded"));
+    CHECK(contains(lines[1], "event"));
+    CHECK(contains(shown.text, "transfer ACC-1 to"));
+    CHECK(contains(shown.text, "bank-2026-000123"));  // A ref is a word: never cut.
+    CHECK(contains(shown.text, "12.50"));
+    for (const char* word : {"refund", "corner,", "interest"}) CHECK(contains(shown.text, word));
+    // A pipe gets every column, the memo whole, whatever the terminal.
+    const RunResult piped = ledger.ok("history --format csv");
+    CHECK(lines_of(piped.out)[0] ==
+          "seq,recorded,date,type,op,account,to,amount,currency,owner,overdraft_limit,memo,ref");
+    CHECK(contains(piped.out, "\"refund of the deposit for the flat on the corner, with interest\""));
+  }
+
+  TEST_CASE("history on a terminal wide enough for every column shows every column") {
+    TestLedger ledger;
+    ledger.ok("open A --date 2026-01-01");
+    const Shown shown =
+        on_terminal(ledger, "history --color=never", "", "", "stty cols 250 rows 40 </dev/tty");
+    REQUIRE(shown.exit_code == 0);
+    CHECK(contains(shown.text, "overdraft_limit"));
+    CHECK_FALSE(contains(shown.text, "event"));
+  }
+
   TEST_CASE("import draws a progress bar on a terminal's stderr, not in a pipe nor with -q") {
     TestLedger ledger;
     fill(ledger);
