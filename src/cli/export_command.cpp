@@ -5,9 +5,13 @@
 // formats them and writes each as it comes.
 //
 // Journal decisions (README "Export"):
-//   - Our accounts are Assets:<ID>; deposits and withdrawals have the counter-account
-//     Equity:External:<CURRENCY>, so every account holds one commodity and every posting can
-//     carry a single-commodity balance assertion that both tools check the same way.
+//   - Our accounts are Assets:<ID>, with each ':' of the id written '~' (journal_account): both
+//     tools read ':' as a sub-account, so `B:2` would be counted inside `B` in every tree view
+//     (B showing B's balance plus B:2's). Ids never hold '~', so the name maps back to the id;
+//     '/' would not do, since ledger-cli reads it as the end of a regex in a query.
+//   - Deposits and withdrawals have the counter-account Equity:External:<CURRENCY>, so every
+//     account holds one commodity and every posting can carry a single-commodity balance
+//     assertion that both tools check the same way.
 //   - Opening and closing an account move no money: they are comment lines at their place in
 //     the journal, and each account has an `account` declaration at the top.
 //   - The payee is the memo (else the operation), cleaned of what the tools read as syntax;
@@ -76,6 +80,13 @@ std::string journal_text(std::string_view text, std::string_view fallback) {
   return out.empty() ? std::string(fallback) : out;
 }
 
+// The journal's name of account `id`: Assets:<id> with each ':' made '~' (see the top).
+std::string journal_account(std::string_view id) {
+  std::string name = kAccountPrefix;
+  for (const char c : id) name += c == ':' ? '~' : c;
+  return name;
+}
+
 // 128 bits: a counter-account's total sums over accounts (each within 64 bits).
 std::string money(const ExportEvent& x, __int128 minor) {
   const bool negative = minor < 0;
@@ -103,10 +114,10 @@ void journal_header(std::string& out, const ExportSummary& summary, const Cutoff
   if (cutoffs.known_at_ns) out += ", as known at " + util::format_time_iso(*cutoffs.known_at_ns);
   fmt::format_to(std::back_inserter(out),
                  ": {} events.\n"
-                 "; Accounts are Assets:<id>; deposits and withdrawals have the counter-account\n"
-                 "; Equity:External:<currency>. Tags: seq (event number), recorded (when it was\n"
-                 "; written to the log), ref (its external reference). Opening and closing an\n"
-                 "; account are comments.\n\n",
+                 "; Accounts are Assets:<id>, each ':' of an id written '~' (not a sub-account);\n"
+                 "; deposits and withdrawals have the counter-account Equity:External:<currency>.\n"
+                 "; Tags: seq (event number), recorded (when it was written to the log), ref (its\n"
+                 "; external reference). Opening and closing an account are comments.\n\n",
                  summary.events);
   // Every event's account is one the export opens, so these are the currencies of its events.
   std::set<std::pair<std::string, int>> currencies;
@@ -120,7 +131,7 @@ void journal_header(std::string& out, const ExportSummary& summary, const Cutoff
   }
   out += '\n';
   for (const ExportAccount& a : summary.accounts) {
-    out += "account " + (kAccountPrefix + a.id) + '\n';
+    out += "account " + journal_account(a.id) + '\n';
   }
   for (const auto& [code, decimals] : currencies)
     out += "account " + (kExternalPrefix + code) + '\n';
@@ -129,7 +140,7 @@ void journal_header(std::string& out, const ExportSummary& summary, const Cutoff
 
 void journal_event(std::string& out, const ExportEvent& x) {
   const std::string date = util::format_date(x.effective_ns);
-  const std::string account = kAccountPrefix + x.account;
+  const std::string account = journal_account(x.account);
   const std::string recorded = util::format_time_iso(x.recorded_ns);
   if (x.op == EntryOp::kOpen || x.op == EntryOp::kClose) {
     out += fmt::format("\n; {} {} {}", date, op_name(x.op), account);
@@ -155,7 +166,7 @@ void journal_event(std::string& out, const ExportEvent& x) {
     posting(out, external, x, x.amount, -x.external_balance);
   } else {
     posting(out, account, x, -x.amount, x.balance);
-    posting(out, kAccountPrefix + x.to, x, x.amount, x.to_balance);
+    posting(out, journal_account(x.to), x, x.amount, x.to_balance);
   }
 }
 

@@ -15,10 +15,10 @@ $ ledger statement CHK-001
 ? 1
 $ ledger export
 > ; Exported by `ledger export --format ledger`: 0 events.
-> ; Accounts are Assets:<id>; deposits and withdrawals have the counter-account
-> ; Equity:External:<currency>. Tags: seq (event number), recorded (when it was
-> ; written to the log), ref (its external reference). Opening and closing an
-> ; account are comments.
+> ; Accounts are Assets:<id>, each ':' of an id written '~' (not a sub-account);
+> ; deposits and withdrawals have the counter-account Equity:External:<currency>.
+> ; Tags: seq (event number), recorded (when it was written to the log), ref (its
+> ; external reference). Opening and closing an account are comments.
 >
 >
 >
