@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,12 @@ struct LoadOptions {
   // With only_accounts: the caller reads account indexes by key, so LoadedState::key_shared
   // must be known (finding it hashes every id of the snapshot).
   bool by_index_key = false;
+  // A time series (app/balance_series.h) in the same one pass: no snapshot holding an event
+  // effective after `snapshot_effective_max_ns` is used, and `observe` sees every event the
+  // state applies after its snapshot, in log order, so that it can bucket their postings by
+  // period. With `observe`, the log is read (the account indexes give no events).
+  std::optional<int64_t> snapshot_effective_max_ns = std::nullopt;
+  const std::function<void(const domain::EventAt&)>* observe = nullptr;
 };
 
 Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);

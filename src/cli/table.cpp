@@ -366,6 +366,9 @@ void render(const Table& table, OutputFormat format, std::string& out, const Ren
     case OutputFormat::kTsv: render_tsv(table, out); return;
     case OutputFormat::kJson: render_json(table, out); return;
     case OutputFormat::kJsonl: render_jsonl(table, out); return;
+    // A command that draws a chart renders it itself (cli/chart.h); the others refuse chart
+    // before they get here, so this is only a safe fallback.
+    case OutputFormat::kChart: render_table(table, out, style); return;
   }
 }
 

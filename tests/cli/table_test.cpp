@@ -62,7 +62,7 @@ TEST_SUITE("output_format") {
     REQUIRE_FALSE(format);
     CHECK(format.status().code() == ErrorCode::kInvalidArgument);
     CHECK(format.status().message() ==
-          "unknown format \"xml\" (expected table, csv, tsv, json or jsonl)");
+          "unknown format \"xml\" (expected table, csv, tsv, json, jsonl or chart)");
     CHECK_FALSE(parse_output_format("CSV"));
     CHECK_FALSE(parse_output_format(""));
   }
