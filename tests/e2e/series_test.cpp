@@ -147,6 +147,21 @@ TEST_SUITE("balance series") {
           "           0.00 USD                      2970.50 USD\n");
   }
 
+  TEST_CASE("a chart draws one account: two, or all, are a usage error on a terminal too") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto before = ledger.files();
+    for (const char* args : {"balance CHK-001 SAV-001 --every month --format chart",
+                             "balance --every month --format chart"}) {
+      INFO(args);
+      const Shown shown = on_terminal(ledger, args);
+      CHECK(shown.exit_code == 64);
+      CHECK(contains(shown.text, "--format chart draws one account: name it"));
+      CHECK(lines_of(shown.text).size() == 1);
+    }
+    check_unchanged(before, ledger.files());
+  }
+
   TEST_CASE("--format chart draws a statement's running balance, below zero too") {
     TestLedger ledger;
     set_up(ledger);
