@@ -28,7 +28,9 @@ Status usage(std::string message) { return Status(ErrorCode::kUsage, std::move(m
 int run_series(Context& context, const QueryOptions& o) {
   context.allow_chart();
   if (Status s = context.prepare(); !s) return context.fail(s);
-  if (o.at) return context.fail(usage("--at names one date; with --every, the series ends at --to"));
+  if (o.at) {
+    return context.fail(usage("--at names one date; with --every, the series ends at --to"));
+  }
   return run_balance_series(context, {o.accounts, *o.every, o.from, o.to, o.known_at});
 }
 

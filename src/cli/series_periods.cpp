@@ -29,7 +29,8 @@ chr::sys_days period_end(chr::sys_days day, Every every) {
       const unsigned weekday = chr::weekday{day}.iso_encoding();
       return day + chr::days{7 - weekday};
     }
-    case Every::kMonth: return chr::year_month_day_last{ymd.year(), chr::month_day_last{ymd.month()}};
+    case Every::kMonth:
+      return chr::year_month_day_last{ymd.year(), chr::month_day_last{ymd.month()}};
     case Every::kQuarter: {
       const unsigned quarter_last_month = (static_cast<unsigned>(ymd.month()) + 2) / 3 * 3;
       return chr::year_month_day_last{ymd.year(),

@@ -204,7 +204,7 @@ TEST_SUITE("terminal_output") {
     CHECK_FALSE(contains(shown.text, "Ada Augusta King, Countess of Lovelace"));
   }
 
-  TEST_CASE("double-width characters take two columns: a CJK or emoji owner keeps columns aligned") {
+  TEST_CASE("double-width characters take two columns: CJK or emoji owners keep columns aligned") {
     TestLedger ledger;
     ledger.ok("open ACC-1 --owner '山田太郎' --date 2026-01-01");
     ledger.ok("open ACC-2 --owner 'Bob 🎉' --date 2026-01-01");
@@ -249,7 +249,8 @@ TEST_SUITE("terminal_output") {
     const RunResult piped = ledger.ok("history --format csv");
     CHECK(lines_of(piped.out)[0] ==
           "seq,recorded,date,type,op,account,to,amount,currency,owner,overdraft_limit,memo,ref");
-    CHECK(contains(piped.out, "\"refund of the deposit for the flat on the corner, with interest\""));
+    CHECK(contains(piped.out,
+                   "\"refund of the deposit for the flat on the corner, with interest\""));
   }
 
   TEST_CASE("history on a terminal wide enough for every column shows every column") {
