@@ -49,7 +49,9 @@ _ledger_option_values() {
   case "$sub:$option" in
     import:--format) echo "csv jsonl" ;;
     export:--format) echo "ledger csv jsonl" ;;
+    balance:--format | statement:--format) echo "table csv tsv json jsonl chart" ;;
     *:--format) echo "table csv tsv json jsonl" ;;
+    *:--every) echo "day week month quarter year" ;;
     *:--color) echo "auto always never" ;;
     *:--at | *:--known-at | *:--date | *:--from | *:--to) echo "today yesterday" ;;
   esac

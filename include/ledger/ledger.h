@@ -86,6 +86,15 @@ struct Statement {
   std::vector<StatementLine> lines;
 };
 
+// Balances at the end of each period (balance --every), as of those ends, as known now or at
+// a --known-at.
+struct BalanceSeries {
+  std::vector<int64_t> ends_ns;      // Ascending, as asked.
+  std::vector<AccountView> accounts;  // As named, or all by id; as of the last end.
+  // balances[a][k]: accounts[a]'s balance at ends_ns[k]; nothing where it was not yet opened.
+  std::vector<std::vector<std::optional<int64_t>>> balances;
+};
+
 struct SnapshotResult {
   uint64_t seq = 0;             // The last event it covers.
   size_t accounts = 0;
@@ -288,6 +297,11 @@ class Ledger {
   Result<Statement> statement(const std::string& id, std::optional<int64_t> from_ns,
                               std::optional<int64_t> to_ns,
                               std::optional<int64_t> known_at_ns) const;
+  // Balances of the named accounts (all when none is named) at each of `ends_ns` (ascending,
+  // at least one), from one replay of the log (app/balance_series.cpp), not one per end.
+  Result<BalanceSeries> balance_series(const std::vector<std::string>& ids,
+                                       const std::vector<int64_t>& ends_ns,
+                                       std::optional<int64_t> known_at_ns) const;
   // The raw events in log order, optionally of one account and within recorded times.
   Result<std::vector<HistoryEntry>> history(const std::optional<std::string>& id,
                                             std::optional<int64_t> from_ns,

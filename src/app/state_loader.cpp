@@ -24,11 +24,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A snapshot serves a query only if everything in it passes the query's cutoffs.
-bool serves(const store::SnapshotMeta& meta, const Cutoffs& cutoffs) {
+// A snapshot serves a query only if everything in it passes the query's cutoffs (and, for a
+// time series, holds nothing after its first period).
+bool serves(const store::SnapshotMeta& meta, const LoadOptions& options) {
+  const Cutoffs& cutoffs = options.cutoffs;
   if (cutoffs.known_at_ns && meta.recorded_ns > *cutoffs.known_at_ns) return false;
   if (cutoffs.effective_at_ns && meta.effective_max_ns > *cutoffs.effective_at_ns) return false;
-  return true;
+  const auto& series_max = options.snapshot_effective_max_ns;
+  return !series_max || meta.effective_max_ns <= *series_max;
 }
 
 std::string skipped(const fs::path& path, const Status& why) {
@@ -94,15 +97,18 @@ Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
 // up to a point that a binary search over headers finds (a ledger keeps about a hundred). A
 // header that does not read ends the search: then every snapshot is a candidate.
 size_t may_serve(store::Syscalls& sys, const std::vector<store::SnapshotName>& names,
-                 const Cutoffs& cutoffs) {
-  if (!cutoffs.effective_at_ns && !cutoffs.known_at_ns) return names.size();
+                 const LoadOptions& options) {
+  const Cutoffs& cutoffs = options.cutoffs;
+  if (!cutoffs.effective_at_ns && !cutoffs.known_at_ns && !options.snapshot_effective_max_ns) {
+    return names.size();
+  }
   size_t serving = 0;
   size_t not_serving = names.size();
   while (serving < not_serving) {
     const size_t mid = serving + (not_serving - serving) / 2;
     auto info = store::read_snapshot_info(sys, names[mid]);
     if (!info) return names.size();
-    if (serves(info->meta, cutoffs)) {
+    if (serves(info->meta, options)) {
       serving = mid + 1;
     } else {
       not_serving = mid;
@@ -121,7 +127,7 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
   const auto names = store::snapshot_names(dir, problems);
   for (const std::string& problem : problems) loaded.warnings.push_back(problem + "; skipped");
   // Headers are read newest first and only until one serves: a ledger keeps many snapshots.
-  const size_t candidates = may_serve(sys, names, options.cutoffs);
+  const size_t candidates = may_serve(sys, names, options);
   for (auto name = names.rend() - static_cast<std::ptrdiff_t>(candidates); name != names.rend();
        ++name) {
     auto info = store::read_snapshot_info(sys, *name);
@@ -131,7 +137,7 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
     }
     const auto it = &*info;
     const store::SnapshotMeta& meta = it->meta;
-    if (!serves(meta, options.cutoffs)) continue;
+    if (!serves(meta, options)) continue;
     auto position = store::check_against_log(sys, segments, meta);
     if (!position) {
       loaded.warnings.push_back(skipped(it->path, position.status()));
@@ -185,8 +191,9 @@ std::vector<std::string> needles_of(const LoadOptions& options) {
 }
 
 // A frame that holds none of `needles` gives the state only its sequence numbers and times.
-Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs,
+Status apply_frame(const store::FrameRef& frame, const LoadOptions& options,
                    const std::vector<std::string>& needles, LoadedState& loaded) {
+  const Cutoffs& cutoffs = options.cutoffs;
   store::RecordIterator records(frame.bytes);
   store::Record record;
   if (!needles.empty() && names_none(frame.bytes, needles)) {
@@ -211,6 +218,7 @@ Status apply_frame(const store::FrameRef& frame, const Cutoffs& cutoffs,
       loaded.key_shared = true;
     }
     loaded.state.apply(e);
+    if (options.observe != nullptr) (*options.observe)(e);
     loaded.effective_max_ns = std::max(loaded.effective_max_ns, record.effective_ns);
     ++loaded.events_read;
   }
@@ -255,9 +263,10 @@ std::vector<store::LogRange> ranges_to_read(const std::vector<store::SegmentFile
 
 // Applies the frames of `range`; `known_ends` when a frame recorded after --known-at was met.
 Status read_range(const std::vector<store::SegmentFile>& segments, const store::LogRange& range,
-                  const Cutoffs& cutoffs, const std::vector<std::string>& needles,
+                  const LoadOptions& options, const std::vector<std::string>& needles,
                   LoadedState& loaded,
                   bool& known_ends) {
+  const Cutoffs& cutoffs = options.cutoffs;
   store::LogReader reader(store::real_syscalls(), segments, range.from);
   if (cutoffs.effective_at_ns) {
     reader.pass_over([at = *cutoffs.effective_at_ns](const store::FrameHeader& header) {
@@ -276,7 +285,7 @@ Status read_range(const std::vector<store::SegmentFile>& segments, const store::
     }
     loaded.last_frame = store::mark_of(**frame, reader.segments());
     if (cutoffs.effective_at_ns && header.effective_min_ns > *cutoffs.effective_at_ns) continue;
-    LEDGER_RETURN_IF_ERROR(apply_frame(**frame, cutoffs, needles, loaded));
+    LEDGER_RETURN_IF_ERROR(apply_frame(**frame, options, needles, loaded));
   }
 }
 
@@ -490,22 +499,22 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   const std::vector<std::string> needles = needles_of(options);
   const bool keys_known = options.only_accounts.empty() || options.by_index_key;
   if (cutoffs.effective_at_ns && !cutoffs.known_at_ns && !options.track_refs && keys_known &&
-      start->segment < active) {
+      options.observe == nullptr && start->segment < active) {
     auto indexed = read_effective_indexes(*segments, *start, *cutoffs.effective_at_ns, loaded);
     if (!indexed) return indexed.status();
     if (*indexed) {
       auto active_start = store::segment_start(sys, *segments, active);
       if (!active_start) return active_start.status();
       bool known_ends = false;
-      LEDGER_RETURN_IF_ERROR(read_range(*segments, {*active_start, kLogEnd}, cutoffs,
-                                        needles, loaded, known_ends));
+      LEDGER_RETURN_IF_ERROR(read_range(*segments, {*active_start, kLogEnd}, options, needles,
+                                        loaded, known_ends));
       return loaded;
     }
   }
   for (const store::LogRange& range : ranges_to_read(*segments, *start, options.cutoffs)) {
     bool known_ends = false;
     LEDGER_RETURN_IF_ERROR(
-        read_range(*segments, range, options.cutoffs, needles, loaded, known_ends));
+        read_range(*segments, range, options, needles, loaded, known_ends));
     if (known_ends) break;
   }
   return loaded;

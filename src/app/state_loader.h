@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +54,12 @@ struct LoadOptions {
   // it has no ref). Only these are tracked, so the frames that name neither these refs nor the
   // accounts are passed over like a query's.
   std::optional<std::vector<std::string>> only_refs = std::nullopt;
+  // A time series (app/balance_series.h) in the same one pass: no snapshot holding an event
+  // effective after `snapshot_effective_max_ns` is used, and `observe` sees every event the
+  // state applies after its snapshot, in log order, so that it can bucket their postings by
+  // period. With `observe`, the log is read (the account indexes give no events).
+  std::optional<int64_t> snapshot_effective_max_ns = std::nullopt;
+  const std::function<void(const domain::EventAt&)>* observe = nullptr;
 };
 
 Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);

@@ -48,7 +48,7 @@ int run_command(int argc, char** argv) {
                  "~/.local/share/ledger)");
   app.add_option("--format", options.format,
                  "Output: table, csv, tsv, json or jsonl (default: a table on a terminal, csv "
-                 "otherwise)")
+                 "otherwise); chart draws balance --every or a statement on a terminal")
       ->check(CLI::Validator(
           [](std::string& name) {
             auto format = parse_output_format(name);

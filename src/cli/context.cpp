@@ -31,6 +31,16 @@ Status Context::prepare() {
     if (!format) return format.status();
     format_ = *format;
   }
+  if (format_ == OutputFormat::kChart && !chart_allowed_) {
+    return Status(ErrorCode::kUsage,
+                  "--format chart draws balance --every and statement only (use table, csv, tsv, "
+                  "json or jsonl here)");
+  }
+  if (format_ == OutputFormat::kChart && !terminal) {
+    return Status(ErrorCode::kUsage,
+                  "--format chart draws on a terminal only; into a pipe or a file, use --format "
+                  "csv");
+  }
   // Only a terminal sizes a table: one piped or saved (`--format table > file`) is laid out
   // the same whatever the environment, as scripts and tests expect.
   style_ = {color_enabled(parse_color_mode(options_.color), terminal),
@@ -74,6 +84,12 @@ void Context::emit(const Table& table) {
   }
 }
 
+void Context::emit(const Chart& chart) {
+  std::string out;
+  render_chart(chart, style_.terminal_width, out);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
 void Context::say(const std::string& line) {
   if (!options_.quiet) fmt::print("{}\n", line);
 }
@@ -113,16 +129,20 @@ Result<std::optional<int64_t>> Context::range_start(const std::optional<std::str
   return std::optional<int64_t>(*ns);
 }
 
+bool Context::for_people() const {
+  return format_ == OutputFormat::kTable || format_ == OutputFormat::kChart;
+}
+
 std::string Context::time_cell(int64_t ns) const {
-  return format_ == OutputFormat::kTable ? util::format_time_human(ns) : util::format_time_iso(ns);
+  return for_people() ? util::format_time_human(ns) : util::format_time_iso(ns);
 }
 
 std::string Context::effective_cell(int64_t ns, bool closing) const {
-  return util::format_effective(ns, format_ == OutputFormat::kTable, closing);
+  return util::format_effective(ns, for_people(), closing);
 }
 
 void Context::heading(const std::string& line) {
-  if (format_ == OutputFormat::kTable) say(line);
+  if (for_people()) say(line);
 }
 
 Result<std::optional<int64_t>> Context::cutoff(const std::optional<std::string>& text,

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "cli/chart.h"
 #include "cli/output_format.h"
 #include "cli/table.h"
 #include "ledger/ledger.h"
@@ -29,17 +30,24 @@ class Context {
   // Keeps a reference: the options are filled in by parsing, after construction.
   explicit Context(const GlobalOptions& options) : options_(options) {}
 
-  // Resolves the options that can fail (the format); call once after parsing.
+  // Resolves the options that can fail (the format); call once after parsing. `--format
+  // chart` is refused (kUsage) unless the command allowed it, and when stdout is no terminal.
   Status prepare();
+  // Before prepare(): this command can draw --format chart.
+  void allow_chart() { chart_allowed_ = true; }
   Ledger& ledger() { return ledger_; }
   int64_t now_ns() const { return ledger_.now_ns(); }
   bool quiet() const { return options_.quiet; }
   OutputFormat format() const { return format_; }
+  // The terminal's columns that stdout's tables and charts fit in; 0 when not a terminal.
+  size_t terminal_width() const { return style_.terminal_width; }
   // Whether --format was given (rather than the default for stdout).
   bool format_given() const { return !options_.format.empty(); }
 
   // Writes a table to stdout in the chosen format.
   void emit(const Table& table);
+  // Draws a chart on stdout, fitted to the terminal's width.
+  void emit(const Chart& chart);
   // A line on stdout for people (confirmations, report headers); silent with --quiet.
   void say(const std::string& line);
   // A line on stderr (warnings, notes such as a recovery); always printed.
@@ -62,7 +70,7 @@ class Context {
   // An effective time: "2026-06-30" for a date; an instant as ISO 8601 with its offset (to the
   // second in a table).
   std::string effective_cell(int64_t ns, bool closing = false) const;
-  // A report's heading line (its cutoff): tables only, and not with --quiet.
+  // A report's heading line (its cutoff): tables and charts only, and not with --quiet.
   void heading(const std::string& line);
 
  private:
@@ -75,8 +83,12 @@ class Context {
   Result<std::string> time_zone();
   void warn(const std::string& line);
 
+  // Whether the output is for people: a table or a chart (times shown to the second).
+  bool for_people() const;
+
   OutputFormat format_ = OutputFormat::kCsv;
   RenderStyle style_;
+  bool chart_allowed_ = false;
 };
 
 // The subcommands: each declares its options on the app and runs through the context.

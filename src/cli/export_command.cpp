@@ -5,9 +5,13 @@
 // formats them and writes each as it comes.
 //
 // Journal decisions (README "Export"):
-//   - Our accounts are Assets:<ID>; deposits and withdrawals have the counter-account
-//     Equity:External:<CURRENCY>, so every account holds one commodity and every posting can
-//     carry a single-commodity balance assertion that both tools check the same way.
+//   - Our accounts are Assets:<ID>, with each ':' of the id written '~' (journal_account): both
+//     tools read ':' as a sub-account, so `B:2` would be counted inside `B` in every tree view
+//     (B showing B's balance plus B:2's). Ids never hold '~', so the name maps back to the id;
+//     '/' would not do, since ledger-cli reads it as the end of a regex in a query.
+//   - Deposits and withdrawals have the counter-account Equity:External:<CURRENCY>, so every
+//     account holds one commodity and every posting can carry a single-commodity balance
+//     assertion that both tools check the same way.
 //   - Opening and closing an account move no money: they are comment lines at their place in
 //     the journal, and each account has an `account` declaration at the top.
 //   - The payee is the memo (else the operation), cleaned of what the tools read as syntax;
@@ -40,6 +44,7 @@
 #include "util/csv.h"
 #include "util/jsonl.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 namespace ledger::cli {
 
@@ -57,27 +62,6 @@ struct ExportOptions {
   std::string file = "-";
 };
 
-// One byte sequence of valid UTF-8 at the start of `s` (its length), or 0.
-size_t utf8_length(std::string_view s) {
-  const auto c = static_cast<unsigned char>(s[0]);
-  const size_t n = c < 0x80           ? 1
-                   : (c >> 5) == 0x6  ? 2
-                   : (c >> 4) == 0xE  ? 3
-                   : (c >> 3) == 0x1E ? 4
-                                      : 0;
-  if (n == 0 || n > s.size() || (n == 2 && c < 0xC2) || c > 0xF4) return 0;
-  for (size_t i = 1; i < n; ++i) {
-    if ((static_cast<unsigned char>(s[i]) >> 6) != 0x2) return 0;
-  }
-  // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8 either.
-  const auto c1 = static_cast<unsigned char>(n > 1 ? s[1] : 0);
-  if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0) || (c == 0xF0 && c1 < 0x90) ||
-      (c == 0xF4 && c1 >= 0x90)) {
-    return 0;
-  }
-  return n;
-}
-
 // Text for a payee, comment or tag value: valid UTF-8 on one line, without the characters
 // either tool reads as syntax there (';' comments, '|' hledger's payee|note, '(' ')' a code,
 // '*' '!' a status, '#' '%' comment starts, ',' the end of an hledger tag value), and with runs
@@ -85,7 +69,7 @@ size_t utf8_length(std::string_view s) {
 std::string journal_text(std::string_view text, std::string_view fallback) {
   std::string out;
   for (size_t i = 0; i < text.size();) {
-    const size_t n = utf8_length(text.substr(i));
+    const size_t n = util::decode_utf8(text.substr(i)).length;
     const char c = text[i];
     const bool syntax = n == 1 && (static_cast<unsigned char>(c) < 0x20 || c == 0x7F ||
                                    std::strchr(";|()*!#%,", c) != nullptr);
@@ -96,6 +80,13 @@ std::string journal_text(std::string_view text, std::string_view fallback) {
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out.empty() ? std::string(fallback) : out;
+}
+
+// The journal's name of account `id`: Assets:<id> with each ':' made '~' (see the top).
+std::string journal_account(std::string_view id) {
+  std::string name = kAccountPrefix;
+  for (const char c : id) name += c == ':' ? '~' : c;
+  return name;
 }
 
 // 128 bits: a counter-account's total sums over accounts (each within 64 bits).
@@ -125,10 +116,10 @@ void journal_header(std::string& out, const ExportSummary& summary, const Cutoff
   if (cutoffs.known_at_ns) out += ", as known at " + util::format_time_iso(*cutoffs.known_at_ns);
   fmt::format_to(std::back_inserter(out),
                  ": {} events.\n"
-                 "; Accounts are Assets:<id>; deposits and withdrawals have the counter-account\n"
-                 "; Equity:External:<currency>. Tags: seq (event number), recorded (when it was\n"
-                 "; written to the log), ref (its external reference). Opening and closing an\n"
-                 "; account are comments.\n\n",
+                 "; Accounts are Assets:<id>, each ':' of an id written '~' (not a sub-account);\n"
+                 "; deposits and withdrawals have the counter-account Equity:External:<currency>.\n"
+                 "; Tags: seq (event number), recorded (when it was written to the log), ref (its\n"
+                 "; external reference). Opening and closing an account are comments.\n\n",
                  summary.events);
   // Every event's account is one the export opens, so these are the currencies of its events.
   std::set<std::pair<std::string, int>> currencies;
@@ -142,7 +133,7 @@ void journal_header(std::string& out, const ExportSummary& summary, const Cutoff
   }
   out += '\n';
   for (const ExportAccount& a : summary.accounts) {
-    out += "account " + (kAccountPrefix + a.id) + '\n';
+    out += "account " + journal_account(a.id) + '\n';
   }
   for (const auto& [code, decimals] : currencies)
     out += "account " + (kExternalPrefix + code) + '\n';
@@ -151,7 +142,7 @@ void journal_header(std::string& out, const ExportSummary& summary, const Cutoff
 
 void journal_event(std::string& out, const ExportEvent& x) {
   const std::string date = util::format_date(x.effective_ns);
-  const std::string account = kAccountPrefix + x.account;
+  const std::string account = journal_account(x.account);
   const std::string recorded = util::format_time_iso(x.recorded_ns);
   if (x.op == EntryOp::kOpen || x.op == EntryOp::kClose) {
     out += fmt::format("\n; {} {} {}", date, op_name(x.op), account);
@@ -177,7 +168,7 @@ void journal_event(std::string& out, const ExportEvent& x) {
     posting(out, external, x, x.amount, -x.external_balance);
   } else {
     posting(out, account, x, -x.amount, x.balance);
-    posting(out, kAccountPrefix + x.to, x, x.amount, x.to_balance);
+    posting(out, journal_account(x.to), x, x.amount, x.to_balance);
   }
 }
 

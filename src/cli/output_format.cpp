@@ -10,12 +10,13 @@ namespace ledger::cli {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, OutputFormat>, 5> kFormats{{
+constexpr std::array<std::pair<std::string_view, OutputFormat>, 6> kFormats{{
     {"table", OutputFormat::kTable},
     {"csv", OutputFormat::kCsv},
     {"tsv", OutputFormat::kTsv},
     {"json", OutputFormat::kJson},
     {"jsonl", OutputFormat::kJsonl},
+    {"chart", OutputFormat::kChart},
 }};
 
 }  // namespace
@@ -33,7 +34,7 @@ Result<OutputFormat> parse_output_format(std::string_view name) {
   }
   return Status(
       ErrorCode::kInvalidArgument,
-      fmt::format("unknown format \"{}\" (expected table, csv, tsv, json or jsonl)", name));
+      fmt::format("unknown format \"{}\" (expected table, csv, tsv, json, jsonl or chart)", name));
 }
 
 OutputFormat default_output_format(bool stdout_is_terminal) {

@@ -7,13 +7,15 @@
 
 namespace ledger::cli {
 
-enum class OutputFormat { kTable, kCsv, kTsv, kJson, kJsonl };
+// kChart draws a time series as bars, on a terminal only, for the commands that have one
+// (balance --every, statement); Context::prepare refuses it elsewhere.
+enum class OutputFormat { kTable, kCsv, kTsv, kJson, kJsonl, kChart };
 
-// The name users type for `format`: "table", "csv", "tsv", "json" or "jsonl".
+// The name users type for `format`: "table", "csv", "tsv", "json", "jsonl" or "chart".
 const char* output_format_name(OutputFormat format);
 
 // Parses a `--format` value. Names are exact and lower case; anything else is kInvalidArgument:
-// `unknown format "xml" (expected table, csv, tsv, json or jsonl)`.
+// `unknown format "xml" (expected table, csv, tsv, json, jsonl or chart)`.
 Result<OutputFormat> parse_output_format(std::string_view name);
 
 // Aligned tables for people at a terminal. When stdout is a pipe or a file we print CSV: it is

@@ -7,7 +7,7 @@
 
 #include <fmt/core.h>
 
-#include "cli/table.h"
+#include "cli/text_width.h"
 #include "cli/terminal.h"
 
 namespace ledger::cli {
@@ -28,17 +28,6 @@ std::string format_rate(double per_second) {
   if (suffix == 0) return fmt::format("{:.0f}/s", per_second);
   if (per_second < 100.0) return fmt::format("{:.1f}{}/s", per_second, kSuffixes[suffix]);
   return fmt::format("{:.0f}{}/s", per_second, kSuffixes[suffix]);
-}
-
-// The longest prefix of `text` that is at most `columns` code points wide.
-std::string_view prefix_of_width(std::string_view text, size_t columns) {
-  size_t seen = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (seen == columns) return text.substr(0, i);
-    ++seen;
-  }
-  return text;
 }
 
 std::string bar(uint64_t done, uint64_t total, size_t cells) {

@@ -49,7 +49,7 @@ class Progress {
   static Sink string_sink(std::string& buffer);
 
   // The text of the line (no carriage return) for `done` items after `elapsed`: at most
-  // `width_columns - 1` code points, so the cursor never wraps to the next line.
+  // `width_columns - 1` columns (display_width), so the cursor never wraps to the next line.
   std::string line(uint64_t done, std::chrono::nanoseconds elapsed) const;
 
  private:

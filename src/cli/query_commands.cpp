@@ -1,9 +1,9 @@
 // balance, accounts, statement, history: ask the service, turn the answer into a table.
 #include <fmt/format.h>
 
-#include <map>
-
 #include "cli/context.h"
+#include "cli/history_table.h"
+#include "cli/series_command.h"
 #include "ledger/money.h"
 #include "util/time.h"
 
@@ -18,7 +18,21 @@ struct QueryOptions {
   std::optional<std::string> known_at;
   std::optional<std::string> from;
   std::optional<std::string> to;
+  std::optional<std::string> every;  // balance --every: a time series.
 };
+
+Status usage(std::string message) { return Status(ErrorCode::kUsage, std::move(message)); }
+
+// balance --every PERIOD [--from D] [--to D]: a series ends at --to, so --at has no place in it;
+// without --every, --at is the one date.
+int run_series(Context& context, const QueryOptions& o) {
+  context.allow_chart();
+  if (Status s = context.prepare(); !s) return context.fail(s);
+  if (o.at) {
+    return context.fail(usage("--at names one date; with --every, the series ends at --to"));
+  }
+  return run_balance_series(context, {o.accounts, *o.every, o.from, o.to, o.known_at});
+}
 
 std::string amount_text(const AccountView& a, int64_t minor) {
   return format_amount(minor, a.decimals);
@@ -34,9 +48,12 @@ Status check_period(const QueryOptions& o, const std::optional<int64_t>& from,
 }
 
 // "as of 2026-06-30 23:59:59 UTC, as known at ...": every report says the cutoff it used.
+// With `from`, the period's start comes first: "from 2026-06-01, as of 2026-06-30".
 std::string cutoff_line(const std::optional<int64_t>& at, const std::optional<int64_t>& known_at,
-                        int64_t now_ns) {
-  std::string line = fmt::format("as of {}", util::format_effective(at.value_or(now_ns), true, true));
+                        int64_t now_ns, const std::optional<int64_t>& from = std::nullopt) {
+  std::string line;
+  if (from) line = fmt::format("from {}, ", util::format_effective(*from, true, false));
+  line += fmt::format("as of {}", util::format_effective(at.value_or(now_ns), true, true));
   if (known_at) line += fmt::format(", as known at {}", util::format_effective(*known_at, true, true));
   return line;
 }
@@ -66,7 +83,12 @@ Table balances_table(const Context& context, const std::vector<AccountView>& vie
 }
 
 int run_balances(Context& context, const QueryOptions& o, bool accounts_listing) {
+  if (!accounts_listing && o.every) return run_series(context, o);
   if (Status s = context.prepare(); !s) return context.fail(s);
+  if (o.from || o.to) {
+    return context.fail(usage("--from and --to bound a series (--every PERIOD); for one date, use "
+                              "--at"));
+  }
   auto at = context.cutoff(o.at, "--at");
   if (!at) return context.fail(at.status());
   auto known_at = context.cutoff(o.known_at, "--known-at");
@@ -79,7 +101,18 @@ int run_balances(Context& context, const QueryOptions& o, bool accounts_listing)
   return 0;
 }
 
+// The running balance as bars: the opening balance, then the balance after each movement.
+Chart running_balance_chart(const Context& context, const Statement& statement) {
+  const AccountView& a = statement.account;
+  Chart chart{a.currency, a.decimals, {{"opening", statement.opening_balance}}};
+  for (const StatementLine& l : statement.lines) {
+    chart.bars.push_back({context.effective_cell(l.effective_ns), l.balance});
+  }
+  return chart;
+}
+
 int run_statement(Context& context, const QueryOptions& o) {
+  context.allow_chart();
   if (Status s = context.prepare(); !s) return context.fail(s);
   auto from = context.range_start(o.from, "--from");
   if (!from) return context.fail(from.status());
@@ -102,9 +135,13 @@ int run_statement(Context& context, const QueryOptions& o) {
                       l.counterparty, amount_text(a, l.amount), amount_text(a, l.balance),
                       a.currency, l.memo, l.ref});
   }
-  if (context.format() == OutputFormat::kTable) {
+  if (context.format() == OutputFormat::kChart) {
+    context.heading(fmt::format("running balance of {} ({}), {}", a.id, a.currency,
+                                cutoff_line(*to, *known_at, context.now_ns(), *from)));
+    context.emit(running_balance_chart(context, *statement));
+  } else if (context.format() == OutputFormat::kTable) {
     context.heading(fmt::format("statement of {} ({}), {}", a.id, a.currency,
-                                cutoff_line(*to, *known_at, context.now_ns())));
+                                cutoff_line(*to, *known_at, context.now_ns(), *from)));
     context.heading(fmt::format("opening balance {} {}", amount_text(a, statement->opening_balance),
                                 a.currency));
     context.emit(t);
@@ -126,26 +163,13 @@ int run_history(Context& context, const QueryOptions& o) {
   auto entries = context.ledger().history(
       o.account.empty() ? std::nullopt : std::optional<std::string>(o.account), *from, *to);
   if (!entries) return context.fail(entries.status());
-  // The columns are the import keys, so that `history --format jsonl` can be imported again.
-  Table t;
-  t.columns = {{"seq", CellKind::kInteger},     {"recorded", CellKind::kTime},
-               {"date", CellKind::kTime},       {"type", CellKind::kText},
-               {"op", CellKind::kText},         {"account", CellKind::kText},
-               {"to", CellKind::kText},         {"amount", CellKind::kAmount},
-               {"currency", CellKind::kText},   {"owner", CellKind::kFreeText},
-               {"overdraft_limit", CellKind::kAmount}, {"memo", CellKind::kFreeText},
-               {"ref", CellKind::kText}};
-  context.heading(cutoff_line(*to, std::nullopt, context.now_ns()));
-  static const std::map<std::string, std::string> kOps = {
-      {"AccountOpened", "open"},         {"MoneyDeposited", "deposit"},
-      {"MoneyWithdrawn", "withdraw"},    {"MoneyTransferred", "transfer"},
-      {"AccountClosed", "close"}};
-  for (const HistoryEntry& h : *entries) {
-    t.rows.push_back({std::to_string(h.seq), context.time_cell(h.recorded_ns),
-                      context.effective_cell(h.effective_ns, h.type == "AccountClosed"), h.type, kOps.at(h.type), h.account,
-                      h.to, h.amount, h.currency, h.owner, h.overdraft_limit, h.memo, h.ref});
-  }
-  context.emit(t);
+  context.heading(cutoff_line(*to, std::nullopt, context.now_ns(), *from));
+  const Table full = history_table(context, *entries);
+  // On a terminal too narrow for thirteen columns, the compact form (whose events wrap).
+  const size_t width = context.terminal_width();
+  const bool narrow = context.format() == OutputFormat::kTable && width > 0 &&
+                      natural_width(full) > width;
+  context.emit(narrow ? history_table_compact(context, *entries) : full);
   return 0;
 }
 
@@ -160,7 +184,15 @@ void setup_query_commands(CLI::App& app, Context& context, int& exit_code) {
   balance->add_option("ACC", o.accounts, "Account ids");
   balance->add_option("--at", o.at, at_help);
   balance->add_option("--known-at", o.known_at, known_help);
-  balance->footer("Example:\n  ledger balance ACC-001 --at 2026-06-30");
+  balance->add_option("--every", o.every,
+                      "A time series: the balance at the end of each day, week, month, quarter "
+                      "or year")
+      ->type_name("PERIOD");
+  balance->add_option("--from", o.from, "With --every: the series starts in the period of T");
+  balance->add_option("--to", o.to, "With --every: the series ends at T (default: today)");
+  balance->footer(
+      "Examples:\n  ledger balance ACC-001 --at 2026-06-30\n"
+      "  ledger balance ACC-001 --every month --from 2026-01-01 --format chart");
   balance->callback([&] { exit_code = run_balances(context, o, false); });
 
   auto* accounts = app.add_subcommand("accounts", "Every account: status, currency, balance");
@@ -175,7 +207,9 @@ void setup_query_commands(CLI::App& app, Context& context, int& exit_code) {
   statement->add_option("--from", o.from, "First effective time shown");
   statement->add_option("--to", o.to, "Last effective time shown (YYYY-MM-DD = end of day)");
   statement->add_option("--known-at", o.known_at, known_help);
-  statement->footer("Example:\n  ledger statement ACC-001 --from 2026-01-01 --to 2026-06-30 --format csv");
+  statement->footer(
+      "Examples:\n  ledger statement ACC-001 --from 2026-01-01 --to 2026-06-30 --format csv\n"
+      "  ledger statement ACC-001 --format chart     # the running balance, on a terminal");
   statement->callback([&] { exit_code = run_statement(context, o); });
 
   auto* history = app.add_subcommand("history", "The raw events in log order (the audit trail)");

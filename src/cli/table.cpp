@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "util/jsonl.h"
+#include "util/utf8.h"
 
 namespace ledger::cli {
 
@@ -14,41 +15,7 @@ constexpr std::string_view kSgrBold = "\x1b[1m";
 constexpr std::string_view kSgrRed = "\x1b[31m";
 constexpr std::string_view kSgrReset = "\x1b[0m";
 constexpr std::string_view kColumnGap = "  ";
-constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";  // U+FFFD in UTF-8.
 constexpr char kHexDigits[] = "0123456789abcdef";
-
-// One UTF-8 sequence at the start of a string: its length in bytes (0 when the bytes there are
-// not a valid, shortest-form encoding of a scalar value) and the code point it encodes.
-struct Utf8Char {
-  size_t length = 0;
-  uint32_t code_point = 0;
-};
-
-Utf8Char decode_utf8(std::string_view text) {
-  const auto lead = static_cast<unsigned char>(text[0]);
-  if (lead < 0x80) return {1, lead};
-  size_t length = 0;
-  uint32_t code_point = 0;
-  uint32_t code_point_min = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2, code_point = lead & 0x1Fu, code_point_min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, code_point = lead & 0x0Fu, code_point_min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, code_point = lead & 0x07u, code_point_min = 0x10000;
-  } else {
-    return {};
-  }
-  if (text.size() < length) return {};
-  for (size_t i = 1; i < length; ++i) {
-    const auto next = static_cast<unsigned char>(text[i]);
-    if ((next & 0xC0) != 0x80) return {};
-    code_point = (code_point << 6) | (next & 0x3Fu);
-  }
-  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (code_point < code_point_min || code_point > 0x10FFFF || surrogate) return {};
-  return {length, code_point};
-}
 
 // C0 controls, DEL and C1 controls: what a terminal may act on instead of showing.
 bool is_control(uint32_t code_point) {
@@ -86,9 +53,9 @@ std::string_view terminal_text(std::string_view cell, std::string& scratch) {
   if (safe_for_terminal(cell)) return cell;
   scratch.clear();
   for (size_t i = 0; i < cell.size();) {
-    const Utf8Char c = decode_utf8(cell.substr(i));
+    const util::Utf8Char c = util::decode_utf8(cell.substr(i));
     if (c.length == 0) {
-      scratch += kReplacementChar;
+      scratch += util::kReplacementCharacter;
       ++i;
       continue;
     }
@@ -172,24 +139,15 @@ std::vector<size_t> fitted_widths(const Table& table, size_t width_max) {
   return widths;
 }
 
-// Byte offset in `text` after its first `columns` code points (text.size() if it has fewer).
-size_t offset_of_column(std::string_view text, size_t columns) {
-  size_t seen = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (seen == columns) return i;
-    ++seen;
-  }
-  return text.size();
-}
-
-// `text` cut into lines at most `width` code points wide (width > 0): each at the last space
-// that keeps the line within the width (the space itself is dropped), or mid-word when a word
-// is wider than the column. Appends views into `text` to `lines`.
+// `text` cut into lines at most `width` columns wide (width > 0): each at the last space that
+// keeps the line within the width (the space itself is dropped), or mid-word when a word is
+// wider than the column, never inside a character. Appends views into `text` to `lines`.
 void wrap_into(std::string_view text, size_t width, std::vector<std::string_view>& lines) {
   while (display_width(text) > width) {
-    const size_t end = offset_of_column(text, width);
-    size_t cut = text[end] == ' ' ? end : text.rfind(' ', end);
+    size_t end = prefix_of_width(text, width).size();
+    // A two-column character in a one-column line: it overflows rather than loop forever.
+    if (end == 0) end = std::max<size_t>(1, util::decode_utf8(text).length);
+    const size_t cut = end < text.size() && text[end] == ' ' ? end : text.rfind(' ', end);
     if (cut == std::string_view::npos || cut == 0) {
       lines.push_back(text.substr(0, end));
       text.remove_prefix(end);
@@ -391,13 +349,11 @@ void render_jsonl(const Table& table, std::string& out) {
 
 }  // namespace
 
-size_t display_width(std::string_view text) {
-  size_t width = 0;
-  for (const char c : text) {
-    // Every code point has exactly one byte that is not a continuation byte (10xxxxxx).
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;
-  }
-  return width;
+size_t natural_width(const Table& table) {
+  const std::vector<size_t> widths = column_widths(table);
+  size_t total = widths.empty() ? 0 : kColumnGap.size() * (widths.size() - 1);
+  for (const size_t w : widths) total += w;
+  return total;
 }
 
 void render(const Table& table, OutputFormat format, std::string& out, const RenderStyle& style) {
@@ -410,6 +366,9 @@ void render(const Table& table, OutputFormat format, std::string& out, const Ren
     case OutputFormat::kTsv: render_tsv(table, out); return;
     case OutputFormat::kJson: render_json(table, out); return;
     case OutputFormat::kJsonl: render_jsonl(table, out); return;
+    // A command that draws a chart renders it itself (cli/chart.h); the others refuse chart
+    // before they get here, so this is only a safe fallback.
+    case OutputFormat::kChart: render_table(table, out, style); return;
   }
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/output_format.h"
+#include "cli/text_width.h"
 
 namespace ledger::cli {
 
@@ -45,7 +46,7 @@ inline constexpr size_t kFreeTextWidthMin = 12;
 // Appends `table` rendered in `format` to `out`:
 // - kTable: a header line and aligned columns, two spaces apart; kInteger and kAmount columns
 //   right-aligned (header included), others left-aligned; no trailing blanks; widths measured in
-//   code points (see display_width). Control characters in cells are shown escaped (`\n`, `\t`,
+//   terminal columns (display_width: a CJK character or an emoji is two). Control characters in cells are shown escaped (`\n`, `\t`,
 //   `\r`, `\x1b`, `\u009b`) so a memo can neither break the layout nor send escape sequences to
 //   the terminal. An empty table prints only its header.
 //   When the table is wider than `style.terminal_width`, kFreeText columns are narrowed, the
@@ -72,8 +73,7 @@ inline constexpr size_t kFreeTextWidthMin = 12;
 void render(const Table& table, OutputFormat format, std::string& out,
             const RenderStyle& style = {});
 
-// The width of `text` on a terminal, counted as code points of its UTF-8 (not bytes). Wide
-// East Asian characters and emoji (two columns) and combining marks (none) are not special-cased.
-size_t display_width(std::string_view text);
+// The columns `table` takes as kTable when nothing is wrapped: the widest line it would print.
+size_t natural_width(const Table& table);
 
 }  // namespace ledger::cli

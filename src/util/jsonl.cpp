@@ -9,15 +9,14 @@
 #include <cstdint>
 #include <optional>
 
+#include "util/utf8.h"
+
 namespace ledger::util {
 namespace {
 
 namespace rj = RAPIDJSON_NAMESPACE;
 
 constexpr unsigned kParseFlags = rj::kParseValidateEncodingFlag | rj::kParseNumbersAsStringsFlag;
-constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
-
-bool is_valid_utf8(std::string_view s);
 
 // A RapidJSON input stream over one line. It has no StreamTraits specialisation, so the reader
 // uses it by reference rather than a local copy, and Tell() is current inside handler callbacks.
@@ -155,49 +154,6 @@ std::string rapidjson_message(rj::ParseErrorCode code) {
   return "invalid JSON: " + message;
 }
 
-// The length of the valid UTF-8 sequence that starts `s`, or 0 when none does (a stray
-// continuation byte, a truncated or overlong sequence, a surrogate, beyond U+10FFFF).
-size_t utf8_sequence_length(std::string_view s) {
-  const auto lead = static_cast<unsigned char>(s[0]);
-  if (lead < 0x80) return 1;
-  size_t length = 0;
-  uint32_t code_point = 0;
-  uint32_t minimum = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2;
-    code_point = lead & 0x1Fu;
-    minimum = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3;
-    code_point = lead & 0x0Fu;
-    minimum = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4;
-    code_point = lead & 0x07u;
-    minimum = 0x10000;
-  } else {
-    return 0;
-  }
-  if (s.size() < length) return 0;
-  for (size_t i = 1; i < length; ++i) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if ((c & 0xC0) != 0x80) return 0;
-    code_point = (code_point << 6) | (c & 0x3Fu);
-  }
-  const bool surrogate = code_point >= 0xD800 && code_point <= 0xDFFF;
-  if (code_point < minimum || code_point > 0x10FFFF || surrogate) return 0;
-  return length;
-}
-
-bool is_valid_utf8(std::string_view s) {
-  while (!s.empty()) {
-    const size_t length = utf8_sequence_length(s);
-    if (length == 0) return false;
-    s.remove_prefix(length);
-  }
-  return true;
-}
-
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // A JSON number: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
@@ -260,7 +216,7 @@ void append_json_string(std::string& out, std::string_view value) {
   out += '"';
   while (!value.empty()) {
     const char c = value.front();
-    const size_t length = utf8_sequence_length(value);
+    const size_t length = decode_utf8(value).length;
     if (length == 0) {
       out += kReplacementCharacter;
       value.remove_prefix(1);

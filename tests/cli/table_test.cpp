@@ -62,7 +62,7 @@ TEST_SUITE("output_format") {
     REQUIRE_FALSE(format);
     CHECK(format.status().code() == ErrorCode::kInvalidArgument);
     CHECK(format.status().message() ==
-          "unknown format \"xml\" (expected table, csv, tsv, json or jsonl)");
+          "unknown format \"xml\" (expected table, csv, tsv, json, jsonl or chart)");
     CHECK_FALSE(parse_output_format("CSV"));
     CHECK_FALSE(parse_output_format(""));
   }
@@ -84,18 +84,36 @@ TEST_SUITE("table") {
     CHECK(rendered(awkward_table(), OutputFormat::kTable) == expected);
   }
 
-  TEST_CASE("table widths count code points, so multi-byte UTF-8 lines up") {
+  TEST_CASE("table widths count terminal columns: CJK and emoji two, combining marks none") {
     Table t;
     t.columns = {{"owner", CellKind::kText}, {"balance", CellKind::kAmount}};
-    t.rows = {{"Zoë Müller", "1.00"}, {"Ng", "-1000.00"}, {"日本語", "3.50"}};
+    // "Zoë" spelt with a combining diaeresis (e + U+0308): three columns, four code points.
+    t.rows = {{"Zoe\u0308 Müller", "1.00"}, {"Ng", "-1000.00"}, {"日本語", "3.50"},
+              {"🎉 party", "2.00"}};
     const auto lines = lines_of(rendered(t, OutputFormat::kTable));
-    REQUIRE(lines.size() == 4);
+    REQUIRE(lines.size() == 5);
     for (const auto& line : lines) CHECK(display_width(line) == 20);
-    CHECK(lines[1] == "Zoë Müller      1.00");
-    CHECK(lines[3] == "日本語             3.50");
-    CHECK(display_width("Zoë") == 3);
-    CHECK(display_width("日本語") == 3);
+    CHECK(lines[1] == "Zoe\u0308 Müller      1.00");
+    CHECK(lines[3] == "日本語          3.50");
+    CHECK(lines[4] == "🎉 party        2.00");
+  }
+
+  TEST_CASE("display width: ASCII one, CJK and emoji two, combining and invalid bytes as shown") {
     CHECK(display_width("") == 0);
+    CHECK(display_width("Zoë") == 3);
+    CHECK(display_width("日本語") == 6);
+    CHECK(display_width("한국어") == 6);
+    CHECK(display_width("💶") == 2);
+    CHECK(display_width("e\u0301") == 1);
+    CHECK(display_width("\xff") == 1);  // Shown as U+FFFD, one column.
+  }
+
+  TEST_CASE("a prefix of a width never splits a two-column character") {
+    CHECK(prefix_of_width("日本語", 3) == "日");
+    CHECK(prefix_of_width("日本語", 4) == "日本");
+    CHECK(prefix_of_width("ab日", 3) == "ab");
+    CHECK(prefix_of_width("abc", 10) == "abc");
+    CHECK(prefix_of_width("e\u0301x", 1) == "e\u0301");  // The mark stays with its letter.
   }
 
   TEST_CASE("table cells are never truncated, whatever the terminal width") {
@@ -279,6 +297,19 @@ TEST_SUITE("table_fit") {
           "ACC-001  -12.30  supercalifrag\n"
           "                 ilistic day\n");
     CHECK(widest_line(out) <= 30);
+  }
+
+  TEST_CASE("wrapping counts columns: a double-width character is never split or overflows") {
+    RenderStyle style;
+    style.terminal_width = 29;  // 12 columns for the memo, its floor: six ideographs a line.
+    const std::string out =
+        rendered(memo_table("東京都の銀行で現金を預け入れ"), OutputFormat::kTable, style);
+    CHECK(out ==
+          "account  amount  memo\n"
+          "ACC-001  -12.30  東京都の銀行\n"
+          "                 で現金を預け\n"
+          "                 入れ\n");
+    CHECK(widest_line(out) <= 29);
   }
 
   TEST_CASE("wrapping counts code points, so multi-byte UTF-8 is never split") {

@@ -134,8 +134,8 @@ std::vector<BadInput> command_line_cases() {
       {"--color not a choice", "--color rainbow balance", {}, 64,
        {"--color: \"rainbow\" is not one of auto, always, never"}},
       {"--format not a choice", "balance --format xml", {}, 64,
-       {"ledger: error: --format: unknown format \"xml\" (expected table, csv, tsv, json or jsonl) "
-        "(see `ledger --help`)\n"}},
+       {"ledger: error: --format: unknown format \"xml\" (expected table, csv, tsv, json, jsonl or "
+        "chart) (see `ledger --help`)\n"}},
       {"--format is case-sensitive", "statement ACC-001 --format CSV", {}, 64,
        {"unknown format \"CSV\""}},
       {"--format empty", "--format '' accounts", {}, 64, {"unknown format \"\""}},

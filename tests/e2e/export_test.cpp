@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -97,6 +98,12 @@ void generate(const TestLedger& ledger, int rows, uint32_t seed) {
   ledger.ok("close OLD-1");
 }
 
+// The journal's name of our account `id`: each ':' written '~' (ledger(1), export).
+std::string journal_account(std::string id) {
+  std::replace(id.begin(), id.end(), ':', '~');
+  return "Assets:" + id;
+}
+
 // Account -> "amount COMMODITY" from `balance --format csv`, as the journal names accounts;
 // zero balances are left out, as the tools leave them out.
 std::map<std::string, std::string> our_balances(const TestLedger& ledger, const std::string& args) {
@@ -106,7 +113,7 @@ std::map<std::string, std::string> our_balances(const TestLedger& ledger, const 
     const auto f = csv_fields(lines[i]);
     REQUIRE(f.size() == 3);
     if (f[1].find_first_not_of("0.") == std::string::npos) continue;
-    out["Assets:" + f[0]] = f[1] + " " + f[2];
+    out[journal_account(f[0])] = f[1] + " " + f[2];
   }
   return out;
 }
@@ -183,7 +190,7 @@ TEST_SUITE("export") {
     const std::string text = read_file(journal);
     CHECK(contains(text, "commodity EUR\n    format 1000.00 EUR\n"));
     CHECK(contains(text, "commodity JPY\n"));
-    CHECK(contains(text, "account Assets:team:ops\n"));
+    CHECK(contains(text, "account Assets:team~ops\n"));
     CHECK(contains(text, "account Equity:External:JPY\n"));
     CHECK(contains(
         text,
@@ -219,6 +226,45 @@ TEST_SUITE("export") {
     }
     // At a date, the whole journal against --at: the tools' end dates are exclusive.
     check_tools_agree(journal, our_balances(ledger, "--at 2026-02-14"), "2026-02-15");
+  }
+
+  TEST_CASE("an id with ':' is no sub-account: the tools' tree views show our balances") {
+    TestLedger ledger;
+    ledger.ok("open B");
+    ledger.ok("open B:2");
+    ledger.ok("deposit B 7");
+    ledger.ok("deposit B:2 50");
+    const fs::path journal = ledger.scratch() / "tree.journal";
+    ledger.ok("export " + shell_quote(journal.string()));
+    const std::string text = read_file(journal);
+    CHECK(contains(text, "account Assets:B\n"));
+    CHECK(contains(text, "account Assets:B~2\n"));
+    CHECK_FALSE(contains(text, "Assets:B:2"));
+    // Tree reports (no --flat): B's line is B's own balance, not B's and B:2's together.
+    const std::string j = shell_quote(journal.string());
+    const std::map<std::string, std::string> tree = {{"B", "7.00 USD"}, {"B~2", "50.00 USD"}};
+    for (const char* tool : {kLedgerCli, kHledger}) {
+      if (!tool_present(tool)) {
+        MESSAGE("skipped: not installed: " << tool);
+        continue;
+      }
+      // ledger-cli draws a tree by default; hledger lists flat unless told --tree.
+      const bool cli = tool == kLedgerCli;
+      const RunResult r = run_shell(fmt::format("{} {} -f {} balance {} --no-total ^Assets", tool,
+                                                cli ? "--pedantic" : "-s", j, cli ? "" : "--tree"));
+      INFO(tool << " said: " << r.out << r.err);
+      REQUIRE(r.exit_code == 0);
+      std::map<std::string, std::string> shown;  // Indented children of Assets, by name.
+      for (const std::string& line : lines_of(r.out)) {
+        const size_t amount = line.find_first_not_of(' ');
+        const size_t gap = line.find("  ", amount);
+        if (amount == std::string::npos || gap == std::string::npos) continue;
+        const size_t name = line.find_first_not_of(' ', gap);
+        if (line.compare(name, 6, "Assets") == 0) continue;
+        shown[line.substr(name)] = line.substr(amount, gap - amount);
+      }
+      CHECK(shown == tree);
+    }
   }
 
   TEST_CASE("export --at holds what balance --at counts, and the tools agree on it") {

@@ -240,13 +240,17 @@ TEST_SUITE("e2e queries") {
     set_up(ledger);
     CHECK(ledger.ok("statement ACC-001 --from 2026-03-01T00:00:00Z --to 2026-03-05 --format table")
               .out ==
-          "statement of ACC-001 (USD), as of 2026-03-05\n"
+          "statement of ACC-001 (USD), from 2026-03-01, as of 2026-03-05\n"
           "opening balance 100.00 USD\n"
           "date                  seq  type        counterparty  amount  balance  currency  memo               ref\n"
           "2026-03-01T23:30:00Z    3  deposit                   400.00   500.00  USD       salary             pay-1\n"
           "2026-03-05              4  withdrawal                -20.50   479.50  USD       groceries, weekly\n"
           "closing balance 479.50 USD\n");
 
+    // The heading names --from as it was given: an instant as an instant.
+    CHECK(ledger.ok("statement ACC-001 --from 2026-03-01T12:00:00Z --to 2026-03-05 --format table")
+              .out.starts_with("statement of ACC-001 (USD), from 2026-03-01T12:00:00Z, as of "
+                               "2026-03-05\n"));
     // Without --to the cutoff is now; the rest is fixed.
     const std::string whole = ledger.ok("statement ACC-001 --format table").out;
     CHECK(whole.starts_with("statement of ACC-001 (USD), as of 20"));

@@ -118,12 +118,41 @@ TEST_SUITE("e2e refusals") {
         {"transfer ACC-001 ACC-002", 64, {"missing AMOUNT"}},
         {"import data.csv --format xml", 64, {"xml", "csv", "jsonl"}},
         {"--color rainbow balance", 64, {"rainbow"}},
-        {"balance --format xml", 64, {"unknown format \"xml\"", "table, csv, tsv, json or jsonl"}},
+        {"balance --format xml", 64,
+         {"unknown format \"xml\"", "table, csv, tsv, json, jsonl or chart"}},
         {"--format xml accounts", 64, {"unknown format \"xml\""}},
         {"statement ACC-001 --format XML", 64, {"unknown format \"XML\""}},
         {"history --format yaml", 64, {"unknown format \"yaml\""}},
         {"deposit ACC-001 5 --format xml", 64, {"unknown format \"xml\""}},
     });
+  }
+
+  TEST_CASE("a series or chart asked for wrongly exits 64 in one line and changes no file") {
+    check_refusals({
+        {"balance ACC-001 --every fortnight", 64,
+         {"--every: unknown period \"fortnight\"", "day, week, month, quarter or year"}},
+        {"balance ACC-001 --every month --at 2026-01-31", 64, {"--at", "--to"}},
+        {"balance ACC-001 --from 2026-01-01", 64, {"--every", "--at"}},
+        // stdout is a file here, not a terminal: a chart is refused with the way out.
+        {"balance ACC-001 --every month --format chart", 64,
+         {"--format chart draws on a terminal only", "use --format csv"}},
+        {"statement ACC-001 --format chart", 64, {"terminal only", "--format csv"}},
+        {"accounts --format chart", 64, {"--format chart draws balance --every and statement"}},
+        {"deposit ACC-001 5 --format chart", 64, {"--format chart draws balance --every"}},
+        {"balance ACC-001 --every day --from 1990-01-01", 64, {"more than 10000 periods"}},
+    });
+  }
+
+  TEST_CASE("a refused chart or series says so in one line") {
+    TestLedger ledger;
+    set_up(ledger);
+    for (const char* args : {"balance ACC-001 --every month --format chart",
+                             "balance ACC-001 --every fortnight", "accounts --format chart"}) {
+      INFO("ledger " << args);
+      const RunResult r = ledger.run(args);
+      CHECK(r.exit_code == 64);
+      CHECK(lines_of(r.err).size() == 1);
+    }
   }
 
   TEST_CASE("a missing import file exits 66, names the file and changes no file") {

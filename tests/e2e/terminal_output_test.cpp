@@ -11,46 +11,12 @@
 #include <string>
 
 #include "e2e/e2e_support.h"
+#include "e2e/pty.h"
+#include "cli/text_width.h"
 
 using namespace ledger::e2e;
 
 namespace {
-
-// A known environment whatever the developer's: no NO_COLOR, COLUMNS or LEDGER_DIR inherited,
-// a TERM that allows colour, UTC. `extra` comes last, so it wins (`env` keeps the last value).
-std::string clean_env(const std::string& extra = "") {
-  return "env -u NO_COLOR -u COLUMNS -u LEDGER_DIR TERM=xterm TZ=UTC " + extra;
-}
-
-struct Shown {
-  int exit_code = -1;
-  std::string text;  // What the terminal showed, its CRLF line ends turned back into LF.
-};
-
-// Runs `before; ledger --dir DIR ARGS REDIRECT` with stdin, stdout and stderr on a
-// pseudo-terminal. `script` reads /dev/null, so the terminal has no size unless `before` sets
-// one (`stty cols N`). `redirect` takes streams off the terminal, e.g. ">FILE" for stdout.
-Shown on_terminal(const TestLedger& ledger, const std::string& args,
-                  const std::string& env_extra = "", const std::string& redirect = "",
-                  const std::string& before = "true") {
-  const std::string inner = before + "; " + clean_env(env_extra) + " " +
-                            shell_quote(LEDGER_BINARY) + " --dir " +
-                            shell_quote(ledger.dir().string()) + " " + args + " " + redirect;
-  const std::string command =
-      "SHELL=/bin/sh script -qec " + shell_quote(inner) + " /dev/null </dev/null";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string raw;
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) raw.append(buffer, n);
-  const int status = ::pclose(pipe);
-  Shown shown{WIFEXITED(status) ? WEXITSTATUS(status) : -1, {}};
-  for (size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') continue;
-    shown.text += raw[i];
-  }
-  return shown;
-}
 
 bool has_escape(const std::string& text) { return contains(text, "\x1b"); }
 
@@ -236,6 +202,65 @@ TEST_SUITE("terminal_output") {
     CHECK(widest_line(shown.text) <= 130);
     CHECK(contains(shown.text, kLongId));
     CHECK_FALSE(contains(shown.text, "Ada Augusta King, Countess of Lovelace"));
+  }
+
+  TEST_CASE("double-width characters take two columns: CJK or emoji owners keep columns aligned") {
+    TestLedger ledger;
+    ledger.ok("open ACC-1 --owner '山田太郎' --date 2026-01-01");
+    ledger.ok("open ACC-2 --owner 'Bob 🎉' --date 2026-01-01");
+    ledger.ok("open ACC-3 --owner 'Zoë' --date 2026-01-01");
+    const Shown shown =
+        on_terminal(ledger, "accounts --color=never", "", "", "stty cols 100 rows 40 </dev/tty");
+    REQUIRE(shown.exit_code == 0);
+    const auto lines = lines_of(shown.text);
+    REQUIRE(lines.size() == 5);  // The cutoff, the header and three accounts.
+    // Every row ends with its opening date, so the rows are all as wide as each other when the
+    // owners are measured as a terminal draws them (counted in code points, 山田太郎 would push
+    // its row four columns right).
+    for (size_t i = 3; i < lines.size(); ++i) {
+      INFO(lines[i]);
+      CHECK(ledger::cli::display_width(lines[i]) == ledger::cli::display_width(lines[2]));
+    }
+    CHECK(contains(shown.text, "山田太郎"));
+    CHECK(contains(shown.text, "Bob 🎉"));
+  }
+
+  TEST_CASE("history on an 80-column terminal fits it: events in words, memos wrapped whole") {
+    TestLedger ledger;
+    fill(ledger);
+    ledger.ok("deposit ACC-1 12.50 --memo 'refund of the deposit for the flat on the corner, "
+              "with interest' --ref bank-2026-000123");
+    const Shown shown =
+        on_terminal(ledger, "history --color=never", "", "", "stty cols 80 rows 40 </dev/tty");
+    REQUIRE(shown.exit_code == 0);
+    for (const std::string& line : lines_of(shown.text)) {
+      INFO(line);
+      CHECK(ledger::cli::display_width(line) <= 80);
+    }
+    const auto lines = lines_of(shown.text);
+    REQUIRE(lines.size() > 2);
+    CHECK(lines[1].starts_with("seq  recorded"));
+    CHECK(contains(lines[1], "event"));
+    CHECK(contains(shown.text, "transfer ACC-1 to"));
+    CHECK(contains(shown.text, "bank-2026-000123"));  // A ref is a word: never cut.
+    CHECK(contains(shown.text, "12.50"));
+    for (const char* word : {"refund", "corner,", "interest"}) CHECK(contains(shown.text, word));
+    // A pipe gets every column, the memo whole, whatever the terminal.
+    const RunResult piped = ledger.ok("history --format csv");
+    CHECK(lines_of(piped.out)[0] ==
+          "seq,recorded,date,type,op,account,to,amount,currency,owner,overdraft_limit,memo,ref");
+    CHECK(contains(piped.out,
+                   "\"refund of the deposit for the flat on the corner, with interest\""));
+  }
+
+  TEST_CASE("history on a terminal wide enough for every column shows every column") {
+    TestLedger ledger;
+    ledger.ok("open A --date 2026-01-01");
+    const Shown shown =
+        on_terminal(ledger, "history --color=never", "", "", "stty cols 250 rows 40 </dev/tty");
+    REQUIRE(shown.exit_code == 0);
+    CHECK(contains(shown.text, "overdraft_limit"));
+    CHECK_FALSE(contains(shown.text, "event"));
   }
 
   TEST_CASE("import draws a progress bar on a terminal's stderr, not in a pipe nor with -q") {

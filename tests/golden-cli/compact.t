@@ -65,7 +65,7 @@ $ ls data data/archive
 $ ledger compact
 > snapshot at event 59; no sealed segment lies wholly before it
 $ ledger statement CHK-001 --from 2026-01-12 --to 2026-01-14 --format table
-> statement of CHK-001 (USD), as of 2026-01-14
+> statement of CHK-001 (USD), from 2026-01-12, as of 2026-01-14
 > opening balance 2.00 USD
 > date        seq  type     counterparty  amount  balance  currency  memo    ref
 > 2026-01-12    4  deposit                  1.00     3.00  USD       day 12  d-01-12
@@ -102,7 +102,7 @@ $ ledger statement CHK-001 --from 2026-01-01
 ? 1
 # After the snapshot, a statement opens from its balance.
 $ ledger statement CHK-001 --from 2026-06-02 --format table
-> statement of CHK-001 (USD), as of <now>Z
+> statement of CHK-001 (USD), from 2026-06-02, as of <now>Z
 > opening balance 62.00 USD
 > date  seq  type  counterparty  amount  balance  currency  memo  ref
 > closing balance 62.00 USD

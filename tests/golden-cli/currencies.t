@@ -36,10 +36,10 @@ $ ledger statement BHD-001 --format table
 > closing balance 1.500 BHD
 $ ledger export
 > ; Exported by `ledger export --format ledger`: 7 events.
-> ; Accounts are Assets:<id>; deposits and withdrawals have the counter-account
-> ; Equity:External:<currency>. Tags: seq (event number), recorded (when it was
-> ; written to the log), ref (its external reference). Opening and closing an
-> ; account are comments.
+> ; Accounts are Assets:<id>, each ':' of an id written '~' (not a sub-account);
+> ; deposits and withdrawals have the counter-account Equity:External:<currency>.
+> ; Tags: seq (event number), recorded (when it was written to the log), ref (its
+> ; external reference). Opening and closing an account are comments.
 >
 > commodity BHD
 >     format 1000.000 BHD

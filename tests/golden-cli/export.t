@@ -10,10 +10,10 @@ $ ledger close SAV-001 --date 2026-03-01
 > recorded event 10: closed SAV-001
 $ ledger export
 > ; Exported by `ledger export --format ledger`: 10 events.
-> ; Accounts are Assets:<id>; deposits and withdrawals have the counter-account
-> ; Equity:External:<currency>. Tags: seq (event number), recorded (when it was
-> ; written to the log), ref (its external reference). Opening and closing an
-> ; account are comments.
+> ; Accounts are Assets:<id>, each ':' of an id written '~' (not a sub-account);
+> ; deposits and withdrawals have the counter-account Equity:External:<currency>.
+> ; Tags: seq (event number), recorded (when it was written to the log), ref (its
+> ; external reference). Opening and closing an account are comments.
 >
 > commodity EUR
 >     format 1000.00 EUR
@@ -76,10 +76,10 @@ $ ledger export
 > ; 2026-03-01 close Assets:SAV-001 seq 10 recorded <now>Z
 $ ledger export --format ledger --at 2026-01-31
 > ; Exported by `ledger export --format ledger`, as of 2026-01-31T23:59:59.999999999Z: 4 events.
-> ; Accounts are Assets:<id>; deposits and withdrawals have the counter-account
-> ; Equity:External:<currency>. Tags: seq (event number), recorded (when it was
-> ; written to the log), ref (its external reference). Opening and closing an
-> ; account are comments.
+> ; Accounts are Assets:<id>, each ':' of an id written '~' (not a sub-account);
+> ; deposits and withdrawals have the counter-account Equity:External:<currency>.
+> ; Tags: seq (event number), recorded (when it was written to the log), ref (its
+> ; external reference). Opening and closing an account are comments.
 >
 > commodity USD
 >     format 1000.00 USD

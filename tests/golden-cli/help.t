@@ -15,7 +15,7 @@ $ ledger --help
 >   -h,--help                   Print this help message and exit
 >   -V,--version                Print the version and exit
 >   --dir TEXT                  Data directory (default: $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger)
->   --format TEXT:FORMAT        Output: table, csv, tsv, json or jsonl (default: a table on a terminal, csv otherwise)
+>   --format TEXT:FORMAT        Output: table, csv, tsv, json or jsonl (default: a table on a terminal, csv otherwise); chart draws balance --every or a statement on a terminal
 >   --timezone TEXT             A new ledger's time zone, in which every date is read and shown (default: $TZ, else UTC); fixed once the ledger exists
 >   --color TEXT:{auto,always,never}
 >                               Colour: auto, always or never
@@ -137,9 +137,13 @@ $ ledger balance --help
 >   -h,--help                   Print this help message and exit
 >   --at TEXT                   Books as of T: events effective at or before T (YYYY-MM-DD = end of day)
 >   --known-at TEXT             Books as they stood at T: only what was recorded by then
+>   --every PERIOD              A time series: the balance at the end of each day, week, month, quarter or year
+>   --from TEXT                 With --every: the series starts in the period of T
+>   --to TEXT                   With --every: the series ends at T (default: today)
 >
-> Example:
+> Examples:
 >   ledger balance ACC-001 --at 2026-06-30
+>   ledger balance ACC-001 --every month --from 2026-01-01 --format chart
 $ ledger accounts --help
 > Every account: status, currency, balance
 > Usage: ledger accounts [OPTIONS]
@@ -164,8 +168,9 @@ $ ledger statement --help
 >   --to TEXT                   Last effective time shown (YYYY-MM-DD = end of day)
 >   --known-at TEXT             Books as they stood at T: only what was recorded by then
 >
-> Example:
+> Examples:
 >   ledger statement ACC-001 --from 2026-01-01 --to 2026-06-30 --format csv
+>   ledger statement ACC-001 --format chart     # the running balance, on a terminal
 $ ledger history --help
 > The raw events in log order (the audit trail)
 > Usage: ledger history [OPTIONS] [ACC]

@@ -47,7 +47,7 @@ $ ledger statement EUR-001 --format table
 > 2026-02-28T17:30:00Z    7  deposit                1200.50  1200.50  EUR       Gehalt
 > closing balance 1200.50 EUR
 $ ledger statement CHK-001 --from 2026-02-01 --to 2026-02-28 --format table
-> statement of CHK-001 (USD), as of 2026-02-28
+> statement of CHK-001 (USD), from 2026-02-01, as of 2026-02-28
 > opening balance 2550.00 USD
 > date        seq  type          counterparty   amount  balance  currency  memo               ref
 > 2026-02-03    5  withdrawal                   -89.99  2460.01  USD       groceries, weekly

@@ -19,7 +19,7 @@ $ ledger deposit CHK-001 10 --memo a --memo b
 ! ledger: error: --memo given twice (it takes one value)
 ? 64
 $ ledger --format yaml balance
-! ledger: error: --format: unknown format "yaml" (expected table, csv, tsv, json or jsonl) (see `ledger --help`)
+! ledger: error: --format: unknown format "yaml" (expected table, csv, tsv, json, jsonl or chart) (see `ledger --help`)
 ? 64
 $ ledger --color sometimes balance
 ! ledger: error: --color: "sometimes" is not one of auto, always, never (see `ledger --help`)

@@ -91,7 +91,13 @@ TEST_SUITE("completion") {
     CHECK(complete("compact --p") == std::set<std::string>{"--purge"});
     CHECK(complete("--format j") == std::set<std::string>{"json", "jsonl"});
     CHECK(complete("balance --format ''") ==
+          std::set<std::string>{"table", "csv", "tsv", "json", "jsonl", "chart"});
+    CHECK(complete("accounts --format ''") ==
           std::set<std::string>{"table", "csv", "tsv", "json", "jsonl"});
+    CHECK(complete("balance --e") == std::set<std::string>{"--every"});
+    CHECK(complete("balance ACC --every ''") ==
+          std::set<std::string>{"day", "week", "month", "quarter", "year"});
+    CHECK(complete("statement ACC --format c") == std::set<std::string>{"csv", "chart"});
     CHECK(complete("import x.csv --format ''") == std::set<std::string>{"csv", "jsonl"});
     CHECK(complete("--color ''") == std::set<std::string>{"auto", "always", "never"});
   }

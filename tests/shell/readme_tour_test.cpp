@@ -144,6 +144,9 @@ TEST_SUITE("README tour") {
         {"# as we knew it then: 2100.00", "ACC-001,2100.00,USD"},
         {"END { print out }'  # 400", "400"},
         {"# again: 0 new, 53 already recorded", "0 new, 53 already recorded"},
+        // A memo with a comma, lined up by `column` from TSV.
+        {"--format tsv | cut -f1,5,8 | column -t -s $'\\t'  # lined up",
+         "2026-01-03  -1450.00  Rent, January"},
     };
     for (const auto& [said, printed] : quoted) {
       CAPTURE(said);

@@ -1,0 +1,84 @@
+// balance --every: the balances of accounts at the end of each period, from one replay. The
+// state is loaded as for `balance --at LAST` (the newest snapshot that serves, then the frames
+// after it), except that the snapshot may hold nothing after the FIRST period's end, and every
+// event applied on top is also bucketed by the period its effective time falls in. The
+// balances at the last end are then known, and each earlier end's are the next one's less that
+// period's postings: one pass over the events, however many periods, never a load per date.
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+#include "app/query_support.h"
+#include "app/state_loader.h"
+#include "domain/postings.h"
+#include "ledger/ledger.h"
+
+namespace ledger {
+
+namespace {
+
+// Per period: the sum of the postings effective in it, by account id. Only periods after the
+// first are kept (the first end's balances are the snapshot's plus everything up to it).
+using PeriodMoves = std::vector<std::unordered_map<std::string, int64_t>>;
+
+// The period that an effective time falls in: the first whose end is at or after it.
+size_t period_of(const std::vector<int64_t>& ends_ns, int64_t effective_ns) {
+  return static_cast<size_t>(std::lower_bound(ends_ns.begin(), ends_ns.end(), effective_ns) -
+                             ends_ns.begin());
+}
+
+// `balances` at every end, walking back from the last end's (which `view` holds).
+std::vector<std::optional<int64_t>> walk_back(const AccountView& view,
+                                              const std::vector<int64_t>& ends_ns,
+                                              const PeriodMoves& moves) {
+  std::vector<std::optional<int64_t>> balances(ends_ns.size());
+  int64_t balance = view.balance;
+  for (size_t k = ends_ns.size(); k-- > 0;) {
+    if (view.opened_ns <= ends_ns[k]) balances[k] = balance;
+    const auto it = moves[k].find(view.id);
+    if (it != moves[k].end()) balance -= it->second;
+  }
+  return balances;
+}
+
+}  // namespace
+
+Result<BalanceSeries> Ledger::balance_series(const std::vector<std::string>& ids,
+                                             const std::vector<int64_t>& ends_ns,
+                                             std::optional<int64_t> known_at_ns) const {
+  if (ends_ns.empty() || !std::is_sorted(ends_ns.begin(), ends_ns.end())) {
+    return Status(ErrorCode::kInternal, "a series needs period ends in ascending order");
+  }
+  PeriodMoves moves(ends_ns.size());
+  const std::function<void(const domain::EventAt&)> observe = [&](const domain::EventAt& e) {
+    const size_t k = period_of(ends_ns, e.effective_ns);
+    if (k == 0) return;  // In the first period: part of the first end's balances.
+    for (const domain::Posting& p : domain::postings_of(e.event)) {
+      moves[k][std::string(p.account)] += p.amount;
+    }
+  };
+  app::LoadOptions options{Cutoffs{ends_ns.back(), known_at_ns}, false, true, std::nullopt, ids};
+  options.snapshot_effective_max_ns = ends_ns.front();
+  options.observe = &observe;
+  auto loaded = app::load_state(options_.dir, options);
+  if (!loaded) return loaded.status();
+  warnings_ = std::move(loaded->warnings);
+  BalanceSeries series{ends_ns, {}, {}};
+  if (ids.empty()) {
+    for (const domain::Account* a : loaded->state.sorted_accounts()) {
+      series.accounts.push_back(app::view_of(*a));
+    }
+  }
+  for (const std::string& id : ids) {
+    const domain::Account* account = loaded->state.find(id);
+    if (account == nullptr) return app::unknown_account(options_.dir, id, options.cutoffs);
+    series.accounts.push_back(app::view_of(*account));
+  }
+  for (const AccountView& view : series.accounts) {
+    series.balances.push_back(walk_back(view, ends_ns, moves));
+  }
+  return series;
+}
+
+}  // namespace ledger
