@@ -63,6 +63,7 @@ Result<BalanceSeries> Ledger::balance_series(const std::vector<std::string>& ids
   options.observe = &observe;
   auto loaded = app::load_state(options_.dir, options);
   if (!loaded) return loaded.status();
+  if (loaded->no_ledger) return app::no_ledger(options_.dir);
   warnings_ = std::move(loaded->warnings);
   BalanceSeries series{ends_ns, {}, {}};
   if (ids.empty()) {

@@ -15,12 +15,12 @@ namespace ledger {
 
 Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>& ids,
                                                   const Cutoffs& cutoffs) const {
-  LEDGER_RETURN_IF_ERROR(app::require_ledger(options_.dir));
   // Named accounts are read alone (a binary search of the snapshot, their entries after it).
   // With --at, the effective-order indexes are read by key.
   auto loaded = app::load_state(
       options_.dir, {cutoffs, false, true, std::nullopt, ids, cutoffs.effective_at_ns.has_value()});
   if (!loaded) return loaded.status();
+  if (loaded->no_ledger) return app::no_ledger(options_.dir);
   warnings_ = std::move(loaded->warnings);
   const domain::LedgerState* state = &loaded->state;
   std::vector<AccountView> views;

@@ -474,6 +474,7 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   auto segments = store::list_segments(dir);
   if (!segments) return segments.status();
   LoadedState loaded;
+  loaded.no_ledger = segments->empty();
   loaded.state = domain::LedgerState(options.track_refs);
   if (!options.only_accounts.empty()) loaded.state.hold_only(options.only_accounts);
   std::optional<store::LogPosition> start;

@@ -35,6 +35,8 @@ struct LoadedState {
   // the events read) has the 64-bit index key (account_key) of one of them, so their indexes
   // cannot serve.
   bool key_shared = false;
+  // The location holds no segment file: no ledger is there (a query says so, exit 66).
+  bool no_ledger = false;
 };
 
 struct LoadOptions {

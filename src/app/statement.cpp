@@ -127,11 +127,11 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
 Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t> from_ns,
                                     std::optional<int64_t> to_ns,
                                     std::optional<int64_t> known_at_ns) const {
-  LEDGER_RETURN_IF_ERROR(app::require_ledger(options_.dir));
   const Cutoffs known{std::nullopt, known_at_ns};
   // The account alone: a binary search of the snapshot, and its entries after it.
   auto loaded = app::load_state(options_.dir, {known, false, true, std::nullopt, {id}, true});
   if (!loaded) return loaded.status();
+  if (loaded->no_ledger) return app::no_ledger(options_.dir);
   warnings_ = std::move(loaded->warnings);
   const domain::Account* account = loaded->state.find(id);
   if (account == nullptr) return app::unknown_account(options_.dir, id, known);

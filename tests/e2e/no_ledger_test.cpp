@@ -14,6 +14,8 @@ namespace {
 
 const char* const kQueries[] = {"balance",
                                 "balance CHK-001",
+                                "balance --at 2026-01-31",
+                                "balance --every month --from 2026-01-01 --to 2026-03-31",
                                 "accounts",
                                 "statement CHK-001",
                                 "history",
