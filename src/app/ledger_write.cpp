@@ -35,6 +35,14 @@ constexpr size_t kImportFrameEvents = 256;
 // 128K refs fill a table of 256K slots of 32 bytes (8 MiB) to half: with the import's order
 // (12 MiB) and the ref index's sort (8 MiB), an import stays within 64 MiB.
 constexpr size_t kImportRefsInMemory = size_t{1} << 17;
+// An import leaves its events where a query reads them through indexes, as a database's bulk
+// load ends with its indexes built: a newest segment holding at least 1/kImportSealShare of a
+// full one is sealed (and gets its account and effective-time indexes), and the head gets a
+// snapshot once the newest is kImportSnapshotEvents behind. Otherwise a statement would scan the
+// newest segment (up to 8 MiB) and a balance every event since the last snapshot (up to 25,000).
+// The import has loaded every account already: the snapshot costs about what that load did.
+constexpr uint64_t kImportSealShare = 8;
+constexpr uint64_t kImportSnapshotEvents = 1024;
 
 struct OpenLog {
   std::unique_ptr<store::LogWriter> writer;
@@ -153,8 +161,9 @@ void write_snapshots(const LedgerOptions& options, OpenLog& log,
 // refs an import moved out of the state.
 void snapshot_if_due(const LedgerOptions& options, OpenLog& log, app::PendingSnapshots pending,
                      std::vector<std::string>& warnings,
-                     const app::SpilledRefs* spilled = nullptr) {
-  const uint64_t every = options.snapshot_every_events;
+                     const app::SpilledRefs* spilled = nullptr, bool bulk = false) {
+  const uint64_t every = bulk ? std::min(options.snapshot_every_events, kImportSnapshotEvents)
+                              : options.snapshot_every_events;
   // Due when the newest snapshot, or the ref index, is `every` events behind the head.
   // (Pending snapshots bring the ref index up to the head anyway.) The newest snapshot is the
   // one the state was loaded from: the loader has read the folder already, and a damaged newer
@@ -459,7 +468,14 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   }
   auto info = writer->commit();
   if (!info) return info.status();
-  snapshot_if_due(options_, *log, std::move(snapshots), warnings_, &spilled);
+  // Sealing is a roll, as a full segment's: its failure leaves the log as committed and the
+  // writer refusing more, so it costs a warning, not the import.
+  if (writer->newest_segment_bytes() >= options_.segment_size_bytes_max / kImportSealShare) {
+    if (Status s = writer->seal_newest(); !s) {
+      warnings_.push_back(fmt::format("newest segment not sealed: {}", s.message()));
+    }
+  }
+  snapshot_if_due(options_, *log, std::move(snapshots), warnings_, &spilled, /*bulk=*/true);
   index_sealed_segments(*writer, warnings_);
   return result;
 }

@@ -211,6 +211,17 @@ Result<CommitInfo> LogWriter::commit() {
   return CommitInfo{commit_seq_first_, tail_.seq_next - 1, recorded_ns_, frames_written_};
 }
 
+Status LogWriter::seal_newest() {
+  if (!failed_) return failed_;
+  if (in_commit_) return {ErrorCode::kInternal, "seal_newest: a commit is open"};
+  if (!active_.is_open() || tail_.offset <= kSegmentHeaderSize) return Status::ok();
+  LEDGER_RETURN_IF_ERROR(roll());
+  committed_ = tail_;
+  index_sealed_segments(committed_segments_);
+  committed_segments_ = segments_.size();
+  return Status::ok();
+}
+
 Status LogWriter::abandon() {
   if (!in_commit_) return Status::ok();
   in_commit_ = false;
@@ -264,7 +275,10 @@ Result<ArchiveReport> LogWriter::archive_segments(uint64_t before_seq, ArchiveMo
                                                   const ArchiveProgressFn& progress) {
   if (!failed_) return failed_;
   if (in_commit_) return Status(ErrorCode::kInternal, "archive_segments: a commit is open");
-  auto report = store::archive_segments(sys_, lock_, dir_, before_seq, mode, progress);
+  // The segment holding the last event stays live even when the newest one was begun after it
+  // (seal_newest): a log keeps its head frame, from which readers learn where it ends.
+  auto report = store::archive_segments(sys_, lock_, dir_, std::min(before_seq, last_seq()), mode,
+                                        progress);
   // Whatever happened, the files of sealed segments may have moved or gone.
   if (Status s = relist_segments(); !s) return fail(s);
   if (!report && report.status().code() == ErrorCode::kIoError) return fail(report.status());

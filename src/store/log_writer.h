@@ -77,9 +77,17 @@ class LogWriter {
   Result<CommitInfo> commit();
   // Drops the open commit; whatever of it reached the files is cut back.
   Status abandon();
+  // Bytes the newest segment holds, its header included.
+  uint64_t newest_segment_bytes() const { return tail_.offset; }
+  // Between commits: seals the newest segment now, before it is full (the next frame starts a
+  // new one), and writes its time index. For a bulk write, whose events are then read through
+  // the sealed segments' indexes rather than by a scan of the newest segment. Does nothing when
+  // the newest segment holds no frame.
+  Status seal_newest();
 
   // Compaction's store side (see store/archive.h): archives, or purges, the sealed segments
-  // whose events all have seq < before_seq, under this writer's lock, and keeps the writer's
+  // whose events all have seq < before_seq (never the one holding the last event), under this
+  // writer's lock, and keeps the writer's
   // list of segments in step. Not while a commit is open. An I/O error is sticky, as for a
   // commit: the directory is left readable (old layout, new, or both copies of one segment),
   // and a new writer, or a second run, finishes the job.

@@ -128,6 +128,26 @@ void remove_temp_files(Syscalls& sys, const fs::path& dir) {
   }
 }
 
+// A segment after the one where the last commit ended, whose header continues the log exactly
+// there, was begun ahead of its first frame: sealed by LogWriter::seal_newest, or rolled to by a
+// commit that never ended. Its header is whole (written under a temporary name, then renamed)
+// and belongs to the log: the log ends at its start, and a cut keeps it. (Removing it would make
+// the sealed segment before it the newest again, to be appended to while its account index,
+// built when it was sealed, says otherwise; and compaction may have archived it.)
+std::optional<LogPosition> begun_segment_end(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                             const LogPosition& end) {
+  if (end.segment + 1 >= segments.size() || segments[end.segment + 1].archived) return std::nullopt;
+  if (!segments[end.segment].archived) {
+    std::error_code ec;
+    if (fs::file_size(segments[end.segment].path, ec) != end.offset || ec) return std::nullopt;
+  }
+  auto header = read_segment_header(sys, segments, end.segment + 1);
+  if (!header || header->base_seq != end.seq_next || header->prev_checksum != end.chain) {
+    return std::nullopt;
+  }
+  return LogPosition{end.segment + 1, header->size(), end.seq_next, end.chain, end.recorded_ns};
+}
+
 }  // namespace
 
 Status cut_log_back(Syscalls& sys, const fs::path& dir, std::vector<SegmentFile>& segments,
@@ -190,6 +210,7 @@ Result<RecoveredLog> recover_log(Syscalls& sys, const fs::path& dir, RecoveryRep
   if (!scan) return scan.status();
 
   log.end = scan->committed;
+  if (auto begun = begun_segment_end(sys, log.segments, log.end)) log.end = *begun;
   std::error_code ec;
   const bool clean_end = scan->frames_after == 0 && scan->torn_reason.empty() &&
                          log.end.segment + 1 == log.segments.size() &&

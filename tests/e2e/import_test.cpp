@@ -4,6 +4,7 @@
 // generated workload of 100,000 rows checked against balances computed here.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -464,5 +465,52 @@ TEST_SUITE("e2e import") {
     CHECK(fs::is_empty(tmp));
     // The workload's accounts and the one opened before it.
     CHECK(lines_of(ledger.ok("accounts --format csv").out).size() == 52);
+  }
+
+  TEST_CASE("an import leaves its events indexed: the segment sealed, a snapshot of its head") {
+    TestLedger ledger;
+    ledger.ok("open A --date 2026-01-01 --segment-size 8192");
+    std::string rows = "op,account,amount,date,memo\n";
+    for (int i = 0; i < 1100; ++i) rows += fmt::format("deposit,A,1.00,2026-02-{:02},m{}\n", i % 28 + 1, i);
+    const fs::path file = ledger.file("rows.csv", rows);
+    // A small import into a segment of less than an eighth of 8192 bytes seals nothing.
+    ledger.ok("--segment-size 8192 import " + shell_quote(ledger.file("one.csv", "op,account,amount\ndeposit,A,1\n").string()));
+    CHECK(!fs::exists(ledger.dir() / "00000000000000000003.seg"));
+    ledger.ok("--segment-size 8192 import " + shell_quote(file.string()));
+    std::vector<fs::path> segments;
+    for (const auto& entry : fs::directory_iterator(ledger.dir())) {
+      if (entry.path().extension() == ".seg") segments.push_back(entry.path());
+    }
+    std::sort(segments.begin(), segments.end());
+    REQUIRE(segments.size() >= 2);
+    // The newest segment holds only its 128-byte header; the one before has its indexes.
+    CHECK(fs::file_size(segments.back()) == 128);
+    const fs::path sealed = segments[segments.size() - 2];
+    for (const char* ext : {".idx", ".acx", ".eff"}) {
+      CHECK(fs::exists(fs::path(sealed).replace_extension(ext)));
+    }
+    CHECK(segments.back().filename() == "00000000000000001103.seg");
+    CHECK(fs::exists(ledger.dir() / "snapshots" / "00000000000000001102.snap"));
+    // A refused write after it changes no byte (recovery keeps the begun segment), and the
+    // answers are those of the rows.
+    const auto before = ledger.files();
+    const RunResult refused = ledger.run("close A --date 2026-01-15");
+    CHECK(refused.exit_code == 1);
+    CHECK(contains(refused.err, "it has entries after that"));
+    check_unchanged(before, ledger.files());
+    CHECK(ledger.ok("balance A --format csv").out == "account,balance,currency\nA,1101.00,USD\n");
+    CHECK(ledger.ok("balance A --at 2026-02-14 --format csv").out ==
+          "account,balance,currency\nA,554.00,USD\n");  // Days 1-8: 40 rows each, 9-14: 39.
+    ledger.ok("deposit A 2");
+    CHECK(fs::file_size(segments.back()) > 128);
+    ledger.ok("verify");
+    // A purge keeps the segment holding the last event, however the newest one was begun.
+    std::string more = "op,account,amount,date,memo\n";
+    for (int i = 0; i < 1100; ++i) more += fmt::format("deposit,A,1.00,2026-03-{:02},n{}\n", i % 28 + 1, i);
+    ledger.ok("--segment-size 8192 import " + shell_quote(ledger.file("more.csv", more).string()));
+    ledger.ok("compact --purge --yes");
+    ledger.ok("verify");
+    CHECK(ledger.ok("balance A --format csv").out == "account,balance,currency\nA,2203.00,USD\n");
+    CHECK(contains(ledger.ok("stats --format csv").out, ",2203,"));
   }
 }

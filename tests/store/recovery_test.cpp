@@ -241,6 +241,67 @@ TEST_SUITE("recovery") {
     CHECK(read_events(dir.path()).size() == 7);
   }
 
+  TEST_CASE("a segment sealed ahead of its first frame stays, and the log ends at its start") {
+    TempDir dir;
+    const auto options = test_options();
+    {
+      auto writer = open_writer(dir.path(), options);
+      append_events(*writer, 5);
+      REQUIRE(writer->seal_newest());
+      CHECK(writer->newest_segment_bytes() == kSegmentHeaderSize);
+      // Sealing an empty segment again, or inside a commit, does nothing or is refused.
+      REQUIRE(writer->seal_newest());
+      REQUIRE(writer->begin());
+      CHECK(writer->seal_newest().code() == ErrorCode::kInternal);
+      REQUIRE(writer->abandon());
+    }
+    auto paths = segment_paths(dir.path());
+    REQUIRE(paths.size() == 2);
+    CHECK(fs::file_size(paths.back()) == kSegmentHeaderSize);
+    // The sealed segment has its time index already.
+    CHECK(fs::exists(index_path(list_segments(dir.path())->front())));
+    const auto before = testing::snapshot_dir(dir.path());
+    const RecoveryReport report = reopen(dir.path(), options);
+    CHECK_FALSE(report.cut);
+    CHECK(report.segments_removed == 0);
+    auto after = testing::snapshot_dir(dir.path());
+    after.erase("LOCK");
+    auto expected = before;
+    expected.erase("LOCK");
+    CHECK(after == expected);
+    auto writer = open_writer(dir.path(), options);
+    CHECK(writer->last_seq() == 5);
+    append_events(*writer, 2, "next-");
+    CHECK(segment_paths(dir.path()).size() == 2);
+    CHECK(fs::file_size(segment_paths(dir.path()).back()) > kSegmentHeaderSize);
+    CHECK(read_events(dir.path()).size() == 7);
+  }
+
+  TEST_CASE("a commit that never ended after a seal is cut back to the begun segment's header") {
+    TempDir dir;
+    const auto options = test_options();
+    {
+      auto writer = open_writer(dir.path(), options);
+      append_events(*writer, 5);
+      REQUIRE(writer->seal_newest());
+    }
+    crash_mid_commit(dir.path(), options, 3);
+    const fs::path begun = segment_paths(dir.path()).back();
+    CHECK(fs::file_size(begun) > kSegmentHeaderSize);
+    const RecoveryReport report = reopen(dir.path(), options);
+    CHECK(report.cut);
+    CHECK(report.frames_cut == 3);
+    CHECK(report.segments_removed == 0);
+    REQUIRE(segment_paths(dir.path()).size() == 2);
+    CHECK(fs::file_size(begun) == kSegmentHeaderSize);
+    auto writer = open_writer(dir.path(), options);
+    CHECK(writer->last_seq() == 5);
+    writer.reset();
+    // A damaged header there is corruption, not a segment to drop.
+    write_bytes(begun, read_bytes(begun).replace(24, 1, 1, '\x7f'));
+    CHECK(writer_refuses(dir.path()));
+  }
+
   TEST_CASE("the very first commit, unfinished, leaves an empty log") {
     TempDir dir;
     crash_mid_commit(dir.path(), test_options(), 10);
