@@ -166,9 +166,9 @@ class DomainCheck {
     LEDGER_RETURN_IF_ERROR(check_refs(report));
     if (consequences_ == 0) return Status::ok();
     report.note(
-        fmt::format("{} later events could not be replayed because they depend on events "
-                    "lost to the damage above",
-                    consequences_));
+        fmt::format("{} later {} not be replayed because {} on events lost to the damage above",
+                    consequences_, consequences_ == 1 ? "event could" : "events could",
+                    consequences_ == 1 ? "it depends" : "they depend"));
     return Status::ok();
   }
 

@@ -201,9 +201,10 @@ void SnapshotCheck::reached(uint64_t seq, const domain::LedgerState& state,
 void SnapshotCheck::finish(store::VerifyReport& report) {
   if (not_compared_ > 0) {
     report.note(
-        fmt::format("{} snapshots were not compared with the replay: events before them "
-                    "were lost to the damage above",
-                    not_compared_));
+        fmt::format("{} {} not compared with the replay: events before {} were lost to the "
+                    "damage above",
+                    not_compared_, not_compared_ == 1 ? "snapshot was" : "snapshots were",
+                    not_compared_ == 1 ? "it" : "them"));
   }
   for (; next_ < waiting_.size(); ++next_) {
     problem(report, waiting_[next_],

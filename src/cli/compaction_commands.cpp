@@ -8,12 +8,12 @@
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
+#include "cli/wording.h"
 
 namespace ledger::cli {
 
 namespace {
 
-std::string mib(uint64_t bytes) { return fmt::format("{:.1f} MiB", bytes / 1048576.0); }
 
 void setup_compact(CLI::App& app, Context& context, int& exit_code) {
   static bool purge = false;
@@ -55,14 +55,13 @@ void setup_compact(CLI::App& app, Context& context, int& exit_code) {
       context.say(fmt::format("snapshot at event {}; no sealed segment lies wholly before it",
                               result->snapshot_seq));
     } else if (result->purged) {
-      context.say(fmt::format("snapshot at event {}; purged {} segments ({}): the log now begins "
-                              "at event {}",
-                              result->snapshot_seq, result->segments, mib(result->bytes_in),
-                              result->first_seq));
+      context.say(fmt::format("snapshot at event {}; purged {} ({}): the log now begins at event {}",
+                              result->snapshot_seq, plural(result->segments, "segment", "segments"),
+                              size_text(result->bytes_in), result->first_seq));
     } else {
-      context.say(fmt::format("snapshot at event {}; archived {} segments: {} -> {}",
-                              result->snapshot_seq, result->segments, mib(result->bytes_in),
-                              mib(result->bytes_out)));
+      context.say(fmt::format("snapshot at event {}; archived {}: {} -> {}", result->snapshot_seq,
+                              plural(result->segments, "segment", "segments"),
+                              size_text(result->bytes_in), size_text(result->bytes_out)));
     }
   });
 }
@@ -88,14 +87,16 @@ void setup_compaction(CLI::App& app, Context& context, int& exit_code) {
       return;
     }
     if (result->already) {
-      context.say(fmt::format("snapshot at event {} already exists ({} accounts)", result->seq,
-                              result->accounts));
+      context.say(fmt::format("snapshot at event {} already exists ({})", result->seq,
+                              plural(result->accounts, "account", "accounts")));
     } else {
-      context.say(fmt::format("snapshot at event {}: {} accounts, {} bytes", result->seq,
-                              result->accounts, result->size_bytes));
+      context.say(fmt::format("snapshot at event {}: {}, {}", result->seq,
+                              plural(result->accounts, "account", "accounts"),
+                              plural(result->size_bytes, "byte", "bytes")));
     }
     if (result->thinned > 0) {
-      context.say(fmt::format("deleted {} older snapshots (retention)", result->thinned));
+      context.say(fmt::format("deleted {} (retention)",
+                              plural(result->thinned, "older snapshot", "older snapshots")));
     }
   });
 }

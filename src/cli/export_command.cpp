@@ -115,12 +115,12 @@ void journal_header(std::string& out, const ExportSummary& summary, const Cutoff
   if (cutoffs.effective_at_ns) out += ", as of " + util::format_time_iso(*cutoffs.effective_at_ns);
   if (cutoffs.known_at_ns) out += ", as known at " + util::format_time_iso(*cutoffs.known_at_ns);
   fmt::format_to(std::back_inserter(out),
-                 ": {} events.\n"
+                 ": {} event{}.\n"
                  "; Accounts are Assets:<id>, each ':' of an id written '~' (not a sub-account);\n"
                  "; deposits and withdrawals have the counter-account Equity:External:<currency>.\n"
                  "; Tags: seq (event number), recorded (when it was written to the log), ref (its\n"
                  "; external reference). Opening and closing an account are comments.\n\n",
-                 summary.events);
+                 summary.events, summary.events == 1 ? "" : "s");
   // Every event's account is one the export opens, so these are the currencies of its events.
   std::set<std::pair<std::string, int>> currencies;
   for (const ExportAccount& a : summary.accounts) currencies.insert({a.currency, a.decimals});

@@ -7,22 +7,12 @@
 #include "cli/exit_codes.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
+#include "cli/wording.h"
 #include "util/time.h"
 
 namespace ledger::cli {
 
 namespace {
-
-// 1234567 -> "1,234,567", for sentences people read.
-std::string grouped(uint64_t n) {
-  std::string digits = std::to_string(n);
-  for (size_t at = digits.size(); at > 3; at -= 3) digits.insert(at - 3, ",");
-  return digits;
-}
-
-std::string plural(uint64_t n, const char* one, const char* many) {
-  return fmt::format("{} {}", grouped(n), n == 1 ? one : many);
-}
 
 // "verified 1,234,567 events in 1,235 frames across 12 segments; chain intact; 12 indexes
 // current".

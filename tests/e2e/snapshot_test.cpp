@@ -33,13 +33,13 @@ TEST_SUITE("e2e snapshots") {
     ledger.ok("deposit ACC-001 500");
     auto r = ledger.run("snapshot");
     CHECK(r.exit_code == 0);
-    CHECK(r.out.starts_with("snapshot at event 2: 1 accounts, "));
+    CHECK(r.out.starts_with("snapshot at event 2: 1 account, "));
     CHECK(r.err.empty());
     CHECK(snapshot_names(ledger) == std::vector<std::string>{"00000000000000000002.snap"});
 
     r = ledger.run("snapshot");
     CHECK(r.exit_code == 0);
-    CHECK(r.out == "snapshot at event 2 already exists (1 accounts)\n");
+    CHECK(r.out == "snapshot at event 2 already exists (1 account)\n");
     CHECK(ledger.run("-q snapshot").out.empty());
   }
 

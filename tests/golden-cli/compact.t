@@ -48,7 +48,7 @@ $ ledger compact --purge
 ! ledger: error: --purge deletes history for good: add --yes to confirm
 ? 64
 $ ledger compact
-> snapshot at event 59; archived 2 segments: 0.0 MiB -> 0.0 MiB
+> snapshot at event 59; archived 2 segments: 8.2 KiB -> 2.7 KiB
 $ ls data data/archive
 > data:
 > 00000000000000000059.seg
@@ -79,7 +79,7 @@ $ ledger balance --at 2026-01-15 --format table
 $ ledger verify
 > verified 59 events in 59 frames across 3 segments; chain intact; 2 indexes current; 1 account replayed; 2 segments read from the archive; 1 of 1 snapshot compared with the replay; ref index through 59 checked; 0 account indexes checked
 $ ledger compact --purge --yes
-> snapshot at event 59; purged 2 segments (0.0 MiB): the log now begins at event 59
+> snapshot at event 59; purged 2 segments (8.2 KiB): the log now begins at event 59
 $ ls data data/archive
 > data:
 > 00000000000000000059.seg
