@@ -124,7 +124,8 @@ Status build_account_index(store::Syscalls& sys, const std::vector<store::Segmen
 
 Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
                                                       const std::vector<store::SegmentFile>& segments,
-                                                      size_t index, IndexUse use) {
+                                                      size_t index, IndexUse use,
+                                                      bool postings_only) {
   if (index + 1 >= segments.size()) {
     return Status(ErrorCode::kInternal, "only sealed segments have an account index");
   }
@@ -132,9 +133,13 @@ Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
   auto open_both = [&](const fs::path& at, bool built) -> Result<SegmentAccountIndex> {
     auto run = store::SortedRun::open(sys, at);
     if (!run) return run.status();
+    if (!describes(*run, segments, index)) {
+      return Status(ErrorCode::kCorruption, "stale account index");
+    }
+    if (postings_only && !built) return SegmentAccountIndex(std::move(*run), std::nullopt, built);
     auto effective = store::SortedRun::open(sys, effective_index_path(at));
     if (!effective) return effective.status();
-    if (!describes(*run, segments, index) || !(effective->meta() == run->meta())) {
+    if (!(effective->meta() == run->meta())) {
       return Status(ErrorCode::kCorruption, "stale account index");
     }
     return SegmentAccountIndex(std::move(*run), std::move(*effective), built);
@@ -165,7 +170,8 @@ Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
 
 Status SegmentAccountIndex::effective_through(int64_t at_ns, uint64_t seq_after,
                                               std::vector<EffectiveEntry>& out) const {
-  store::SortedRun::Cursor cursor(effective_);
+  if (!effective_) return {ErrorCode::kInternal, "the effective-order index was not opened"};
+  store::SortedRun::Cursor cursor(*effective_);
   for (;;) {
     auto entry = cursor.next();
     if (!entry) return entry.status();

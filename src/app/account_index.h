@@ -65,9 +65,11 @@ class SegmentAccountIndex {
   // The index of sealed segment `index` (not the newest). With kBuild, built and stored if it is
   // missing or does not describe the segment; storing is best effort: without write access to
   // the data directory a copy built in a temporary file serves once.
+  // With `postings_only`, the effective-order index is left unopened (effective_through() then
+  // fails): a statement reads postings and frames only, and one open file a segment less.
   static Result<SegmentAccountIndex> open(store::Syscalls& sys,
                                           const std::vector<store::SegmentFile>& segments,
-                                          size_t index, IndexUse use);
+                                          size_t index, IndexUse use, bool postings_only = false);
 
   // Appends the postings of the account with `key` to `out`, in sequence order.
   Status postings(uint64_t key, std::vector<Posting>& out) const;
@@ -81,15 +83,16 @@ class SegmentAccountIndex {
   // Checks every block of the index file (for `ledger verify`).
   Status verify() const {
     LEDGER_RETURN_IF_ERROR(run_.verify());
-    return effective_.verify();
+    return effective_ ? effective_->verify() : Status::ok();
   }
   bool rebuilt() const { return rebuilt_; }
 
  private:
-  SegmentAccountIndex(store::SortedRun run, store::SortedRun effective, bool rebuilt)
+  SegmentAccountIndex(store::SortedRun run, std::optional<store::SortedRun> effective,
+                      bool rebuilt)
       : run_(std::move(run)), effective_(std::move(effective)), rebuilt_(rebuilt) {}
   store::SortedRun run_;
-  store::SortedRun effective_;
+  std::optional<store::SortedRun> effective_;
   bool rebuilt_ = false;
 };
 

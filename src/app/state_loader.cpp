@@ -479,6 +479,7 @@ Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) 
   if (!options.only_accounts.empty()) loaded.state.hold_only(options.only_accounts);
   std::optional<store::LogPosition> start;
   if (options.use_snapshots) start = start_from_snapshot(dir, *segments, options, loaded);
+  if (options.snapshot_only) return loaded;
   if (options.track_refs && options.only_refs) loaded.state.hold_refs_only(*options.only_refs);
   if (!start && !segments->empty()) {
     // Replaying a purged log from its start would miss what came before: never do that.

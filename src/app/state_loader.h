@@ -62,6 +62,9 @@ struct LoadOptions {
   // period. With `observe`, the log is read (the account indexes give no events).
   std::optional<int64_t> snapshot_effective_max_ns = std::nullopt;
   const std::function<void(const domain::EventAt&)>* observe = nullptr;
+  // The state of the snapshot chosen, and none of the events after it (an empty state, with
+  // snapshot_seq 0, when none serves): for a caller that reads those events by index itself.
+  bool snapshot_only = false;
 };
 
 Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);

@@ -87,11 +87,21 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
       first_seq[{segment, location.offset}] = location.seq_first;
     }
   }
+  // The frames come in (segment, offset) order: each segment is opened once.
+  std::optional<store::SegmentSource> source;
+  size_t source_segment = 0;
   for (auto& item : by_frame) {
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.
     const std::pair<size_t, uint64_t>& place = item.first;
     std::vector<Movement*>& movements = item.second;
-    auto frame = store::read_frame_at(sys, segments[place.first], place.second);
+    if (!source || source_segment != place.first) {
+      source.reset();
+      auto opened = store::SegmentSource::open(sys, segments[place.first]);
+      if (!opened) return opened.status();
+      source = std::move(*opened);
+      source_segment = place.first;
+    }
+    auto frame = store::read_frame_at(*source, segments[place.first], place.second);
     if (!frame) return frame.status();
     LEDGER_RETURN_IF_ERROR(app::for_each_event_in_frame(*frame, [&](const domain::EventAt& e) {
       for (Movement* m : movements) {
@@ -159,15 +169,39 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
     if (const domain::Account* then = state->find(id)) base_balance = then->balance;
     base_seq = meta.seq_last;
   }
+  // Everything in a snapshot whose events are all effective before --from goes into the opening
+  // balance alone: the statement opens from the account's balance there, and only the segments
+  // after it are read (events after it that are dated before --from still count).
+  if (from_ns && !known_at_ns && *from_ns > INT64_MIN) {
+    app::LoadOptions before;
+    before.only_accounts = {id};
+    // (And within --to: a statement that ends before it opens counts nothing after its end.)
+    before.snapshot_effective_max_ns = to_ns ? std::min(*from_ns - 1, *to_ns) : *from_ns - 1;
+    before.snapshot_only = true;
+    auto opening = app::load_state(options_.dir, before);
+    if (!opening) return opening.status();
+    for (std::string& warning : opening->warnings) {
+      if (std::find(warnings_.begin(), warnings_.end(), warning) == warnings_.end()) {
+        warnings_.push_back(std::move(warning));
+      }
+    }
+    if (opening->snapshot_seq > base_seq) {
+      const domain::Account* then = opening->state.find(id);
+      base_balance = then != nullptr ? then->balance : 0;
+      base_seq = opening->snapshot_seq;
+    }
+  }
   std::vector<Movement> movements;
   std::map<size_t, app::SegmentAccountIndex> indexes;
   for (size_t i = 0; i < segments->size() && (*segments)[i].base_seq <= seq_limit; ++i) {
     const bool sealed = i + 1 < segments->size();
+    if (sealed && (*segments)[i + 1].base_seq - 1 <= base_seq) continue;  // All in the base.
     if (!sealed || key_shared) {
       LEDGER_RETURN_IF_ERROR(scan_segment(sys, *segments, i, seq_limit, id, movements));
       continue;
     }
-    auto index = app::SegmentAccountIndex::open(sys, *segments, i, app::IndexUse::kReadOnly);
+    auto index = app::SegmentAccountIndex::open(sys, *segments, i, app::IndexUse::kReadOnly,
+                                                /*postings_only=*/true);
     std::vector<app::Posting> postings;
     Status read = index ? index->postings(key, postings) : index.status();
     if (!read && (read.code() == ErrorCode::kCorruption || read.code() == ErrorCode::kNotFound)) {

@@ -74,8 +74,13 @@ Result<std::optional<PurgeMarker>> read_purge_marker(Syscalls& sys, const fs::pa
 Result<Bytes> read_frame_at(Syscalls& sys, const SegmentFile& segment, uint64_t offset) {
   auto source = SegmentSource::open(sys, segment);
   if (!source) return source.status();
+  return read_frame_at(*source, segment, offset);
+}
+
+Result<Bytes> read_frame_at(const SegmentSource& source, const SegmentFile& segment,
+                            uint64_t offset) {
   Bytes bytes(kFrameHeaderSize);
-  auto n = source->read_at(offset, bytes);
+  auto n = source.read_at(offset, bytes);
   if (!n) return n.status();
   bytes.resize(*n);
   auto bad = [&](const std::string& what) {
@@ -84,7 +89,7 @@ Result<Bytes> read_frame_at(Syscalls& sys, const SegmentFile& segment, uint64_t 
   auto header = decode_frame_header(bytes);
   if (!header) return bad(header.status().message());
   bytes.resize(header->length);
-  n = source->read_at(offset, bytes);
+  n = source.read_at(offset, bytes);
   if (!n) return n.status();
   if (*n != bytes.size()) return bad("frame runs past the end of the segment");
   if (Status s = verify_frame(*header, bytes); !s) return bad(s.message());

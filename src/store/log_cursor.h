@@ -90,6 +90,10 @@ struct LogProblem {
 // The whole frame at `offset` of `segment` (live or archived), checked on its own (checksum,
 // records); its place in the chain is the caller's to know (e.g. from a derived index).
 Result<Bytes> read_frame_at(Syscalls& sys, const SegmentFile& segment, uint64_t offset);
+// The same through a source already open on `segment`, for a caller that reads several frames
+// of one segment (one open file, not one per frame).
+Result<Bytes> read_frame_at(const SegmentSource& source, const SegmentFile& segment,
+                            uint64_t offset);
 
 // "corrupt log: <segment> offset 123 (sequence 45): <what>".
 Status corruption_status(const LogProblem& problem);
