@@ -125,24 +125,32 @@ Status build_account_index(store::Syscalls& sys, const std::vector<store::Segmen
 Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
                                                       const std::vector<store::SegmentFile>& segments,
                                                       size_t index, IndexUse use,
-                                                      bool postings_only) {
+                                                      IndexParts parts) {
   if (index + 1 >= segments.size()) {
     return Status(ErrorCode::kInternal, "only sealed segments have an account index");
   }
   const fs::path path = account_index_path(segments[index]);
   auto open_both = [&](const fs::path& at, bool built) -> Result<SegmentAccountIndex> {
-    auto run = store::SortedRun::open(sys, at);
-    if (!run) return run.status();
-    if (!describes(*run, segments, index)) {
-      return Status(ErrorCode::kCorruption, "stale account index");
+    // Each file says which events it covers; both must cover exactly the segment's.
+    auto open_part = [&](const fs::path& file) -> Result<store::SortedRun> {
+      auto run = store::SortedRun::open(sys, file);
+      if (run && !describes(*run, segments, index)) {
+        return Status(ErrorCode::kCorruption, "stale account index");
+      }
+      return run;
+    };
+    std::optional<store::SortedRun> run, effective;
+    if (built || parts != IndexParts::kEffective) {
+      auto opened = open_part(at);
+      if (!opened) return opened.status();
+      run = std::move(*opened);
     }
-    if (postings_only && !built) return SegmentAccountIndex(std::move(*run), std::nullopt, built);
-    auto effective = store::SortedRun::open(sys, effective_index_path(at));
-    if (!effective) return effective.status();
-    if (!(effective->meta() == run->meta())) {
-      return Status(ErrorCode::kCorruption, "stale account index");
+    if (built || parts != IndexParts::kPostings) {
+      auto opened = open_part(effective_index_path(at));
+      if (!opened) return opened.status();
+      effective = std::move(*opened);
     }
-    return SegmentAccountIndex(std::move(*run), std::move(*effective), built);
+    return SegmentAccountIndex(std::move(run), std::move(effective), built);
   };
   auto stored = open_both(path, false);
   if (stored || use == IndexUse::kReadOnly) {
@@ -169,23 +177,34 @@ Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
 }
 
 Status SegmentAccountIndex::effective_through(int64_t at_ns, uint64_t seq_after,
-                                              std::vector<EffectiveEntry>& out) const {
-  if (!effective_) return {ErrorCode::kInternal, "the effective-order index was not opened"};
+                                              std::vector<EffectiveEntry>& out,
+                                              const std::unordered_set<uint64_t>* keys) const {
+  LEDGER_RETURN_IF_ERROR(need(effective_));
+  // A segment whose earliest entry is after the cutoff has none to give: no block is read.
+  if (auto first = effective_->first_key(); !first || static_cast<int64_t>(first->high) > at_ns) {
+    return Status::ok();
+  }
   store::SortedRun::Cursor cursor(*effective_);
   for (;;) {
     auto entry = cursor.next();
     if (!entry) return entry.status();
     if (!*entry || static_cast<int64_t>((*entry)->key_high) > at_ns) return Status::ok();
     const uint64_t seq = (*entry)->key_low >> 2;
-    if (seq <= seq_after) continue;
+    if (seq <= seq_after || (keys != nullptr && !keys->contains((*entry)->value_a))) continue;
     out.push_back({seq, static_cast<int64_t>((*entry)->key_high), (*entry)->value_a,
                    static_cast<int64_t>((*entry)->value_b),
                    ((*entry)->key_low & 3) == kEffectiveOtherSide});
   }
 }
 
+Status SegmentAccountIndex::need(const std::optional<store::SortedRun>& part) const {
+  if (part) return Status::ok();
+  return {ErrorCode::kInternal, "an account index read from a file that was not opened"};
+}
+
 Status SegmentAccountIndex::postings(uint64_t key, std::vector<Posting>& out) const {
-  store::SortedRun::Cursor cursor(run_);
+  LEDGER_RETURN_IF_ERROR(need(run_));
+  store::SortedRun::Cursor cursor(*run_);
   LEDGER_RETURN_IF_ERROR(cursor.seek({0, key}));
   for (;;) {
     auto entry = cursor.next();
@@ -208,7 +227,8 @@ Result<std::vector<FrameLocation>> SegmentAccountIndex::frames_of(
     std::span<const uint64_t> seqs) const {
   std::vector<FrameLocation> frames;
   if (seqs.empty()) return frames;
-  store::SortedRun::Cursor cursor(run_);
+  LEDGER_RETURN_IF_ERROR(need(run_));
+  store::SortedRun::Cursor cursor(*run_);
   LEDGER_RETURN_IF_ERROR(cursor.seek({seqs.front(), kFrameKey}));
   std::optional<store::RunEntry> entry;
   for (const uint64_t seq : seqs) {
@@ -222,7 +242,7 @@ Result<std::vector<FrameLocation>> SegmentAccountIndex::frames_of(
     if (!entry || entry->key_high != kFrameKey || entry->key_low < seq || entry->value_b > seq) {
       return Status(ErrorCode::kCorruption,
                     fmt::format("account index {} has no frame for event {}",
-                                run_.path().filename().string(), seq));
+                                run_->path().filename().string(), seq));
     }
     frames.push_back({entry->value_a, entry->value_b});
   }

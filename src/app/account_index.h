@@ -15,6 +15,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "ledger/status.h"
@@ -59,17 +60,21 @@ std::filesystem::path effective_index_path(const std::filesystem::path& account_
 // Who opens an index: a query only reads (a missing or stale index is kNotFound, and the caller
 // reads the log instead); a write builds and stores one that is missing or stale.
 enum class IndexUse { kReadOnly, kBuild };
+// Which of a segment's two index files a reader opens: a statement needs the postings (and
+// frames) of .acx alone, a balance --at the effective order of .eff alone; each file left
+// unopened is one open and three reads less per segment. A method of a file not opened fails
+// (kInternal). A build opens both.
+enum class IndexParts { kBoth, kPostings, kEffective };
 
 class SegmentAccountIndex {
  public:
   // The index of sealed segment `index` (not the newest). With kBuild, built and stored if it is
   // missing or does not describe the segment; storing is best effort: without write access to
   // the data directory a copy built in a temporary file serves once.
-  // With `postings_only`, the effective-order index is left unopened (effective_through() then
-  // fails): a statement reads postings and frames only, and one open file a segment less.
   static Result<SegmentAccountIndex> open(store::Syscalls& sys,
                                           const std::vector<store::SegmentFile>& segments,
-                                          size_t index, IndexUse use, bool postings_only = false);
+                                          size_t index, IndexUse use,
+                                          IndexParts parts = IndexParts::kBoth);
 
   // Appends the postings of the account with `key` to `out`, in sequence order.
   Status postings(uint64_t key, std::vector<Posting>& out) const;
@@ -78,20 +83,23 @@ class SegmentAccountIndex {
   // The frames holding events `seqs` (ascending), in their order: one seek for all of them.
   Result<std::vector<FrameLocation>> frames_of(std::span<const uint64_t> seqs) const;
   // Appends the entries of events after `seq_after` effective at or before `at_ns`.
-  Status effective_through(int64_t at_ns, uint64_t seq_after,
-                           std::vector<EffectiveEntry>& out) const;
+  // With `keys`, only the entries of those account keys (a question about a few accounts keeps
+  // no memory for the others').
+  Status effective_through(int64_t at_ns, uint64_t seq_after, std::vector<EffectiveEntry>& out,
+                           const std::unordered_set<uint64_t>* keys = nullptr) const;
   // Checks every block of the index file (for `ledger verify`).
   Status verify() const {
-    LEDGER_RETURN_IF_ERROR(run_.verify());
+    if (run_) LEDGER_RETURN_IF_ERROR(run_->verify());
     return effective_ ? effective_->verify() : Status::ok();
   }
   bool rebuilt() const { return rebuilt_; }
 
  private:
-  SegmentAccountIndex(store::SortedRun run, std::optional<store::SortedRun> effective,
-                      bool rebuilt)
+  SegmentAccountIndex(std::optional<store::SortedRun> run,
+                      std::optional<store::SortedRun> effective, bool rebuilt)
       : run_(std::move(run)), effective_(std::move(effective)), rebuilt_(rebuilt) {}
-  store::SortedRun run_;
+  Status need(const std::optional<store::SortedRun>& part) const;
+  std::optional<store::SortedRun> run_;
   std::optional<store::SortedRun> effective_;
   bool rebuilt_ = false;
 };

@@ -315,12 +315,13 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
   std::vector<EffectiveEntry> postings;
   std::unordered_set<uint64_t> opened;
   for (size_t i = start.segment; i + 1 < segments.size(); ++i) {
-    auto index = SegmentAccountIndex::open(sys, segments, i, IndexUse::kReadOnly);
+    auto index = SegmentAccountIndex::open(sys, segments, i, IndexUse::kReadOnly,
+                                           IndexParts::kEffective);
     // Missing (the next write builds it): the log answers.
     if (!index && index.status().code() == ErrorCode::kNotFound) return false;
     Status read = index ? Status::ok() : index.status();
     std::vector<EffectiveEntry> entries;
-    if (read) read = index->effective_through(at_ns, seq_after, entries);
+    if (read) read = index->effective_through(at_ns, seq_after, entries, few ? &held_keys : nullptr);
     if (!read && read.code() == ErrorCode::kCorruption) {
       // Derived data that does not check out is never trusted; the log answers, and a write or
       // `ledger snapshot` builds it again.
@@ -339,7 +340,6 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
         postings.push_back(e);
       }
     }
-    indexes.emplace(i, std::move(*index));
   }
   for (const EffectiveEntry& p : postings) {
     if (!by_key.contains(p.account_key) && !opened.contains(p.account_key)) return false;
@@ -354,7 +354,23 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
     // Not a structured binding: clang before 16 cannot capture one in the lambda below.
     const size_t segment = item.first;
     const EffectiveEntry& other = item.second;
-    auto location = indexes.at(segment).frame_of(other.seq);
+    // Openings and closings are few: the postings file that locates their frames is opened
+    // for them alone.
+    auto index = indexes.find(segment);
+    if (index == indexes.end()) {
+      auto opened = SegmentAccountIndex::open(sys, segments, segment, IndexUse::kReadOnly,
+                                              IndexParts::kPostings);
+      if (!opened && opened.status().code() == ErrorCode::kCorruption) {
+        loaded.warnings.push_back(fmt::format("account index {} skipped: {}",
+                                              account_index_path(segments[segment]).filename().string(),
+                                              opened.status().message()));
+        return false;
+      }
+      if (!opened && opened.status().code() == ErrorCode::kNotFound) return false;
+      if (!opened) return opened.status();
+      index = indexes.emplace(segment, std::move(*opened)).first;
+    }
+    auto location = index->second.frame_of(other.seq);
     if (!location) return location.status();
     auto frame = store::read_frame_at(sys, segments[segment], location->offset);
     if (!frame) return frame.status();

@@ -201,7 +201,7 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
       continue;
     }
     auto index = app::SegmentAccountIndex::open(sys, *segments, i, app::IndexUse::kReadOnly,
-                                                /*postings_only=*/true);
+                                                app::IndexParts::kPostings);
     std::vector<app::Posting> postings;
     Status read = index ? index->postings(key, postings) : index.status();
     if (!read && (read.code() == ErrorCode::kCorruption || read.code() == ErrorCode::kNotFound)) {

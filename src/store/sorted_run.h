@@ -150,6 +150,10 @@ class SortedRun {
   RunMeta meta() const { return meta_; }
   uint64_t entry_count() const { return count_; }
   uint64_t block_count() const { return index_.size(); }
+  // The least key, from the index (no block is read); nothing for an empty run.
+  std::optional<RunKey> first_key() const {
+    return index_.empty() ? std::nullopt : std::optional<RunKey>(index_.front().first);
+  }
   uint64_t file_size() const { return file_size_; }
 
   // Reads a run in order, one block in memory at a time (for merges).
