@@ -73,8 +73,10 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
                                               rebuilt);
   if (!refs) return refs.status();
   // The newest snapshot and the events after it; refs newer than the index's reach in memory.
-  auto loaded = app::load_state(options.dir, {{}, true, true, refs->covered_through(),
-                                               std::move(only), false, std::move(only_refs)});
+  app::LoadOptions load{{}, true, true, refs->covered_through(), std::move(only), false,
+                        std::move(only_refs)};
+  load.segments = &(*writer)->segments();
+  auto loaded = app::load_state(options.dir, load);
   if (!loaded) return loaded.status();
   auto purged = app::purge_base(options.dir, (*writer)->segments());
   if (!purged) return purged.status();
@@ -97,7 +99,9 @@ Result<OpenLog> open_for_writing(const LedgerOptions& options,
 // mean" of a refusal. The ref index and timeline stay as they were.
 Status load_every_account(const LedgerOptions& options, OpenLog& log) {
   if (log.state().held().empty()) return Status::ok();
-  auto loaded = app::load_state(options.dir, {{}, true, true, log.refs->covered_through()});
+  app::LoadOptions load{{}, true, true, log.refs->covered_through()};
+  load.segments = &log.writer->segments();
+  auto loaded = app::load_state(options.dir, load);
   if (!loaded) return loaded.status();
   log.loaded = std::move(*loaded);
   log.state().set_ref_archive(log.refs.get());

@@ -487,7 +487,9 @@ Result<std::optional<PurgeBase>> purge_base(const fs::path& dir,
 
 Result<LoadedState> load_state(const fs::path& dir, const LoadOptions& options) {
   store::Syscalls& sys = store::real_syscalls();
-  auto segments = store::list_segments(dir);
+  auto segments = options.segments != nullptr
+                      ? Result<std::vector<store::SegmentFile>>(*options.segments)
+                      : store::list_segments(dir);
   if (!segments) return segments.status();
   LoadedState loaded;
   loaded.no_ledger = segments->empty();

@@ -65,6 +65,9 @@ struct LoadOptions {
   // The state of the snapshot chosen, and none of the events after it (an empty state, with
   // snapshot_seq 0, when none serves): for a caller that reads those events by index itself.
   bool snapshot_only = false;
+  // The log's segments as a writer that holds the lock knows them (LogWriter::segments()), so
+  // that they are not listed again; null: listed here.
+  const std::vector<store::SegmentFile>* segments = nullptr;
 };
 
 Result<LoadedState> load_state(const std::filesystem::path& dir, const LoadOptions& options);

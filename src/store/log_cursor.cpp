@@ -19,12 +19,17 @@ constexpr size_t kReadChunkBytes = 256u << 10;
 
 namespace {
 
-Status list_into(const fs::path& dir, bool archived, std::vector<SegmentFile>& segments) {
+Status list_into(const fs::path& dir, bool archived, std::vector<SegmentFile>& segments,
+                 std::vector<fs::path>* temp_files) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
   if (ec == std::errc::no_such_file_or_directory) return Status::ok();
   if (ec) return {ErrorCode::kIoError, fmt::format("list {}: {}", dir.string(), ec.message())};
   for (const auto& entry : it) {
+    if (temp_files != nullptr && entry.path().extension() == ".tmp") {
+      temp_files->push_back(entry.path());
+      continue;
+    }
     const std::string name = entry.path().filename().string();
     auto seq = archived ? parse_archived_segment_file_name(name) : parse_segment_file_name(name);
     if (seq) segments.push_back({*seq, entry.path(), archived});
@@ -34,10 +39,11 @@ Status list_into(const fs::path& dir, bool archived, std::vector<SegmentFile>& s
 
 }  // namespace
 
-Result<std::vector<SegmentFile>> list_segments(const fs::path& dir) {
+Result<std::vector<SegmentFile>> list_segments(const fs::path& dir,
+                                               std::vector<fs::path>* temp_files) {
   std::vector<SegmentFile> segments;
-  LEDGER_RETURN_IF_ERROR(list_into(dir, false, segments));
-  LEDGER_RETURN_IF_ERROR(list_into(dir / kArchiveDirName, true, segments));
+  LEDGER_RETURN_IF_ERROR(list_into(dir, false, segments, temp_files));
+  LEDGER_RETURN_IF_ERROR(list_into(dir / kArchiveDirName, true, segments, temp_files));
   // Live before archived for the same base, so that the live copy is the one kept.
   std::sort(segments.begin(), segments.end(), [](const SegmentFile& a, const SegmentFile& b) {
     return a.base_seq != b.base_seq ? a.base_seq < b.base_seq : a.archived < b.archived;

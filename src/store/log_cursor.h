@@ -22,7 +22,10 @@ namespace ledger::store {
 // (<dir>/archive/<name>.zst), each marked. A segment that is both live and archived (a crash
 // between the two steps of archiving it) is listed once, live; its archive copy is ignored.
 // A missing directory is an empty log.
-Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir);
+// With `temp_files`, also the *.tmp files of the same two folders, in the same listing.
+Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir,
+                                               std::vector<std::filesystem::path>* temp_files =
+                                                   nullptr);
 
 // The PURGED marker of `dir`, if there is one. A damaged marker is corruption.
 Result<std::optional<PurgeMarker>> read_purge_marker(Syscalls& sys,

@@ -117,16 +117,6 @@ Result<TailScan> find_tail(Syscalls& sys, const fs::path& dir,
   return scan;
 }
 
-// Temp files are what a crash left of an atomic publish (a new segment's header, an index, an
-// archive file, the PURGED marker); the rename never happened, so nothing refers to them.
-void remove_temp_files(Syscalls& sys, const fs::path& dir) {
-  for (const fs::path& folder : {dir, dir / kArchiveDirName}) {
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(folder, ec)) {
-      if (entry.path().extension() == ".tmp") (void)sys.unlink(entry.path().c_str());
-    }
-  }
-}
 
 // A segment after the one where the last commit ended, whose header continues the log exactly
 // there, was begun ahead of its first frame: sealed by LogWriter::seal_newest, or rolled to by a
@@ -190,9 +180,13 @@ Status cut_log_back(Syscalls& sys, const fs::path& dir, std::vector<SegmentFile>
 
 Result<RecoveredLog> recover_log(Syscalls& sys, const fs::path& dir, RecoveryReport& report) {
   report = {};
-  remove_temp_files(sys, dir);
-  auto listed = list_segments(dir);
+  // Temp files are what a crash left of an atomic publish (a new segment's header, an index,
+  // an archive file, the PURGED marker); the rename never happened, so nothing refers to them.
+  // They are found by the listing of the segments.
+  std::vector<fs::path> temp_files;
+  auto listed = list_segments(dir, &temp_files);
   if (!listed) return listed.status();
+  for (const fs::path& temp : temp_files) (void)sys.unlink(temp.c_str());
   RecoveredLog log{std::move(*listed), {}};
   // The log must begin where it should (at 1, or where a purge left it) before anything is
   // appended to it.
