@@ -199,6 +199,13 @@ Result<size_t> SegmentSource::read_at(uint64_t offset, std::span<unsigned char> 
   return n;
 }
 
+void SegmentSource::will_need(uint64_t offset, uint64_t length) const {
+  if (file_.is_open()) {
+    (void)::posix_fadvise(file_.fd(), static_cast<off_t>(offset), static_cast<off_t>(length),
+                          POSIX_FADV_WILLNEED);
+  }
+}
+
 Result<uint64_t> SegmentSource::size() const {
   if (!bytes_) return file_.size();
   return uint64_t{bytes_->size()};
