@@ -314,23 +314,26 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
   std::vector<std::pair<size_t, EffectiveEntry>> others;
   std::vector<EffectiveEntry> postings;
   std::unordered_set<uint64_t> opened;
+  // Derived data that is missing (the next write builds it) or does not check out (never
+  // trusted; a write or `ledger snapshot` builds it again): false, and the log answers. Other
+  // errors are the caller's.
+  auto unusable = [&](size_t segment, const Status& status) -> Result<bool> {
+    if (status.code() == ErrorCode::kCorruption) {
+      loaded.warnings.push_back(fmt::format("account index {} skipped: {}",
+                                            account_index_path(segments[segment]).filename().string(),
+                                            status.message()));
+      return false;
+    }
+    if (status.code() == ErrorCode::kNotFound) return false;
+    return status;
+  };
   for (size_t i = start.segment; i + 1 < segments.size(); ++i) {
     auto index = SegmentAccountIndex::open(sys, segments, i, IndexUse::kReadOnly,
                                            IndexParts::kEffective);
-    // Missing (the next write builds it): the log answers.
-    if (!index && index.status().code() == ErrorCode::kNotFound) return false;
-    Status read = index ? Status::ok() : index.status();
+    if (!index) return unusable(i, index.status());
     std::vector<EffectiveEntry> entries;
-    if (read) read = index->effective_through(at_ns, seq_after, entries, few ? &held_keys : nullptr);
-    if (!read && read.code() == ErrorCode::kCorruption) {
-      // Derived data that does not check out is never trusted; the log answers, and a write or
-      // `ledger snapshot` builds it again.
-      loaded.warnings.push_back(fmt::format("account index {} skipped: {}",
-                                            account_index_path(segments[i]).filename().string(),
-                                            read.message()));
-      return false;
-    }
-    if (!read) return read;
+    Status read = index->effective_through(at_ns, seq_after, entries, few ? &held_keys : nullptr);
+    if (!read) return unusable(i, read);
     for (const EffectiveEntry& e : entries) {
       if (!wanted(e.account_key)) continue;
       if (e.other) {
@@ -360,14 +363,7 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
     if (index == indexes.end()) {
       auto opened = SegmentAccountIndex::open(sys, segments, segment, IndexUse::kReadOnly,
                                               IndexParts::kPostings);
-      if (!opened && opened.status().code() == ErrorCode::kCorruption) {
-        loaded.warnings.push_back(fmt::format("account index {} skipped: {}",
-                                              account_index_path(segments[segment]).filename().string(),
-                                              opened.status().message()));
-        return false;
-      }
-      if (!opened && opened.status().code() == ErrorCode::kNotFound) return false;
-      if (!opened) return opened.status();
+      if (!opened) return unusable(segment, opened.status());
       index = indexes.emplace(segment, std::move(*opened)).first;
     }
     auto location = index->second.frame_of(other.seq);

@@ -208,6 +208,7 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
     // (And within --to: a statement that ends before it opens counts nothing after its end.)
     before.snapshot_effective_max_ns = to_ns ? std::min(*from_ns - 1, *to_ns) : *from_ns - 1;
     before.snapshot_only = true;
+    before.segments = &*segments;
     auto opening = app::load_state(options_.dir, before);
     if (!opening) return opening.status();
     for (std::string& warning : opening->warnings) {
