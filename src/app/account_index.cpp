@@ -18,6 +18,13 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr uint64_t kFrameKey = 0;
+// The first entry of a format 2 index, before every frame entry (whose last sequence number is
+// at least 1). An index without it is of format 1, which held no openings or closings: a reader
+// passes it over, a writer builds it again.
+constexpr store::RunKey kFormatKey{0, kFrameKey};
+constexpr uint64_t kAccountIndexFormat = 2;
+// In key_low, marks an opening's or a closing's entry (its seq is below 2^63).
+constexpr uint64_t kOtherBit = uint64_t{1} << 63;
 
 store::RunEntry posting_entry(std::string_view account, uint64_t seq, int64_t effective_ns,
                               int64_t amount) {
@@ -40,9 +47,15 @@ void add_effective(const domain::EventAt& e, std::vector<store::RunEntry>& out) 
   }
 }
 
-// The postings of one event (domain::postings_of): none, one, or two for a transfer.
+// The postings of one event (domain::postings_of): one, or two for a transfer; for an opening
+// or a closing, an entry with kOtherBit, so that `--at` of one account learns of them here.
 void add_postings(const domain::EventAt& e, std::vector<store::RunEntry>& out) {
-  for (const domain::Posting& p : domain::postings_of(e.event)) {
+  const domain::EventPostings postings = domain::postings_of(e.event);
+  if (postings.count == 0) {
+    out.push_back(posting_entry(e.event.account, e.seq | kOtherBit, e.effective_ns, 0));
+    return;
+  }
+  for (const domain::Posting& p : postings) {
     out.push_back(posting_entry(p.account, e.seq, e.effective_ns, p.amount));
   }
 }
@@ -55,6 +68,10 @@ bool describes(const store::SortedRun& run, const std::vector<store::SegmentFile
 }
 
 }  // namespace
+
+bool is_current_format(const store::SortedRun& account_index) {
+  return account_index.first_key() == kFormatKey;
+}
 
 uint64_t account_key(std::string_view id) {
   const uint64_t key = XXH3_64bits(id.data(), id.size());
@@ -75,7 +92,7 @@ Status build_account_index(store::Syscalls& sys, const std::vector<store::Segmen
   auto start = store::segment_start(sys, segments, index);
   if (!start) return start.status();
   store::LogReader reader(sys, segments, *start);
-  std::vector<store::RunEntry> entries;
+  std::vector<store::RunEntry> entries{{kFormatKey.low, kFormatKey.high, kAccountIndexFormat, 0}};
   std::vector<store::RunEntry> effective;
   domain::EventAt e;
   uint64_t seq_last = segments[index].base_seq - 1;
@@ -137,6 +154,9 @@ Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
       if (run && !describes(*run, segments, index)) {
         return Status(ErrorCode::kCorruption, "stale account index");
       }
+      if (run && file == at && !is_current_format(*run)) {
+        return Status(ErrorCode::kNotFound, "account index of an older format");
+      }
       return run;
     };
     std::optional<store::SortedRun> run, effective;
@@ -177,8 +197,7 @@ Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
 }
 
 Status SegmentAccountIndex::effective_through(int64_t at_ns, uint64_t seq_after,
-                                              std::vector<EffectiveEntry>& out,
-                                              const std::unordered_set<uint64_t>* keys) const {
+                                              std::vector<EffectiveEntry>& out) const {
   LEDGER_RETURN_IF_ERROR(need(effective_));
   // A segment whose earliest entry is after the cutoff has none to give: no block is read.
   if (auto first = effective_->first_key(); !first || static_cast<int64_t>(first->high) > at_ns) {
@@ -190,7 +209,7 @@ Status SegmentAccountIndex::effective_through(int64_t at_ns, uint64_t seq_after,
     if (!entry) return entry.status();
     if (!*entry || static_cast<int64_t>((*entry)->key_high) > at_ns) return Status::ok();
     const uint64_t seq = (*entry)->key_low >> 2;
-    if (seq <= seq_after || (keys != nullptr && !keys->contains((*entry)->value_a))) continue;
+    if (seq <= seq_after) continue;
     out.push_back({seq, static_cast<int64_t>((*entry)->key_high), (*entry)->value_a,
                    static_cast<int64_t>((*entry)->value_b),
                    ((*entry)->key_low & 3) == kEffectiveOtherSide});
@@ -202,7 +221,8 @@ Status SegmentAccountIndex::need(const std::optional<store::SortedRun>& part) co
   return {ErrorCode::kInternal, "an account index read from a file that was not opened"};
 }
 
-Status SegmentAccountIndex::postings(uint64_t key, std::vector<Posting>& out) const {
+Status SegmentAccountIndex::postings(uint64_t key, std::vector<Posting>& out,
+                                     bool with_others) const {
   LEDGER_RETURN_IF_ERROR(need(run_));
   store::SortedRun::Cursor cursor(*run_);
   LEDGER_RETURN_IF_ERROR(cursor.seek({0, key}));
@@ -210,8 +230,10 @@ Status SegmentAccountIndex::postings(uint64_t key, std::vector<Posting>& out) co
     auto entry = cursor.next();
     if (!entry) return entry.status();
     if (!*entry || (*entry)->key_high != key) return Status::ok();
-    out.push_back({(*entry)->key_low, static_cast<int64_t>((*entry)->value_a),
-                   static_cast<int64_t>((*entry)->value_b)});
+    const bool other = ((*entry)->key_low & kOtherBit) != 0;
+    if (other && !with_others) return Status::ok();  // The others follow every posting.
+    out.push_back({(*entry)->key_low & ~kOtherBit, static_cast<int64_t>((*entry)->value_a),
+                   static_cast<int64_t>((*entry)->value_b), other});
   }
 }
 

@@ -1,8 +1,12 @@
 #pragma once
 // The account index: for each sealed segment, `<digits>.acx` beside its time index, a sorted run
 // (store/sorted_run.h) holding
+//   - a first entry, key (0, 0), value_a = 2: the format (format 1 had neither it nor the
+//     openings and closings below, and is built again);
 //   - a posting per account that an event moves money for: key (high = account_key(id),
 //     low = seq), value_a = effective time, value_b = the signed amount (two's complement);
+//   - an entry per opening or closing: key (high = account_key(id), low = seq | 2^63),
+//     value_a = effective time, value_b = 0 (so that `--at` of one account needs no .eff);
 //   - an entry per frame: key (high = 0, low = the frame's last sequence number),
 //     value_a = the frame's offset in the segment, value_b = its first sequence number.
 // A statement then reads, per segment, one account's postings and only the frames of the lines
@@ -15,7 +19,6 @@
 #include <optional>
 #include <span>
 #include <string_view>
-#include <unordered_set>
 #include <vector>
 
 #include "ledger/status.h"
@@ -39,6 +42,7 @@ struct Posting {
   uint64_t seq = 0;
   int64_t effective_ns = 0;
   int64_t amount = 0;  // Signed: what the event did to the account's balance.
+  bool other = false;  // An opening or a closing (amount 0): read the event from the log.
 };
 
 struct EffectiveEntry {
@@ -55,6 +59,8 @@ struct FrameLocation {
 };
 
 std::filesystem::path account_index_path(const store::SegmentFile& segment);
+// Whether an .acx file is of the format this version writes (older ones are built again).
+bool is_current_format(const store::SortedRun& account_index);
 std::filesystem::path effective_index_path(const std::filesystem::path& account_index);
 
 // Who opens an index: a query only reads (a missing or stale index is kNotFound, and the caller
@@ -76,17 +82,16 @@ class SegmentAccountIndex {
                                           size_t index, IndexUse use,
                                           IndexParts parts = IndexParts::kBoth);
 
-  // Appends the postings of the account with `key` to `out`, in sequence order.
-  Status postings(uint64_t key, std::vector<Posting>& out) const;
+  // Appends the postings of the account with `key` to `out`, in sequence order; with
+  // `with_others`, then its openings and closings too.
+  Status postings(uint64_t key, std::vector<Posting>& out, bool with_others = false) const;
   // The frame holding event `seq`.
   Result<FrameLocation> frame_of(uint64_t seq) const;
   // The frames holding events `seqs` (ascending), in their order: one seek for all of them.
   Result<std::vector<FrameLocation>> frames_of(std::span<const uint64_t> seqs) const;
   // Appends the entries of events after `seq_after` effective at or before `at_ns`.
-  // With `keys`, only the entries of those account keys (a question about a few accounts keeps
-  // no memory for the others').
-  Status effective_through(int64_t at_ns, uint64_t seq_after, std::vector<EffectiveEntry>& out,
-                           const std::unordered_set<uint64_t>* keys = nullptr) const;
+  Status effective_through(int64_t at_ns, uint64_t seq_after,
+                           std::vector<EffectiveEntry>& out) const;
   // Checks every block of the index file (for `ledger verify`).
   Status verify() const {
     if (run_) LEDGER_RETURN_IF_ERROR(run_->verify());

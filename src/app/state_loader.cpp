@@ -289,9 +289,63 @@ Status read_range(const std::vector<store::SegmentFile>& segments, const store::
   }
 }
 
-// `--at` over sealed segments through their effective-order indexes (app/account_index.h):
-// only the postings effective by the cutoff are read, however far back they were dated, where a
-// read of the log would go through every block that holds one. False (nothing changed) when it
+// An entry of a sealed segment's index that `--at` takes: a posting, or an opening or closing.
+using IndexedEntry = std::pair<size_t, EffectiveEntry>;  // (segment, entry)
+
+// Derived data that is missing (the next write builds it) or does not check out (never
+// trusted; a write or `ledger snapshot` builds it again): false, and the log answers. Other
+// errors are the caller's.
+Result<bool> index_unusable(const std::vector<store::SegmentFile>& segments, size_t segment,
+                            const Status& status, LoadedState& loaded) {
+  if (status.code() == ErrorCode::kCorruption) {
+    loaded.warnings.push_back(fmt::format("account index {} skipped: {}",
+                                          account_index_path(segments[segment]).filename().string(),
+                                          status.message()));
+    return false;
+  }
+  if (status.code() == ErrorCode::kNotFound) return false;
+  return status;
+}
+
+// The entries of events after `start` effective by `at_ns`, of every account (from the
+// effective order, .eff) or, for a state of a few accounts, of theirs alone (from the postings,
+// .acx: one seek per account and segment, where the effective order would be read through every
+// entry dated by the cutoff). False when an index cannot be used.
+Result<bool> gather_indexed(const std::vector<store::SegmentFile>& segments,
+                            const store::LogPosition& start, int64_t at_ns, LoadedState& loaded,
+                            std::vector<IndexedEntry>& out) {
+  store::Syscalls& sys = store::real_syscalls();
+  const std::vector<std::string>& held = loaded.state.held();
+  const uint64_t seq_after = start.seq_next - 1;
+  const std::vector<uint64_t> held_keys = keys_of(held);
+  for (size_t i = start.segment; i + 1 < segments.size(); ++i) {
+    const IndexParts parts = held.empty() ? IndexParts::kEffective : IndexParts::kPostings;
+    auto index = SegmentAccountIndex::open(sys, segments, i, IndexUse::kReadOnly, parts);
+    if (!index) return index_unusable(segments, i, index.status(), loaded);
+    if (held.empty()) {
+      std::vector<EffectiveEntry> entries;
+      Status read = index->effective_through(at_ns, seq_after, entries);
+      if (!read) return index_unusable(segments, i, read, loaded);
+      for (const EffectiveEntry& e : entries) out.emplace_back(i, e);
+      continue;
+    }
+    for (const uint64_t key : held_keys) {
+      std::vector<Posting> postings;
+      Status read = index->postings(key, postings, true);
+      if (!read) return index_unusable(segments, i, read, loaded);
+      for (const Posting& p : postings) {
+        if (p.seq > seq_after && p.effective_ns <= at_ns) {
+          out.emplace_back(i, EffectiveEntry{p.seq, p.effective_ns, key, p.amount, p.other});
+        }
+      }
+    }
+  }
+  return true;
+}
+
+// `--at` over sealed segments through their account indexes (app/account_index.h): only the
+// postings effective by the cutoff are read, however far back they were dated, where a read of
+// the log would go through every block that holds one. False (nothing changed) when they
 // cannot be used: two accounts share a key, or an index does not check out.
 Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segments,
                                     const store::LogPosition& start, int64_t at_ns,
@@ -300,48 +354,24 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
   domain::LedgerState& state = loaded.state;
   // A state of a few accounts reads their entries alone, by key: unless another account
   // shares one of their keys.
-  const bool few = !state.held().empty();
-  if (few && loaded.key_shared) return false;
-  std::unordered_set<uint64_t> held_keys;
-  for (const std::string& id : state.held()) held_keys.insert(account_key(id));
-  auto wanted = [&](uint64_t key) { return !few || held_keys.contains(key); };
+  if (!state.held().empty() && loaded.key_shared) return false;
   std::unordered_map<uint64_t, size_t> by_key;
   for (size_t i = 0; i < state.accounts().size(); ++i) {
     if (!by_key.emplace(account_key(state.accounts()[i].id), i).second) return false;
   }
-  const uint64_t seq_after = start.seq_next - 1;
+  std::vector<IndexedEntry> entries;
+  auto gathered = gather_indexed(segments, start, at_ns, loaded, entries);
+  if (!gathered || !*gathered) return gathered;
   std::map<size_t, SegmentAccountIndex> indexes;
-  std::vector<std::pair<size_t, EffectiveEntry>> others;
+  std::vector<IndexedEntry> others;
   std::vector<EffectiveEntry> postings;
   std::unordered_set<uint64_t> opened;
-  // Derived data that is missing (the next write builds it) or does not check out (never
-  // trusted; a write or `ledger snapshot` builds it again): false, and the log answers. Other
-  // errors are the caller's.
-  auto unusable = [&](size_t segment, const Status& status) -> Result<bool> {
-    if (status.code() == ErrorCode::kCorruption) {
-      loaded.warnings.push_back(fmt::format("account index {} skipped: {}",
-                                            account_index_path(segments[segment]).filename().string(),
-                                            status.message()));
-      return false;
-    }
-    if (status.code() == ErrorCode::kNotFound) return false;
-    return status;
-  };
-  for (size_t i = start.segment; i + 1 < segments.size(); ++i) {
-    auto index = SegmentAccountIndex::open(sys, segments, i, IndexUse::kReadOnly,
-                                           IndexParts::kEffective);
-    if (!index) return unusable(i, index.status());
-    std::vector<EffectiveEntry> entries;
-    Status read = index->effective_through(at_ns, seq_after, entries, few ? &held_keys : nullptr);
-    if (!read) return unusable(i, read);
-    for (const EffectiveEntry& e : entries) {
-      if (!wanted(e.account_key)) continue;
-      if (e.other) {
-        others.emplace_back(i, e);
-        opened.insert(e.account_key);
-      } else {
-        postings.push_back(e);
-      }
+  for (const auto& [segment, e] : entries) {
+    if (e.other) {
+      others.emplace_back(segment, e);
+      opened.insert(e.account_key);
+    } else {
+      postings.push_back(e);
     }
   }
   for (const EffectiveEntry& p : postings) {
@@ -363,7 +393,7 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
     if (index == indexes.end()) {
       auto opened = SegmentAccountIndex::open(sys, segments, segment, IndexUse::kReadOnly,
                                               IndexParts::kPostings);
-      if (!opened) return unusable(segment, opened.status());
+      if (!opened) return index_unusable(segments, segment, opened.status(), loaded);
       index = indexes.emplace(segment, std::move(*opened)).first;
     }
     auto location = index->second.frame_of(other.seq);

@@ -36,7 +36,7 @@ $ ledger stats --format table
 > ref_index_entries           0
 > ref_index_covered_through
 > account_indexes             2
-> account_index_bytes         6344
+> account_index_bytes         6448
 > accounts_open               1
 > accounts_closed             0
 > seq_first                   1
