@@ -25,6 +25,11 @@ constexpr store::RunKey kFormatKey{0, kFrameKey};
 constexpr uint64_t kAccountIndexFormat = 2;
 // In key_low, marks an opening's or a closing's entry (its seq is below 2^63).
 constexpr uint64_t kOtherBit = uint64_t{1} << 63;
+// Blocks of the .acx: a statement or `--at` of one account reads, per segment, the index, the
+// block of its postings and the block of the frames it prints. A segment's .acx holds about
+// 150,000 entries; blocks of 256 (8 KiB) make the index about 19 KiB, for about 35 KiB read
+// per segment in all, against 130 KiB with blocks of 2048.
+constexpr uint32_t kPostingsBlockEntries = 256;
 
 store::RunEntry posting_entry(std::string_view account, uint64_t seq, int64_t effective_ns,
                               int64_t amount) {
@@ -126,7 +131,7 @@ Status build_account_index(store::Syscalls& sys, const std::vector<store::Segmen
   // The .eff file is published first: an .acx beside it vouches for both.
   LEDGER_RETURN_IF_ERROR(eff_writer->finish());
   std::sort(entries.begin(), entries.end(), by_key);
-  auto writer = store::SortedRunWriter::create(sys, path, meta);
+  auto writer = store::SortedRunWriter::create(sys, path, meta, kPostingsBlockEntries);
   if (!writer) return writer.status();
   for (size_t i = 0; i < entries.size(); ++i) {
     store::RunEntry entry = entries[i];
@@ -243,30 +248,39 @@ Result<FrameLocation> SegmentAccountIndex::frame_of(uint64_t seq) const {
   return frames->front();
 }
 
-// One seek, then forward: the frame entries are in sequence order, and the frames of a
-// statement's lines in one segment mostly sit in one block of them.
+// A seek per frame not yet reached, not a walk: the frames of a statement's lines lie far
+// apart among a segment's, and a seek reads only the block of the frame it finds (nothing when
+// that block is the one read last).
 Result<std::vector<FrameLocation>> SegmentAccountIndex::frames_of(
     std::span<const uint64_t> seqs) const {
   std::vector<FrameLocation> frames;
   if (seqs.empty()) return frames;
   LEDGER_RETURN_IF_ERROR(need(run_));
   store::SortedRun::Cursor cursor(*run_);
-  LEDGER_RETURN_IF_ERROR(cursor.seek({seqs.front(), kFrameKey}));
-  std::optional<store::RunEntry> entry;
+  // The entry looked at and the one after it, whose offset ends the frame.
+  std::optional<store::RunEntry> entry, following;
+  auto next = [&](std::optional<store::RunEntry>& into) -> Status {
+    auto read = cursor.next();
+    if (!read) return read.status();
+    into = *read;
+    return Status::ok();
+  };
   for (const uint64_t seq : seqs) {
     // The frame holding `seq` is the first whose last sequence number is not below it.
-    while (!entry || (entry->key_high == kFrameKey && entry->key_low < seq)) {
-      auto next = cursor.next();
-      if (!next) return next.status();
-      if (!*next) break;
-      entry = **next;
+    if (!entry || (entry->key_high == kFrameKey && entry->key_low < seq)) {
+      LEDGER_RETURN_IF_ERROR(cursor.seek({seq, kFrameKey}));
+      LEDGER_RETURN_IF_ERROR(next(entry));
+      LEDGER_RETURN_IF_ERROR(next(following));
     }
     if (!entry || entry->key_high != kFrameKey || entry->key_low < seq || entry->value_b > seq) {
       return Status(ErrorCode::kCorruption,
                     fmt::format("account index {} has no frame for event {}",
                                 run_->path().filename().string(), seq));
     }
-    frames.push_back({entry->value_a, entry->value_b});
+    const bool next_frame = following && following->key_high == kFrameKey &&
+                            following->value_a > entry->value_a;
+    frames.push_back({entry->value_a, entry->value_b,
+                      next_frame ? following->value_a - entry->value_a : 0});
   }
   return frames;
 }

@@ -56,6 +56,7 @@ struct EffectiveEntry {
 struct FrameLocation {
   uint64_t offset = 0;
   uint64_t seq_first = 0;
+  uint64_t length = 0;  // From the next frame's offset; 0 for a segment's last frame.
 };
 
 std::filesystem::path account_index_path(const store::SegmentFile& segment);

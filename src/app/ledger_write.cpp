@@ -29,8 +29,8 @@ namespace {
 
 // Events per frame of an import: large enough to amortize frame headers (64 bytes and a checksum
 // call per frame), small enough that a statement, which reads a whole frame for each line it
-// prints, reads about 20 KB per line rather than 70.
-constexpr size_t kImportFrameEvents = 256;
+// prints, reads about 6 KB per line (256 events made it 23 KB, 1,000 about 70).
+constexpr size_t kImportFrameEvents = 64;
 // An import's refs beyond this many move out of memory into scratch runs (app/spilled_refs.h):
 // 128K refs fill a table of 256K slots of 32 bytes (8 MiB) to half: with the import's order
 // (12 MiB) and the ref index's sort (8 MiB), an import stays within 64 MiB.

@@ -76,7 +76,7 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
                   const std::map<size_t, app::SegmentAccountIndex>& indexes, const std::string& id,
                   std::vector<Movement*>& wanted) {
   std::map<std::pair<size_t, uint64_t>, std::vector<Movement*>> by_frame;
-  std::map<std::pair<size_t, uint64_t>, uint64_t> first_seq;
+  std::map<std::pair<size_t, uint64_t>, uint64_t> length;
   std::map<size_t, std::vector<Movement*>> by_segment;
   for (Movement* m : wanted) by_segment[m->segment].push_back(m);
   for (auto& [segment, movements] : by_segment) {
@@ -90,7 +90,7 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
     for (size_t i = 0; i < movements.size(); ++i) {
       const app::FrameLocation& location = (*locations)[i];
       by_frame[{segment, location.offset}].push_back(movements[i]);
-      first_seq[{segment, location.offset}] = location.seq_first;
+      length[{segment, location.offset}] = location.length;
     }
   }
   // Every frame to read is hinted to the kernel first, so that on a cold cache the disk reads
@@ -131,7 +131,8 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
     std::vector<Movement*>& movements = item.second;
     auto source = source_of(place.first);
     if (!source) return source.status();
-    auto frame = store::read_frame_at(**source, segments[place.first], place.second);
+    auto frame = store::read_frame_at(**source, segments[place.first], place.second,
+                                      length.at(place));
     if (!frame) return frame.status();
     LEDGER_RETURN_IF_ERROR(app::for_each_event_in_frame(*frame, [&](const domain::EventAt& e) {
       for (Movement* m : movements) {

@@ -84,8 +84,8 @@ Result<Bytes> read_frame_at(Syscalls& sys, const SegmentFile& segment, uint64_t 
 }
 
 Result<Bytes> read_frame_at(const SegmentSource& source, const SegmentFile& segment,
-                            uint64_t offset) {
-  Bytes bytes(kFrameHeaderSize);
+                            uint64_t offset, uint64_t length_hint) {
+  Bytes bytes(std::max<uint64_t>(kFrameHeaderSize, length_hint));
   auto n = source.read_at(offset, bytes);
   if (!n) return n.status();
   bytes.resize(*n);
@@ -94,6 +94,10 @@ Result<Bytes> read_frame_at(const SegmentSource& source, const SegmentFile& segm
   };
   auto header = decode_frame_header(bytes);
   if (!header) return bad(header.status().message());
+  if (header->length == bytes.size()) {
+    if (Status s = verify_frame(*header, bytes); !s) return bad(s.message());
+    return bytes;
+  }
   bytes.resize(header->length);
   n = source.read_at(offset, bytes);
   if (!n) return n.status();

@@ -94,9 +94,11 @@ struct LogProblem {
 // records); its place in the chain is the caller's to know (e.g. from a derived index).
 Result<Bytes> read_frame_at(Syscalls& sys, const SegmentFile& segment, uint64_t offset);
 // The same through a source already open on `segment`, for a caller that reads several frames
-// of one segment (one open file, not one per frame).
+// of one segment (one open file, not one per frame). With the frame's length, when the caller
+// knows it (from the offset of the frame after it), one read instead of two; a wrong length
+// costs the two reads, never a wrong frame.
 Result<Bytes> read_frame_at(const SegmentSource& source, const SegmentFile& segment,
-                            uint64_t offset);
+                            uint64_t offset, uint64_t length_hint = 0);
 
 // "corrupt log: <segment> offset 123 (sequence 45): <what>".
 Status corruption_status(const LogProblem& problem);

@@ -73,17 +73,17 @@ Bytes build_bloom(std::span<const RunEntry> entries) {
   return bloom;
 }
 
-uint64_t block_count_for(uint64_t entries) {
-  return (entries + kRunBlockEntries - 1) / kRunBlockEntries;
+uint64_t block_count_for(uint64_t entries, uint32_t per_block) {
+  return (entries + per_block - 1) / per_block;
 }
 
 // The size a block of `entries` entries takes in the file: its entries and its filter.
 uint64_t block_size(size_t entries) { return entries * kRunEntrySize + run_bloom_size(entries); }
 
-uint64_t index_offset_for(uint64_t entries) {
-  const uint64_t full = entries / kRunBlockEntries;
-  const size_t rest = entries % kRunBlockEntries;
-  return kRunHeaderSize + full * block_size(kRunBlockEntries) + (rest ? block_size(rest) : 0);
+uint64_t index_offset_for(uint64_t entries, uint32_t per_block) {
+  const uint64_t full = entries / per_block;
+  const size_t rest = entries % per_block;
+  return kRunHeaderSize + full * block_size(per_block) + (rest ? block_size(rest) : 0);
 }
 
 }  // namespace
@@ -99,15 +99,25 @@ fs::path run_temp_path(const fs::path& path) {
 
 // ---- Writer ----
 
-SortedRunWriter::SortedRunWriter(Syscalls& sys, fs::path path, File temp, RunMeta meta)
-    : sys_(&sys), path_(std::move(path)), temp_(std::move(temp)), meta_(meta) {
-  block_.reserve(kRunBlockEntries);
+SortedRunWriter::SortedRunWriter(Syscalls& sys, fs::path path, File temp, RunMeta meta,
+                                 uint32_t block_entries)
+    : sys_(&sys),
+      path_(std::move(path)),
+      temp_(std::move(temp)),
+      meta_(meta),
+      block_entries_(block_entries) {
+  block_.reserve(block_entries_);
 }
 
-Result<SortedRunWriter> SortedRunWriter::create(Syscalls& sys, const fs::path& path, RunMeta meta) {
+Result<SortedRunWriter> SortedRunWriter::create(Syscalls& sys, const fs::path& path, RunMeta meta,
+                                                uint32_t block_entries) {
+  if (block_entries < kRunBlockEntriesMin || block_entries > kRunBlockEntries) {
+    return Status(ErrorCode::kInvalidArgument,
+                  fmt::format("run {}: {} entries per block", path.string(), block_entries));
+  }
   auto temp = File::open(sys, run_temp_path(path), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   if (!temp) return temp.status();
-  return SortedRunWriter(sys, path, std::move(*temp), meta);
+  return SortedRunWriter(sys, path, std::move(*temp), meta, block_entries);
 }
 
 SortedRunWriter::~SortedRunWriter() {
@@ -142,7 +152,7 @@ Status SortedRunWriter::add(const RunEntry& entry) {
   block_.push_back(entry);
   last_key_ = entry.key();
   ++count_;
-  if (block_.size() == kRunBlockEntries) return flush_block();
+  if (block_.size() == block_entries_) return flush_block();
   return Status::ok();
 }
 
@@ -172,7 +182,7 @@ Status SortedRunWriter::finish() {
   if (!failed_) return failed_;
   if (finished_ || !temp_.is_open()) return {ErrorCode::kInternal, "run writer is closed"};
   LEDGER_RETURN_IF_ERROR(flush_block());
-  assert(offset_ == index_offset_for(count_));
+  assert(offset_ == index_offset_for(count_, block_entries_));
 
   unsigned char header[kRunHeaderSize] = {};
   std::copy(kRunMagic.begin(), kRunMagic.end(), header);
@@ -181,7 +191,7 @@ Status SortedRunWriter::finish() {
   put<uint64_t>(header + 16, count_);
   put<uint64_t>(header + 24, meta_.seq_first);
   put<uint64_t>(header + 32, meta_.seq_last);
-  put<uint32_t>(header + 40, kRunBlockEntries);
+  put<uint32_t>(header + 40, block_entries_);
   put<uint32_t>(header + 44, kRunBloomBitsPerKey);
   put<uint32_t>(header + 48, kRunBloomProbes);
 
@@ -259,12 +269,14 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
   run.file_size_ = *size;
   const uint64_t index_offset = get<uint64_t>(footer);
   const uint64_t blocks = get<uint64_t>(footer + 8);
+  run.block_entries_ = get<uint32_t>(header + 40);
   // Every field that fixes where bytes lie must agree with every other before any is used.
   if (get<uint32_t>(header + 12) != kRunEntrySize ||
-      get<uint32_t>(header + 40) != kRunBlockEntries ||
+      run.block_entries_ < kRunBlockEntriesMin || run.block_entries_ > kRunBlockEntries ||
       get<uint32_t>(header + 44) != kRunBloomBitsPerKey ||
       get<uint32_t>(header + 48) != kRunBloomProbes || run.count_ > kRunEntriesMax ||
-      blocks != block_count_for(run.count_) || index_offset != index_offset_for(run.count_) ||
+      blocks != block_count_for(run.count_, run.block_entries_) ||
+      index_offset != index_offset_for(run.count_, run.block_entries_) ||
       *size != index_offset + blocks * kRunIndexEntrySize + kRunFooterSize) {
     return bad_run(path, fmt::format("header and footer disagree with the file size {}", *size));
   }
@@ -300,11 +312,11 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
 
 size_t SortedRun::block_entries(uint64_t block) const {
   return static_cast<size_t>(
-      std::min<uint64_t>(kRunBlockEntries, count_ - block * kRunBlockEntries));
+      std::min<uint64_t>(block_entries_, count_ - block * block_entries_));
 }
 
 uint64_t SortedRun::block_offset(uint64_t block) const {
-  return kRunHeaderSize + block * block_size(kRunBlockEntries);
+  return kRunHeaderSize + block * block_size(block_entries_);
 }
 
 Status SortedRun::corrupt_block(uint64_t block, const char* what) const {
@@ -423,16 +435,24 @@ Result<std::optional<RunEntry>> SortedRun::Cursor::next() {
 
 Status SortedRun::Cursor::seek(RunKey key) {
   const auto& index = run_->index_;
-  entries_.clear();
   pos_ = 0;
-  block_ = 0;
-  if (index.empty()) return Status::ok();
+  if (index.empty()) {
+    entries_.clear();
+    block_ = 0;
+    return Status::ok();
+  }
   // The last block whose first key is not after `key`: the only one that can start the range.
   const auto it = std::partition_point(index.begin(), index.end(),
                                        [&](const BlockRef& b) { return b.first <= key; });
-  block_ = it == index.begin() ? 0 : static_cast<uint64_t>(std::prev(it) - index.begin());
-  LEDGER_RETURN_IF_ERROR(run_->read_block(block_, entries_));
-  ++block_;
+  const uint64_t block =
+      it == index.begin() ? 0 : static_cast<uint64_t>(std::prev(it) - index.begin());
+  // A seek within the block already read reads nothing.
+  if (entries_.empty() || block + 1 != block_) {
+    entries_.clear();
+    block_ = block;
+    LEDGER_RETURN_IF_ERROR(run_->read_block(block_, entries_));
+    ++block_;
+  }
   pos_ = static_cast<size_t>(
       std::lower_bound(entries_.begin(), entries_.end(), key,
                        [](const RunEntry& e, const RunKey& k) { return e.key() < k; }) -

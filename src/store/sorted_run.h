@@ -8,10 +8,10 @@
 //   header     64 bytes at offset 0
 //                0  u8[8] magic "LDGRUN01"      8  u32 version (1)     12  u32 entry_size (32)
 //               16  u64 entry_count            24  u64 seq_first      32  u64 seq_last
-//               40  u32 block_entries (2048)   44  u32 bloom_bits_per_key (10)
+//               40  u32 block_entries B        44  u32 bloom_bits_per_key (10)
 //               48  u32 bloom_probes (7)       52  u32 reserved (0)   56  u64 reserved (0)
-//   blocks     from offset 64, ceil(entry_count / 2048) of them, back to back; block b holds
-//              n_b entries (2048 in every block but the last, which holds the rest), then its
+//   blocks     from offset 64, ceil(entry_count / B) of them, back to back; block b holds
+//              n_b entries (B in every block but the last, which holds the rest), then its
 //              bloom filter:
 //                n_b * 32 bytes   entries: u64 key_low, u64 key_high, u64 value_a, u64 value_b
 //                bloom_size(n_b)  ceil(n_b * 10 / 64) * 8 bytes of bloom bits
@@ -25,9 +25,11 @@
 //
 // Entries are in strictly increasing (key_high, key_low) order across the whole file. Each block
 // has its own bloom filter (rather than one filter for the file) so that opening a run reads only
-// the header, index and footer (32 bytes per 2048 entries), a lookup reads one block's filter
-// (2,560 bytes) and, when the filter says "maybe", that one block (64 KiB), and the writer streams
-// with the memory of one block. Key k sets or tests bits (h1 + i * h2) mod bits, i < 7, of its
+// the header, index and footer (32 bytes per block), a lookup reads one block's filter (2,560
+// bytes for 2048 entries) and, when the filter says "maybe", that one block (64 KiB), and the
+// writer streams with the memory of one block. B is 2048 but for a writer that chooses fewer
+// (at least 64): a run read mostly by short seeks (an account's postings) reads less per seek
+// from smaller blocks, at the price of a larger index read on opening. Key k sets or tests bits (h1 + i * h2) mod bits, i < 7, of its
 // block's filter, where (h1, h2) is XXH3-128 (seed 0) of k's 16 bytes (key_low then key_high),
 // h1 the low half and h2 the high half with its lowest bit set.
 //
@@ -48,7 +50,8 @@ namespace ledger::store {
 inline constexpr uint32_t kRunFormatVersion = 1;
 inline constexpr size_t kRunHeaderSize = 64;
 inline constexpr size_t kRunEntrySize = 32;
-inline constexpr size_t kRunBlockEntries = 2048;
+inline constexpr uint32_t kRunBlockEntries = 2048;  // The default, and the most.
+inline constexpr uint32_t kRunBlockEntriesMin = 64;
 inline constexpr size_t kRunBlockDataSize = kRunBlockEntries * kRunEntrySize;  // 64 KiB.
 inline constexpr size_t kRunIndexEntrySize = 32;
 inline constexpr size_t kRunFooterSize = 48;
@@ -97,7 +100,7 @@ std::filesystem::path run_temp_path(const std::filesystem::path& path);
 class SortedRunWriter {
  public:
   static Result<SortedRunWriter> create(Syscalls& sys, const std::filesystem::path& path,
-                                        RunMeta meta);
+                                        RunMeta meta, uint32_t block_entries = kRunBlockEntries);
   SortedRunWriter(SortedRunWriter&&) noexcept = default;
   SortedRunWriter& operator=(SortedRunWriter&&) noexcept = default;
   ~SortedRunWriter();
@@ -110,7 +113,8 @@ class SortedRunWriter {
   uint64_t entry_count() const { return count_; }
 
  private:
-  SortedRunWriter(Syscalls& sys, std::filesystem::path path, File temp, RunMeta meta);
+  SortedRunWriter(Syscalls& sys, std::filesystem::path path, File temp, RunMeta meta,
+                  uint32_t block_entries);
   Status flush_block();
   Status fail(Status status);
   void discard();
@@ -119,6 +123,7 @@ class SortedRunWriter {
   std::filesystem::path path_;
   File temp_;
   RunMeta meta_;
+  uint32_t block_entries_ = kRunBlockEntries;
   uint64_t count_ = 0;
   uint64_t offset_ = kRunHeaderSize;
   std::vector<RunEntry> block_;
@@ -191,6 +196,7 @@ class SortedRun {
 
   File file_;
   RunMeta meta_;
+  uint32_t block_entries_ = kRunBlockEntries;
   uint64_t count_ = 0;
   uint64_t file_size_ = 0;
   RunKey last_key_;

@@ -38,8 +38,9 @@ inline std::vector<RunEntry> sorted_entries(uint64_t first, uint64_t count, uint
 }
 
 inline Status write_run(const std::filesystem::path& path, const std::vector<RunEntry>& entries,
-                        RunMeta meta = {1, 1}, Syscalls& sys = real_syscalls()) {
-  auto writer = SortedRunWriter::create(sys, path, meta);
+                        RunMeta meta = {1, 1}, Syscalls& sys = real_syscalls(),
+                        uint32_t block_entries = kRunBlockEntries) {
+  auto writer = SortedRunWriter::create(sys, path, meta, block_entries);
   if (!writer) return writer.status();
   for (const RunEntry& e : entries) LEDGER_RETURN_IF_ERROR(writer->add(e));
   return writer->finish();

@@ -77,6 +77,38 @@ TEST_SUITE("sorted_run") {
     }
   }
 
+  TEST_CASE("a writer may choose smaller blocks; readers take the size from the header") {
+    TempDir dir;
+    const fs::path path = dir / "small.run";
+    const std::vector<RunEntry> entries = sorted_entries(0, 1000);
+    REQUIRE(write_run(path, entries, {1, 1000}, real_syscalls(), 64));
+    const SortedRun run = open_run(path);
+    CHECK(run.block_count() == (1000 + 63) / 64);
+    CHECK(read_all(run) == entries);
+    CHECK(run.verify());
+    for (const RunEntry& e : entries) CHECK(must_lookup(run, e.key()) == e);
+    // A seek lands on its key in any block, and a seek within the block read last reads nothing
+    // more (the cursor still gives the right entries).
+    SortedRun::Cursor cursor(run);
+    for (const uint64_t i : {700u, 10u, 11u, 999u, 64u, 63u}) {
+      CAPTURE(i);
+      REQUIRE(cursor.seek(entries[i].key()));
+      auto next = cursor.next();
+      REQUIRE(next);
+      REQUIRE(next->has_value());
+      CHECK(**next == entries[i]);
+    }
+    // Outside 64..2048 a writer refuses, and a header that says so is refused at open.
+    CHECK(SortedRunWriter::create(real_syscalls(), dir / "tiny.run", {1, 1}, 32).status().code() ==
+          ErrorCode::kInvalidArgument);
+    CHECK(SortedRunWriter::create(real_syscalls(), dir / "huge.run", {1, 1}, 4096).status().code() ==
+          ErrorCode::kInvalidArgument);
+    flip_byte_bit(path, 40 + 1, 6);  // block_entries 64 -> 64 + 16384.
+    auto opened = SortedRun::open(path);
+    REQUIRE_FALSE(opened);
+    CHECK(opened.status().code() == ErrorCode::kCorruption);
+  }
+
   TEST_CASE("absent keys are not found, and their lookups rarely read a block") {
     TempDir dir;
     const fs::path path = dir / "a.run";
