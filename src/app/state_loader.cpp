@@ -586,12 +586,10 @@ Status write_snapshot(const fs::path& dir, const PendingSnapshot& snapshot) {
 
 uint64_t newest_snapshot_seq(const fs::path& dir) {
   uint64_t newest = 0;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(store::snapshot_dir(dir), ec)) {
-    if (auto seq = store::parse_snapshot_file_name(entry.path().filename().string())) {
-      newest = std::max(newest, *seq);
-    }
-  }
+  // A folder that does not list holds no snapshot this can name.
+  (void)store::for_each_name(store::snapshot_dir(dir), [&](std::string_view name) {
+    if (auto seq = store::parse_snapshot_file_name(name)) newest = std::max(newest, *seq);
+  });
   return newest;
 }
 

@@ -1,5 +1,6 @@
 #include "store/file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -52,6 +53,24 @@ Syscalls& real_syscalls() {
 
 Status errno_status(const char* operation, const fs::path& path, int err) {
   return {ErrorCode::kIoError, fmt::format("{} {}: {}", operation, path.string(), strerror(err))};
+}
+
+Status for_each_name(const fs::path& dir, const std::function<void(std::string_view name)>& visit) {
+  std::unique_ptr<DIR, int (*)(DIR*)> listing(::opendir(dir.c_str()), ::closedir);
+  if (!listing) {
+    const int err = errno;
+    Status s = errno_status("list", dir, err);
+    return err == ENOENT ? Status(ErrorCode::kNotFound, s.message()) : s;
+  }
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(listing.get());
+    if (entry == nullptr) {
+      return errno == 0 ? Status::ok() : errno_status("list", dir, errno);
+    }
+    const std::string_view name = entry->d_name;
+    if (name != "." && name != "..") visit(name);
+  }
 }
 
 File::File(File&& other) noexcept

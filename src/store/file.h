@@ -7,9 +7,11 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/status.h"
@@ -113,6 +115,12 @@ class FileBytes {
 
 // Deletes a file and syncs its directory.
 Status remove_durably(Syscalls& sys, const std::filesystem::path& path);
+
+// Calls `visit` with the name of each entry of `dir` but "." and "..", in the directory's order.
+// kNotFound if `dir` does not exist. Names, not paths: a data directory holds hundreds of files,
+// of which a listing wants a few, and a path built for each costs more than reading the names.
+Status for_each_name(const std::filesystem::path& dir,
+                     const std::function<void(std::string_view name)>& visit);
 
 // Creates `dir` (and missing parents) with owner-only permissions if it does not exist, and
 // syncs the folder that holds each new one: a commit acknowledged in a new data directory, or

@@ -233,7 +233,7 @@ std::optional<uint64_t> parse_numbered_file_name(std::string_view name, std::str
   return seq;
 }
 
-std::optional<uint64_t> parse_segment_file_name(const std::string& name) {
+std::optional<uint64_t> parse_segment_file_name(std::string_view name) {
   return parse_numbered_file_name(name, kSegmentSuffix);
 }
 
@@ -241,8 +241,8 @@ std::optional<uint64_t> parse_segment_file_name(const std::string& name) {
 
 namespace ledger::store {
 
-std::optional<uint64_t> parse_archived_segment_file_name(const std::string& name) {
-  const std::string suffix = kArchiveSuffix;
+std::optional<uint64_t> parse_archived_segment_file_name(std::string_view name) {
+  const std::string_view suffix = kArchiveSuffix;
   if (!name.ends_with(suffix)) return {};
   return parse_segment_file_name(name.substr(0, name.size() - suffix.size()));
 }

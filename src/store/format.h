@@ -183,10 +183,10 @@ Result<PurgeMarker> decode_purge_marker(ByteView bytes);
 
 std::string segment_file_name(uint64_t base_seq);
 // The base sequence of a segment file name, or nothing if the name is not one.
-std::optional<uint64_t> parse_segment_file_name(const std::string& name);
+std::optional<uint64_t> parse_segment_file_name(std::string_view name);
 // The number of a "<20 digits><suffix>" file name (segments, snapshots), or nothing.
 std::optional<uint64_t> parse_numbered_file_name(std::string_view name, std::string_view suffix);
 // The same for an archived segment's name, <segment name>.zst.
-std::optional<uint64_t> parse_archived_segment_file_name(const std::string& name);
+std::optional<uint64_t> parse_archived_segment_file_name(std::string_view name);
 
 }  // namespace ledger::store

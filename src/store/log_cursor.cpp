@@ -21,20 +21,15 @@ namespace {
 
 Status list_into(const fs::path& dir, bool archived, std::vector<SegmentFile>& segments,
                  std::vector<fs::path>* temp_files) {
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec == std::errc::no_such_file_or_directory) return Status::ok();
-  if (ec) return {ErrorCode::kIoError, fmt::format("list {}: {}", dir.string(), ec.message())};
-  for (const auto& entry : it) {
-    if (temp_files != nullptr && entry.path().extension() == ".tmp") {
-      temp_files->push_back(entry.path());
-      continue;
+  Status listed = for_each_name(dir, [&](std::string_view name) {
+    if (temp_files != nullptr && name.ends_with(".tmp") && name != ".tmp") {
+      temp_files->push_back(dir / name);
+      return;
     }
-    const std::string name = entry.path().filename().string();
     auto seq = archived ? parse_archived_segment_file_name(name) : parse_segment_file_name(name);
-    if (seq) segments.push_back({*seq, entry.path(), archived});
-  }
-  return Status::ok();
+    if (seq) segments.push_back({*seq, dir / name, archived});
+  });
+  return listed.code() == ErrorCode::kNotFound ? Status::ok() : listed;
 }
 
 }  // namespace

@@ -14,7 +14,7 @@ namespace {
 constexpr size_t kSeqDigits = 20;
 constexpr size_t kRunNameSize = kSeqDigits + 1 + kSeqDigits + 4;
 
-std::optional<uint64_t> parse_seq(const std::string& digits) {
+std::optional<uint64_t> parse_seq(std::string_view digits) {
   uint64_t v = 0;
   for (const char c : digits) {
     if (c < '0' || c > '9') return std::nullopt;
@@ -25,8 +25,8 @@ std::optional<uint64_t> parse_seq(const std::string& digits) {
   return v;
 }
 
-bool is_temp_name(const std::string& name) {
-  return name.size() > 4 && name.ends_with(".tmp") && name.find(".run.") != std::string::npos;
+bool is_temp_name(std::string_view name) {
+  return name.size() > 4 && name.ends_with(".tmp") && name.find(".run.") != std::string_view::npos;
 }
 
 struct Listing {
@@ -36,19 +36,15 @@ struct Listing {
 
 Result<Listing> list_dir(const fs::path& dir) {
   Listing listing;
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec == std::errc::no_such_file_or_directory) return listing;
-  if (ec)
-    return Status(ErrorCode::kIoError, fmt::format("list {}: {}", dir.string(), ec.message()));
-  for (const auto& entry : it) {
-    const std::string name = entry.path().filename().string();
+  Status listed = for_each_name(dir, [&](std::string_view name) {
     if (auto meta = parse_run_file_name(name)) {
-      listing.runs.emplace_back(*meta, entry.path());
+      listing.runs.emplace_back(*meta, dir / name);
     } else if (is_temp_name(name)) {
-      listing.temps.push_back(entry.path());
+      listing.temps.push_back(dir / name);
     }
-  }
+  });
+  if (listed.code() == ErrorCode::kNotFound) return Listing{};
+  if (!listed) return listed;
   return listing;
 }
 
@@ -62,7 +58,7 @@ std::string run_file_name(uint64_t seq_first, uint64_t seq_last) {
   return fmt::format("{:020}-{:020}{}", seq_first, seq_last, kRunSuffix);
 }
 
-std::optional<RunMeta> parse_run_file_name(const std::string& name) {
+std::optional<RunMeta> parse_run_file_name(std::string_view name) {
   if (name.size() != kRunNameSize || name[kSeqDigits] != '-' || !name.ends_with(kRunSuffix)) {
     return std::nullopt;
   }

@@ -42,7 +42,7 @@ inline constexpr size_t kRunSetRunsMax = 128;
 // The file name of the run covering seq_first..seq_last.
 std::string run_file_name(uint64_t seq_first, uint64_t seq_last);
 // The range in a run's file name, or nullopt if `name` is not one.
-std::optional<RunMeta> parse_run_file_name(const std::string& name);
+std::optional<RunMeta> parse_run_file_name(std::string_view name);
 
 class RunSet {
  public:

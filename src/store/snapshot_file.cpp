@@ -28,7 +28,7 @@ Status corrupt(const fs::path& path, const std::string& what) {
 
 }  // namespace
 
-std::optional<uint64_t> parse_snapshot_file_name(const std::string& name) {
+std::optional<uint64_t> parse_snapshot_file_name(std::string_view name) {
   return parse_numbered_file_name(name, kSnapshotSuffix);
 }
 
@@ -101,18 +101,16 @@ Status write_snapshot(Syscalls& sys, const fs::path& dir, const SnapshotMeta& me
 
 std::vector<SnapshotName> snapshot_names(const fs::path& dir, std::vector<std::string>& problems) {
   std::vector<SnapshotName> names;
-  std::error_code ec;
-  fs::directory_iterator it(snapshot_dir(dir), ec);
-  if (ec) {
-    if (ec != std::errc::no_such_file_or_directory) {
-      problems.push_back(fmt::format("cannot list snapshots: {}", ec.message()));
+  const fs::path folder = snapshot_dir(dir);
+  Status listed = for_each_name(folder, [&](std::string_view name) {
+    if (auto seq = parse_snapshot_file_name(name)) names.push_back({*seq, folder / name});
+  });
+  if (!listed) {
+    if (listed.code() != ErrorCode::kNotFound) {
+      problems.push_back(fmt::format("cannot list snapshots: {}", listed.message()));
     }
+    names.clear();
     return names;
-  }
-  for (const auto& entry : it) {
-    if (auto seq = parse_snapshot_file_name(entry.path().filename().string())) {
-      names.push_back({*seq, entry.path()});
-    }
   }
   std::sort(names.begin(), names.end(),
             [](const SnapshotName& a, const SnapshotName& b) { return a.seq_last < b.seq_last; });

@@ -60,7 +60,7 @@ struct SnapshotListing {
 std::filesystem::path snapshot_dir(const std::filesystem::path& dir);
 std::filesystem::path snapshot_path(const std::filesystem::path& dir, uint64_t seq_last);
 // The sequence number a snapshot file name carries, or nothing if the name is not one.
-std::optional<uint64_t> parse_snapshot_file_name(const std::string& name);
+std::optional<uint64_t> parse_snapshot_file_name(std::string_view name);
 
 Bytes encode_snapshot(const SnapshotMeta& meta, ByteView payload);
 // The header alone; refuses a wrong magic, version or checksum.

@@ -9,6 +9,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
@@ -96,6 +97,22 @@ constexpr int kRollingPerFrame = 20;
 constexpr size_t kRollingPayloadBytes = 200;
 
 TEST_SUITE("file") {
+  TEST_CASE("for_each_name gives every name of a folder but . and .., and kNotFound for none") {
+    TempDir dir;
+    std::vector<std::string> made = {"00000000000000000001.seg", "a.tmp", ".hidden", "b"};
+    for (const std::string& name : made) std::ofstream(dir / name) << "x";
+    fs::create_directory(dir / "sub");
+    made.push_back("sub");
+    std::vector<std::string> seen;
+    REQUIRE(for_each_name(dir.path(), [&](std::string_view name) { seen.emplace_back(name); }));
+    std::sort(seen.begin(), seen.end());
+    std::sort(made.begin(), made.end());
+    CHECK(seen == made);
+    const Status missing = for_each_name(dir / "none", [](std::string_view) { FAIL("called"); });
+    CHECK(missing.code() == ErrorCode::kNotFound);
+    CHECK(missing.message().find("none") != std::string::npos);
+  }
+
   TEST_CASE("short writes and EINTR are looped over and the log is byte-identical") {
     TempDir normal;
     TempDir stuttering;
