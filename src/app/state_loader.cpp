@@ -12,6 +12,7 @@
 #include "domain/state_codec.h"
 #include "store/log_reader.h"
 #include "store/record.h"
+#include "store/segment_source.h"
 #include "store/snapshot_file.h"
 #include "store/time_index.h"
 #include "app/account_index.h"
@@ -362,7 +363,6 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
   std::vector<IndexedEntry> entries;
   auto gathered = gather_indexed(segments, start, at_ns, loaded, entries);
   if (!gathered || !*gathered) return gathered;
-  std::map<size_t, SegmentAccountIndex> indexes;
   std::vector<IndexedEntry> others;
   std::vector<EffectiveEntry> postings;
   std::unordered_set<uint64_t> opened;
@@ -377,37 +377,57 @@ Result<bool> read_effective_indexes(const std::vector<store::SegmentFile>& segme
   for (const EffectiveEntry& p : postings) {
     if (!by_key.contains(p.account_key) && !opened.contains(p.account_key)) return false;
   }
-  // Openings and closings, in log order, from the log itself; then the postings.
+  // Openings and closings, in log order, from the log itself; then the postings. Read first,
+  // applied after: a state is left as it was when the indexes cannot serve. Each frame is read
+  // once, each segment through one open file: a young ledger's accounts were all opened after
+  // the snapshot a question starts from, thousands of them in a few frames.
   std::sort(others.begin(), others.end(),
             [](const auto& a, const auto& b) { return a.second.seq < b.second.seq; });
-  // Read first, applied after: a state is left as it was when the indexes cannot serve.
   std::vector<std::pair<uint64_t, domain::StoredEvent>> other_events;
   bool foreign = false;
-  for (const auto& item : others) {
-    // Not a structured binding: clang before 16 cannot capture one in the lambda below.
-    const size_t segment = item.first;
-    const EffectiveEntry& other = item.second;
-    // Openings and closings are few: the postings file that locates their frames is opened
-    // for them alone.
-    auto index = indexes.find(segment);
-    if (index == indexes.end()) {
-      auto opened = SegmentAccountIndex::open(sys, segments, segment, IndexUse::kReadOnly,
-                                              IndexParts::kPostings);
-      if (!opened) return index_unusable(segments, segment, opened.status(), loaded);
-      index = indexes.emplace(segment, std::move(*opened)).first;
+  for (size_t first = 0; first < others.size();) {
+    const size_t segment = others[first].first;
+    size_t end = first;
+    while (end < others.size() && others[end].first == segment) ++end;
+    auto index = SegmentAccountIndex::open(sys, segments, segment, IndexUse::kReadOnly,
+                                           IndexParts::kPostings);
+    if (!index) return index_unusable(segments, segment, index.status(), loaded);
+    std::vector<uint64_t> seqs;
+    for (size_t i = first; i < end; ++i) seqs.push_back(others[i].second.seq);
+    auto locations = index->frames_of(seqs);
+    if (!locations) return index_unusable(segments, segment, locations.status(), loaded);
+    auto source = store::SegmentSource::open(sys, segments[segment]);
+    if (!source) return source.status();
+    for (size_t i = first; i < end;) {
+      const FrameLocation& location = (*locations)[i - first];
+      size_t frame_end = i;
+      while (frame_end < end && (*locations)[frame_end - first].offset == location.offset) {
+        ++frame_end;
+      }
+      auto frame = store::read_frame_at(*source, segments[segment], location.offset,
+                                        location.length);
+      if (!frame) return frame.status();
+      size_t next = i;  // The next wanted entry: the frame gives its events in seq order.
+      LEDGER_RETURN_IF_ERROR(for_each_event_in_frame(*frame, [&](const domain::EventAt& e) {
+        if (next == frame_end || e.seq != others[next].second.seq) return;
+        // Another account under a held one's key: entries cannot be told apart by key.
+        foreign = foreign || !state.holds(e.event.account);
+        other_events.emplace_back(others[next].second.account_key,
+                                  domain::StoredEvent{e.seq, e.recorded_ns, e.effective_ns,
+                                                      domain::to_event(e.event)});
+        ++next;
+      }));
+      if (next != frame_end) {
+        return index_unusable(
+            segments, segment,
+            Status(ErrorCode::kCorruption,
+                   fmt::format("it names event {}, which is not in its frame",
+                               others[next].second.seq)),
+            loaded);
+      }
+      i = frame_end;
     }
-    auto location = index->second.frame_of(other.seq);
-    if (!location) return location.status();
-    auto frame = store::read_frame_at(sys, segments[segment], location->offset);
-    if (!frame) return frame.status();
-    LEDGER_RETURN_IF_ERROR(for_each_event_in_frame(*frame, [&](const domain::EventAt& e) {
-      if (e.seq != other.seq) return;
-      // Another account under a held one's key: entries cannot be told apart by key.
-      foreign = foreign || !state.holds(e.event.account);
-      other_events.emplace_back(other.account_key, domain::StoredEvent{e.seq, e.recorded_ns,
-                                                                       e.effective_ns,
-                                                                       domain::to_event(e.event)});
-    }));
+    first = end;
   }
   if (foreign) return false;
   for (const auto& [key, event] : other_events) {

@@ -2,6 +2,7 @@
 // output format, and time travel (--at, --known-at) on a history with a late, backdated row.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -233,6 +234,35 @@ TEST_SUITE("e2e queries") {
     }
     REQUIRE(segments >= 4);
     CHECK(ledger.ok("statement A-1 --format csv").out == expected);
+  }
+
+  TEST_CASE("balance --at over an import that opened hundreds of accounts in shared frames") {
+    // Every opening comes after any snapshot that can serve the cutoff, so `--at` reads each
+    // from the log: 300 of them, 64 to an import frame, over many sealed segments.
+    TestLedger ledger;
+    std::string csv = "op,account,amount,to,date,memo,ref\n";
+    for (int i = 1; i <= 300; ++i) csv += fmt::format("open,ACC-{:03},,,2026-01-01,,\n", i);
+    for (int i = 1; i <= 300; ++i) csv += fmt::format("deposit,ACC-{:03},{}.00,,2026-02-01,,\n", i, i);
+    for (int i = 1; i <= 300; ++i) csv += fmt::format("deposit,ACC-{:03},1.00,,2026-04-01,,\n", i);
+    ledger.ok("--segment-size 4096 import " + shell_quote(ledger.file("rows.csv", csv).string()));
+    int sealed = 0;
+    for (const auto& entry : fs::directory_iterator(ledger.dir())) {
+      sealed += entry.path().extension() == ".acx";
+    }
+    REQUIRE(sealed > 10);
+    std::string expected = "account,balance,currency\n";
+    for (int i = 1; i <= 300; ++i) expected += fmt::format("ACC-{:03},{}.00,USD\n", i, i);
+    const RunResult march = ledger.ok("balance --at 2026-03-01 --format csv");
+    CHECK(march.out == expected);
+    CHECK(march.err.empty());
+    const RunResult january = ledger.ok("balance --at 2026-01-15 --format csv");
+    CHECK(january.out.find("ACC-300,0.00,USD\n") != std::string::npos);
+    CHECK(std::count(january.out.begin(), january.out.end(), '\n') == 301);
+    CHECK(ledger.ok("balance ACC-150 --at 2026-03-01 --format csv").out ==
+          "account,balance,currency\nACC-150,150.00,USD\n");
+    const RunResult before = ledger.run("balance ACC-150 --at 2025-12-31 --format csv");
+    CHECK(before.exit_code != 0);
+    CHECK(before.err.find("unknown account \"ACC-150\" as of") != std::string::npos);
   }
 
   TEST_CASE("statement as a table: cutoff, opening balance, movements, closing balance") {
