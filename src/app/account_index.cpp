@@ -125,6 +125,7 @@ Status build_account_index(store::Syscalls& sys, const std::vector<store::Segmen
   auto by_key = [](const store::RunEntry& a, const store::RunEntry& b) { return a.key() < b.key(); };
   std::sort(effective.begin(), effective.end(), by_key);
   const store::RunMeta meta{segments[index].base_seq, seq_last};
+  LEDGER_RETURN_IF_ERROR(store::create_private_dir(sys, path.parent_path()));
   auto eff_writer = store::SortedRunWriter::create(sys, effective_index_path(path), meta);
   if (!eff_writer) return eff_writer.status();
   for (const store::RunEntry& entry : effective) LEDGER_RETURN_IF_ERROR(eff_writer->add(entry));

@@ -142,7 +142,7 @@ bool is_derived(const fs::path& path) {
 // of archiving leaves a segment both live and archived: the live copy is the one read, so the
 // archive copy goes. An index whose segment is gone (its best-effort deletion failed) goes too.
 std::vector<fs::path> leftovers_in(const fs::path& dir, bool archive) {
-  const fs::path folder = archive ? dir / kArchiveDirName : dir;
+  const fs::path folder = archive ? dir / kArchiveDirName : dir / kIndexDirName;
   std::vector<fs::path> found;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder, ec)) {
@@ -168,7 +168,9 @@ Result<uint64_t> remove_leftovers(Syscalls& sys, const fs::path& dir) {
       LEDGER_RETURN_IF_ERROR(unlink_if_present(sys, path, removed));
       if (!is_derived(path)) ++removed_count;
     }
-    if (removed) LEDGER_RETURN_IF_ERROR(sync_dir(sys, archive ? dir / kArchiveDirName : dir));
+    if (removed) {
+      LEDGER_RETURN_IF_ERROR(sync_dir(sys, archive ? dir / kArchiveDirName : dir / kIndexDirName));
+    }
   }
   return removed_count;
 }

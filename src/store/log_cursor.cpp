@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fmt/format.h>
 
+#include "store/time_index.h"
 #include "util/endian.h"
 
 namespace ledger::store {
@@ -19,15 +20,27 @@ constexpr size_t kReadChunkBytes = 256u << 10;
 
 namespace {
 
+// Whether `name` is <digits> with one of the derived files' suffixes.
+bool is_derived_name(std::string_view name) {
+  return std::any_of(kSegmentDerivedSuffixes.begin(), kSegmentDerivedSuffixes.end(),
+                     [name](const char* suffix) {
+                       return parse_numbered_file_name(name, suffix).has_value();
+                     });
+}
+
 Status list_into(const fs::path& dir, bool archived, std::vector<SegmentFile>& segments,
-                 std::vector<fs::path>* temp_files) {
+                 std::vector<fs::path>* temp_files, std::vector<fs::path>* loose_derived) {
   Status listed = for_each_name(dir, [&](std::string_view name) {
     if (temp_files != nullptr && name.ends_with(".tmp") && name != ".tmp") {
       temp_files->push_back(dir / name);
       return;
     }
     auto seq = archived ? parse_archived_segment_file_name(name) : parse_segment_file_name(name);
-    if (seq) segments.push_back({*seq, dir / name, archived});
+    if (seq) {
+      segments.push_back({*seq, dir / name, archived});
+    } else if (loose_derived != nullptr && !archived && is_derived_name(name)) {
+      loose_derived->push_back(dir / name);
+    }
   });
   return listed.code() == ErrorCode::kNotFound ? Status::ok() : listed;
 }
@@ -35,10 +48,11 @@ Status list_into(const fs::path& dir, bool archived, std::vector<SegmentFile>& s
 }  // namespace
 
 Result<std::vector<SegmentFile>> list_segments(const fs::path& dir,
-                                               std::vector<fs::path>* temp_files) {
+                                               std::vector<fs::path>* temp_files,
+                                               std::vector<fs::path>* loose_derived) {
   std::vector<SegmentFile> segments;
-  LEDGER_RETURN_IF_ERROR(list_into(dir, false, segments, temp_files));
-  LEDGER_RETURN_IF_ERROR(list_into(dir / kArchiveDirName, true, segments, temp_files));
+  LEDGER_RETURN_IF_ERROR(list_into(dir, false, segments, temp_files, loose_derived));
+  LEDGER_RETURN_IF_ERROR(list_into(dir / kArchiveDirName, true, segments, temp_files, nullptr));
   // Live before archived for the same base, so that the live copy is the one kept.
   std::sort(segments.begin(), segments.end(), [](const SegmentFile& a, const SegmentFile& b) {
     return a.base_seq != b.base_seq ? a.base_seq < b.base_seq : a.archived < b.archived;

@@ -22,10 +22,12 @@ namespace ledger::store {
 // (<dir>/archive/<name>.zst), each marked. A segment that is both live and archived (a crash
 // between the two steps of archiving it) is listed once, live; its archive copy is ignored.
 // A missing directory is an empty log.
-// With `temp_files`, also the *.tmp files of the same two folders, in the same listing.
-Result<std::vector<SegmentFile>> list_segments(const std::filesystem::path& dir,
-                                               std::vector<std::filesystem::path>* temp_files =
-                                                   nullptr);
+// With `temp_files`, also the *.tmp files of the same two folders, in the same listing; with
+// `loose_derived`, the derived files of live segments (.idx, .acx, .eff) found in <dir> itself,
+// where versions before index/ kept them.
+Result<std::vector<SegmentFile>> list_segments(
+    const std::filesystem::path& dir, std::vector<std::filesystem::path>* temp_files = nullptr,
+    std::vector<std::filesystem::path>* loose_derived = nullptr);
 
 // The PURGED marker of `dir`, if there is one. A damaged marker is corruption.
 Result<std::optional<PurgeMarker>> read_purge_marker(Syscalls& sys,

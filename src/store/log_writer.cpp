@@ -248,9 +248,10 @@ Status LogWriter::abandon() {
 // leaves an index behind. Readers rebuild a missing index, so a failure here costs only time.
 void LogWriter::index_sealed_segments(size_t segments_before) {
   const size_t first = segments_before == 0 ? 0 : segments_before - 1;
+  if (first + 1 < segments_.size()) remove_index_temp_files(sys_, dir_);  // A seal is rare.
   for (size_t i = first; i + 1 < segments_.size(); ++i) {
     if (auto idx = build_segment_index(sys_, segments_, i)) {
-      (void)write_file_atomically(sys_, index_path(segments_[i]), encode_segment_index(*idx));
+      store_segment_index(sys_, segments_[i], *idx);
     }
   }
 }

@@ -184,9 +184,17 @@ Result<RecoveredLog> recover_log(Syscalls& sys, const fs::path& dir, RecoveryRep
   // an archive file, the PURGED marker); the rename never happened, so nothing refers to them.
   // They are found by the listing of the segments.
   std::vector<fs::path> temp_files;
-  auto listed = list_segments(dir, &temp_files);
+  std::vector<fs::path> loose_derived;
+  auto listed = list_segments(dir, &temp_files, &loose_derived);
   if (!listed) return listed.status();
   for (const fs::path& temp : temp_files) (void)sys.unlink(temp.c_str());
+  // Indexes kept beside their segments by an older version move into index/ (derived data: a
+  // move lost to a crash is made again by the next write, and a stale index is rebuilt).
+  if (!loose_derived.empty() && create_private_dir(sys, dir / kIndexDirName)) {
+    for (const fs::path& file : loose_derived) {
+      (void)sys.rename(file.c_str(), (dir / kIndexDirName / file.filename()).c_str());
+    }
+  }
   RecoveredLog log{std::move(*listed), {}};
   // The log must begin where it should (at 1, or where a purge left it) before anything is
   // appended to it.

@@ -23,8 +23,28 @@ constexpr size_t kIndexEntriesMax = 1u << 24;
 
 fs::path index_path(const SegmentFile& segment) {
   // An archived segment's index lives beside it in archive/, as <digits>.idx.
-  fs::path path = segment.path.parent_path() / segment_file_name(segment.base_seq);
-  return path.replace_extension(kIndexSuffix);
+  const fs::path folder = segment.archived ? segment.path.parent_path()
+                                           : segment.path.parent_path() / kIndexDirName;
+  return (folder / segment_file_name(segment.base_seq)).replace_extension(kIndexSuffix);
+}
+
+Status create_index_dir(Syscalls& sys, const SegmentFile& segment) {
+  return create_private_dir(sys, index_path(segment).parent_path());
+}
+
+void store_segment_index(Syscalls& sys, const SegmentFile& segment, const SegmentIndex& index) {
+  if (create_index_dir(sys, segment)) {
+    (void)write_file_atomically(sys, index_path(segment), encode_segment_index(index));
+  }
+}
+
+void remove_index_temp_files(Syscalls& sys, const fs::path& dir) {
+  const fs::path folder = dir / kIndexDirName;
+  std::vector<fs::path> temps;
+  (void)for_each_name(folder, [&](std::string_view name) {
+    if (name.ends_with(".tmp")) temps.push_back(folder / name);
+  });
+  for (const fs::path& temp : temps) (void)sys.unlink(temp.c_str());
 }
 
 void forget_segment_index(Syscalls& sys, const SegmentFile& segment) {
@@ -174,9 +194,7 @@ Result<TimeIndex> TimeIndex::load(Syscalls& sys, std::vector<SegmentFile> segmen
       if (sealed) {
         ++ti.rebuilt_;
         // Best effort: without write access the rebuilt copy still answers.
-        if (store_rebuilt) {
-          (void)write_file_atomically(sys, index_path(segments[i]), encode_segment_index(*idx));
-        }
+        if (store_rebuilt) store_segment_index(sys, segments[i], *idx);
       }
     }
     for (IndexEntry& e : idx->entries) e.position.segment = i;

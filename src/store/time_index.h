@@ -52,8 +52,19 @@ Result<SegmentIndex> build_segment_index(Syscalls& sys, const std::vector<Segmen
                                          size_t index);
 Bytes encode_segment_index(const SegmentIndex& index);
 Result<SegmentIndex> decode_segment_index(ByteView bytes);
-// <dir>/<digits>.idx for a live segment, <dir>/archive/<digits>.idx for an archived one.
+// A live segment's derived files (.idx, and the app's .acx and .eff) are kept in <dir>/index/,
+// not beside it: every command lists the data directory, and a listing on ext4 costs per name
+// (it sorts them all by hash); at 10M events the three derived files of each segment made the
+// listing four times longer.
+inline constexpr const char* kIndexDirName = "index";
+// <dir>/index/<digits>.idx for a live segment, <dir>/archive/<digits>.idx for an archived one.
 std::filesystem::path index_path(const SegmentFile& segment);
+// Creates the folder of index_path(segment) if it is missing.
+Status create_index_dir(Syscalls& sys, const SegmentFile& segment);
+// Stores a sealed segment's time index; best effort (derived data: a reader rebuilds it).
+void store_segment_index(Syscalls& sys, const SegmentFile& segment, const SegmentIndex& index);
+// Deletes the *.tmp files a crash left in <dir>/index/ (recovery does not list that folder).
+void remove_index_temp_files(Syscalls& sys, const std::filesystem::path& dir);
 // Drops a segment's index before the segment is cut or deleted, so that no index outlives the
 // bytes it describes (a segment of the same name may be written again later).
 void forget_segment_index(Syscalls& sys, const SegmentFile& segment);

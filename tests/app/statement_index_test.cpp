@@ -143,7 +143,7 @@ void check_balances_at(const fs::path& dir, uint32_t seed) {
 
 std::vector<fs::path> files_with(const fs::path& dir, const std::string& extension) {
   std::vector<fs::path> found;
-  for (const auto& entry : fs::directory_iterator(dir)) {
+  for (const auto& entry : fs::directory_iterator(dir / "index")) {
     if (entry.path().extension() == extension) found.push_back(entry.path());
   }
   std::sort(found.begin(), found.end());
@@ -332,11 +332,7 @@ TEST_SUITE("account index") {
     TempDir dir;
     write_books(dir.path(), 22, 300);
     check_statements(dir.path(), 2);
-    std::vector<fs::path> indexes;
-    for (const auto& entry : fs::directory_iterator(dir.path())) {
-      if (entry.path().extension() == ".acx") indexes.push_back(entry.path());
-    }
-    std::sort(indexes.begin(), indexes.end());
+    std::vector<fs::path> indexes = files_with(dir.path(), ".acx");
     REQUIRE(indexes.size() > 3);
     // A flipped byte in a block; an index of another segment put in its place; a truncation.
     std::string bytes = ledger::store::testing::read_bytes(indexes[0]);

@@ -487,7 +487,7 @@ TEST_SUITE("e2e import") {
     CHECK(fs::file_size(segments.back()) == 128);
     const fs::path sealed = segments[segments.size() - 2];
     for (const char* ext : {".idx", ".acx", ".eff"}) {
-      CHECK(fs::exists(fs::path(sealed).replace_extension(ext)));
+      CHECK(fs::exists(ledger.dir() / "index" / fs::path(sealed.filename()).replace_extension(ext)));
     }
     CHECK(segments.back().filename() == "00000000000000001103.seg");
     CHECK(fs::exists(ledger.dir() / "snapshots" / "00000000000000001102.snap"));

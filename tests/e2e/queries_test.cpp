@@ -246,7 +246,7 @@ TEST_SUITE("e2e queries") {
     for (int i = 1; i <= 300; ++i) csv += fmt::format("deposit,ACC-{:03},1.00,,2026-04-01,,\n", i);
     ledger.ok("--segment-size 4096 import " + shell_quote(ledger.file("rows.csv", csv).string()));
     int sealed = 0;
-    for (const auto& entry : fs::directory_iterator(ledger.dir())) {
+    for (const auto& entry : fs::directory_iterator(ledger.dir() / "index")) {
       sealed += entry.path().extension() == ".acx";
     }
     REQUIRE(sealed > 10);

@@ -125,7 +125,7 @@ TEST_SUITE("e2e snapshots") {
     const std::string statement = ledger.ok("statement ACC-001 --format csv").out;
     const std::string at = ledger.ok("balance --at 2026-02-14 --format csv").out;
     std::vector<fs::path> derived;
-    for (const auto& entry : fs::directory_iterator(ledger.dir())) {
+    for (const auto& entry : fs::directory_iterator(ledger.dir() / "index")) {
       const std::string ext = entry.path().extension().string();
       if (ext == ".acx" || ext == ".eff" || ext == ".idx") derived.push_back(entry.path());
     }

@@ -171,8 +171,7 @@ TEST_SUITE("e2e verify") {
     write_file(wrong_bytes, bytes);
     const RunResult r = failed_verify(ledger);
     for (const fs::path& idx : {wrong_size, wrong_bytes}) {
-      CHECK(contains(r.err, fmt::format("ledger: verify: {}", name(idx))));
-      CHECK(contains(r.err, fmt::format("ledger: verify: {} (sequence ", name(idx))));
+      CHECK(contains(r.err, fmt::format("ledger: verify: index/{} (sequence ", name(idx))));
       CHECK(contains(r.err, ": wrong time index: it does not decode"));
     }
     CHECK(
@@ -332,8 +331,9 @@ TEST_SUITE("e2e stats") {
     // Writes index each segment they seal: every sealed segment has its account indexes.
     uint64_t index_bytes = 0;
     for (size_t i = 0; i + 1 < segments.size(); ++i) {
-      index_bytes += fs::file_size(fs::path(segments[i]).replace_extension(".acx")) +
-                     fs::file_size(fs::path(segments[i]).replace_extension(".eff"));
+      const fs::path derived = ledger.dir() / "index" / fs::path(segments[i]).filename();
+      index_bytes += fs::file_size(fs::path(derived).replace_extension(".acx")) +
+                     fs::file_size(fs::path(derived).replace_extension(".eff"));
     }
     const auto lines = lines_of(ledger.ok("stats --format csv").out);
     REQUIRE(lines.size() == 2);
@@ -545,7 +545,7 @@ TEST_SUITE("e2e verify: snapshots, indexes, archive") {
   TEST_CASE("the account index of another segment is named as derived data") {
     TestLedger ledger;
     write_derived_ledger(ledger);
-    const auto acx = files_under(ledger, "", ".acx");
+    const auto acx = files_under(ledger, "index", ".acx");
     REQUIRE(acx.size() >= 2);
     fs::copy_file(acx[0], acx[1], fs::copy_options::overwrite_existing);
     const RunResult r = failed_verify(ledger);

@@ -7,17 +7,21 @@ $ ledger --segment-size 4096 open CHK-001 --date 2026-01-01
 $ for m in 01 02 03; do for d in $(seq 10 28); do ledger --quiet --segment-size 4096 deposit CHK-001 1 --date 2026-$m-$d --memo "day $d" --ref "d-$m-$d" || exit; done; done
 $ ledger --segment-size 4096 deposit CHK-001 5 --date 2026-06-01
 > recorded event 59: deposit 5.00 USD to CHK-001
-$ ls data
-> 00000000000000000001.acx
-> 00000000000000000001.eff
-> 00000000000000000001.idx
+$ ls data data/index
+> data:
 > 00000000000000000001.seg
-> 00000000000000000030.acx
-> 00000000000000000030.eff
-> 00000000000000000030.idx
 > 00000000000000000030.seg
 > 00000000000000000059.seg
 > LOCK
+> index
+>
+> data/index:
+> 00000000000000000001.acx
+> 00000000000000000001.eff
+> 00000000000000000001.idx
+> 00000000000000000030.acx
+> 00000000000000000030.eff
+> 00000000000000000030.idx
 $ ledger stats --format table
 > stat                        value
 > events                      59
@@ -54,6 +58,7 @@ $ ls data data/archive
 > 00000000000000000059.seg
 > LOCK
 > archive
+> index
 > refs
 > snapshots
 >
@@ -86,6 +91,7 @@ $ ls data data/archive
 > LOCK
 > PURGED
 > archive
+> index
 > refs
 > snapshots
 >

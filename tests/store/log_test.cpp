@@ -120,7 +120,8 @@ TEST_SUITE("log") {
     CHECK(read_events(dir.path()) == expected);
     // Every sealed segment got its time index once the commit was durable.
     for (size_t i = 0; i + 1 < segments.size(); ++i) {
-      CHECK(fs::exists(fs::path(segments[i]).replace_extension(".idx")));
+      const fs::path segment(segments[i]);
+      CHECK(fs::exists(segment.parent_path() / "index" / segment.filename().replace_extension(".idx")));
     }
     RecoveryReport report;
     auto writer = LogWriter::open(dir.path(), options, report);

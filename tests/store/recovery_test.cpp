@@ -277,6 +277,45 @@ TEST_SUITE("recovery") {
     CHECK(read_events(dir.path()).size() == 7);
   }
 
+  TEST_CASE("indexes kept beside their segments move into index/, and a seal clears its temps") {
+    TempDir dir;
+    const auto options = test_options();
+    {
+      auto writer = open_writer(dir.path(), options);
+      append_events(*writer, 5);
+      REQUIRE(writer->seal_newest());
+    }
+    const SegmentFile sealed = list_segments(dir.path())->front();
+    const fs::path idx = index_path(sealed);
+    REQUIRE(idx.parent_path() == dir.path() / "index");
+    const std::string bytes = read_bytes(idx);
+    // As versions before index/ left them: the index, and an .acx and .eff, in the data folder.
+    const fs::path loose = dir.path() / idx.filename();
+    fs::rename(idx, loose);
+    write_bytes(fs::path(loose).replace_extension(".acx"), "acx");
+    write_bytes(fs::path(loose).replace_extension(".eff"), "eff");
+    write_bytes(dir.path() / "index" / "00000000000000000001.acx.99.tmp", "left by a crash");
+    std::vector<fs::path> loose_found;
+    REQUIRE(list_segments(dir.path(), nullptr, &loose_found));
+    CHECK(loose_found.size() == 3);
+    const RecoveryReport report = reopen(dir.path(), options);
+    CHECK_FALSE(report.cut);
+    CHECK_FALSE(fs::exists(loose));
+    CHECK(read_bytes(idx) == bytes);
+    CHECK(read_bytes(fs::path(idx).replace_extension(".acx")) == "acx");
+    CHECK(read_bytes(fs::path(idx).replace_extension(".eff")) == "eff");
+    loose_found.clear();
+    REQUIRE(list_segments(dir.path(), nullptr, &loose_found));
+    CHECK(loose_found.empty());
+    // Recovery does not list index/; the next seal removes what a crash left there.
+    CHECK(fs::exists(dir.path() / "index" / "00000000000000000001.acx.99.tmp"));
+    auto writer = open_writer(dir.path(), options);
+    append_events(*writer, 2, "next-");
+    REQUIRE(writer->seal_newest());
+    CHECK_FALSE(fs::exists(dir.path() / "index" / "00000000000000000001.acx.99.tmp"));
+    CHECK(read_events(dir.path()).size() == 7);
+  }
+
   TEST_CASE("a commit that never ended after a seal is cut back to the begun segment's header") {
     TempDir dir;
     const auto options = test_options();
