@@ -320,6 +320,12 @@ Result<bool> gather_indexed(const std::vector<store::SegmentFile>& segments,
   const uint64_t seq_after = start.seq_next - 1;
   const std::vector<uint64_t> held_keys = keys_of(held);
   for (size_t i = start.segment; i + 1 < segments.size(); ++i) {
+    // A segment whose events all take effect after the cutoff has nothing to give, and its time
+    // index (a few KiB, checked against the segment) says so for less than an account index.
+    if (auto time_index = store::load_stored_index(sys, segments[i]);
+        time_index && time_index->effective_min_ns > at_ns) {
+      continue;
+    }
     const IndexParts parts = held.empty() ? IndexParts::kEffective : IndexParts::kPostings;
     auto index = SegmentAccountIndex::open(sys, segments, i, IndexUse::kReadOnly, parts);
     if (!index) return index_unusable(segments, i, index.status(), loaded);

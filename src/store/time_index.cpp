@@ -166,10 +166,9 @@ Result<SegmentIndex> decode_segment_index(ByteView bytes) {
   return idx;
 }
 
-namespace {
 
 // A stored index is used only if it describes this very segment file as it is now.
-std::optional<SegmentIndex> load_stored(Syscalls& sys, const SegmentFile& segment) {
+std::optional<SegmentIndex> load_stored_index(Syscalls& sys, const SegmentFile& segment) {
   auto bytes = read_file(sys, index_path(segment));
   if (!bytes) return {};
   auto idx = decode_segment_index(*bytes);
@@ -179,14 +178,12 @@ std::optional<SegmentIndex> load_stored(Syscalls& sys, const SegmentFile& segmen
   return std::move(*idx);
 }
 
-}  // namespace
-
 Result<TimeIndex> TimeIndex::load(Syscalls& sys, std::vector<SegmentFile> segments,
                                   bool newest_is_active, bool store_rebuilt) {
   TimeIndex ti;
   for (size_t i = 0; i < segments.size(); ++i) {
     const bool sealed = i + 1 < segments.size() || !newest_is_active;
-    std::optional<SegmentIndex> idx = sealed ? load_stored(sys, segments[i]) : std::nullopt;
+    std::optional<SegmentIndex> idx = sealed ? load_stored_index(sys, segments[i]) : std::nullopt;
     if (!idx) {
       auto built = build_segment_index(sys, segments, i);
       if (!built) return built.status();

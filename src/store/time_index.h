@@ -61,6 +61,9 @@ inline constexpr const char* kIndexDirName = "index";
 std::filesystem::path index_path(const SegmentFile& segment);
 // Creates the folder of index_path(segment) if it is missing.
 Status create_index_dir(Syscalls& sys, const SegmentFile& segment);
+// A sealed segment's stored time index, if there is one that describes the segment file as it
+// is now (its checksum, sequence base and file size); nothing otherwise.
+std::optional<SegmentIndex> load_stored_index(Syscalls& sys, const SegmentFile& segment);
 // Stores a sealed segment's time index; best effort (derived data: a reader rebuilds it).
 void store_segment_index(Syscalls& sys, const SegmentFile& segment, const SegmentIndex& index);
 // Deletes the *.tmp files a crash left in <dir>/index/ (recovery does not list that folder).
