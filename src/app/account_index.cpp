@@ -243,6 +243,26 @@ Status SegmentAccountIndex::postings(uint64_t key, std::vector<Posting>& out,
   }
 }
 
+void SegmentAccountIndex::will_need_to_open(store::Syscalls& sys,
+                                            const std::vector<store::SegmentFile>& segments,
+                                            size_t index) {
+  store::SortedRun::will_need_to_open(sys, account_index_path(segments[index]));
+}
+
+void SegmentAccountIndex::will_need_postings(uint64_t key) const {
+  if (run_) run_->will_need_block(run_->block_of({0, key}));
+}
+
+void SegmentAccountIndex::will_need_frames(std::span<const uint64_t> seqs) const {
+  if (!run_) return;
+  std::optional<uint64_t> hinted;
+  for (const uint64_t seq : seqs) {  // Ascending: equal blocks are neighbours.
+    const uint64_t block = run_->block_of({seq, kFrameKey});
+    if (block != hinted) run_->will_need_block(block);
+    hinted = block;
+  }
+}
+
 Result<FrameLocation> SegmentAccountIndex::frame_of(uint64_t seq) const {
   auto frames = frames_of({&seq, 1});
   if (!frames) return frames.status();

@@ -86,6 +86,12 @@ class SegmentAccountIndex {
   // Appends the postings of the account with `key` to `out`, in sequence order; with
   // `with_others`, then its openings and closings too.
   Status postings(uint64_t key, std::vector<Posting>& out, bool with_others = false) const;
+  // Hints to the kernel what open(), postings(key) and frames_of(seqs) will read, so that a
+  // question about many segments has the disk read each step for all of them together.
+  static void will_need_to_open(store::Syscalls& sys,
+                                const std::vector<store::SegmentFile>& segments, size_t index);
+  void will_need_postings(uint64_t key) const;
+  void will_need_frames(std::span<const uint64_t> seqs) const;
   // The frame holding event `seq`.
   Result<FrameLocation> frame_of(uint64_t seq) const;
   // The frames holding events `seqs` (ascending), in their order: one seek for all of them.

@@ -79,13 +79,17 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
   std::map<std::pair<size_t, uint64_t>, uint64_t> length;
   std::map<size_t, std::vector<Movement*>> by_segment;
   for (Movement* m : wanted) by_segment[m->segment].push_back(m);
+  std::map<size_t, std::vector<uint64_t>> seqs_of;
   for (auto& [segment, movements] : by_segment) {
     std::sort(movements.begin(), movements.end(), [](const Movement* a, const Movement* b) {
       return a->posting.seq < b->posting.seq;
     });
-    std::vector<uint64_t> seqs;
+    std::vector<uint64_t>& seqs = seqs_of[segment];
     for (const Movement* m : movements) seqs.push_back(m->posting.seq);
-    auto locations = indexes.at(segment).frames_of(seqs);
+    indexes.at(segment).will_need_frames(seqs);  // For every segment before any is read.
+  }
+  for (auto& [segment, movements] : by_segment) {
+    auto locations = indexes.at(segment).frames_of(seqs_of.at(segment));
     if (!locations) return locations.status();
     for (size_t i = 0; i < movements.size(); ++i) {
       const app::FrameLocation& location = (*locations)[i];
@@ -224,7 +228,7 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
     }
   }
   std::vector<Movement> movements;
-  std::map<size_t, app::SegmentAccountIndex> indexes;
+  std::vector<size_t> indexed;  // The sealed segments read through their account index.
   for (size_t i = 0; i < segments->size() && (*segments)[i].base_seq <= seq_limit; ++i) {
     const bool sealed = i + 1 < segments->size();
     if (sealed && (*segments)[i + 1].base_seq - 1 <= base_seq) continue;  // All in the base.
@@ -232,26 +236,45 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
       LEDGER_RETURN_IF_ERROR(scan_segment(sys, *segments, i, seq_limit, id, movements));
       continue;
     }
+    indexed.push_back(i);
+  }
+  // Derived data that is missing or does not check out: the segment itself answers (a query
+  // writes nothing; a write or `ledger snapshot` builds the index again).
+  auto unusable = [&](size_t i, const Status& why) -> Status {
+    if (why.code() != ErrorCode::kCorruption && why.code() != ErrorCode::kNotFound) return why;
+    if (why.code() == ErrorCode::kCorruption) {
+      warnings_.push_back(fmt::format("account index {} skipped: {}",
+                                      app::account_index_path((*segments)[i]).filename().string(),
+                                      why.message()));
+    }
+    return scan_segment(sys, *segments, i, seq_limit, id, movements);
+  };
+  // Each step is hinted to the kernel for every segment before any is read (what opening reads,
+  // then the postings' blocks): on a cold cache the disk serves a step's reads together, not
+  // one segment's after another's.
+  for (const size_t i : indexed) app::SegmentAccountIndex::will_need_to_open(sys, *segments, i);
+  std::map<size_t, app::SegmentAccountIndex> indexes;
+  for (const size_t i : indexed) {
     auto index = app::SegmentAccountIndex::open(sys, *segments, i, app::IndexUse::kReadOnly,
                                                 app::IndexParts::kPostings);
-    std::vector<app::Posting> postings;
-    Status read = index ? index->postings(key, postings) : index.status();
-    if (!read && (read.code() == ErrorCode::kCorruption || read.code() == ErrorCode::kNotFound)) {
-      // Derived data that is missing or does not check out: the segment itself answers (a
-      // query writes nothing; a write or `ledger snapshot` builds the index again).
-      if (read.code() == ErrorCode::kCorruption) {
-        warnings_.push_back(fmt::format("account index {} skipped: {}",
-                                        app::account_index_path((*segments)[i]).filename().string(),
-                                        read.message()));
-      }
-      LEDGER_RETURN_IF_ERROR(scan_segment(sys, *segments, i, seq_limit, id, movements));
+    if (!index) {
+      LEDGER_RETURN_IF_ERROR(unusable(i, index.status()));
       continue;
     }
-    if (!read) return read;
-    for (const app::Posting& p : postings) {
-      if (p.seq <= seq_limit && p.seq > base_seq) movements.push_back({p, i, std::nullopt});
-    }
+    index->will_need_postings(key);
     indexes.emplace(i, std::move(*index));
+  }
+  for (auto it = indexes.begin(); it != indexes.end();) {
+    std::vector<app::Posting> postings;
+    if (Status read = it->second.postings(key, postings); !read) {
+      LEDGER_RETURN_IF_ERROR(unusable(it->first, read));
+      it = indexes.erase(it);
+      continue;
+    }
+    for (const app::Posting& p : postings) {
+      if (p.seq <= seq_limit && p.seq > base_seq) movements.push_back({p, it->first, std::nullopt});
+    }
+    ++it;
   }
   std::erase_if(movements, [base_seq](const Movement& m) { return m.posting.seq <= base_seq; });
   // Effective order; the sequence number breaks ties, so the order is the same on every run.

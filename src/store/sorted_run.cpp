@@ -362,6 +362,31 @@ Result<bool> SortedRun::bloom_may_contain(uint64_t block, RunKey key) const {
   return bloom_test(bloom, key);
 }
 
+uint64_t SortedRun::block_of(RunKey key) const {
+  const auto it = std::partition_point(index_.begin(), index_.end(),
+                                       [&](const BlockRef& b) { return b.first <= key; });
+  return it == index_.begin() ? 0 : static_cast<uint64_t>(std::prev(it) - index_.begin());
+}
+
+void SortedRun::will_need_block(uint64_t block) const {
+  if (block >= index_.size()) return;
+  (void)::posix_fadvise(file_.fd(), static_cast<off_t>(block_offset(block)),
+                        static_cast<off_t>(block_size(block_entries(block))), POSIX_FADV_WILLNEED);
+}
+
+void SortedRun::will_need_to_open(Syscalls& sys, const fs::path& path) {
+  auto file = File::open(sys, path, O_RDONLY);
+  if (!file) return;
+  auto size = file->size();
+  if (!size || *size < kRunHeaderSize + kRunFooterSize) return;
+  (void)::posix_fadvise(file->fd(), 0, kRunHeaderSize, POSIX_FADV_WILLNEED);
+  // The index (32 bytes a block, a block at least 64 entries of 32 bytes) and the footer end
+  // the file.
+  const uint64_t tail = std::min<uint64_t>(*size, *size / kRunBlockEntriesMin + kRunFooterSize);
+  (void)::posix_fadvise(file->fd(), static_cast<off_t>(*size - tail), static_cast<off_t>(tail),
+                        POSIX_FADV_WILLNEED);
+}
+
 Result<std::optional<RunEntry>> SortedRun::lookup(RunKey key) const {
   if (index_.empty() || key < index_.front().first || key > last_key_) {
     return std::optional<RunEntry>();

@@ -147,6 +147,14 @@ class SortedRun {
   Result<std::optional<RunEntry>> lookup(RunKey key) const;
   // Reads every block and checks checksums, order, the index and the filters.
   Status verify() const;
+  // The block that would hold `key`: the one a lookup or a seek reads (0 for an empty run).
+  uint64_t block_of(RunKey key) const;
+  // Hints to the kernel that block `block` will be read soon, so that a caller about to read
+  // blocks of many runs has the disk read them together rather than one after another.
+  void will_need_block(uint64_t block) const;
+  // The same for what open() reads of the run file at `path` (its header, and its index and
+  // footer at the end); nothing if it does not open.
+  static void will_need_to_open(Syscalls& sys, const std::filesystem::path& path);
   // Calls `visit` for every entry in key order, block by block, checking each block; stops at
   // the first failed Status, read or returned by `visit`.
   Status for_each(const std::function<Status(const RunEntry&)>& visit) const;

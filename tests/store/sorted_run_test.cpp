@@ -98,6 +98,13 @@ TEST_SUITE("sorted_run") {
       REQUIRE(next->has_value());
       CHECK(**next == entries[i]);
     }
+    // block_of names the block a seek reads; hints change nothing a reader sees.
+    for (const uint64_t i : {0u, 63u, 64u, 500u, 999u}) CHECK(run.block_of(entries[i].key()) == i / 64);
+    run.will_need_block(run.block_of(entries[500].key()));
+    run.will_need_block(run.block_count());  // Past the end: nothing.
+    SortedRun::will_need_to_open(real_syscalls(), path);
+    SortedRun::will_need_to_open(real_syscalls(), dir / "none.run");
+    CHECK(read_all(open_run(path)) == entries);
     // Outside 64..2048 a writer refuses, and a header that says so is refused at open.
     CHECK(SortedRunWriter::create(real_syscalls(), dir / "tiny.run", {1, 1}, 32).status().code() ==
           ErrorCode::kInvalidArgument);
