@@ -74,6 +74,17 @@ bool describes(const store::SortedRun& run, const std::vector<store::SegmentFile
 
 }  // namespace
 
+bool index_cannot_serve(const store::SegmentFile& segment, const Status& status,
+                        std::vector<std::string>& warnings) {
+  if (status.code() == ErrorCode::kCorruption) {
+    warnings.push_back(fmt::format("account index {} skipped: {}",
+                                   account_index_path(segment).filename().string(),
+                                   status.message()));
+    return true;
+  }
+  return status.code() == ErrorCode::kNotFound;
+}
+
 bool is_current_format(const store::SortedRun& account_index) {
   return account_index.first_key() == kFormatKey;
 }

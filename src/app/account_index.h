@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -60,6 +61,11 @@ struct FrameLocation {
 };
 
 std::filesystem::path account_index_path(const store::SegmentFile& segment);
+// Whether `status`, from opening or reading a segment's account index, says that the index
+// cannot serve: missing (kNotFound) or damaged or stale (kCorruption, noted in `warnings`), so
+// the log answers instead. Any other error is the caller's.
+bool index_cannot_serve(const store::SegmentFile& segment, const Status& status,
+                        std::vector<std::string>& warnings);
 // Whether an .acx file is of the format this version writes (older ones are built again).
 bool is_current_format(const store::SortedRun& account_index);
 std::filesystem::path effective_index_path(const std::filesystem::path& account_index);

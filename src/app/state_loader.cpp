@@ -298,13 +298,7 @@ using IndexedEntry = std::pair<size_t, EffectiveEntry>;  // (segment, entry)
 // errors are the caller's.
 Result<bool> index_unusable(const std::vector<store::SegmentFile>& segments, size_t segment,
                             const Status& status, LoadedState& loaded) {
-  if (status.code() == ErrorCode::kCorruption) {
-    loaded.warnings.push_back(fmt::format("account index {} skipped: {}",
-                                          account_index_path(segments[segment]).filename().string(),
-                                          status.message()));
-    return false;
-  }
-  if (status.code() == ErrorCode::kNotFound) return false;
+  if (index_cannot_serve(segments[segment], status, loaded.warnings)) return false;
   return status;
 }
 

@@ -241,12 +241,7 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
   // Derived data that is missing or does not check out: the segment itself answers (a query
   // writes nothing; a write or `ledger snapshot` builds the index again).
   auto unusable = [&](size_t i, const Status& why) -> Status {
-    if (why.code() != ErrorCode::kCorruption && why.code() != ErrorCode::kNotFound) return why;
-    if (why.code() == ErrorCode::kCorruption) {
-      warnings_.push_back(fmt::format("account index {} skipped: {}",
-                                      app::account_index_path((*segments)[i]).filename().string(),
-                                      why.message()));
-    }
+    if (!app::index_cannot_serve((*segments)[i], why, warnings_)) return why;
     return scan_segment(sys, *segments, i, seq_limit, id, movements);
   };
   // Each step is hinted to the kernel for every segment before any is read (what opening reads,

@@ -73,6 +73,13 @@ Status for_each_name(const fs::path& dir, const std::function<void(std::string_v
   }
 }
 
+void File::will_need(uint64_t offset, uint64_t length) const {
+  if (fd_ >= 0) {
+    (void)::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(length),
+                          POSIX_FADV_WILLNEED);
+  }
+}
+
 File::File(File&& other) noexcept
     : sys_(other.sys_), fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
 

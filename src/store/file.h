@@ -66,6 +66,9 @@ class File {
   Status truncate(uint64_t length);
   Result<uint64_t> size() const;
   int fd() const { return fd_; }
+  // A hint that [offset, offset + length) will be read soon (posix_fadvise WILLNEED): the
+  // kernel starts reading it now, alongside other ranges hinted. Changes nothing a reader sees.
+  void will_need(uint64_t offset, uint64_t length) const;
   const std::filesystem::path& path() const { return path_; }
   bool is_open() const { return fd_ >= 0; }
 

@@ -200,10 +200,7 @@ Result<size_t> SegmentSource::read_at(uint64_t offset, std::span<unsigned char> 
 }
 
 void SegmentSource::will_need(uint64_t offset, uint64_t length) const {
-  if (file_.is_open()) {
-    (void)::posix_fadvise(file_.fd(), static_cast<off_t>(offset), static_cast<off_t>(length),
-                          POSIX_FADV_WILLNEED);
-  }
+  file_.will_need(offset, length);
 }
 
 Result<uint64_t> SegmentSource::size() const {

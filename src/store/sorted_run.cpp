@@ -369,9 +369,7 @@ uint64_t SortedRun::block_of(RunKey key) const {
 }
 
 void SortedRun::will_need_block(uint64_t block) const {
-  if (block >= index_.size()) return;
-  (void)::posix_fadvise(file_.fd(), static_cast<off_t>(block_offset(block)),
-                        static_cast<off_t>(block_size(block_entries(block))), POSIX_FADV_WILLNEED);
+  if (block < index_.size()) file_.will_need(block_offset(block), block_size(block_entries(block)));
 }
 
 void SortedRun::will_need_to_open(Syscalls& sys, const fs::path& path) {
@@ -379,22 +377,18 @@ void SortedRun::will_need_to_open(Syscalls& sys, const fs::path& path) {
   if (!file) return;
   auto size = file->size();
   if (!size || *size < kRunHeaderSize + kRunFooterSize) return;
-  (void)::posix_fadvise(file->fd(), 0, kRunHeaderSize, POSIX_FADV_WILLNEED);
+  file->will_need(0, kRunHeaderSize);
   // The index (32 bytes a block, a block at least 64 entries of 32 bytes) and the footer end
   // the file.
   const uint64_t tail = std::min<uint64_t>(*size, *size / kRunBlockEntriesMin + kRunFooterSize);
-  (void)::posix_fadvise(file->fd(), static_cast<off_t>(*size - tail), static_cast<off_t>(tail),
-                        POSIX_FADV_WILLNEED);
+  file->will_need(*size - tail, tail);
 }
 
 Result<std::optional<RunEntry>> SortedRun::lookup(RunKey key) const {
   if (index_.empty() || key < index_.front().first || key > last_key_) {
     return std::optional<RunEntry>();
   }
-  // The last block whose first key is not after `key`.
-  const auto it = std::partition_point(index_.begin(), index_.end(),
-                                       [&](const BlockRef& b) { return b.first <= key; });
-  const uint64_t block = static_cast<uint64_t>(std::prev(it) - index_.begin());
+  const uint64_t block = block_of(key);
   auto maybe = bloom_may_contain(block, key);
   if (!maybe) return maybe.status();
   if (!*maybe) return std::optional<RunEntry>();
@@ -467,10 +461,7 @@ Status SortedRun::Cursor::seek(RunKey key) {
     return Status::ok();
   }
   // The last block whose first key is not after `key`: the only one that can start the range.
-  const auto it = std::partition_point(index.begin(), index.end(),
-                                       [&](const BlockRef& b) { return b.first <= key; });
-  const uint64_t block =
-      it == index.begin() ? 0 : static_cast<uint64_t>(std::prev(it) - index.begin());
+  const uint64_t block = run_->block_of(key);
   // A seek within the block already read reads nothing.
   if (entries_.empty() || block + 1 != block_) {
     entries_.clear();
