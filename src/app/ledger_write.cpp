@@ -11,6 +11,7 @@
 #include "app/import_order.h"
 #include "app/pending_snapshots.h"
 #include "app/ref_index.h"
+#include "app/ref_sweep.h"
 #include "app/spilled_refs.h"
 #include "app/state_loader.h"
 #include "store/archive.h"
@@ -347,16 +348,31 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     if (writer != nullptr) (void)writer->abandon();
     return s;
   };
+  // The refs the ledger's ref index may already hold are found for all rows at once.
+  std::optional<app::RefSweep> ref_sweep;
+  if (log->refs != nullptr && !log->refs->runs().runs().empty()) ref_sweep.emplace(*log->refs);
   size_t with_ref = 0;
   for (ImportRow row; rows.next(row);) {
-    with_ref += std::visit([](const auto& c) { return c.ref.empty() ? 0 : 1; }, row.command);
+    const std::string& ref = std::visit([](const auto& c) -> const std::string& { return c.ref; },
+                                        row.command);
+    if (!ref.empty()) {
+      ++with_ref;
+      if (ref_sweep) {
+        if (Status s = ref_sweep->add(ref); !s) return abandon(s);
+      }
+    }
     if (Status s = ordered->add(row, domain::timeline_key(row.command, now)); !s) return abandon(s);
   }
   if (Status s = ordered->finish(); !s) return abandon(s);
+  if (ref_sweep) {
+    if (Status s = ref_sweep->sweep(); !s) return abandon(s);
+  }
   // Their refs may all be new: the table of refs grows once, not by doubling as they come, up to
   // the size at which they move to scratch runs.
   log->state().reserve_refs(std::min(with_ref, kImportRefsInMemory));
-  app::SpilledRefs spilled(log->refs.get(), log->state().tracked_refs() + ordered->size());
+  const domain::RefArchive* below =
+      ref_sweep ? static_cast<const domain::RefArchive*>(&*ref_sweep) : log->refs.get();
+  app::SpilledRefs spilled(below, log->state().tracked_refs() + ordered->size());
   log->state().set_ref_archive(&spilled);
   // Applies a checked row to the state and, while no row has failed, writes it.
   auto record_row = [&](const domain::PendingEvent& event) -> Status {

@@ -99,14 +99,29 @@ Result<const LogTimeline::ByAccount*> LogTimeline::newest_postings() const {
 // Through the segment's account index (built now if it is missing: this is the write path).
 Status LogTimeline::read_sealed(size_t index, std::string_view account, int64_t after_ns,
                                 std::vector<domain::LaterPosting>& out) const {
-  auto account_index = SegmentAccountIndex::open(store::real_syscalls(), segments_, index,
-                                                  IndexUse::kBuild);
+  auto found = open_indexes_.find(index);
+  std::optional<SegmentAccountIndex> opened;
+  Status status = Status::ok();
+  if (found == open_indexes_.end()) {
+    auto account_index = SegmentAccountIndex::open(store::real_syscalls(), segments_, index,
+                                                    IndexUse::kBuild, IndexParts::kPostings);
+    if (account_index) {
+      if (open_indexes_.size() < kOpenIndexesMax) {
+        found = open_indexes_.emplace(index, std::move(*account_index)).first;
+      } else {
+        opened.emplace(std::move(*account_index));
+      }
+    } else {
+      status = account_index.status();
+    }
+  }
+  const SegmentAccountIndex* account_index =
+      found != open_indexes_.end() ? &found->second : opened ? &*opened : nullptr;
   std::vector<Posting> postings;
-  Status read = account_index ? account_index->postings(account_key(account), postings)
-                              : account_index.status();
+  if (account_index != nullptr) status = account_index->postings(account_key(account), postings);
   // Derived data that cannot be built (a full disk) or does not check out: the segment itself
   // answers, and says so if it cannot either.
-  if (!read) return scan(index, account, after_ns, out);
+  if (!status) return scan(index, account, after_ns, out);
   for (const Posting& p : postings) {
     if (p.effective_ns > after_ns && p.seq <= seq_last_) out.push_back({p.effective_ns, p.seq, p.amount});
   }

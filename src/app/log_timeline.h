@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "app/account_index.h"
 #include "domain/ledger_state.h"
 #include "store/log_cursor.h"
 #include "store/time_index.h"
@@ -58,6 +59,10 @@ class LogTimeline : public domain::Timeline {
     size_t operator()(std::string_view id) const { return std::hash<std::string_view>()(id); }
   };
   mutable std::unordered_map<std::string, Read, IdHash, std::equal_to<>> cache_;
+  // An import asks each sealed segment about thousands of accounts: its account index is opened
+  // once (up to a bound on open files), not once per account.
+  static constexpr size_t kOpenIndexesMax = 64;
+  mutable std::map<size_t, SegmentAccountIndex> open_indexes_;
 };
 
 }  // namespace ledger::app

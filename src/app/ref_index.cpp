@@ -38,15 +38,16 @@ Result<RefIndex> RefIndex::open_for_writing(const fs::path& dir, uint64_t last_s
   return open(dir);
 }
 
+Status RefIndex::failed(const Status& read) {
+  // Damage is the index's, not the log's: a write rebuilds it and tries again.
+  const ErrorCode code =
+      read.code() == ErrorCode::kCorruption ? ErrorCode::kIndexDamaged : read.code();
+  return Status(code, fmt::format("{}{}", kRefIndexErrorPrefix, read.message()));
+}
+
 Result<std::optional<domain::RefEntry>> RefIndex::find(uint64_t low, uint64_t high) const {
   auto entry = runs_.lookup({low, high});
-  if (!entry) {
-    // Damage is the index's, not the log's: a write rebuilds it and tries again.
-    const ErrorCode code = entry.status().code() == ErrorCode::kCorruption
-                               ? ErrorCode::kIndexDamaged
-                               : entry.status().code();
-    return Status(code, fmt::format("{}{}", kRefIndexErrorPrefix, entry.status().message()));
-  }
+  if (!entry) return failed(entry.status());
   if (!*entry) return std::optional<domain::RefEntry>();
   return std::optional<domain::RefEntry>(domain::RefEntry{(*entry)->value_a, (*entry)->value_b});
 }

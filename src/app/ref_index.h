@@ -43,6 +43,8 @@ class RefIndex : public domain::RefArchive {
   Status add_from(const domain::LedgerState& state, uint64_t seq_last,
                   const SpilledRefs* spilled = nullptr);
   Status verify() const { return runs_.verify(); }
+  // A failed read of the index as a lookup reports it (damage: kIndexDamaged, to rebuild).
+  static Status failed(const Status& read);
   const store::RunSet& runs() const { return runs_; }
 
  private:

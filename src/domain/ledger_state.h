@@ -143,6 +143,14 @@ class RefArchive {
 
 class LedgerState {
  public:
+  // Refs are kept by a 128-bit digest of their text: no allocation or string compare per ref,
+  // and a collision (which would make a new ref look known) is beyond practical reach.
+  struct RefId {
+    uint64_t low = 0;
+    uint64_t high = 0;
+  };
+  static RefId ref_id(std::string_view ref);
+
   // Queries need no ref index; only a state that decides does (it grows with refs).
   explicit LedgerState(bool track_refs = true) : track_refs_(track_refs) {}
 
@@ -227,14 +235,6 @@ class LedgerState {
   Account* find_mutable(std::string_view id);
   void open(const EventView& event, int64_t effective_ns);
   void post(std::string_view id, int64_t amount, int64_t effective_ns);
-
-  // Refs are kept by a 128-bit digest of their text: no allocation or string compare per ref,
-  // and a collision (which would make a new ref look known) is beyond practical reach.
-  struct RefId {
-    uint64_t low = 0;
-    uint64_t high = 0;
-  };
-  static RefId ref_id(std::string_view ref);
 
   bool track_refs_;
   const Timeline* timeline_ = nullptr;

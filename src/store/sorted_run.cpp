@@ -350,16 +350,33 @@ Status SortedRun::read_block(uint64_t block, std::vector<RunEntry>& entries) con
   return Status::ok();
 }
 
-Result<bool> SortedRun::bloom_may_contain(uint64_t block, RunKey key) const {
+Status SortedRun::read_bloom(uint64_t block, Bytes& bloom) const {
   const size_t n = block_entries(block);
-  Bytes bloom(run_bloom_size(n));
+  bloom.resize(run_bloom_size(n));
   auto got = file_.read_at(block_offset(block) + n * kRunEntrySize, bloom);
   if (!got) return got.status();
   if (*got != bloom.size()) return corrupt_block(block, "short read of the bloom filter");
   if (checksum(bloom, block) != index_[block].bloom_checksum) {
     return corrupt_block(block, "bloom filter checksum mismatch");
   }
+  return Status::ok();
+}
+
+Result<bool> SortedRun::bloom_may_contain(uint64_t block, RunKey key) const {
+  Bytes bloom;
+  LEDGER_RETURN_IF_ERROR(read_bloom(block, bloom));
   return bloom_test(bloom, key);
+}
+
+Result<bool> SortedRun::Sweep::may_contain(RunKey key) {
+  if (run_->outside(key)) return false;
+  const uint64_t block = run_->block_of(key);
+  if (block_ != block) {
+    block_.reset();
+    LEDGER_RETURN_IF_ERROR(run_->read_bloom(block, bloom_));
+    block_ = block;
+  }
+  return bloom_test(bloom_, key);
 }
 
 uint64_t SortedRun::block_of(RunKey key) const {
@@ -385,9 +402,7 @@ void SortedRun::will_need_to_open(Syscalls& sys, const fs::path& path) {
 }
 
 Result<std::optional<RunEntry>> SortedRun::lookup(RunKey key) const {
-  if (index_.empty() || key < index_.front().first || key > last_key_) {
-    return std::optional<RunEntry>();
-  }
+  if (outside(key)) return std::optional<RunEntry>();
   const uint64_t block = block_of(key);
   auto maybe = bloom_may_contain(block, key);
   if (!maybe) return maybe.status();

@@ -169,6 +169,22 @@ class SortedRun {
   }
   uint64_t file_size() const { return file_size_; }
 
+  // Answers, for keys asked in ascending order, whether the run may hold each one, reading each
+  // block's bloom filter once: a caller with many keys to look up (an import's refs) sweeps the
+  // run instead of reading a filter for every key.
+  class Sweep {
+   public:
+    explicit Sweep(const SortedRun& run) : run_(&run) {}
+    // false: the run does not hold `key`. Keys must not descend; kCorruption for a filter that
+    // fails its checksum.
+    Result<bool> may_contain(RunKey key);
+
+   private:
+    const SortedRun* run_;
+    std::optional<uint64_t> block_;  // Whose filter `bloom_` holds.
+    Bytes bloom_;
+  };
+
   // Reads a run in order, one block in memory at a time (for merges).
   class Cursor {
    public:
@@ -201,6 +217,11 @@ class SortedRun {
   // The block's entries, checked as by read_block_bytes() and for their order.
   Status read_block(uint64_t block, std::vector<RunEntry>& entries) const;
   Result<bool> bloom_may_contain(uint64_t block, RunKey key) const;
+  // The block's bloom filter, checked against its checksum.
+  Status read_bloom(uint64_t block, Bytes& bloom) const;
+  bool outside(RunKey key) const {
+    return index_.empty() || key < index_.front().first || key > last_key_;
+  }
 
   File file_;
   RunMeta meta_;

@@ -146,6 +146,39 @@ TEST_SUITE("e2e import") {
     CHECK(lines_of(ledger.ok("history --format csv").out).size() == 9);
   }
 
+  TEST_CASE("refs in the ledger's ref index: repeats already recorded, a changed row refused") {
+    TestLedger ledger;
+    const auto first = ledger.file("first.csv",
+                                   "op,account,amount,date,ref\n"
+                                   "open,A,,2026-01-01,r-open\n"
+                                   "deposit,A,10,2026-01-02,r1\n"
+                                   "deposit,A,20,2026-01-03,r2\n");
+    ledger.ok("import " + shell_quote(first.string()));
+    // `snapshot` brings the ref index up to the head: the refs above are then read from it.
+    ledger.ok("snapshot");
+    REQUIRE(!fs::is_empty(ledger.dir() / "refs"));
+    const auto overlap = ledger.file("overlap.csv",
+                                     "op,account,amount,date,ref\n"
+                                     "deposit,A,20,2026-01-03,r2\n"
+                                     "deposit,A,5,2026-01-04,r3\n"
+                                     "deposit,A,5,2026-01-04,r3\n"
+                                     "deposit,A,10,2026-01-02,r1\n");
+    RunResult r = ledger.run("import " + shell_quote(overlap.string()));
+    CHECK(r.exit_code == 0);
+    CHECK(r.out == "1 new, 3 already recorded\n");
+    CHECK(balances(ledger, "A") == "account,balance,currency\nA,35.00,USD\n");
+    const auto before = ledger.files();
+    const auto changed = ledger.file("changed.csv",
+                                     "op,account,amount,date,ref\n"
+                                     "deposit,A,7,2026-01-05,r4\n"
+                                     "deposit,A,11,2026-01-02,r1\n");
+    r = ledger.run("import " + shell_quote(changed.string()));
+    CHECK(r.exit_code == 65);
+    CHECK(contains(r.err, ":3:5: error: ref \"r1\" was already used for different content (event 2)"));
+    CHECK(contains(r.err, "1 bad row in"));
+    check_unchanged(before, ledger.files());
+  }
+
   TEST_CASE("identical rows without a ref stay distinct; an overlapping file adds only new rows") {
     TestLedger ledger;
     set_up_two_accounts(ledger);

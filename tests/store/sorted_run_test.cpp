@@ -171,6 +171,58 @@ TEST_SUITE("sorted_run") {
     }
   }
 
+  TEST_CASE("a sweep never rules out a key the run holds, and reads each filter once") {
+    TempDir dir;
+    const fs::path path = dir / "a.run";
+    constexpr uint64_t kCount = 10'000;  // Five blocks.
+    const std::vector<RunEntry> entries = sorted_entries(0, kCount);
+    REQUIRE(write_run(path, entries));
+    FaultySyscalls sys;
+    auto run = SortedRun::open(sys, path);
+    REQUIRE(run);
+    // Every key of the run, each with an absent neighbour, in ascending order.
+    std::vector<std::pair<RunKey, bool>> asked;
+    for (const RunEntry& e : entries) {
+      asked.push_back({e.key(), true});
+      asked.push_back({RunKey{e.key_low ^ 1, e.key_high}, false});
+    }
+    asked.push_back({RunKey{0, 0}, false});
+    asked.push_back({RunKey{UINT64_MAX, UINT64_MAX}, false});
+    std::sort(asked.begin(), asked.end());
+    const uint64_t reads_at_open = sys.calls(Op::kPread);
+    SortedRun::Sweep sweep(*run);
+    uint64_t absent_passed = 0;
+    for (const auto& [key, held] : asked) {
+      auto maybe = sweep.may_contain(key);
+      REQUIRE(maybe);
+      if (held) CHECK(*maybe);
+      if (!held && *maybe) ++absent_passed;
+    }
+    CHECK(sys.calls(Op::kPread) - reads_at_open == run->block_count());
+    MESSAGE("absent keys the filters let through: ", absent_passed, " of ", kCount + 2);
+    CHECK(absent_passed < kCount * 3 / 100);
+  }
+
+  TEST_CASE("a sweep that reaches a damaged filter says which block") {
+    TempDir dir;
+    const fs::path path = dir / "a.run";
+    const std::vector<RunEntry> entries = sorted_entries(0, 5000);  // Blocks 0, 1 and 2.
+    REQUIRE(write_run(path, entries));
+    flip_byte_bit(path, block_data_offset(1) + kRunBlockDataSize + 7);
+    const SortedRun run = open_run(path);
+    SortedRun::Sweep sweep(run);
+    REQUIRE(sweep.may_contain(entries[0].key()));
+    CHECK(*sweep.may_contain(entries[0].key()));
+    auto damaged = sweep.may_contain(entries[3000].key());
+    REQUIRE_FALSE(damaged);
+    CHECK(damaged.status().code() == ErrorCode::kCorruption);
+    CHECK(contains(damaged.status().message(), "block 1"));
+    // A key beyond the damaged block is answered from its own filter.
+    auto later = sweep.may_contain(entries[4999].key());
+    REQUIRE(later);
+    CHECK(*later);
+  }
+
   TEST_CASE("a flipped bit in a block is found by the lookup that reads it, naming the block") {
     TempDir dir;
     const fs::path path = dir / "a.run";
