@@ -80,6 +80,9 @@ class ImportReader : public ImportSource {
   bool format_refused_ = false;
   size_t jsonl_line_ = 0;
   std::vector<std::string> header_;
+  // The record being read, kept from row to row for the capacity of its strings.
+  std::vector<std::string> values_;
+  Fields fields_;
   std::vector<ImportIssue> issues_;
   size_t issues_total_ = 0;
   // Occurrences of each row content so far, by a 64-bit digest of the content: memory grows

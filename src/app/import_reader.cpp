@@ -52,6 +52,11 @@ std::string trimmed(std::string_view text) {
   return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
 }
 
+void trim(std::string& text) {
+  text.erase(text.find_last_not_of(" \t") + 1);  // npos + 1 == 0: all blank.
+  text.erase(0, text.find_first_not_of(" \t"));
+}
+
 std::string lower_case(std::string text) {
   for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return text;
@@ -67,7 +72,7 @@ constexpr const char* kOps[] = {"open", "deposit", "withdraw", "transfer", "clos
 // error message.
 void tidy(std::string_view key, std::string& value) {
   if (key == "memo" || key == "owner" || key == "ref") return;
-  value = trimmed(value);
+  trim(value);
   if (key != "op") return;
   std::string op = lower_case(value);
   if (listed(op, kOps)) value = std::move(op);
@@ -185,24 +190,26 @@ bool ImportReader::read_header() {
 
 // The next record's fields by name; false at the end or when the file cannot be read on.
 bool ImportReader::next_fields(size_t& line, Fields& fields) {
-  fields.clear();
   if (format_ == ImportFormat::kCsv) {
-    std::vector<std::string> values;
     for (;;) {
-      if (!csv_->next_record(values)) {
+      if (!csv_->next_record(values_)) {
         if (!csv_->status()) csv_issue();
         return false;
       }
       line = csv_->line();
-      if (values.size() == header_.size()) break;
-      issue(line, "", fmt::format("{} fields, but the header has {}", values.size(), header_.size()));
+      if (values_.size() == header_.size()) break;
+      issue(line, "", fmt::format("{} fields, but the header has {}", values_.size(), header_.size()));
     }
-    for (size_t i = 0; i < values.size(); ++i) {
-      tidy(header_[i], values[i]);
-      fields.emplace_back(header_[i], std::move(values[i]));
+    // Strings swapped, not moved: both vectors keep their strings' capacity for the next row.
+    fields.resize(values_.size());
+    for (size_t i = 0; i < values_.size(); ++i) {
+      tidy(header_[i], values_[i]);
+      fields[i].first = header_[i];
+      fields[i].second.swap(values_[i]);
     }
     return true;
   }
+  fields.clear();
   std::string text;
   while (std::getline(*input_, text)) {
     line = ++jsonl_line_;
@@ -234,21 +241,21 @@ bool ImportReader::next_fields(size_t& line, Fields& fields) {
 bool ImportReader::next(ImportRow& row) {
   if (!start()) return false;
   size_t line = 0;
-  Fields fields;
-  while (next_fields(line, fields)) {
-    if (build(line, fields, row)) return true;
+  while (next_fields(line, fields_)) {
+    if (build(line, fields_, row)) return true;
   }
   return false;
 }
 
 bool ImportReader::build(size_t line, const Fields& f, ImportRow& row) {
-  auto get = [&f](std::string_view key) {
+  static const std::string kNone;
+  auto get = [&f](std::string_view key) -> const std::string& {
     auto it = std::find_if(f.begin(), f.end(), [key](const auto& kv) { return kv.first == key; });
-    return it == f.end() ? std::string() : it->second;
+    return it == f.end() ? kNone : it->second;
   };
-  const std::string op = get("op");
+  const std::string& op = get("op");
   std::optional<EffectiveTime> at;
-  if (const std::string date = get("date"); !date.empty()) {
+  if (const std::string& date = get("date"); !date.empty()) {
     auto parsed = util::parse_effective(date, now_ns_);
     if (!parsed) {
       issue(line, "date", parsed.status().message());
@@ -266,8 +273,8 @@ bool ImportReader::build(size_t line, const Fields& f, ImportRow& row) {
   if (ref.empty()) ref = derived_ref(f);
   row.line = line;
   if (op == "open") {
-    const std::string currency = get("currency");
-    const std::string limit = get("overdraft_limit");
+    const std::string& currency = get("currency");
+    const std::string& limit = get("overdraft_limit");
     row.command = OpenAccount{get("account"), get("owner"), currency.empty() ? "USD" : currency,
                               limit.empty() ? "0" : limit, at, ref};
   } else if (op == "deposit") {
