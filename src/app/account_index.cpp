@@ -104,10 +104,11 @@ fs::path account_index_path(const store::SegmentFile& segment) {
 }
 
 Status build_account_index(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
-                           size_t index, const fs::path& path) {
+                           size_t index, const fs::path& path, bool known_committed) {
   auto start = store::segment_start(sys, segments, index);
   if (!start) return start.status();
   store::LogReader reader(sys, segments, *start);
+  if (known_committed) reader.assume_committed_through(segments[index + 1].base_seq - 1);
   std::vector<store::RunEntry> entries{{kFormatKey.low, kFormatKey.high, kAccountIndexFormat, 0}};
   std::vector<store::RunEntry> effective;
   domain::EventAt e;
@@ -132,6 +133,9 @@ Status build_account_index(store::Syscalls& sys, const std::vector<store::Segmen
       add_effective(e, effective);
     }
     seq_last = h.seq_last();
+    // The segment's last event: reading on would read (and check) the next segment's first
+    // frame, and before that the rest of its commit, for nothing.
+    if (seq_last + 1 == segments[index + 1].base_seq) break;
   }
   auto by_key = [](const store::RunEntry& a, const store::RunEntry& b) { return a.key() < b.key(); };
   std::sort(effective.begin(), effective.end(), by_key);
@@ -196,13 +200,13 @@ Result<SegmentAccountIndex> SegmentAccountIndex::open(store::Syscalls& sys,
     }
     return stored;
   }
-  Status built = build_account_index(sys, segments, index, path);
+  Status built = build_account_index(sys, segments, index, path, true);
   fs::path used = path;
   if (!built && built.code() == ErrorCode::kIoError) {
     // No write access to the data directory: build a private copy, used once.
     used = fs::temp_directory_path() /
            fmt::format("ledger-{}-{}", ::getpid(), path.filename().string());
-    built = build_account_index(sys, segments, index, used);
+    built = build_account_index(sys, segments, index, used, true);
   }
   if (!built) return built;
   auto both = open_both(used, true);

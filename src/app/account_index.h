@@ -72,6 +72,8 @@ std::filesystem::path effective_index_path(const std::filesystem::path& account_
 
 // Who opens an index: a query only reads (a missing or stale index is kNotFound, and the caller
 // reads the log instead); a write builds and stores one that is missing or stale.
+// kBuild is for a writer under the lock only: it takes the sealed segments it is given as
+// committed (see build_account_index).
 enum class IndexUse { kReadOnly, kBuild };
 // Which of a segment's two index files a reader opens: a statement needs the postings (and
 // frames) of .acx alone, a balance --at the effective order of .eff alone; each file left
@@ -122,8 +124,10 @@ class SegmentAccountIndex {
   bool rebuilt_ = false;
 };
 
-// Reads sealed segment `index` and writes its account index to `path`.
+// Reads sealed segment `index` and writes its account index to `path`. `known_committed`: the
+// caller is a writer under the lock, for which the sealed segment is committed (no read ahead
+// to each commit's end); a reader that may race a writer (verify) passes false.
 Status build_account_index(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
-                           size_t index, const std::filesystem::path& path);
+                           size_t index, const std::filesystem::path& path, bool known_committed);
 
 }  // namespace ledger::app

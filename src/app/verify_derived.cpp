@@ -432,7 +432,7 @@ uint64_t verify_account_indexes(store::Syscalls& sys,
     }
     fs::create_directories(temp_dir, ec);
     const fs::path built_path = temp_dir / name_of(path);
-    Status built = build_account_index(sys, segments, i, built_path);
+    Status built = build_account_index(sys, segments, i, built_path, false);
     auto fresh = built ? store::SortedRun::open(sys, built_path) : Result<store::SortedRun>(built);
     if (fresh) {
       ++compared;

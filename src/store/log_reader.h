@@ -3,6 +3,7 @@
 // complete commits: a frame whose commit has not ended (yet, or ever) is not visible, and a
 // torn tail is the end. Damage followed by good data is an error naming the place.
 
+#include <algorithm>
 #include <filesystem>
 
 #include "store/log_cursor.h"
@@ -23,6 +24,14 @@ class LogReader {
   // LogCursor::set_pass_over); the caller must leave them out.
   void pass_over(std::function<bool(const FrameHeader&)> pass) {
     cursor_.set_pass_over(std::move(pass));
+  }
+  // For a caller that knows from elsewhere that the events up to `seq` are committed (a writer
+  // under the lock reading sealed segments: recovery and its own commits made them so): their
+  // frames are handed out without reading ahead to their commit's end, which for one commit
+  // across many segments (an import) meant skimming every later segment for each one read. A
+  // log that ends or is torn before `seq` is then corruption.
+  void assume_committed_through(uint64_t seq) {
+    visible_through_seq_ = std::max(visible_through_seq_, seq);
   }
   const std::vector<SegmentFile>& segments() const { return cursor_.segments(); }
   // The first sequence number the log holds: 1, or later once a purge deleted its beginning.

@@ -4,10 +4,13 @@
 
 #include <fstream>
 #include <random>
+#include <sstream>
 
 #include "app/account_index.h"
 #include "app/replay.h"
 #include "ledger/ledger.h"
+#include "ledger/import_reader.h"
+#include "store/faulty_syscalls.h"
 #include "store/log_fixture.h"
 #include "store/sorted_run.h"
 
@@ -351,4 +354,37 @@ TEST_SUITE("account index") {
     check_statements(dir.path(), 3);
     check_statements(dir.path(), 4);
   }
+}
+
+TEST_CASE("a writer builds a sealed segment's account index from that segment alone") {
+  // One import is one commit across many segments. Building the index of one of its first
+  // segments once read ahead through the rest of the commit (and then the next segment's first
+  // frame) before it could stop; it reads as much as the index of the commit's last one.
+  TempDir dir;
+  {
+    Ledger ledger(options_for(dir.path()));
+    open_accounts(ledger);
+    std::string csv = "op,account,amount\n";
+    for (int i = 0; i < 3000; ++i) csv += fmt::format("deposit,{},1.00\n", account(i % kAccounts));
+    std::istringstream in(csv);
+    app::ImportReader reader(in, app::ImportFormat::kCsv, kStart, 10);
+    auto imported = ledger.import(reader, false, 10, {});
+    REQUIRE_MESSAGE(imported, imported.status().message());
+    REQUIRE(imported->recorded == 3000);
+  }
+  auto segments = store::list_segments(dir.path());
+  REQUIRE(segments);
+  REQUIRE(segments->size() >= 10);
+  auto preads_to_build = [&](size_t i) {
+    fs::remove(app::account_index_path((*segments)[i]));
+    store::testing::FaultySyscalls sys;
+    auto index = app::SegmentAccountIndex::open(sys, *segments, i, app::IndexUse::kBuild);
+    REQUIRE_MESSAGE(index, index.status().message());
+    CHECK(index->rebuilt());
+    return sys.calls(store::testing::Op::kPread);
+  };
+  const uint64_t early = preads_to_build(1);
+  const uint64_t last = preads_to_build(segments->size() - 2);
+  MESSAGE("reads to build segment 1: ", early, "; the last sealed one: ", last);
+  CHECK(early <= last + 2);
 }
