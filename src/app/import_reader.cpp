@@ -200,7 +200,7 @@ bool ImportReader::next_fields(size_t& line, Fields& fields) {
       if (values_.size() == header_.size()) break;
       issue(line, "", fmt::format("{} fields, but the header has {}", values_.size(), header_.size()));
     }
-    // Strings swapped, not moved: both vectors keep their strings' capacity for the next row.
+    // Swapped, not moved: the slots of `fields` are kept from row to row with their strings.
     fields.resize(values_.size());
     for (size_t i = 0; i < values_.size(); ++i) {
       tidy(header_[i], values_[i]);
