@@ -46,12 +46,6 @@ bool starts_first_record(std::string_view head) {
   return head.find_first_not_of("\r\n") == head.size() - 1;
 }
 
-std::string trimmed(std::string_view text) {
-  const size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return std::string(text.substr(first, text.find_last_not_of(" \t") - first + 1));
-}
-
 void trim(std::string& text) {
   text.erase(text.find_last_not_of(" \t") + 1);  // npos + 1 == 0: all blank.
   text.erase(0, text.find_first_not_of(" \t"));
@@ -63,7 +57,10 @@ std::string lower_case(std::string text) {
 }
 
 // A column name as a spreadsheet may write it: " Amount" is "amount".
-std::string column_name(std::string_view text) { return lower_case(trimmed(text)); }
+std::string column_name(std::string text) {
+  trim(text);
+  return lower_case(std::move(text));
+}
 
 constexpr const char* kOps[] = {"open", "deposit", "withdraw", "transfer", "close"};
 
@@ -200,7 +197,8 @@ bool ImportReader::next_fields(size_t& line, Fields& fields) {
       if (values_.size() == header_.size()) break;
       issue(line, "", fmt::format("{} fields, but the header has {}", values_.size(), header_.size()));
     }
-    // Swapped, not moved: the slots of `fields` are kept from row to row with their strings.
+    // Swapped, not moved: each string's buffer stays in a slot (of `fields` or `values_`) to be
+    // filled again, so a row allocates nothing once the first rows have grown them.
     fields.resize(values_.size());
     for (size_t i = 0; i < values_.size(); ++i) {
       tidy(header_[i], values_[i]);

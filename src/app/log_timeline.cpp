@@ -86,7 +86,10 @@ Result<const LogTimeline::ByAccount*> LogTimeline::newest_postings() const {
         [&](const domain::EventAt& e) {
           for (const domain::Posting& p : domain::postings_of(e.event)) {
             auto it = by_account.find(p.account);
-            if (it == by_account.end()) it = by_account.emplace(std::string(p.account), std::vector<domain::LaterPosting>()).first;
+            if (it == by_account.end()) {
+              it = by_account.emplace(std::string(p.account), std::vector<domain::LaterPosting>())
+                       .first;
+            }
             it->second.push_back({e.effective_ns, e.seq, p.amount});
           }
         },
@@ -99,33 +102,27 @@ Result<const LogTimeline::ByAccount*> LogTimeline::newest_postings() const {
 // Through the segment's account index (built now if it is missing: this is the write path).
 Status LogTimeline::read_sealed(size_t index, std::string_view account, int64_t after_ns,
                                 std::vector<domain::LaterPosting>& out) const {
-  auto found = open_indexes_.find(index);
-  std::optional<SegmentAccountIndex> opened;
-  Status status = Status::ok();
-  if (found == open_indexes_.end()) {
-    auto account_index = SegmentAccountIndex::open(store::real_syscalls(), segments_, index,
-                                                    IndexUse::kBuild, IndexParts::kPostings);
-    if (account_index) {
-      if (open_indexes_.size() < kOpenIndexesMax) {
-        found = open_indexes_.emplace(index, std::move(*account_index)).first;
-      } else {
-        opened.emplace(std::move(*account_index));
-      }
-    } else {
-      status = account_index.status();
-    }
-  }
-  const SegmentAccountIndex* account_index =
-      found != open_indexes_.end() ? &found->second : opened ? &*opened : nullptr;
   std::vector<Posting> postings;
-  if (account_index != nullptr) status = account_index->postings(account_key(account), postings);
   // Derived data that cannot be built (a full disk) or does not check out: the segment itself
   // answers, and says so if it cannot either.
-  if (!status) return scan(index, account, after_ns, out);
+  if (!indexed_postings(index, account, postings)) return scan(index, account, after_ns, out);
   for (const Posting& p : postings) {
     if (p.effective_ns > after_ns && p.seq <= seq_last_) out.push_back({p.effective_ns, p.seq, p.amount});
   }
   return Status::ok();
+}
+
+Status LogTimeline::indexed_postings(size_t index, std::string_view account,
+                                     std::vector<Posting>& postings) const {
+  if (auto found = open_indexes_.find(index); found != open_indexes_.end()) {
+    return found->second.postings(account_key(account), postings);
+  }
+  auto opened = SegmentAccountIndex::open(store::real_syscalls(), segments_, index,
+                                          IndexUse::kBuild, IndexParts::kPostings);
+  if (!opened) return opened.status();
+  const Status status = opened->postings(account_key(account), postings);
+  if (open_indexes_.size() < kOpenIndexesMax) open_indexes_.emplace(index, std::move(*opened));
+  return status;
 }
 
 Status LogTimeline::scan(size_t index, std::string_view account, int64_t after_ns,

@@ -34,6 +34,9 @@ class LogTimeline : public domain::Timeline {
  private:
   Status read_sealed(size_t index, std::string_view account, int64_t after_ns,
                      std::vector<domain::LaterPosting>& out) const;
+  // The account's postings in sealed segment `index`, from its account index.
+  Status indexed_postings(size_t index, std::string_view account,
+                          std::vector<Posting>& postings) const;
   Status scan(size_t index, std::string_view account, int64_t after_ns,
               std::vector<domain::LaterPosting>& out) const;
   Result<const store::TimeIndex*> time_index() const;

@@ -17,16 +17,7 @@ Status RefSweep::sweep() {
   LEDGER_RETURN_IF_ERROR(keys->finish());
   auto cursor = keys->cursor();
   if (!cursor) return cursor.status();
-  // Newest first: a ref written again later shadows its older entry, as in a lookup.
-  struct Run {
-    store::SortedRun::Sweep filter;
-    store::SortedRun::Cursor entries;
-  };
-  std::vector<Run> runs;
-  const auto& index_runs = index_->runs().runs();
-  for (auto run = index_runs.rbegin(); run != index_runs.rend(); ++run) {
-    runs.push_back({store::SortedRun::Sweep(*run), store::SortedRun::Cursor(*run)});
-  }
+  store::RunSet::Sweep runs(index_->runs());
   std::optional<store::RunKey> last;
   for (;;) {
     auto key = cursor->next();
@@ -34,21 +25,14 @@ Status RefSweep::sweep() {
     if (!*key) break;
     if (last == **key) continue;
     last = **key;
-    for (Run& run : runs) {
-      auto maybe = run.filter.may_contain(**key);
-      if (!maybe) return RefIndex::failed(maybe.status());
-      if (!*maybe) continue;
-      if (Status s = run.entries.seek(**key); !s) return RefIndex::failed(s);
-      auto entry = run.entries.next();
-      if (!entry) return RefIndex::failed(entry.status());
-      if (!*entry || !((*entry)->key() == **key)) continue;
-      if (found_.size() == found_max_) {
-        found_ = {};
-        return Status::ok();
-      }
-      found_.push_back({**key, {(*entry)->value_a, (*entry)->value_b}});
-      break;
+    auto entry = runs.find(**key);
+    if (!entry) return RefIndex::failed(entry.status());
+    if (!*entry) continue;
+    if (found_.size() == found_max_) {
+      found_ = {};
+      return Status::ok();
     }
+    found_.push_back({**key, {(*entry)->value_a, (*entry)->value_b}});
   }
   swept_ = true;
   return Status::ok();

@@ -17,7 +17,7 @@
 
 #include "app/ref_index.h"
 #include "domain/ledger_state.h"
-#include "store/sorted_run.h"
+#include "store/run_set.h"
 #include "util/external_sort.h"
 
 namespace ledger::app {

@@ -146,6 +146,18 @@ Result<std::optional<RunEntry>> RunSet::lookup(RunKey key) const {
   return std::optional<RunEntry>();
 }
 
+RunSet::Sweep::Sweep(const RunSet& set) {
+  for (auto run = set.runs_.rbegin(); run != set.runs_.rend(); ++run) runs_.emplace_back(*run);
+}
+
+Result<std::optional<RunEntry>> RunSet::Sweep::find(RunKey key) {
+  for (SortedRun::Sweep& run : runs_) {
+    auto found = run.find(key);
+    if (!found || *found) return found;
+  }
+  return std::optional<RunEntry>();
+}
+
 Status RunSet::verify() const {
   for (const SortedRun& run : runs_) LEDGER_RETURN_IF_ERROR(run.verify());
   return Status::ok();

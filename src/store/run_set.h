@@ -72,6 +72,18 @@ class RunSet {
   // Checks every block of every run.
   Status verify() const;
 
+  // Looks up keys asked in ascending order, sweeping each run (SortedRun::Sweep): what lookup()
+  // answers, for a caller with many keys.
+  class Sweep {
+   public:
+    explicit Sweep(const RunSet& set);
+    // Keys must not descend.
+    Result<std::optional<RunEntry>> find(RunKey key);
+
+   private:
+    std::vector<SortedRun::Sweep> runs_;  // Newest first.
+  };
+
   const std::filesystem::path& dir() const { return dir_; }
   // Oldest first.
   const std::vector<SortedRun>& runs() const { return runs_; }

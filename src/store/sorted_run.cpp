@@ -39,6 +39,25 @@ RunEntry decode_entry(const unsigned char* p) {
   return {get<uint64_t>(p), get<uint64_t>(p + 8), get<uint64_t>(p + 16), get<uint64_t>(p + 24)};
 }
 
+// The entry of `key` in a checked block's bytes, searched in place: a lookup decodes one entry,
+// not 2048.
+std::optional<RunEntry> search_block(ByteView bytes, RunKey key) {
+  size_t lo = 0;
+  size_t hi = bytes.size() / kRunEntrySize;
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (key_at(&bytes[mid * kRunEntrySize]) < key) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  if (lo * kRunEntrySize == bytes.size() || key_at(&bytes[lo * kRunEntrySize]) != key) {
+    return std::nullopt;
+  }
+  return decode_entry(&bytes[lo * kRunEntrySize]);
+}
+
 // The two hashes from which a key's bloom probes are derived.
 std::pair<uint64_t, uint64_t> bloom_hashes(RunKey key) {
   unsigned char bytes[16];
@@ -371,12 +390,25 @@ Result<bool> SortedRun::bloom_may_contain(uint64_t block, RunKey key) const {
 Result<bool> SortedRun::Sweep::may_contain(RunKey key) {
   if (run_->outside(key)) return false;
   const uint64_t block = run_->block_of(key);
-  if (block_ != block) {
-    block_.reset();
+  if (bloom_block_ != block) {
+    bloom_block_.reset();
     LEDGER_RETURN_IF_ERROR(run_->read_bloom(block, bloom_));
-    block_ = block;
+    bloom_block_ = block;
   }
   return bloom_test(bloom_, key);
+}
+
+Result<std::optional<RunEntry>> SortedRun::Sweep::find(RunKey key) {
+  auto maybe = may_contain(key);
+  if (!maybe) return maybe.status();
+  if (!*maybe) return std::optional<RunEntry>();
+  const uint64_t block = run_->block_of(key);
+  if (block_ != block) {
+    block_.reset();
+    LEDGER_RETURN_IF_ERROR(run_->read_block_bytes(block, bytes_));
+    block_ = block;
+  }
+  return search_block(bytes_, key);
 }
 
 uint64_t SortedRun::block_of(RunKey key) const {
@@ -407,23 +439,9 @@ Result<std::optional<RunEntry>> SortedRun::lookup(RunKey key) const {
   auto maybe = bloom_may_contain(block, key);
   if (!maybe) return maybe.status();
   if (!*maybe) return std::optional<RunEntry>();
-  // The block is searched in place: a lookup decodes one entry, not 2048.
   Bytes bytes;
   LEDGER_RETURN_IF_ERROR(read_block_bytes(block, bytes));
-  size_t lo = 0;
-  size_t hi = bytes.size() / kRunEntrySize;
-  while (lo < hi) {
-    const size_t mid = lo + (hi - lo) / 2;
-    if (key_at(&bytes[mid * kRunEntrySize]) < key) {
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  if (lo * kRunEntrySize == bytes.size() || key_at(&bytes[lo * kRunEntrySize]) != key) {
-    return std::optional<RunEntry>();
-  }
-  return std::optional<RunEntry>(decode_entry(&bytes[lo * kRunEntrySize]));
+  return search_block(bytes, key);
 }
 
 Status SortedRun::verify() const {

@@ -169,20 +169,24 @@ class SortedRun {
   }
   uint64_t file_size() const { return file_size_; }
 
-  // Answers, for keys asked in ascending order, whether the run may hold each one, reading each
-  // block's bloom filter once: a caller with many keys to look up (an import's refs) sweeps the
-  // run instead of reading a filter for every key.
+  // Looks up keys asked in ascending order, reading each block's bloom filter once and each
+  // block a filter cannot rule out once: a caller with many keys to look up (an import's refs)
+  // sweeps the run instead of reading a filter, and maybe a block, for every key.
   class Sweep {
    public:
     explicit Sweep(const SortedRun& run) : run_(&run) {}
     // false: the run does not hold `key`. Keys must not descend; kCorruption for a filter that
     // fails its checksum.
     Result<bool> may_contain(RunKey key);
+    // What lookup() answers. Keys must not descend; kCorruption as lookup().
+    Result<std::optional<RunEntry>> find(RunKey key);
 
    private:
     const SortedRun* run_;
-    std::optional<uint64_t> block_;  // Whose filter `bloom_` holds.
+    std::optional<uint64_t> bloom_block_;  // Whose filter `bloom_` holds.
     Bytes bloom_;
+    std::optional<uint64_t> block_;  // Whose entries `bytes_` holds.
+    Bytes bytes_;
   };
 
   // Reads a run in order, one block in memory at a time (for merges).

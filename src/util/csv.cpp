@@ -139,8 +139,20 @@ bool CsvReader::read_unquoted(std::string& field, size_t column) {
 }
 
 bool CsvReader::next_record(std::vector<std::string>& fields) {
-  fields.clear();
-  if (!status_.is_ok()) return false;
+  // The strings of `fields` are refilled, not replaced, so that a caller reading record after
+  // record into the same vector reuses their buffers; the unused ones go at the end.
+  size_t used = 0;
+  auto next_field = [&]() -> std::string& {
+    if (used == fields.size()) fields.emplace_back();
+    std::string& field = fields[used++];
+    field.clear();
+    return field;
+  };
+  auto end_record = [&](bool ok) {
+    fields.resize(ok ? used : 0);
+    return ok;
+  };
+  if (!status_.is_ok()) return end_record(false);
   if (at_start_) {
     at_start_ = false;
     if (peek() != kEnd && static_cast<size_t>(end_ - pos_) >= kUtf8Bom.size() &&
@@ -148,27 +160,23 @@ bool CsvReader::next_record(std::vector<std::string>& fields) {
       pos_ += kUtf8Bom.size();
     }
   }
-  if (!skip_blank_lines()) return false;
+  if (!skip_blank_lines()) return end_record(false);
   record_line_ = line_;
   record_bytes_ = 0;
   for (size_t column = 1;; ++column) {
     if (column > kCsvFieldsMax) {
-      return fail(line_, column, fmt::format("more than {} fields", kCsvFieldsMax));
+      return end_record(fail(line_, column, fmt::format("more than {} fields", kCsvFieldsMax)));
     }
-    std::string& field = fields.emplace_back();
+    std::string& field = next_field();
     const bool ok = peek() == '"' ? read_quoted(field, column) : read_unquoted(field, column);
-    if (!ok || !status_.is_ok()) {
-      fields.clear();
-      return false;
-    }
+    if (!ok || !status_.is_ok()) return end_record(false);
     const int c = get();
     if (c == ',') continue;
     if (c == '\r' && get() != '\n') {
-      fields.clear();
-      return fail(line_, column, "carriage return not followed by a line feed");
+      return end_record(fail(line_, column, "carriage return not followed by a line feed"));
     }
     if (c != kEnd) ++line_;
-    return true;
+    return end_record(true);
   }
 }
 

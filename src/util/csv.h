@@ -35,7 +35,8 @@ class CsvReader {
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
 
-  // Reads the next record into `fields` (replacing what they held). Returns false at the end of
+  // Reads the next record into `fields` (replacing what they held, in the strings already there,
+  // so that their buffers are reused). Returns false at the end of
   // the input or on an error; status() tells which. After an error, it keeps returning false.
   bool next_record(std::vector<std::string>& fields);
 

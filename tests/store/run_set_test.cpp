@@ -105,6 +105,34 @@ TEST_SUITE("run_set") {
     CHECK((*set.lookup(entry_number(55).key()))->value_b == 2);
   }
 
+  TEST_CASE("a sweep answers as lookups do: the newest run holding a key wins") {
+    TempDir dir;
+    RunSet set = open_set(dir.path());
+    REQUIRE(set.add(sorted_entries(0, 5000, 1), 1, 10));
+    REQUIRE(set.add(sorted_entries(2000, 100, 2), 11, 11));
+    REQUIRE(set.add(sorted_entries(2050, 20, 3), 12, 12));
+    REQUIRE(set.runs().size() == 3);
+    std::vector<RunKey> keys;
+    for (uint64_t i = 0; i < 5200; i += 3) {
+      keys.push_back(entry_number(i).key());
+      keys.push_back(RunKey{entry_number(i).key_low ^ 1, entry_number(i).key_high});
+    }
+    std::sort(keys.begin(), keys.end());
+    RunSet::Sweep sweep(set);
+    size_t newest = 0;
+    size_t newest_expected = 0;
+    for (uint64_t i = 2050; i < 2070; ++i) newest_expected += i % 3 == 0;
+    for (const RunKey& key : keys) {
+      auto swept = sweep.find(key);
+      REQUIRE(swept);
+      auto looked_up = set.lookup(key);
+      REQUIRE(looked_up);
+      CHECK(*swept == *looked_up);
+      if (*swept && (*swept)->value_b == 3) ++newest;
+    }
+    CHECK(newest == newest_expected);
+  }
+
   TEST_CASE("add refuses a range that does not follow, and unsorted entries, changing nothing") {
     TempDir dir;
     RunSet set = open_set(dir.path());

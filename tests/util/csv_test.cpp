@@ -80,6 +80,19 @@ TEST_SUITE("csv") {
     CHECK(r.records[1] == Record{"", ""});
   }
 
+  TEST_CASE("a vector read into again keeps its strings' buffers, and only the new fields") {
+    const std::string long_field(100, 'x');
+    const std::string text = long_field + ",b,c\n2026-01-01T00:00:00Z\n";
+    CsvReader reader{std::string_view(text)};
+    Record fields;
+    REQUIRE(reader.next_record(fields));
+    REQUIRE(fields.size() == 3);
+    REQUIRE(reader.next_record(fields));
+    CHECK(fields == Record{"2026-01-01T00:00:00Z"});
+    // Refilled rather than replaced: a new string would have been sized to its 20 bytes.
+    CHECK(fields[0].capacity() >= long_field.size());
+  }
+
   TEST_CASE("quoted fields hold commas, doubled quotes and line ends") {
     const Read r = read_ok("\"a,b\",\"say \"\"hi\"\"\",\"x\r\ny\"\n");
     REQUIRE(r.records.size() == 1);
