@@ -3,12 +3,15 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <span>
 #include <system_error>
 
+#include "cli/command_groups.h"
 #include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "cli/output_format.h"
@@ -29,6 +32,20 @@ constexpr const char* kDescription =
     "  ledger deposit ACC-001 500 --memo salary\n"
     "  ledger balance ACC-001 --at 2026-06-30\n"
     "  ledger statement ACC-001 --format csv | ...\n";
+
+constexpr std::string_view kWriteNames[] = {"open", "deposit", "withdraw", "transfer", "close"};
+constexpr std::string_view kQueryNames[] = {"balance", "accounts", "statement", "history"};
+constexpr std::string_view kImportNames[] = {"import"};
+constexpr std::string_view kExportNames[] = {"export"};
+constexpr std::string_view kCompactionNames[] = {"compact", "snapshot"};
+constexpr std::string_view kMaintenanceNames[] = {"verify", "stats"};
+
+// In the order of `ledger --help`.
+constexpr CommandGroup kCommandGroups[] = {
+    {kWriteNames, setup_write_commands},  {kQueryNames, setup_query_commands},
+    {kImportNames, setup_import},         {kExportNames, setup_export},
+    {kCompactionNames, setup_compaction}, {kMaintenanceNames, setup_maintenance_commands},
+};
 
 std::string usage_error_prefix(const GlobalOptions& options) {
   const bool color = color_enabled(parse_color_mode(options.color), stderr_is_terminal());
@@ -79,12 +96,11 @@ int run_command(int argc, char** argv) {
 
   Context context(options);
   int exit_code = 0;
-  setup_write_commands(app, context, exit_code);
-  setup_query_commands(app, context, exit_code);
-  setup_import(app, context, exit_code);
-  setup_export(app, context, exit_code);
-  setup_compaction(app, context, exit_code);
-  setup_maintenance_commands(app, context, exit_code);
+  const std::span<const char* const> args(argv + std::min(argc, 1), argv + argc);
+  const CommandGroup* needed = group_needed(args, app, kCommandGroups);
+  for (const CommandGroup& group : kCommandGroups) {
+    if (needed == nullptr || &group == needed) group.setup(app, context, exit_code);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -3,6 +3,7 @@
 // stdout, and a data directory that is byte-for-byte what it was. Also: "did you mean" for an
 // account id ignores case.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <string>
 
@@ -38,6 +39,27 @@ TEST_SUITE("e2e usage errors") {
     check_refused(ledger, "opne CHK-001", 64, "unknown command \"opne\"; did you mean \"open\"?");
     check_refused(ledger, "BALANCE", 64, "unknown command \"BALANCE\"; did you mean \"balance\"?");
     check_refused(ledger, "frobnicate", 64, "unknown command \"frobnicate\" (see `ledger --help`)");
+  }
+
+  TEST_CASE("each command named alone is built and reached, with its own options") {
+    // A command line that names one command builds only that command's group (command_groups.h):
+    // each command must still be found, with its options, and not someone else's.
+    TestLedger ledger;
+    set_up(ledger);
+    for (const char* command : {"open", "deposit", "withdraw", "transfer", "close", "balance",
+                                "accounts", "statement", "history", "import", "export", "compact",
+                                "snapshot", "verify", "stats"}) {
+      // Each refuses in its own words (a missing argument, or the unknown option), naming itself.
+      const auto before = ledger.files();
+      const RunResult r = ledger.run(fmt::format("{} --zzz-no-such-option", command));
+      INFO("ledger " << command << "\nstderr: " << r.err);
+      CHECK(r.exit_code == 64);
+      CHECK(r.err.find(fmt::format("ledger {} ", command)) != std::string::npos);
+      CHECK(r.err.find("unknown command") == std::string::npos);
+      CHECK(r.out.empty());
+      check_unchanged(before, ledger.files());
+    }
+    check_refused(ledger, "--dir", 64, "--dir needs a value (see `ledger --help`)");
   }
 
   TEST_CASE("an option given twice is named, not counted in CLI11's words") {
