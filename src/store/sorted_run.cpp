@@ -313,16 +313,13 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
   XXH3_freeState(state);
   if (sum != get<uint64_t>(footer + 32)) return bad_run(path, "footer checksum mismatch");
 
-  run.index_.resize(blocks);
-  for (uint64_t b = 0; b < blocks; ++b) {
-    const unsigned char* p = index.data() + b * kRunIndexEntrySize;
-    run.index_[b] = {
-        {get<uint64_t>(p), get<uint64_t>(p + 8)}, get<uint64_t>(p + 16), get<uint64_t>(p + 24)};
-    if (b > 0 && run.index_[b].first <= run.index_[b - 1].first) {
+  run.index_ = std::move(index);
+  for (uint64_t b = 1; b < blocks; ++b) {
+    if (run.block_ref(b).first <= run.block_ref(b - 1).first) {
       return bad_run(path, fmt::format("index out of order at block {}", b));
     }
   }
-  if (blocks > 0 && run.last_key_ < run.index_.back().first) {
+  if (blocks > 0 && run.last_key_ < run.block_ref(blocks - 1).first) {
     return bad_run(path, "last key before the last block");
   }
   run.file_ = std::move(*file);
@@ -347,10 +344,10 @@ Status SortedRun::read_block_bytes(uint64_t block, Bytes& bytes) const {
   auto got = file_.read_at(block_offset(block), bytes);
   if (!got) return got.status();
   if (*got != bytes.size()) return corrupt_block(block, "short read");
-  if (checksum(bytes, block) != index_[block].data_checksum) {
+  if (checksum(bytes, block) != block_ref(block).data_checksum) {
     return corrupt_block(block, "checksum mismatch");
   }
-  if (key_at(bytes.data()) != index_[block].first) {
+  if (key_at(bytes.data()) != block_ref(block).first) {
     return corrupt_block(block, "first key differs from the index");
   }
   return Status::ok();
@@ -375,7 +372,7 @@ Status SortedRun::read_bloom(uint64_t block, Bytes& bloom) const {
   auto got = file_.read_at(block_offset(block) + n * kRunEntrySize, bloom);
   if (!got) return got.status();
   if (*got != bloom.size()) return corrupt_block(block, "short read of the bloom filter");
-  if (checksum(bloom, block) != index_[block].bloom_checksum) {
+  if (checksum(bloom, block) != block_ref(block).bloom_checksum) {
     return corrupt_block(block, "bloom filter checksum mismatch");
   }
   return Status::ok();
@@ -411,14 +408,28 @@ Result<std::optional<RunEntry>> SortedRun::Sweep::find(RunKey key) {
   return search_block(bytes_, key);
 }
 
+SortedRun::BlockRef SortedRun::block_ref(uint64_t block) const {
+  const unsigned char* p = index_.data() + block * kRunIndexEntrySize;
+  return {key_at(p), get<uint64_t>(p + 16), get<uint64_t>(p + 24)};
+}
+
 uint64_t SortedRun::block_of(RunKey key) const {
-  const auto it = std::partition_point(index_.begin(), index_.end(),
-                                       [&](const BlockRef& b) { return b.first <= key; });
-  return it == index_.begin() ? 0 : static_cast<uint64_t>(std::prev(it) - index_.begin());
+  // The first block whose first key is after `key`; the one before it may hold the key.
+  uint64_t lo = 0;
+  uint64_t hi = block_count();
+  while (lo < hi) {
+    const uint64_t mid = lo + (hi - lo) / 2;
+    if (block_ref(mid).first <= key) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo == 0 ? 0 : lo - 1;
 }
 
 void SortedRun::will_need_block(uint64_t block) const {
-  if (block < index_.size()) file_.will_need(block_offset(block), block_size(block_entries(block)));
+  if (block < block_count()) file_.will_need(block_offset(block), block_size(block_entries(block)));
 }
 
 void SortedRun::will_need_to_open(Syscalls& sys, const fs::path& path) {
@@ -446,7 +457,7 @@ Result<std::optional<RunEntry>> SortedRun::lookup(RunKey key) const {
 
 Status SortedRun::verify() const {
   std::vector<RunEntry> entries;
-  for (uint64_t b = 0; b < index_.size(); ++b) {
+  for (uint64_t b = 0; b < block_count(); ++b) {
     const std::optional<RunKey> before =
         entries.empty() ? std::nullopt : std::optional<RunKey>(entries.back().key());
     LEDGER_RETURN_IF_ERROR(read_block(b, entries));
@@ -457,12 +468,12 @@ Status SortedRun::verify() const {
     Bytes bloom(run_bloom_size(n));
     auto got = file_.read_at(block_offset(b) + n * kRunEntrySize, bloom);
     if (!got) return got.status();
-    if (*got != bloom.size() || checksum(bloom, b) != index_[b].bloom_checksum) {
+    if (*got != bloom.size() || checksum(bloom, b) != block_ref(b).bloom_checksum) {
       return corrupt_block(b, "bloom filter checksum mismatch");
     }
     // A filter that passes its checksum but misses a key would hide the key from lookups.
     if (bloom != build_bloom(entries)) return corrupt_block(b, "bloom filter does not match");
-    if (b + 1 == index_.size() && entries.back().key() != last_key_) {
+    if (b + 1 == block_count() && entries.back().key() != last_key_) {
       return corrupt_block(b, "last key differs from the footer");
     }
   }
@@ -471,7 +482,7 @@ Status SortedRun::verify() const {
 
 Result<std::optional<RunEntry>> SortedRun::Cursor::next() {
   if (pos_ == entries_.size()) {
-    if (block_ == run_->index_.size()) return std::optional<RunEntry>();
+    if (block_ == run_->block_count()) return std::optional<RunEntry>();
     // The previous block's last key, which the new block's first key must follow.
     const std::optional<RunKey> before =
         entries_.empty() ? std::nullopt : std::optional<RunKey>(entries_.back().key());
@@ -486,9 +497,8 @@ Result<std::optional<RunEntry>> SortedRun::Cursor::next() {
 }
 
 Status SortedRun::Cursor::seek(RunKey key) {
-  const auto& index = run_->index_;
   pos_ = 0;
-  if (index.empty()) {
+  if (run_->block_count() == 0) {
     entries_.clear();
     block_ = 0;
     return Status::ok();
