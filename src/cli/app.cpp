@@ -52,7 +52,8 @@ std::string usage_error_prefix(const GlobalOptions& options) {
   return diagnostic_prefix(Severity::kError, color);
 }
 
-int run_command(int argc, char** argv) {
+// `lazy`: build only the subcommands that a line plainly naming one needs (command_groups.h).
+int run_command(int argc, char** argv, bool lazy) {
   CLI::App app{kDescription, "ledger"};
   app.set_version_flag("-V,--version", fmt::format("ledger {}", kVersion),
                        "Print the version and exit");
@@ -97,7 +98,7 @@ int run_command(int argc, char** argv) {
   Context context(options);
   int exit_code = 0;
   const std::span<const char* const> args(argv + std::min(argc, 1), argv + argc);
-  const CommandGroup* needed = group_needed(args, app, kCommandGroups);
+  const CommandGroup* needed = lazy ? group_needed(args, app, kCommandGroups) : nullptr;
   for (const CommandGroup& group : kCommandGroups) {
     if (needed == nullptr || &group == needed) group.setup(app, context, exit_code);
   }
@@ -110,6 +111,10 @@ int run_command(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // A refusal is worded from every command ("did you mean" looks through all their names):
+    // the line is parsed again with all built. Nothing has run yet: CLI11 runs a command only
+    // once the whole line has parsed.
+    if (needed != nullptr) return run_command(argc, argv, false);
     // CLI11 uses its own codes (100 and up) for parse errors; users get sysexits' EX_USAGE, and
     // the one-line error every other refusal gets, in the ledger's words (usage_error.h).
     // --color counts if it was read before the error; otherwise auto.
@@ -137,7 +142,7 @@ int run(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   int exit_code = kExitOk;
   try {
-    exit_code = run_command(argc, argv);
+    exit_code = run_command(argc, argv, true);
   } catch (const ReaderGone&) {
     return kExitOk;
   } catch (const std::system_error& e) {

@@ -33,7 +33,9 @@ const CommandGroup* group_needed(std::span<const char* const> args, const CLI::A
     const CLI::Option* option =
         app.get_option_no_throw(std::string(word.substr(0, word.find('='))));
     if (option == nullptr) return nullptr;
-    const bool inline_value = word.find('=') != std::string_view::npos;
+    // CLI11 takes the next word as the value of "--dir" and of "--dir=" alike.
+    const size_t equals = word.find('=');
+    const bool inline_value = equals != std::string_view::npos && equals + 1 < word.size();
     if (!inline_value && option->get_items_expected_min() > 0) ++i;
   }
   if (i >= args.size()) return nullptr;  // No command, or an option missing its value.

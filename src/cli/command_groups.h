@@ -3,8 +3,10 @@
 // each subcommand's options (names, validators, callbacks, help text) before it parses: on a
 // one-account question, building all fifteen cost about 15 page faults and a tenth of the run.
 // So a command line that plainly names one command builds only that command's group; any other
-// (help, a mistake, no command, a word that names a command of another group) builds them all,
-// and parses exactly as it always did.
+// (help, a mistake, no command, a word that names a command of another group) builds them all.
+// The one group built holds every command the line could reach, so the same command runs with
+// the same options; a line it refuses is parsed again with all built (cli/app.cpp), so that the
+// refusal is worded as it always was.
 
 #include <CLI/CLI.hpp>
 

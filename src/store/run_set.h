@@ -73,7 +73,7 @@ class RunSet {
   Status verify() const;
 
   // Looks up keys asked in ascending order, sweeping each run (SortedRun::Sweep): what lookup()
-  // answers, for a caller with many keys.
+  // answers, for a caller with many keys. The set must not change while a sweep is in use.
   class Sweep {
    public:
     explicit Sweep(const RunSet& set);

@@ -399,7 +399,8 @@ Result<std::optional<RunEntry>> SortedRun::Sweep::find(RunKey key) {
   auto maybe = may_contain(key);
   if (!maybe) return maybe.status();
   if (!*maybe) return std::optional<RunEntry>();
-  const uint64_t block = run_->block_of(key);
+  const uint64_t block = *bloom_block_;  // The key's block, whose filter may_contain() read.
+  // Searched in place, as by lookup(): its checksum vouches for its order.
   if (block_ != block) {
     block_.reset();
     LEDGER_RETURN_IF_ERROR(run_->read_block_bytes(block, bytes_));

@@ -140,7 +140,7 @@ bool CsvReader::read_unquoted(std::string& field, size_t column) {
 
 bool CsvReader::next_record(std::vector<std::string>& fields) {
   // The strings of `fields` are refilled, not replaced, so that a caller reading record after
-  // record into the same vector reuses their buffers; the unused ones go at the end.
+  // record into the same vector reuses their buffers; those past the record's fields are dropped.
   size_t used = 0;
   auto next_field = [&]() -> std::string& {
     if (used == fields.size()) fields.emplace_back();

@@ -51,6 +51,9 @@ TEST_SUITE("command groups") {
     // The value of --dir is not the command, even when it is a command's name.
     CHECK(needed("--dir show pay A 5") == &kGroups[0]);
     CHECK(needed("--dir pay") == nullptr);
+    // An empty inline value leaves CLI11 to take the next word as the value.
+    CHECK(needed("--dir= show pay A 5") == &kGroups[0]);
+    CHECK(needed("--dir= show") == nullptr);
   }
 
   TEST_CASE("help, mistakes and no command need every group") {

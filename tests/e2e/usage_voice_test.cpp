@@ -41,7 +41,7 @@ TEST_SUITE("e2e usage errors") {
     check_refused(ledger, "frobnicate", 64, "unknown command \"frobnicate\" (see `ledger --help`)");
   }
 
-  TEST_CASE("each command named alone is built and reached, with its own options") {
+  TEST_CASE("each command named alone is built and reached, and refuses in its own words") {
     // A command line that names one command builds only that command's group (command_groups.h):
     // each command must still be found, with its options, and not someone else's.
     TestLedger ledger;
