@@ -208,6 +208,30 @@ Result<Bytes> read_file(Syscalls& sys, const fs::path& path) {
   return bytes;
 }
 
+Result<Bytes> read_small_file(Syscalls& sys, const fs::path& path, size_t expected) {
+  auto file = File::open(sys, path, O_RDONLY);
+  if (!file) return file.status();
+  // One byte more than expected: a read that fills the buffer did not reach the end.
+  Bytes bytes(expected + 1);
+  ssize_t got = -1;
+  do {
+    got = sys.pread(file->fd(), bytes.data(), bytes.size(), 0);
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) return errno_status("read", path, errno);
+  auto n = static_cast<size_t>(got);
+  if (n < bytes.size()) {
+    bytes.resize(n);
+    return bytes;
+  }
+  auto size = file->size();
+  if (!size) return size.status();
+  bytes.resize(std::max<uint64_t>(*size, bytes.size()));
+  auto rest = file->read_at(n, std::span(bytes).subspan(n));
+  if (!rest) return rest.status();
+  bytes.resize(n + *rest);
+  return bytes;
+}
+
 Result<FileBytes> FileBytes::load(Syscalls& sys, const fs::path& path) {
   auto file = File::open(sys, path, O_RDONLY);
   if (!file) return file.status();

@@ -91,6 +91,11 @@ Status write_file_atomically(Syscalls& sys, const std::filesystem::path& path, B
 
 // Reads a whole (small) file.
 Result<Bytes> read_file(Syscalls& sys, const std::filesystem::path& path);
+// The same for a file of about `expected` bytes or less, in one call, without asking its size
+// first (a question as of a past date reads one such file per segment); a larger one is read on
+// to its end. A short read is taken for the end of the file: the caller must check what it gets
+// (by a checksum) and treat a file cut short as damaged.
+Result<Bytes> read_small_file(Syscalls& sys, const std::filesystem::path& path, size_t expected);
 
 // A whole file to read, mapped where `sys` can map it (a question that reads a few pages of a
 // large file then touches only those, and nothing is copied), read into memory otherwise.

@@ -266,12 +266,18 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
   if (*size < kRunHeaderSize + kRunFooterSize) return bad_run(path, "too short");
 
   unsigned char header[kRunHeaderSize];
-  unsigned char footer[kRunFooterSize];
   auto n = file->read_at(0, header);
   if (!n) return n.status();
-  auto m = file->read_at(*size - kRunFooterSize, footer);
+  // The footer, and with it the index of a run of up to about 1,000 blocks, in one read: a
+  // question as of a past date opens a segment's account index (52 to 498 blocks in the
+  // ledgers of 1M and 10M events measured) for every segment after its snapshot.
+  constexpr uint64_t kTailReadBytes = 32 << 10;
+  const uint64_t tail_start = *size - std::min(*size - kRunHeaderSize, kTailReadBytes);
+  Bytes tail(*size - tail_start);
+  auto m = file->read_at(tail_start, tail);
   if (!m) return m.status();
-  if (*n != sizeof header || *m != sizeof footer) return bad_run(path, "short read");
+  if (*n != sizeof header || *m != tail.size()) return bad_run(path, "short read");
+  const unsigned char* footer = tail.data() + tail.size() - kRunFooterSize;
   if (!std::equal(kRunMagic.begin(), kRunMagic.end(), header)) return bad_run(path, "bad magic");
   if (!std::equal(kFooterMagic.begin(), kFooterMagic.end(), footer + 40)) {
     return bad_run(path, "bad footer magic");
@@ -300,10 +306,16 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
     return bad_run(path, fmt::format("header and footer disagree with the file size {}", *size));
   }
 
-  Bytes index(blocks * kRunIndexEntrySize);
-  auto k = file->read_at(index_offset, index);
-  if (!k) return k.status();
-  if (*k != index.size()) return bad_run(path, "short read of the index");
+  Bytes index;
+  if (index_offset >= tail_start) {
+    index.assign(tail.begin() + static_cast<ptrdiff_t>(index_offset - tail_start),
+                 tail.end() - kRunFooterSize);
+  } else {
+    index.resize(blocks * kRunIndexEntrySize);
+    auto k = file->read_at(index_offset, index);
+    if (!k) return k.status();
+    if (*k != index.size()) return bad_run(path, "short read of the index");
+  }
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
   XXH3_64bits_update(state, header, sizeof header);

@@ -169,7 +169,8 @@ Result<SegmentIndex> decode_segment_index(ByteView bytes) {
 
 // A stored index is used only if it describes this very segment file as it is now.
 std::optional<SegmentIndex> load_stored_index(Syscalls& sys, const SegmentFile& segment) {
-  auto bytes = read_file(sys, index_path(segment));
+  // A segment of the default 8 MiB has an index of about 7 KiB.
+  auto bytes = read_small_file(sys, index_path(segment), 16 << 10);
   if (!bytes) return {};
   auto idx = decode_segment_index(*bytes);
   if (!idx) return {};

@@ -331,17 +331,24 @@ TEST_SUITE("archive") {
     CHECK(*got == live_bytes.size());
     CHECK(bytes == live_bytes);
 
-    // The head and size readers take the same way to the copy.
+    // The head reader takes the same way to the copy.
     write_bytes(listed[0].path, live_bytes);
     ArchivedAtOpen again(dir.path(), listed[0], listed[1].base_seq);
     REQUIRE(run(dir.path(), 1, ArchiveMode::kArchive));  // Removes the stale copy first.
+    // The size of a live segment comes from the file system, without an open.
     auto size = segment_size(again, listed[0]);
     REQUIRE_MESSAGE(size, size.status().message());
-    CHECK(again.archived == 1);
+    CHECK(again.archived == 0);
     CHECK(*size == live_bytes.size());
     auto head = read_segment_head(again, listed[0], 16);
     REQUIRE(head);
+    CHECK(again.archived == 1);
     CHECK(std::string(head->begin(), head->end()) == live_bytes.substr(0, 16));
+    // Once it is gone from where it was listed, its size comes from the copy's header.
+    REQUIRE_FALSE(fs::exists(listed[0].path));
+    auto archived_size = segment_size(again, listed[0]);
+    REQUIRE_MESSAGE(archived_size, archived_size.status().message());
+    CHECK(*archived_size == live_bytes.size());
   }
 
   TEST_CASE("a listed segment that is gone from both places is not found, and named") {

@@ -380,6 +380,34 @@ TEST_SUITE("file") {
     CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
   }
 }
+  TEST_CASE("read_small_file reads a file of the expected size in one read, and a larger one whole") {
+    TempDir dir;
+    auto write = [&](const std::string& name, size_t size) {
+      Bytes bytes(size);
+      for (size_t i = 0; i < size; ++i) bytes[i] = static_cast<unsigned char>(i * 7 + 1);
+      REQUIRE(write_file_atomically(real_syscalls(), dir.path() / name, bytes));
+      return bytes;
+    };
+    for (const size_t size : {size_t{0}, size_t{1}, size_t{99}, size_t{100}, size_t{101},
+                              size_t{5000}}) {
+      CAPTURE(size);
+      const Bytes written = write("f" + std::to_string(size), size);
+      FaultySyscalls sys;
+      auto read = read_small_file(sys, dir.path() / ("f" + std::to_string(size)), 100);
+      REQUIRE(read);
+      CHECK(*read == written);
+      // Up to the expected size: one read, and nothing asked of the file's size but that read.
+      if (size <= 100) CHECK(sys.calls(Op::kPread) == 1);
+    }
+    FaultySyscalls failing;
+    write("bad", 10);
+    failing.fail_nth(Op::kPread, 1, EIO);
+    auto failed = read_small_file(failing, dir.path() / "bad", 100);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.status().code() == ErrorCode::kIoError);
+    CHECK_FALSE(read_small_file(real_syscalls(), dir.path() / "missing", 100));
+  }
+
   TEST_CASE("FileBytes maps a file where it can and reads it where the disk is a test's") {
     TempDir dir;
     const fs::path path = dir.path() / "bytes";
