@@ -264,6 +264,11 @@ void SegmentAccountIndex::will_need_to_open(store::Syscalls& sys,
   store::SortedRun::will_need_to_open(sys, account_index_path(segments[index]));
 }
 
+bool SegmentAccountIndex::cached(store::Syscalls& sys,
+                                 const std::vector<store::SegmentFile>& segments, size_t index) {
+  return store::SortedRun::header_cached(sys, account_index_path(segments[index]));
+}
+
 void SegmentAccountIndex::will_need_postings(uint64_t key) const {
   if (run_) run_->will_need_block(run_->block_of({0, key}));
 }

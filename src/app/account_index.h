@@ -100,6 +100,9 @@ class SegmentAccountIndex {
                                 const std::vector<store::SegmentFile>& segments, size_t index);
   void will_need_postings(uint64_t key) const;
   void will_need_frames(std::span<const uint64_t> seqs) const;
+  // Whether segment `index`'s account index begins in the page cache (SortedRun::header_cached).
+  static bool cached(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
+                     size_t index);
   // The frame holding event `seq`.
   Result<FrameLocation> frame_of(uint64_t seq) const;
   // The frames holding events `seqs` (ascending), in their order: one seek for all of them.

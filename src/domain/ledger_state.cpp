@@ -258,8 +258,9 @@ Result<Decision> Decider::operator()(const OpenAccount& c) {
 template <class C>
 Result<Decision> Decider::money(const C& c, bool withdraw) {
   auto account = known_account(c.account);
-  // A retry of a recorded command succeeds even if the account has changed since.
-  const Account* known = state_.find(c.account);
+  // A retry of a recorded command succeeds even if the account has changed since. (An id that
+  // known_account refuses is not in the state, so its refusal waits for the ref check.)
+  const Account* known = account ? *account : nullptr;
   Result<int64_t> amount = known ? parse_amount(c.amount, known->currency) : Result<int64_t>(0);
   if (!amount) return amount.status().about(ErrorField::kAmount);
   const uint64_t digest = content_digest(canonical(
@@ -280,7 +281,7 @@ Result<Decision> Decider::money(const C& c, bool withdraw) {
 Result<Decision> Decider::operator()(const Transfer& c) {
   auto from = known_account(c.from);
   auto to = known_account(c.to);
-  const Account* known_from = state_.find(c.from);
+  const Account* known_from = from ? *from : nullptr;
   Result<int64_t> amount =
       known_from ? parse_amount(c.amount, known_from->currency) : Result<int64_t>(0);
   if (!amount) return amount.status().about(ErrorField::kAmount);

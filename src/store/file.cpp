@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -78,6 +79,12 @@ void File::will_need(uint64_t offset, uint64_t length) const {
     (void)::posix_fadvise(fd_, static_cast<off_t>(offset), static_cast<off_t>(length),
                           POSIX_FADV_WILLNEED);
   }
+}
+
+bool File::cached(uint64_t offset) const {
+  unsigned char byte = 0;
+  iovec one{&byte, 1};
+  return fd_ >= 0 && ::preadv2(fd_, &one, 1, static_cast<off_t>(offset), RWF_NOWAIT) == 1;
 }
 
 File::File(File&& other) noexcept

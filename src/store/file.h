@@ -69,6 +69,10 @@ class File {
   // A hint that [offset, offset + length) will be read soon (posix_fadvise WILLNEED): the
   // kernel starts reading it now, alongside other ranges hinted. Changes nothing a reader sees.
   void will_need(uint64_t offset, uint64_t length) const;
+  // Whether the page holding `offset` is in the page cache: a one-byte read that would not wait
+  // for the disk (preadv2, RWF_NOWAIT). false when it would, and when the kernel cannot tell.
+  // Not through Syscalls: like will_need, it changes nothing a reader sees.
+  bool cached(uint64_t offset) const;
   const std::filesystem::path& path() const { return path_; }
   bool is_open() const { return fd_ >= 0; }
 

@@ -457,6 +457,11 @@ void SortedRun::will_need_to_open(Syscalls& sys, const fs::path& path) {
   file->will_need(*size - tail, tail);
 }
 
+bool SortedRun::header_cached(Syscalls& sys, const fs::path& path) {
+  auto file = File::open(sys, path, O_RDONLY);
+  return file && file->cached(0);
+}
+
 Result<std::optional<RunEntry>> SortedRun::lookup(RunKey key) const {
   if (outside(key)) return std::optional<RunEntry>();
   const uint64_t block = block_of(key);

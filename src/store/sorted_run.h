@@ -155,6 +155,10 @@ class SortedRun {
   // The same for what open() reads of the run file at `path` (its header, and its index and
   // footer at the end); nothing if it does not open.
   static void will_need_to_open(Syscalls& sys, const std::filesystem::path& path);
+  // Whether the run file at `path` begins in the page cache (File::cached of its header): a
+  // caller about to hint many runs asks one, since on a warm cache every hint is a system call
+  // that changes nothing. false if it does not open.
+  static bool header_cached(Syscalls& sys, const std::filesystem::path& path);
   // Calls `visit` for every entry in key order, block by block, checking each block; stops at
   // the first failed Status, read or returned by `visit`.
   Status for_each(const std::function<Status(const RunEntry&)>& visit) const;

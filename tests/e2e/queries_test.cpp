@@ -2,6 +2,10 @@
 // output format, and time travel (--at, --known-at) on a history with a late, backdated row.
 #include <doctest/doctest.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -234,6 +238,76 @@ TEST_SUITE("e2e queries") {
     }
     REQUIRE(segments >= 4);
     CHECK(ledger.ok("statement A-1 --format csv").out == expected);
+  }
+
+  // The kernel is told ahead what a statement will read only when the cache is cold: the hints
+  // are system calls, so their count is read with strace. Evicted with POSIX_FADV_DONTNEED (the
+  // ledger's files are synced, so clean), the statement hints; run again, warm, it does not.
+  TEST_CASE("a statement hints its reads to the kernel on a cold cache, and not on a warm one") {
+    if (std::system("strace -V >/dev/null 2>&1") != 0) {
+      MESSAGE("strace is missing: skipped");
+      return;
+    }
+    TestLedger ledger;
+    ledger.ok("--segment-size 4096 open A-1 --date 2026-01-01");
+    std::string expected = "date,seq,type,counterparty,amount,balance,currency,memo,ref\n";
+    for (int day = 1; day <= 20; ++day) {
+      const std::string date = fmt::format("2026-02-{:02}", day);
+      ledger.ok(fmt::format("--segment-size 4096 deposit A-1 {}.00 --date {} --memo {}", day, date,
+                            std::string(200, 'm')));
+      expected += fmt::format("{},{},deposit,,{}.00,{}.00,USD,{},\n", date, day + 1, day,
+                              day * (day + 1) / 2, std::string(200, 'm'));
+    }
+    std::vector<fs::path> files;
+    for (const fs::path& folder : {ledger.dir(), ledger.dir() / "index"}) {
+      for (const auto& entry : fs::directory_iterator(folder)) {
+        if (entry.is_regular_file()) files.push_back(entry.path());
+      }
+    }
+    const fs::path first_index = ledger.dir() / "index" / "00000000000000000001.acx";
+    REQUIRE(fs::exists(first_index));
+    auto evict = [&files] {
+      for (const fs::path& path : files) {
+        const int fd = ::open(path.c_str(), O_RDONLY);
+        REQUIRE(fd >= 0);
+        ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        ::close(fd);
+      }
+    };
+    // By mincore, which reads nothing (a read with RWF_NOWAIT would start the read it declines).
+    auto cached = [](const fs::path& path) {
+      const int fd = ::open(path.c_str(), O_RDONLY);
+      REQUIRE(fd >= 0);
+      void* map = ::mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0);
+      ::close(fd);
+      REQUIRE(map != MAP_FAILED);
+      unsigned char page = 0;
+      REQUIRE(::mincore(map, 4096, &page) == 0);
+      ::munmap(map, 4096);
+      return (page & 1) != 0;
+    };
+    const fs::path trace = ledger.scratch() / "trace";
+    auto hints = [&] {
+      const RunResult r = ledger.ok("statement A-1 --format csv",
+                                    fmt::format("{} strace -f -qq -e trace=fadvise64 -o {}", kUtc,
+                                                shell_quote(trace.string())));
+      CHECK(r.out == expected);
+      const std::string text = read_file(trace);
+      size_t count = 0;
+      for (size_t at = text.find("fadvise64("); at != std::string::npos;
+           at = text.find("fadvise64(", at + 1)) {
+        ++count;
+      }
+      return count;
+    };
+    evict();
+    if (cached(first_index)) {
+      MESSAGE("this file system keeps evicted pages (tmpfs?): the cold half is skipped");
+    } else {
+      CHECK(hints() > 4);  // The indexes' openings and postings, and the frames.
+    }
+    CHECK(cached(first_index));  // Read by the statement, or never evicted.
+    CHECK(hints() == 0);
   }
 
   TEST_CASE("balance --at over an import that opened hundreds of accounts in shared frames") {
