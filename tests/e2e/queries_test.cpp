@@ -287,29 +287,45 @@ TEST_SUITE("e2e queries") {
       return (page & 1) != 0;
     };
     const fs::path trace = ledger.scratch() / "trace";
+    // The hints given, and the longest given for a segment's bytes (strace -y names each file).
+    struct Hints {
+      size_t count = 0;
+      uint64_t longest_in_segment = 0;
+    };
     auto hints = [&] {
       // LeakSanitizer stops the world with ptrace, which a traced process cannot do.
       const RunResult r = ledger.ok(
           "statement A-1 --format csv",
-          fmt::format("ASAN_OPTIONS=detect_leaks=0 {} strace -f -qq -e trace=fadvise64 -o {}", kUtc,
-                      shell_quote(trace.string())));
+          fmt::format("ASAN_OPTIONS=detect_leaks=0 {} strace -f -qq -y -e trace=fadvise64 -o {}",
+                      kUtc, shell_quote(trace.string())));
       CHECK(r.out == expected);
-      const std::string text = read_file(trace);
-      size_t count = 0;
-      for (size_t at = text.find("fadvise64("); at != std::string::npos;
-           at = text.find("fadvise64(", at + 1)) {
-        ++count;
+      Hints seen;
+      for (const std::string& line : lines_of(read_file(trace))) {
+        const size_t call = line.find("fadvise64(");
+        if (call == std::string::npos) continue;
+        ++seen.count;
+        // fadvise64(4</path/00000000000000000001.seg>, OFFSET, LENGTH, POSIX_FADV_WILLNEED)
+        const size_t file_end = line.find(">, ", call);
+        if (file_end == std::string::npos || line.compare(file_end - 4, 4, ".seg") != 0) continue;
+        const size_t length_at = line.find(", ", file_end + 3) + 2;
+        seen.longest_in_segment =
+            std::max<uint64_t>(seen.longest_in_segment, std::stoull(line.substr(length_at)));
       }
-      return count;
+      return seen;
     };
     evict();
     if (cached(first_index)) {
       MESSAGE("this file system keeps evicted pages (tmpfs?): the cold half is skipped");
     } else {
-      CHECK(hints() > 4);  // The indexes' openings and postings, and the frames.
+      const Hints cold = hints();
+      CHECK(cold.count > 4);  // The indexes' openings and postings, and the frames.
+      // The frames' own bytes (segments of 4 KiB here, and 8 KiB for a segment's last frame,
+      // whose length the index does not give), not 32 KiB from each.
+      CHECK(cold.longest_in_segment > 0);
+      CHECK(cold.longest_in_segment <= 4096 + 8192);
     }
     CHECK(cached(first_index));  // Read by the statement, or never evicted.
-    CHECK(hints() == 0);
+    CHECK(hints().count == 0);
   }
 
   TEST_CASE("balance --at over an import that opened hundreds of accounts in shared frames") {
