@@ -68,14 +68,16 @@ Status scan_segment(store::Syscalls& sys, const std::vector<store::SegmentFile>&
 // What is hinted of a segment's last frame, whose length its account index does not give: an
 // import's frame of 64 events is about 6 KB.
 constexpr uint64_t kLastFrameHint = 8u << 10;
+// Frames closer than this share one hint: the kernel reads whole pages anyway.
+constexpr uint64_t kHintGap = 4096;
 // Segments a statement keeps open between hinting their frames and reading them.
 constexpr size_t kSegmentsHeldOpen = 256;
 
-// Reads the frames of the lines to print, once each, and checks them against the index; with
-// `hint`, every read is hinted to the kernel first.
+// Reads the frames of the lines to print, once each, and checks them against the index. `cold`:
+// the account indexes were not in the page cache, so every read is hinted to the kernel first.
 Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
                   const std::map<size_t, app::SegmentAccountIndex>& indexes, const std::string& id,
-                  std::vector<Movement*>& wanted, bool hint) {
+                  std::vector<Movement*>& wanted, bool cold) {
   std::map<std::pair<size_t, uint64_t>, std::vector<Movement*>> by_frame;
   std::map<std::pair<size_t, uint64_t>, uint64_t> length;
   std::map<size_t, std::vector<Movement*>> by_segment;
@@ -87,7 +89,7 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
     });
     std::vector<uint64_t>& seqs = seqs_of[segment];
     for (const Movement* m : movements) seqs.push_back(m->posting.seq);
-    if (hint) indexes.at(segment).will_need_frames(seqs);  // For all before any is read.
+    if (cold) indexes.at(segment).will_need_frames(seqs);  // For all before any is read.
   }
   for (auto& [segment, movements] : by_segment) {
     auto locations = indexes.at(segment).frames_of(seqs_of.at(segment));
@@ -98,10 +100,10 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
       length[{segment, location.offset}] = location.length;
     }
   }
-  // Every frame to read is hinted to the kernel first, so that on a cold cache the disk reads
-  // them together rather than one after another; near frames share one hint. The frames come in
-  // (segment, offset) order. The segments opened for the hints stay open for the reads, up to
-  // kSegmentsHeldOpen (a hint outlives the file it was given through).
+  // On a cold cache every frame to read is hinted to the kernel first, so that the disk reads
+  // them together rather than one after another; frames less than a page apart share one hint.
+  // The frames come in (segment, offset) order. The segments opened for the hints stay open for
+  // the reads, up to kSegmentsHeldOpen (a hint outlives the file it was given through).
   std::map<size_t, store::SegmentSource> sources;
   auto source_of = [&](size_t segment) -> Result<const store::SegmentSource*> {
     if (auto held = sources.find(segment); held != sources.end()) return &held->second;
@@ -119,20 +121,27 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
     (*source)->will_need(range->second, range_end - range->second);
     return Status::ok();
   };
+  // The frames are cold too if the indexes were; if not, the first frame is asked, since the
+  // indexes a statement read last time may still be cached when its frames are not.
+  bool hint = cold;
+  if (!hint && !by_frame.empty()) {
+    auto first = source_of(by_frame.begin()->first.first);
+    if (!first) return first.status();
+    hint = !(*first)->cached(by_frame.begin()->first.second);
+  }
   // Each frame's own bytes, as its account index gives them: hinting 32 KiB from each (fit for
   // the 256-event frames of old, not the 6 KB of 64 events) made a cold one-year statement at
   // ten million events ask the disk for 21 MB to print 673 lines.
-  for (const auto& item : by_frame) {
-    if (!hint) break;
-    const auto [segment, offset] = item.first;
-    const uint64_t known = length.at(item.first);  // 0: a segment's last frame.
+  for (auto item = by_frame.begin(); hint && item != by_frame.end(); ++item) {
+    const auto [segment, offset] = item->first;
+    const uint64_t known = length.at(item->first);  // 0: a segment's last frame.
     const uint64_t end = offset + (known != 0 ? known : kLastFrameHint);
-    if (range && range->first == segment && offset <= range_end) {
+    if (range && range->first == segment && offset <= range_end + kHintGap) {
       range_end = std::max(range_end, end);
       continue;
     }
     LEDGER_RETURN_IF_ERROR(flush_hint());
-    range = item.first;
+    range = item->first;
     range_end = end;
   }
   LEDGER_RETURN_IF_ERROR(flush_hint());
@@ -255,11 +264,11 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
   // then the postings' blocks, then the frames): on a cold cache the disk serves a step's reads
   // together, not one segment's after another's. On a warm cache each hint is a system call
   // that changes nothing (about 1,100 of them, a tenth of the time, for a one-year statement at
-  // ten million events), so the hints are given only when the first account index does not
-  // begin in the page cache. A cache warm there and cold further on is read without them.
-  const bool hint =
+  // ten million events), so the indexes' reads are hinted only when the first account index
+  // does not begin in the page cache (and the frames' reads when the first frame is not, too).
+  const bool cold =
       !indexed.empty() && !app::SegmentAccountIndex::cached(sys, *segments, indexed.front());
-  if (hint) {
+  if (cold) {
     for (const size_t i : indexed) app::SegmentAccountIndex::will_need_to_open(sys, *segments, i);
   }
   std::map<size_t, app::SegmentAccountIndex> indexes;
@@ -270,7 +279,7 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
       LEDGER_RETURN_IF_ERROR(unusable(i, index.status()));
       continue;
     }
-    if (hint) index->will_need_postings(key);
+    if (cold) index->will_need_postings(key);
     indexes.emplace(i, std::move(*index));
   }
   for (auto it = indexes.begin(); it != indexes.end();) {
@@ -297,7 +306,7 @@ Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t
     if (to_ns && at > *to_ns) break;
     if ((!from_ns || at >= *from_ns) && !m.line) wanted.push_back(&m);
   }
-  LEDGER_RETURN_IF_ERROR(fill_lines(sys, *segments, indexes, id, wanted, hint));
+  LEDGER_RETURN_IF_ERROR(fill_lines(sys, *segments, indexes, id, wanted, cold));
   Statement statement{app::view_of(*account), from_ns, to_ns, base_balance, 0, {}};
   int64_t balance = base_balance;
   for (Movement& m : movements) {

@@ -199,6 +199,10 @@ Result<size_t> SegmentSource::read_at(uint64_t offset, std::span<unsigned char> 
   return n;
 }
 
+bool SegmentSource::cached(uint64_t offset) const {
+  return bytes_ != nullptr || file_.cached(offset);
+}
+
 void SegmentSource::will_need(uint64_t offset, uint64_t length) const {
   file_.will_need(offset, length);
 }

@@ -43,6 +43,8 @@ class SegmentSource {
   // the disk now, alongside the other ranges hinted, instead of one read waiting after another.
   // Changes nothing a reader sees; nothing for an archived segment (already in memory).
   void will_need(uint64_t offset, uint64_t length) const;
+  // Whether the byte at `offset` is in memory now (File::cached; an archived segment always is).
+  bool cached(uint64_t offset) const;
 
  private:
   File file_;                           // A live segment.

@@ -83,7 +83,7 @@ TEST_SUITE("e2e snapshots") {
     std::string csv = "op,account,amount,date\nopen,ACC-001,,2026-01-01\n";
     for (int i = 0; i < 2500; ++i) csv += fmt::format("deposit,ACC-001,1,2026-03-{:02}\n", 1 + i / 100);
     ledger.ok("--snapshot-every 1000 import " + shell_quote(ledger.file("rows.csv", csv).string()));
-    // Frames of an import hold 256 events: snapshots fall at the first frame end N events on.
+    // Frames of an import hold 64 events: snapshots fall at the first frame end N events on.
     CHECK(snapshot_names(ledger) == std::vector<std::string>{"00000000000000001024.snap",
                                                              "00000000000000002048.snap"});
     CHECK(ledger.ok("balance --format csv --at 2026-03-10").out ==

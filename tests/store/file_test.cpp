@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <array>
@@ -406,6 +407,35 @@ TEST_SUITE("file") {
     REQUIRE_FALSE(failed);
     CHECK(failed.status().code() == ErrorCode::kIoError);
     CHECK_FALSE(read_small_file(real_syscalls(), dir.path() / "missing", 100));
+  }
+
+  TEST_CASE("cached tells a page in memory from one that is not, and reads nothing for it") {
+    TempDir dir;
+    const Bytes bytes(3 * 4096, 7);
+    REQUIRE(write_file_atomically(real_syscalls(), dir.path() / "f", bytes));
+    auto file = File::open(real_syscalls(), dir.path() / "f", O_RDONLY);
+    REQUIRE(file);
+    CHECK_FALSE(File().cached(0));             // Not open.
+    CHECK_FALSE(file->cached(bytes.size()));   // Past the end: nothing there to be cached.
+    const bool told = file->cached(0);          // Just written: in memory, where it can tell.
+    if (!told) {
+      MESSAGE("this file system refuses reads with RWF_NOWAIT: cached() is always false there");
+      return;
+    }
+    // Dropped from the cache (the file is synced, so clean), a page is not cached; the refused
+    // read starts reading it, so the same page asked again later may be.
+    REQUIRE(::posix_fadvise(file->fd(), 0, 0, POSIX_FADV_DONTNEED) == 0);
+    unsigned char* map = static_cast<unsigned char*>(
+        ::mmap(nullptr, bytes.size(), PROT_READ, MAP_SHARED, file->fd(), 0));
+    REQUIRE(map != MAP_FAILED);
+    unsigned char pages[3] = {};
+    REQUIRE(::mincore(map, bytes.size(), pages) == 0);
+    ::munmap(map, bytes.size());
+    if ((pages[2] & 1) != 0) {
+      MESSAGE("this file system keeps pages that were dropped (tmpfs?): the rest is skipped");
+      return;
+    }
+    CHECK_FALSE(file->cached(2 * 4096));
   }
 
   TEST_CASE("FileBytes maps a file where it can and reads it where the disk is a test's") {

@@ -14,7 +14,7 @@ namespace {
 constexpr const char* kOpenDate = "2025-12-31";
 constexpr size_t kAccountsMax = 12;        // Open at once.
 constexpr size_t kAccountsTotalMax = 120;  // Opened in one run (closes free their place).
-constexpr size_t kImportRowsMax = 700;  // Past the 256 events of an import frame, now and then.
+constexpr size_t kImportRowsMax = 700;  // Past the 64 events of an import frame, many times.
 
 struct Currency {
   const char* code;
