@@ -530,9 +530,7 @@ void add_account_index_stats(const std::vector<store::SegmentFile>& segments, Le
 }  // namespace
 
 Result<std::optional<std::string>> Ledger::recorded_time_zone() const {
-  auto segments = store::list_segments(options_.dir);
-  if (!segments) return segments.status();
-  return store::recorded_zone(store::real_syscalls(), *segments);
+  return store::recorded_zone(store::real_syscalls(), options_.dir);
 }
 
 Result<LedgerStats> Ledger::stats() const {

@@ -93,22 +93,22 @@ Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
   return state;
 }
 
-// How many of `names` (oldest first) may serve the cutoffs. Recorded times and the latest
+// How many of the snapshots `seqs` (oldest first) may serve the cutoffs. Recorded times and the latest
 // effective time never decrease along the log, so the snapshots that serve are the oldest ones,
 // up to a point that a binary search over headers finds (a ledger keeps about a hundred). A
 // header that does not read ends the search: then every snapshot is a candidate.
-size_t may_serve(store::Syscalls& sys, const std::vector<store::SnapshotName>& names,
+size_t may_serve(store::Syscalls& sys, const fs::path& dir, const std::vector<uint64_t>& seqs,
                  const LoadOptions& options) {
   const Cutoffs& cutoffs = options.cutoffs;
   if (!cutoffs.effective_at_ns && !cutoffs.known_at_ns && !options.snapshot_effective_max_ns) {
-    return names.size();
+    return seqs.size();
   }
   size_t serving = 0;
-  size_t not_serving = names.size();
+  size_t not_serving = seqs.size();
   while (serving < not_serving) {
     const size_t mid = serving + (not_serving - serving) / 2;
-    auto info = store::read_snapshot_info(sys, names[mid]);
-    if (!info) return names.size();
+    auto info = store::read_snapshot_info(sys, store::snapshot_path(dir, seqs[mid]), seqs[mid]);
+    if (!info) return seqs.size();
     if (serves(info->meta, options)) {
       serving = mid + 1;
     } else {
@@ -125,13 +125,13 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
                                                       LoadedState& loaded) {
   store::Syscalls& sys = store::real_syscalls();
   std::vector<std::string> problems;
-  const auto names = store::snapshot_names(dir, problems);
+  const auto seqs = store::snapshot_seqs(dir, problems);
   for (const std::string& problem : problems) loaded.warnings.push_back(problem + "; skipped");
   // Headers are read newest first and only until one serves: a ledger keeps many snapshots.
-  const size_t candidates = may_serve(sys, names, options);
-  for (auto name = names.rend() - static_cast<std::ptrdiff_t>(candidates); name != names.rend();
-       ++name) {
-    auto info = store::read_snapshot_info(sys, *name);
+  const size_t candidates = may_serve(sys, dir, seqs, options);
+  for (auto seq = seqs.rend() - static_cast<std::ptrdiff_t>(candidates); seq != seqs.rend();
+       ++seq) {
+    auto info = store::read_snapshot_info(sys, store::snapshot_path(dir, *seq), *seq);
     if (!info) {
       loaded.warnings.push_back(info.status().message() + "; skipped");
       continue;

@@ -142,6 +142,27 @@ Result<std::optional<std::string>> recorded_zone(Syscalls& sys,
   return std::optional<std::string>(header->zone);
 }
 
+Result<std::optional<std::string>> recorded_zone(Syscalls& sys, const fs::path& dir) {
+  // The newest segment by name, live or archived, as list_segments would order them.
+  auto newest = [](const fs::path& folder, auto parse) -> Result<uint64_t> {
+    uint64_t base = 0;
+    Status listed = for_each_name(folder, [&](std::string_view name) {
+      if (auto seq = parse(name)) base = std::max(base, *seq);
+    });
+    if (!listed && listed.code() != ErrorCode::kNotFound) return listed;
+    return base;
+  };
+  auto live = newest(dir, parse_segment_file_name);
+  if (!live) return live.status();
+  auto archived = newest(dir / kArchiveDirName, parse_archived_segment_file_name);
+  if (!archived) return archived.status();
+  if (*live == 0 && *archived == 0) return std::optional<std::string>();
+  const SegmentFile segment = *live >= *archived
+                                  ? SegmentFile{*live, live_segment_path(dir, *live), false}
+                                  : SegmentFile{*archived, archived_segment_path(dir, *archived), true};
+  return recorded_zone(sys, std::vector<SegmentFile>{segment});
+}
+
 Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
                                   size_t index) {
   auto header = read_segment_header(sys, segments, index);

@@ -51,6 +51,10 @@ Result<SegmentHeader> read_segment_header(Syscalls& sys, const std::vector<Segme
 // newest segment is of format version 1 (which recorded none).
 Result<std::optional<std::string>> recorded_zone(Syscalls& sys,
                                                  const std::vector<SegmentFile>& segments);
+// The same for the log in `dir`, from the names of its segment files alone: every command asks
+// for the zone before it reads, and a list of every segment as a path costs a query about a
+// tenth of a millisecond at a hundred segments.
+Result<std::optional<std::string>> recorded_zone(Syscalls& sys, const std::filesystem::path& dir);
 // Where segment `index` begins, as its header says (offset 0: a cursor there reads the header).
 Result<LogPosition> segment_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
                                   size_t index);

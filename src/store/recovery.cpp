@@ -83,9 +83,9 @@ Result<TailScan> scan_tail(Syscalls& sys, const std::vector<SegmentFile>& segmen
 std::optional<TailScan> scan_from_snapshot(Syscalls& sys, const fs::path& dir,
                                            const std::vector<SegmentFile>& segments) {
   std::vector<std::string> problems;
-  const std::vector<SnapshotName> names = snapshot_names(dir, problems);
-  if (names.empty()) return std::nullopt;
-  auto info = read_snapshot_info(sys, names.back());
+  const std::vector<uint64_t> seqs = snapshot_seqs(dir, problems);
+  if (seqs.empty()) return std::nullopt;
+  auto info = read_snapshot_info(sys, snapshot_path(dir, seqs.back()), seqs.back());
   if (!info || info->meta.segment_base != segments.back().base_seq) return std::nullopt;
   auto after = check_against_log(sys, segments, info->meta);
   if (!after) return std::nullopt;

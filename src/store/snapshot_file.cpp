@@ -99,26 +99,25 @@ Status write_snapshot(Syscalls& sys, const fs::path& dir, const SnapshotMeta& me
                                encode_snapshot(meta, payload));
 }
 
-std::vector<SnapshotName> snapshot_names(const fs::path& dir, std::vector<std::string>& problems) {
-  std::vector<SnapshotName> names;
-  const fs::path folder = snapshot_dir(dir);
-  Status listed = for_each_name(folder, [&](std::string_view name) {
-    if (auto seq = parse_snapshot_file_name(name)) names.push_back({*seq, folder / name});
+std::vector<uint64_t> snapshot_seqs(const fs::path& dir, std::vector<std::string>& problems) {
+  std::vector<uint64_t> seqs;
+  Status listed = for_each_name(snapshot_dir(dir), [&](std::string_view name) {
+    if (auto seq = parse_snapshot_file_name(name)) seqs.push_back(*seq);
   });
   if (!listed) {
     if (listed.code() != ErrorCode::kNotFound) {
       problems.push_back(fmt::format("cannot list snapshots: {}", listed.message()));
     }
-    names.clear();
-    return names;
+    seqs.clear();
+    return seqs;
   }
-  std::sort(names.begin(), names.end(),
-            [](const SnapshotName& a, const SnapshotName& b) { return a.seq_last < b.seq_last; });
-  return names;
+  std::sort(seqs.begin(), seqs.end());
+  return seqs;
 }
 
-Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const SnapshotName& name) {
-  auto file = File::open(sys, name.path, O_RDONLY);
+Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const fs::path& path,
+                                            uint64_t seq_last) {
+  auto file = File::open(sys, path, O_RDONLY);
   if (!file) return file.status();
   Bytes header(kSnapshotHeaderSize);
   auto n = file->read_at(0, header);
@@ -127,15 +126,15 @@ Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const SnapshotName& n
   if (!size) return size.status();
   header.resize(*n);
   auto meta = decode_snapshot_header(header);
-  if (!meta) return corrupt(name.path, meta.status().message());
-  if (meta->seq_last != name.seq_last) return corrupt(name.path, "its name and header disagree");
-  return SnapshotFileInfo{*meta, name.path, *size};
+  if (!meta) return corrupt(path, meta.status().message());
+  if (meta->seq_last != seq_last) return corrupt(path, "its name and header disagree");
+  return SnapshotFileInfo{*meta, path, *size};
 }
 
 SnapshotListing list_snapshots(Syscalls& sys, const fs::path& dir) {
   SnapshotListing listing;
-  for (const SnapshotName& name : snapshot_names(dir, listing.problems)) {
-    auto info = read_snapshot_info(sys, name);
+  for (const uint64_t seq : snapshot_seqs(dir, listing.problems)) {
+    auto info = read_snapshot_info(sys, snapshot_path(dir, seq), seq);
     if (info) {
       listing.snapshots.push_back(std::move(*info));
     } else {

@@ -69,16 +69,16 @@ Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, uint64_t* payload_si
 
 Status write_snapshot(Syscalls& sys, const std::filesystem::path& dir, const SnapshotMeta& meta,
                       ByteView payload);
-struct SnapshotName {
-  uint64_t seq_last = 0;
-  std::filesystem::path path;
-};
-
-// The snapshot files of `dir` by name alone, oldest first (leftover temp files are ignored).
-std::vector<SnapshotName> snapshot_names(const std::filesystem::path& dir,
-                                         std::vector<std::string>& problems);
-// A snapshot's header, checked (magic, version, checksum, and the name's sequence number).
-Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const SnapshotName& name);
+// The sequence numbers that the snapshot files of `dir` are named by, oldest first (leftover
+// temp files are ignored); snapshot_path gives each file. Numbers, not paths: a ledger keeps
+// about a hundred snapshots, a question reads the headers of a few, and building a path for
+// each name was a measurable part of a one-account question.
+std::vector<uint64_t> snapshot_seqs(const std::filesystem::path& dir,
+                                    std::vector<std::string>& problems);
+// The header of the snapshot at `path`, checked (magic, version, checksum, and the sequence
+// number its name carries, `seq_last`).
+Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const std::filesystem::path& path,
+                                            uint64_t seq_last);
 // Every snapshot's header, oldest first; the files that do not check out, in `problems`.
 SnapshotListing list_snapshots(Syscalls& sys, const std::filesystem::path& dir);
 // The payload, checked against the header's size and checksum.

@@ -92,7 +92,7 @@ void fuzz_file(ByteView input) {
   const fs::path path = work_dir() / "snapshot.snap";
   ledger::fuzz::overwrite_file(path, input);
   store::Syscalls& sys = store::real_syscalls();
-  auto info = store::read_snapshot_info(sys, {seq, path});
+  auto info = store::read_snapshot_info(sys, path, seq);
   check(info.is_ok() == meta.is_ok());
   if (!info) return;
   check(info->meta == *meta && info->size_bytes == input.size());

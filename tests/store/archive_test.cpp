@@ -211,6 +211,36 @@ TEST_SUITE("archive") {
     check_appends(dir.path(), read_events(dir.path()));
   }
 
+  TEST_CASE("the zone found from names alone is the newest segment's, live or archived") {
+    TempDir dir;
+    auto none = recorded_zone(real_syscalls(), dir.path() / "none");
+    REQUIRE(none);
+    CHECK(*none == std::optional<std::string>());
+    LogOptions options = test_options(kSmallSegmentBytes);
+    options.zone = "Europe/Paris";
+    auto writer = open_writer(dir.path(), options);
+    append_events(*writer, 400, "e-");
+    const std::vector<SegmentFile> live = segments_of(dir.path());
+    REQUIRE(live.size() > 6);
+    REQUIRE(writer->archive_segments(live[5].base_seq, ArchiveMode::kArchive, nullptr));
+    writer.reset();
+    auto by_name = recorded_zone(real_syscalls(), dir.path());
+    REQUIRE(by_name);
+    CHECK(*by_name == std::optional<std::string>("Europe/Paris"));
+    CHECK(*by_name == *recorded_zone(real_syscalls(), segments_of(dir.path())));
+
+    // With the live segments gone, the newest archived one answers (list_segments agrees).
+    for (size_t i = 5; i < live.size(); ++i) fs::remove(live[i].path);
+    by_name = recorded_zone(real_syscalls(), dir.path());
+    REQUIRE(by_name);
+    CHECK(*by_name == std::optional<std::string>("Europe/Paris"));
+    // A damaged newest segment is reported, as the listed version reports it.
+    REQUIRE(segments_of(dir.path()).back().archived);
+    fs::resize_file(segments_of(dir.path()).back().path, 10);
+    CHECK(!recorded_zone(real_syscalls(), dir.path()));
+    CHECK(!recorded_zone(real_syscalls(), segments_of(dir.path())));
+  }
+
   TEST_CASE("a commit that spans archived and live segments reads back whole") {
     TempDir dir;
     {

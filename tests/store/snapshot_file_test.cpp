@@ -110,6 +110,30 @@ TEST_SUITE("snapshot file") {
     CHECK(!read);
   }
 
+  TEST_CASE("snapshots are listed by number, oldest first, and only by their exact names") {
+    TempDir dir;
+    std::vector<std::string> problems;
+    CHECK(snapshot_seqs(dir.path(), problems).empty());
+    CHECK(problems.empty());  // No snapshots/ folder yet: none, and nothing wrong.
+    for (const uint64_t seq : {1000u, 42u, 9u}) {
+      SnapshotMeta meta = some_meta();
+      meta.seq_last = seq;
+      REQUIRE(write_snapshot(real_syscalls(), dir.path(), meta, bytes_of("payload")));
+    }
+    write_file(store::snapshot_dir(dir.path()) / "00000000000000000050.snap.123.tmp", "junk");
+    write_file(store::snapshot_dir(dir.path()) / "77.snap", "junk");
+    write_file(store::snapshot_dir(dir.path()) / "00000000000000000000.snap", "junk");
+    CHECK(snapshot_seqs(dir.path(), problems) == std::vector<uint64_t>{9, 42, 1000});
+    CHECK(problems.empty());
+    auto info = read_snapshot_info(real_syscalls(), snapshot_path(dir.path(), 42), 42);
+    REQUIRE(info);
+    CHECK(info->meta.seq_last == 42);
+    CHECK(info->path == snapshot_path(dir.path(), 42));
+    info = read_snapshot_info(real_syscalls(), snapshot_path(dir.path(), 42), 43);
+    REQUIRE(!info);
+    CHECK(info.status().message().find("name and header disagree") != std::string::npos);
+  }
+
   TEST_CASE("a file whose name and header disagree is skipped") {
     TempDir dir;
     REQUIRE(write_snapshot(real_syscalls(), dir.path(), some_meta(), bytes_of("payload")));
