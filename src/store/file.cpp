@@ -258,6 +258,14 @@ Result<FileBytes> FileBytes::load(Syscalls& sys, const fs::path& path) {
   return bytes;
 }
 
+std::optional<FileBytes> FileBytes::map(Syscalls& sys, const File& file, uint64_t size) {
+  const void* at = size > 0 ? sys.map_readonly(file.fd(), size) : nullptr;
+  if (at == nullptr) return std::nullopt;
+  FileBytes bytes;
+  bytes.map_ = std::unique_ptr<const void, Unmap>(at, Unmap{&sys, size});
+  return bytes;
+}
+
 ByteView FileBytes::view() const {
   const ByteView whole =
       map_ ? ByteView(static_cast<const unsigned char*>(map_.get()), map_.get_deleter().size)

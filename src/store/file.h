@@ -113,6 +113,9 @@ struct Unmap {
 class FileBytes {
  public:
   static Result<FileBytes> load(Syscalls& sys, const std::filesystem::path& path);
+  // The first `size` bytes of `file` mapped, or nothing where `sys` maps nothing (then the
+  // caller reads what it needs, rather than the whole file).
+  static std::optional<FileBytes> map(Syscalls& sys, const File& file, uint64_t size);
 
   ByteView view() const;
   operator ByteView() const { return view(); }  // Read where a span is read.

@@ -265,14 +265,15 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
   if (!size) return size.status();
   if (*size < kRunHeaderSize + kRunFooterSize) return bad_run(path, "too short");
 
-  unsigned char header[kRunHeaderSize];
-  auto n = file->read_at(0, header);
-  if (!n) return n.status();
+  SortedRun run;
   // The footer, and with it the index of a run of up to about 1,000 blocks, in one read: a
   // question as of a past date opens a segment's account index (52 to 498 blocks in the
   // ledgers of 1M and 10M events measured) for every segment after its snapshot.
   constexpr uint64_t kTailReadBytes = 32 << 10;
   const uint64_t tail_start = *size - std::min(*size - kRunHeaderSize, kTailReadBytes);
+  unsigned char header[kRunHeaderSize];
+  auto n = file->read_at(0, header);
+  if (!n) return n.status();
   Bytes tail(*size - tail_start);
   auto m = file->read_at(tail_start, tail);
   if (!m) return m.status();
@@ -287,7 +288,6 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
     return bad_run(path, fmt::format("unknown version {}", version));
   }
 
-  SortedRun run;
   run.count_ = get<uint64_t>(header + 16);
   run.meta_ = {get<uint64_t>(header + 24), get<uint64_t>(header + 32)};
   run.last_key_ = {get<uint64_t>(footer + 16), get<uint64_t>(footer + 24)};
@@ -306,16 +306,24 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
     return bad_run(path, fmt::format("header and footer disagree with the file size {}", *size));
   }
 
-  Bytes index;
-  if (index_offset >= tail_start) {
-    index.assign(tail.begin() + static_cast<ptrdiff_t>(index_offset - tail_start),
-                 tail.end() - kRunFooterSize);
+  const uint64_t index_size = blocks * kRunIndexEntrySize;
+  // An index beyond the tail read is read through a mapping where the system maps files (see
+  // index_); a small one is in the tail already, and mapping it would cost more than it saves
+  // (a statement opens an account index for every segment of its period: 1.18 times as long).
+  if (index_offset < tail_start) run.mapped_ = FileBytes::map(sys, *file, *size);
+  if (run.mapped_) {
+    run.index_ = run.mapped_->view().subspan(index_offset, index_size);
+  } else if (index_offset >= tail_start) {
+    run.index_read_.assign(tail.begin() + static_cast<ptrdiff_t>(index_offset - tail_start),
+                           tail.end() - kRunFooterSize);
   } else {
-    index.resize(blocks * kRunIndexEntrySize);
-    auto k = file->read_at(index_offset, index);
+    run.index_read_.resize(index_size);
+    auto k = file->read_at(index_offset, run.index_read_);
     if (!k) return k.status();
-    if (*k != index.size()) return bad_run(path, "short read of the index");
+    if (*k != index_size) return bad_run(path, "short read of the index");
   }
+  if (!run.mapped_) run.index_ = run.index_read_;
+  const ByteView index = run.index_;
   XXH3_state_t* state = XXH3_createState();
   XXH3_64bits_reset(state);
   XXH3_64bits_update(state, header, sizeof header);
@@ -325,7 +333,6 @@ Result<SortedRun> SortedRun::open(Syscalls& sys, const fs::path& path) {
   XXH3_freeState(state);
   if (sum != get<uint64_t>(footer + 32)) return bad_run(path, "footer checksum mismatch");
 
-  run.index_ = std::move(index);
   for (uint64_t b = 1; b < blocks; ++b) {
     if (run.block_ref(b).first <= run.block_ref(b - 1).first) {
       return bad_run(path, fmt::format("index out of order at block {}", b));

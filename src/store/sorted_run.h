@@ -238,9 +238,13 @@ class SortedRun {
   uint64_t count_ = 0;
   uint64_t file_size_ = 0;
   RunKey last_key_;
-  // The index as the file holds it, decoded entry by entry when read: a one-key lookup in a run
-  // of ten million entries copies its 150 KiB once, not twice.
-  Bytes index_;
+  // The index as the file holds it, decoded entry by entry when read: in `mapped_` (the whole
+  // file mapped) where the system maps files, else in `index_read_`. A write's ref lookup at ten
+  // million events opens runs whose indexes hold 140 KiB: copied, they cost fresh memory zeroed
+  // and faulted in page by page, more than the lookup itself; mapped, pages already cached.
+  ByteView index_;
+  std::optional<FileBytes> mapped_;
+  Bytes index_read_;
 };
 
 // Merges `inputs` (at most kMergeInputsMax) into a new run at `output`, streaming: memory is one

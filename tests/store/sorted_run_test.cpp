@@ -304,6 +304,35 @@ TEST_SUITE("sorted_run") {
     CHECK(contains(run.status().message(), path.string()));
   }
 
+  TEST_CASE("an index longer than the tail read answers the same mapped or read") {
+    // 70,000 entries in blocks of 64: 1,094 blocks, an index of 35,008 bytes, so open() maps it
+    // where the system maps files, and reads it otherwise.
+    TempDir dir;
+    const fs::path path = dir / "a.run";
+    const std::vector<RunEntry> entries = sorted_entries(0, 70'000);
+    REQUIRE(write_run(path, entries, {1, 1}, real_syscalls(), 64));
+    Syscalls reads_only;  // Maps nothing.
+    for (Syscalls* sys : {&real_syscalls(), &reads_only}) {
+      auto run = SortedRun::open(*sys, path);
+      REQUIRE_MESSAGE(run, run.status().message());
+      CHECK(run->block_count() == 1094);
+      CHECK(run->first_key() == std::optional<RunKey>(entries.front().key()));
+      for (size_t i = 0; i < entries.size(); i += 97) {
+        CHECK(must_lookup(*run, entries[i].key()) == std::optional<RunEntry>(entries[i]));
+        CHECK(must_lookup(*run, absent_near(entries[i].value_a)) == std::nullopt);
+      }
+      CHECK(must_lookup(*run, entries.back().key()) == std::optional<RunEntry>(entries.back()));
+    }
+    // The first index entry lies before the tail: damage there is found either way.
+    const uint64_t index_offset = fs::file_size(path) - kRunFooterSize - 1094 * kRunIndexEntrySize;
+    flip_byte_bit(path, index_offset + 3);
+    for (Syscalls* sys : {&real_syscalls(), &reads_only}) {
+      auto run = SortedRun::open(*sys, path);
+      REQUIRE_FALSE(run);
+      CHECK(contains(run.status().message(), "footer checksum mismatch"));
+    }
+  }
+
   TEST_CASE("a missing run is kNotFound") {
     TempDir dir;
     auto run = SortedRun::open(dir / "none.run");
