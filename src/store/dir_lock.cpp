@@ -45,9 +45,13 @@ Result<DirLock> DirLock::acquire(Syscalls& sys, const fs::path& dir,
     }
     std::this_thread::sleep_for(pause);
   }
-  // The pid is advice for the error message only, so it is not synced.
-  const std::string pid = fmt::format("{}\n", ::getpid());
-  LEDGER_RETURN_IF_ERROR(file->truncate(0));
+  // The pid is advice for the error message only, so it is not synced. It is written at a fixed
+  // width over what the last writer left, not after a truncation to nothing: on ext4 that
+  // ftruncate took about 0.5 ms, more than the commit's fdatasync (strace -T, 6 deposits).
+  const std::string pid = fmt::format("{:<{}}\n", ::getpid(), kLockPidWidth);
+  auto size = file->size();
+  if (!size) return size.status();
+  if (*size > pid.size()) LEDGER_RETURN_IF_ERROR(file->truncate(pid.size()));
   LEDGER_RETURN_IF_ERROR(
       file->write_at(0, ByteView(reinterpret_cast<const unsigned char*>(pid.data()), pid.size())));
   return DirLock(std::move(*file));

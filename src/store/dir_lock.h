@@ -11,6 +11,9 @@
 namespace ledger::store {
 
 inline constexpr const char* kLockFileName = "LOCK";
+// The holder's pid is written left-aligned in this many characters (Linux pids have at most 7
+// digits), then a newline.
+inline constexpr size_t kLockPidWidth = 10;
 
 class DirLock {
  public:

@@ -139,12 +139,13 @@ class TestLedger {
 // The LOCK file holds the pid of the last process that took the writer lock, as advice for the
 // "locked by" message; every write attempt, refused or not, rewrites it. Everything else must
 // be byte-for-byte what it was.
+// The pid is left-aligned in 10 characters, then a newline (ledger-format(5), LOCK).
 inline bool is_pid_line(const std::string& text) {
-  if (text.size() < 2 || text.back() != '\n') return false;
-  for (size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] < '0' || text[i] > '9') return false;
-  }
-  return true;
+  if (text.size() != 11 || text.back() != '\n' || text[0] < '1' || text[0] > '9') return false;
+  size_t i = 1;
+  while (i < 10 && text[i] >= '0' && text[i] <= '9') ++i;
+  while (i < 10 && text[i] == ' ') ++i;
+  return i == 10;
 }
 
 inline void check_unchanged(const std::map<std::string, std::string>& before,

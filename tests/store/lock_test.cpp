@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "log_fixture.h"
+#include "store/dir_lock.h"
 
 namespace ledger::store::testing {
 namespace {
@@ -225,6 +226,25 @@ TEST_SUITE("lock") {
     // The holder never noticed.
     append_events(*holder, 1, "still-");
     CHECK(read_events(dir.path()).size() == 3);
+  }
+
+  TEST_CASE("the holder writes its pid at a fixed width over whatever the lock file held") {
+    TempDir dir;
+    const fs::path path = dir.path() / kLockFileName;
+    const std::string expected = fmt::format("{:<10}\n", ::getpid());
+    for (const std::string before : {"", "42\n", "12345678901234567890 and more\n"}) {
+      CAPTURE(before);
+      {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out << before;
+      }
+      auto lock = DirLock::acquire(real_syscalls(), dir.path(), milliseconds(100));
+      REQUIRE_MESSAGE(lock, lock.status().message());
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      CHECK(text.str() == expected);
+    }
   }
 
   TEST_CASE("a second writer that starts while the lock is held proceeds once it is released") {
