@@ -107,7 +107,7 @@ size_t may_serve(store::Syscalls& sys, const fs::path& dir, const std::vector<ui
   size_t not_serving = seqs.size();
   while (serving < not_serving) {
     const size_t mid = serving + (not_serving - serving) / 2;
-    auto info = store::read_snapshot_info(sys, store::snapshot_path(dir, seqs[mid]), seqs[mid]);
+    auto info = store::read_snapshot_info(sys, dir, seqs[mid]);
     if (!info) return seqs.size();
     if (serves(info->meta, options)) {
       serving = mid + 1;
@@ -131,7 +131,7 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
   const size_t candidates = may_serve(sys, dir, seqs, options);
   for (auto seq = seqs.rend() - static_cast<std::ptrdiff_t>(candidates); seq != seqs.rend();
        ++seq) {
-    auto info = store::read_snapshot_info(sys, store::snapshot_path(dir, *seq), *seq);
+    auto info = store::read_snapshot_info(sys, dir, *seq);
     if (!info) {
       loaded.warnings.push_back(info.status().message() + "; skipped");
       continue;

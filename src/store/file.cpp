@@ -244,13 +244,8 @@ Result<FileBytes> FileBytes::load(Syscalls& sys, const fs::path& path) {
   if (!file) return file.status();
   auto size = file->size();
   if (!size) return size.status();
+  if (auto mapped = map(sys, *file, *size)) return std::move(*mapped);
   FileBytes bytes;
-  // A mapping outlives its descriptor. Nothing rewrites a file read this way in place (they
-  // are replaced by a rename), so the mapped bytes stay what was checked.
-  if (const void* at = *size > 0 ? sys.map_readonly(file->fd(), *size) : nullptr) {
-    bytes.map_ = std::unique_ptr<const void, Unmap>(at, Unmap{&sys, *size});
-    return bytes;
-  }
   bytes.read_.resize(*size);
   auto n = file->read_at(0, bytes.read_);
   if (!n) return n.status();
@@ -258,6 +253,11 @@ Result<FileBytes> FileBytes::load(Syscalls& sys, const fs::path& path) {
   return bytes;
 }
 
+// A mapping outlives its descriptor. Nothing rewrites a file read this way in place (they are
+// replaced by a rename, and unlinking one leaves the mapping whole), so the mapped bytes stay
+// what was checked. A file cut short in place by someone else while mapped would kill the
+// process with SIGBUS at the next read past the cut, where a read would have returned short:
+// like any crash, that leaves the log as the last commit left it.
 std::optional<FileBytes> FileBytes::map(Syscalls& sys, const File& file, uint64_t size) {
   const void* at = size > 0 ? sys.map_readonly(file.fd(), size) : nullptr;
   if (at == nullptr) return std::nullopt;

@@ -114,7 +114,8 @@ class FileBytes {
  public:
   static Result<FileBytes> load(Syscalls& sys, const std::filesystem::path& path);
   // The first `size` bytes of `file` mapped, or nothing where `sys` maps nothing (then the
-  // caller reads what it needs, rather than the whole file).
+  // caller reads what it needs, rather than the whole file). Only for files never rewritten in
+  // place (see file.cpp).
   static std::optional<FileBytes> map(Syscalls& sys, const File& file, uint64_t size);
 
   ByteView view() const;

@@ -85,7 +85,7 @@ std::optional<TailScan> scan_from_snapshot(Syscalls& sys, const fs::path& dir,
   std::vector<std::string> problems;
   const std::vector<uint64_t> seqs = snapshot_seqs(dir, problems);
   if (seqs.empty()) return std::nullopt;
-  auto info = read_snapshot_info(sys, snapshot_path(dir, seqs.back()), seqs.back());
+  auto info = read_snapshot_info(sys, dir, seqs.back());
   if (!info || info->meta.segment_base != segments.back().base_seq) return std::nullopt;
   auto after = check_against_log(sys, segments, info->meta);
   if (!after) return std::nullopt;

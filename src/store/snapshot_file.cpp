@@ -115,8 +115,9 @@ std::vector<uint64_t> snapshot_seqs(const fs::path& dir, std::vector<std::string
   return seqs;
 }
 
-Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const fs::path& path,
+Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const fs::path& dir,
                                             uint64_t seq_last) {
+  const fs::path path = snapshot_path(dir, seq_last);
   auto file = File::open(sys, path, O_RDONLY);
   if (!file) return file.status();
   Bytes header(kSnapshotHeaderSize);
@@ -134,7 +135,7 @@ Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const fs::path& path,
 SnapshotListing list_snapshots(Syscalls& sys, const fs::path& dir) {
   SnapshotListing listing;
   for (const uint64_t seq : snapshot_seqs(dir, listing.problems)) {
-    auto info = read_snapshot_info(sys, snapshot_path(dir, seq), seq);
+    auto info = read_snapshot_info(sys, dir, seq);
     if (info) {
       listing.snapshots.push_back(std::move(*info));
     } else {

@@ -75,9 +75,9 @@ Status write_snapshot(Syscalls& sys, const std::filesystem::path& dir, const Sna
 // each name was a measurable part of a one-account question.
 std::vector<uint64_t> snapshot_seqs(const std::filesystem::path& dir,
                                     std::vector<std::string>& problems);
-// The header of the snapshot at `path`, checked (magic, version, checksum, and the sequence
-// number its name carries, `seq_last`).
-Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const std::filesystem::path& path,
+// The header of the snapshot of `dir` named by `seq_last` (snapshot_path), checked: magic,
+// version, checksum, and that it holds the state through `seq_last`.
+Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const std::filesystem::path& dir,
                                             uint64_t seq_last);
 // Every snapshot's header, oldest first; the files that do not check out, in `problems`.
 SnapshotListing list_snapshots(Syscalls& sys, const std::filesystem::path& dir);

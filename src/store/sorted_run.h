@@ -242,6 +242,8 @@ class SortedRun {
   // file mapped) where the system maps files, else in `index_read_`. A write's ref lookup at ten
   // million events opens runs whose indexes hold 140 KiB: copied, they cost fresh memory zeroed
   // and faulted in page by page, more than the lookup itself; mapped, pages already cached.
+  // The defaulted moves keep `index_` valid: a moved vector and a moved mapping hand over their
+  // bytes without moving them.
   ByteView index_;
   std::optional<FileBytes> mapped_;
   Bytes index_read_;

@@ -88,11 +88,20 @@ void fuzz_file(ByteView input) {
   auto meta = store::decode_snapshot_header(input, &size, &sum);
   check_header(input, meta, size, sum);
 
+  // Named by its header's sequence number, as the loader finds it, and removed after the input
+  // (the name changes from one input to the next).
   const uint64_t seq = meta ? meta->seq_last : 1;
-  const fs::path path = work_dir() / "snapshot.snap";
-  ledger::fuzz::overwrite_file(path, input);
+  struct Removed {
+    fs::path path;
+    ~Removed() {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+  } file{store::snapshot_path(work_dir(), seq)};
+  fs::create_directories(file.path.parent_path());
+  ledger::fuzz::overwrite_file(file.path, input);
   store::Syscalls& sys = store::real_syscalls();
-  auto info = store::read_snapshot_info(sys, path, seq);
+  auto info = store::read_snapshot_info(sys, work_dir(), seq);
   check(info.is_ok() == meta.is_ok());
   if (!info) return;
   check(info->meta == *meta && info->size_bytes == input.size());
