@@ -41,7 +41,11 @@ constexpr uint8_t kPayloadModeByte = 'P';
 constexpr uint8_t kResealModeByte = 'C';
 
 const fs::path& work_dir() {
-  static const fs::path dir = ledger::fuzz::make_work_dir("ledger-fuzz-snap");
+  static const fs::path dir = [] {
+    fs::path made = ledger::fuzz::make_work_dir("ledger-fuzz-snap");
+    fs::create_directories(store::snapshot_dir(made));
+    return made;
+  }();
   return dir;
 }
 
@@ -88,18 +92,16 @@ void fuzz_file(ByteView input) {
   auto meta = store::decode_snapshot_header(input, &size, &sum);
   check_header(input, meta, size, sum);
 
-  // Named by its header's sequence number, as the loader finds it, and removed after the input
-  // (the name changes from one input to the next).
+  // One file, rewritten for each input, and named for the read by its header's sequence number,
+  // as the loader finds a snapshot; it gets its own name back after the input.
   const uint64_t seq = meta ? meta->seq_last : 1;
-  struct Removed {
-    fs::path path;
-    ~Removed() {
-      std::error_code ec;
-      fs::remove(path, ec);
-    }
-  } file{store::snapshot_path(work_dir(), seq)};
-  fs::create_directories(file.path.parent_path());
-  ledger::fuzz::overwrite_file(file.path, input);
+  const fs::path path = work_dir() / "snapshot.snap";
+  ledger::fuzz::overwrite_file(path, input);
+  struct Named {
+    fs::path from, to;
+    Named(fs::path a, fs::path b) : from(std::move(a)), to(std::move(b)) { fs::rename(from, to); }
+    ~Named() { fs::rename(to, from); }
+  } named(path, store::snapshot_path(work_dir(), seq));
   store::Syscalls& sys = store::real_syscalls();
   auto info = store::read_snapshot_info(sys, work_dir(), seq);
   check(info.is_ok() == meta.is_ok());
