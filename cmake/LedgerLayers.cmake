@@ -38,6 +38,7 @@ set(LEDGER_LAYER_domain_PUBLIC
 set(LEDGER_LAYER_app_PUBLIC
   import_reader.h
   ledger.h
+  postgres.h
 )
 set(LEDGER_LAYER_cli_PUBLIC
   version.h  # Generated from version.h.in into <build>/generated/ledger/.

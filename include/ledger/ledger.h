@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,10 @@ struct LedgerOptions {
 
 // --dir, else $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger.
 std::filesystem::path resolve_data_dir(const std::optional<std::string>& flag);
+// A PostgreSQL connection URI (postgres:// or postgresql://) rather than a directory.
+bool is_database_location(const std::filesystem::path& location);
+// The location as messages may show it: a database URI without its password.
+std::string shown_location(const std::filesystem::path& location);
 
 // The two cutoffs of time travel (ledger(1), TIMES); absent means "no cutoff".
 struct Cutoffs {
@@ -280,9 +285,46 @@ struct LedgerStats {
   std::optional<int64_t> recorded_last_ns;
 };
 
+// The service over a store other than a data directory: PostgreSQL (app/pg_books.h), linked
+// into `ledger-postgres` only (libpq and its own libraries would double the start of every
+// command). Ledger hands each call to it; the methods are Ledger's, and mean the same.
+class Books {
+ public:
+  virtual ~Books() = default;
+  virtual Result<WriteResult> execute(const Command& command) = 0;
+  virtual Result<ImportResult> import(ImportSource& rows, bool dry_run, size_t issues_max,
+                                      const std::function<void(size_t)>& progress) = 0;
+  virtual Result<std::vector<AccountView>> balances(const std::vector<std::string>& ids,
+                                                    const Cutoffs& cutoffs) = 0;
+  virtual Result<Statement> statement(const std::string& id, std::optional<int64_t> from_ns,
+                                      std::optional<int64_t> to_ns,
+                                      std::optional<int64_t> known_at_ns) = 0;
+  virtual Result<BalanceSeries> balance_series(const std::vector<std::string>& ids,
+                                               const std::vector<int64_t>& ends_ns,
+                                               std::optional<int64_t> known_at_ns) = 0;
+  virtual Result<std::vector<HistoryEntry>> history(const std::optional<std::string>& id,
+                                                    std::optional<int64_t> from_ns,
+                                                    std::optional<int64_t> to_ns) = 0;
+  virtual Status export_events(const Cutoffs& cutoffs, ExportSink& sink,
+                               const std::function<void(uint64_t)>& progress) = 0;
+  virtual Result<SnapshotResult> snapshot() = 0;
+  virtual Result<CompactResult> compact(bool purge,
+                                        const std::function<void(uint64_t, uint64_t)>& progress) = 0;
+  virtual Result<VerifyResult> verify(
+      const std::function<void(uint64_t done, uint64_t total)>& progress) = 0;
+  virtual Result<LedgerStats> stats() = 0;
+  virtual Result<std::optional<std::string>> recorded_time_zone() = 0;
+};
+
+// What makes the Books of a database location; `ledger-postgres` sets it before it runs the
+// command line. Unset (the `ledger` binary), a database location is for `ledger-postgres`.
+using BooksFactory = std::unique_ptr<Books> (*)(const LedgerOptions& options);
+void set_database_books(BooksFactory factory);
+bool database_books_available();
+
 class Ledger {
  public:
-  explicit Ledger(LedgerOptions options) : options_(std::move(options)) {}
+  explicit Ledger(LedgerOptions options);
 
   Result<WriteResult> execute(const Command& command);
   // All rows in one commit, or none: every row is checked against the state as it evolves;
@@ -351,6 +393,7 @@ class Ledger {
 
   LedgerOptions options_;
   mutable std::vector<std::string> warnings_;
+  std::shared_ptr<Books> books_;  // Set for a database location: every call goes there.
 };
 
 }  // namespace ledger

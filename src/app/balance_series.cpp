@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "app/balance_series.h"
 #include "app/query_support.h"
 #include "app/state_loader.h"
 #include "domain/postings.h"
@@ -18,9 +19,7 @@ namespace ledger {
 
 namespace {
 
-// Per period: the sum of the postings effective in it, by account id. Only periods after the
-// first are kept (the first end's balances are the snapshot's plus everything up to it).
-using PeriodMoves = std::vector<std::unordered_map<std::string, int64_t>>;
+using app::PeriodMoves;
 
 // The period that an effective time falls in: the first whose end is at or after it.
 size_t period_of(const std::vector<int64_t>& ends_ns, int64_t effective_ns) {
@@ -44,19 +43,46 @@ std::vector<std::optional<int64_t>> walk_back(const AccountView& view,
 
 }  // namespace
 
+namespace app {
+
+void SeriesBuilder::observe(const domain::EventAt& e) {
+  const size_t k = period_of(ends_ns_, e.effective_ns);
+  if (k == 0) return;  // In the first period: part of the first end's balances.
+  for (const domain::Posting& p : domain::postings_of(e.event)) {
+    moves_[k][std::string(p.account)] += p.amount;
+  }
+}
+
+Result<BalanceSeries> SeriesBuilder::finish(
+    const domain::LedgerState& state, const std::vector<std::string>& ids,
+    const std::function<Status(const std::string&)>& unknown) const {
+  BalanceSeries series{ends_ns_, {}, {}};
+  if (ids.empty()) {
+    for (const domain::Account* a : state.sorted_accounts()) series.accounts.push_back(view_of(*a));
+  }
+  for (const std::string& id : ids) {
+    const domain::Account* account = state.find(id);
+    if (account == nullptr) return unknown(id);
+    series.accounts.push_back(view_of(*account));
+  }
+  for (const AccountView& view : series.accounts) {
+    series.balances.push_back(walk_back(view, ends_ns_, moves_));
+  }
+  return series;
+}
+
+}  // namespace app
+
 Result<BalanceSeries> Ledger::balance_series(const std::vector<std::string>& ids,
                                              const std::vector<int64_t>& ends_ns,
                                              std::optional<int64_t> known_at_ns) const {
+  if (books_) return books_->balance_series(ids, ends_ns, known_at_ns);
   if (ends_ns.empty() || !std::is_sorted(ends_ns.begin(), ends_ns.end())) {
     return Status(ErrorCode::kInternal, "a series needs period ends in ascending order");
   }
-  PeriodMoves moves(ends_ns.size());
+  app::SeriesBuilder builder(ends_ns);
   const std::function<void(const domain::EventAt&)> observe = [&](const domain::EventAt& e) {
-    const size_t k = period_of(ends_ns, e.effective_ns);
-    if (k == 0) return;  // In the first period: part of the first end's balances.
-    for (const domain::Posting& p : domain::postings_of(e.event)) {
-      moves[k][std::string(p.account)] += p.amount;
-    }
+    builder.observe(e);
   };
   app::LoadOptions options{Cutoffs{ends_ns.back(), known_at_ns}, false, true, std::nullopt, ids};
   options.snapshot_effective_max_ns = ends_ns.front();
@@ -65,21 +91,9 @@ Result<BalanceSeries> Ledger::balance_series(const std::vector<std::string>& ids
   if (!loaded) return loaded.status();
   if (loaded->no_ledger) return app::no_ledger(options_.dir);
   warnings_ = std::move(loaded->warnings);
-  BalanceSeries series{ends_ns, {}, {}};
-  if (ids.empty()) {
-    for (const domain::Account* a : loaded->state.sorted_accounts()) {
-      series.accounts.push_back(app::view_of(*a));
-    }
-  }
-  for (const std::string& id : ids) {
-    const domain::Account* account = loaded->state.find(id);
-    if (account == nullptr) return app::unknown_account(options_.dir, id, options.cutoffs);
-    series.accounts.push_back(app::view_of(*account));
-  }
-  for (const AccountView& view : series.accounts) {
-    series.balances.push_back(walk_back(view, ends_ns, moves));
-  }
-  return series;
+  return builder.finish(loaded->state, ids, [&](const std::string& id) {
+    return app::unknown_account(options_.dir, id, options.cutoffs);
+  });
 }
 
 }  // namespace ledger

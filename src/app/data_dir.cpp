@@ -1,6 +1,7 @@
 #include <cstdlib>
 
 #include "ledger/ledger.h"
+#include "store/pg_location.h"
 
 namespace ledger {
 
@@ -17,6 +18,28 @@ std::filesystem::path resolve_data_dir(const std::optional<std::string>& flag) {
   if (const char* xdg = non_empty_env("XDG_DATA_HOME")) return std::filesystem::path(xdg) / "ledger";
   const char* home = non_empty_env("HOME");
   return std::filesystem::path(home ? home : ".") / ".local" / "share" / "ledger";
+}
+
+bool is_database_location(const std::filesystem::path& location) {
+  return store::is_postgres_location(location.native());
+}
+
+std::string shown_location(const std::filesystem::path& location) {
+  return is_database_location(location) ? store::redacted_location(location.native())
+                                        : location.string();
+}
+
+namespace {
+BooksFactory database_books = nullptr;
+}  // namespace
+
+void set_database_books(BooksFactory factory) { database_books = factory; }
+bool database_books_available() { return database_books != nullptr; }
+
+Ledger::Ledger(LedgerOptions options) : options_(std::move(options)) {
+  if (database_books != nullptr && is_database_location(options_.dir)) {
+    books_ = database_books(options_);
+  }
 }
 
 }  // namespace ledger

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "app/export_book.h"
+#include "app/export_events.h"
 #include "app/export_record.h"
 #include "app/query_support.h"
 #include "app/replay.h"
@@ -78,6 +79,35 @@ Status write_sorted(const ExportSort& sorted, app::ExportBook& book, ExportSink&
 
 }  // namespace
 
+namespace app {
+
+Status export_from(const EventFeed& feed, const Cutoffs& cutoffs, size_t memory_bytes,
+                   const std::function<Result<std::vector<AccountView>>()>& balances,
+                   ExportSink& sink, const std::function<void(uint64_t)>& progress) {
+  app::ExportBook book;
+  ExportSort sorted(memory_bytes);
+  std::string record;
+  uint64_t read = 0;
+  LEDGER_RETURN_IF_ERROR(feed([&](const domain::EventAt& e) {
+    if (progress && ++read % kProgressEveryEvents == 0) progress(read);
+    if (cutoffs.effective_at_ns && e.effective_ns > *cutoffs.effective_at_ns) {
+      return Status::ok();
+    }
+    return take_event(e, book, sorted, record);
+  }));
+  LEDGER_RETURN_IF_ERROR(sorted.finish());
+  LEDGER_RETURN_IF_ERROR(book.check_opened());
+  // The same books through the query path (snapshots and all): they must agree.
+  auto views = balances();
+  if (!views) return views.status();
+  LEDGER_RETURN_IF_ERROR(book.check_totals(*views));
+  LEDGER_RETURN_IF_ERROR(sink.begin({sorted.size(), book.accounts()}));
+  LEDGER_RETURN_IF_ERROR(write_sorted(sorted, book, sink));
+  return book.check_written();
+}
+
+}  // namespace app
+
 const char* op_name(EntryOp op) {
   switch (op) {
     case EntryOp::kOpen: return "open";
@@ -91,6 +121,7 @@ const char* op_name(EntryOp op) {
 
 Status Ledger::export_events(const Cutoffs& cutoffs, ExportSink& sink,
                              const std::function<void(uint64_t)>& progress) const {
+  if (books_) return books_->export_events(cutoffs, sink, progress);
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
   if (segments->empty()) return app::no_ledger(options_.dir);
@@ -102,34 +133,16 @@ Status Ledger::export_events(const Cutoffs& cutoffs, ExportSink& sink,
                               "--purge`), and an export needs every event from the first",
                               (*base)->first_seq));
   }
-  app::ExportBook book;
-  ExportSort sorted(options_.export_memory_bytes);
-  std::string record;
-  uint64_t read = 0;
   // A frame whose events are all effective after --at holds nothing for the export; its
   // openings are not needed either, since nothing exported can touch those accounts.
   auto skip = [&cutoffs](const app::FrameSummary& f) {
     return cutoffs.effective_at_ns && f.effective_min_ns > *cutoffs.effective_at_ns;
   };
-  LEDGER_RETURN_IF_ERROR(app::replay_events(
-      options_.dir, cutoffs.known_at_ns,
-      [&](const domain::EventAt& e) {
-        if (progress && ++read % kProgressEveryEvents == 0) progress(read);
-        if (cutoffs.effective_at_ns && e.effective_ns > *cutoffs.effective_at_ns) {
-          return Status::ok();
-        }
-        return take_event(e, book, sorted, record);
-      },
-      skip));
-  LEDGER_RETURN_IF_ERROR(sorted.finish());
-  LEDGER_RETURN_IF_ERROR(book.check_opened());
-  // The same books through the query path (snapshots and all): they must agree.
-  auto views = balances({}, cutoffs);
-  if (!views) return views.status();
-  LEDGER_RETURN_IF_ERROR(book.check_totals(*views));
-  LEDGER_RETURN_IF_ERROR(sink.begin({sorted.size(), book.accounts()}));
-  LEDGER_RETURN_IF_ERROR(write_sorted(sorted, book, sink));
-  return book.check_written();
+  const app::EventFeed feed = [&](const app::EventVisit& visit) {
+    return app::replay_events(options_.dir, cutoffs.known_at_ns, visit, skip);
+  };
+  return app::export_from(feed, cutoffs, options_.export_memory_bytes,
+                          [&] { return balances({}, cutoffs); }, sink, progress);
 }
 
 }  // namespace ledger

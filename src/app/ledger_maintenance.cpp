@@ -404,6 +404,7 @@ uint64_t bytes_of(const fs::path& path) {
 }  // namespace
 
 Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)>& progress) const {
+  if (books_) return books_->verify(progress);
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
   if (segments->empty()) return app::no_ledger(options_.dir);
@@ -530,10 +531,12 @@ void add_account_index_stats(const std::vector<store::SegmentFile>& segments, Le
 }  // namespace
 
 Result<std::optional<std::string>> Ledger::recorded_time_zone() const {
+  if (books_) return books_->recorded_time_zone();
   return store::recorded_zone(store::real_syscalls(), options_.dir);
 }
 
 Result<LedgerStats> Ledger::stats() const {
+  if (books_) return books_->stats();
   auto segments = store::list_segments(options_.dir);
   if (!segments) return segments.status();
   if (segments->empty()) return app::no_ledger(options_.dir);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <map>
 
+#include "app/history_entries.h"
 #include "app/query_support.h"
 #include "app/replay.h"
 #include "app/state_loader.h"
@@ -15,6 +16,7 @@ namespace ledger {
 
 Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>& ids,
                                                   const Cutoffs& cutoffs) const {
+  if (books_) return books_->balances(ids, cutoffs);
   // Named accounts are read alone (a binary search of the snapshot, their entries after it).
   // With --at, the effective-order indexes are read by key.
   auto loaded = app::load_state(
@@ -39,59 +41,20 @@ Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>
 Result<std::vector<HistoryEntry>> Ledger::history(const std::optional<std::string>& id,
                                                   std::optional<int64_t> from_ns,
                                                   std::optional<int64_t> to_ns) const {
+  if (books_) return books_->history(id, from_ns, to_ns);
   LEDGER_RETURN_IF_ERROR(app::require_ledger(options_.dir));
-  std::map<std::string, int, std::less<>> decimals;  // Of each account, from its opening.
-  std::vector<HistoryEntry> entries;
-  bool seen = false;  // Whether any event names `id`.
-  auto money = [&decimals](const std::string& account, int64_t amount) {
-    auto it = decimals.find(account);
-    return format_amount(amount, it == decimals.end() ? 2 : it->second);
-  };
-  LEDGER_RETURN_IF_ERROR(
-      app::for_each_event(options_.dir, to_ns, [&](const domain::StoredEvent& e) {
-        HistoryEntry h;
-        h.seq = e.seq;
-        h.recorded_ns = e.recorded_ns;
-        h.effective_ns = e.effective_ns;
-        h.type = domain::event_type_name(e.event);
-        std::visit(
-            [&](const auto& ev) {
-              using T = std::decay_t<decltype(ev)>;
-              h.ref = ev.ref.ref;
-              if constexpr (std::is_same_v<T, domain::AccountOpened>) {
-                auto currency = find_currency(ev.currency);
-                decimals[ev.account] = currency ? currency->decimals : 2;
-                h.account = ev.account;
-                h.owner = ev.owner;
-                h.currency = ev.currency;
-                h.overdraft_limit = money(ev.account, ev.overdraft_limit);
-              } else if constexpr (std::is_same_v<T, domain::MoneyTransferred>) {
-                h.account = ev.from;
-                h.to = ev.to;
-                h.amount = money(ev.from, ev.amount);
-                h.memo = ev.memo;
-              } else if constexpr (std::is_same_v<T, domain::AccountClosed>) {
-                h.account = ev.account;
-              } else {
-                h.account = ev.account;
-                h.amount = money(ev.account, ev.amount);
-                h.memo = ev.memo;
-              }
-            },
-            e.event);
-        const bool touches = !id || h.account == *id || h.to == *id;
-        seen = seen || (id && touches);
-        const bool in_range = !from_ns || e.recorded_ns >= *from_ns;
-        if (touches && in_range) entries.push_back(std::move(h));
-        return Status::ok();
-      }));
+  app::HistoryCollector collected(id, from_ns);
+  LEDGER_RETURN_IF_ERROR(app::for_each_event(options_.dir, to_ns, [&](const domain::StoredEvent& e) {
+    collected.add(e);
+    return Status::ok();
+  }));
   // An account that no event names may still be known (opened in purged history); if it is
   // not, naming it is the same error as for balance and statement.
-  if (id && !seen) {
+  if (id && !collected.seen()) {
     auto known = balances({*id}, Cutoffs{std::nullopt, to_ns});
     if (!known) return known.status();
   }
-  return entries;
+  return collected.take();
 }
 
 }  // namespace ledger

@@ -8,8 +8,10 @@
 
 #include "app/account_index.h"
 #include "app/log_timeline.h"
+#include "app/import_check.h"
 #include "app/import_order.h"
 #include "app/pending_snapshots.h"
+#include "app/query_support.h"
 #include "app/ref_index.h"
 #include "app/ref_sweep.h"
 #include "app/spilled_refs.h"
@@ -117,26 +119,6 @@ Status add_event(store::LogWriter& writer, const domain::PendingEvent& pending) 
                       encoded.payload.size()}});
 }
 
-bool is_row_problem(ErrorCode code) {
-  return code == ErrorCode::kRefused || code == ErrorCode::kInvalidArgument ||
-         code == ErrorCode::kConflict;
-}
-
-// Which import column a refusal is about, so that the CLI can point at it.
-std::string column_of(const Status& status) {
-  switch (status.field()) {
-    case ErrorField::kOp: return "op";
-    case ErrorField::kTo: return "to";
-    case ErrorField::kAmount: return "amount";
-    case ErrorField::kDate: return "date";
-    case ErrorField::kCurrency: return "currency";
-    case ErrorField::kOverdraftLimit: return "overdraft_limit";
-    case ErrorField::kRef: return "ref";
-    case ErrorField::kAccount:
-    case ErrorField::kNone: return "account";
-  }
-  return "account";
-}
 
 // Snapshots and the ref index are derived data: failing to write them loses nothing, so it is a
 // warning. The ref index is brought up to the head first, so that every snapshot is within its
@@ -219,31 +201,6 @@ void index_sealed_segments(const store::LogWriter& writer, std::vector<std::stri
   }
 }
 
-// The amount `command` moves, as `state` reads it ("5.00 USD"), for its confirmation; empty for
-// a command that moves none. Called once the command was decided, so its amount is valid.
-std::string amount_moved(const domain::LedgerState& state, const Command& command) {
-  return std::visit(
-      [&state](const auto& c) -> std::string {
-        using C = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<C, OpenAccount> || std::is_same_v<C, CloseAccount>) {
-          return {};
-        } else {
-          const domain::Account* account;
-          if constexpr (std::is_same_v<C, Transfer>) {
-            account = state.find(c.from);
-          } else {
-            account = state.find(c.account);
-          }
-          if (account == nullptr) return c.amount;
-          auto minor = parse_amount(c.amount, account->currency);
-          if (!minor) return c.amount;
-          return fmt::format("{} {}", format_amount(*minor, account->currency.decimals),
-                             account->currency.code);
-        }
-      },
-      command);
-}
-
 void apply_recorded(OpenLog& log, uint64_t seq, int64_t recorded_ns,
                     const domain::PendingEvent& pending) {
   log.state().apply({seq, recorded_ns, pending.effective_ns, pending.event});
@@ -255,6 +212,7 @@ void apply_recorded(OpenLog& log, uint64_t seq, int64_t recorded_ns,
 int64_t Ledger::now_ns() const { return options_.clock_ns ? options_.clock_ns() : util::now_ns(); }
 
 Result<WriteResult> Ledger::execute(const Command& command) {
+  if (books_) return books_->execute(command);
   auto result = execute(command, app::RefCheck::kTrust);
   // The ref index is derived data: damage found by a lookup costs a rebuild, not the write.
   if (!result && result.status().code() == ErrorCode::kIndexDamaged) {
@@ -297,7 +255,7 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
     (void)writer.abandon();
     if (!decision) return decision.status();
     return WriteResult{false, decision->recorded_seq, log->recovery,
-                       amount_moved(log->state(), command)};
+                       app::amount_moved(log->state(), command)};
   }
   if (Status s = add_event(writer, *decision->event); !s) {
     (void)writer.abandon();
@@ -305,7 +263,7 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
   }
   auto info = writer.commit();
   if (!info) return info.status();
-  std::string amount = amount_moved(log->state(), command);
+  std::string amount = app::amount_moved(log->state(), command);
   apply_recorded(*log, info->seq_first, info->recorded_ns, *decision->event);
   snapshot_if_due(options_, *log, app::PendingSnapshots(), warnings_);
   index_sealed_segments(*log->writer, warnings_);
@@ -314,6 +272,7 @@ Result<WriteResult> Ledger::execute(const Command& command, app::RefCheck check)
 
 Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t issues_max,
                                     const std::function<void(size_t)>& progress) {
+  if (books_) return books_->import(rows, dry_run, issues_max, progress);
   // A dry run on a ledger that does not exist yet checks against the empty ledger and creates
   // nothing: the directory is made on the first write.
   warnings_.clear();
@@ -378,6 +337,8 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
   auto record_row = [&](const domain::PendingEvent& event) -> Status {
     // A snapshot falls due at a frame's end but is taken when the next row comes: the last
     // frame of the import must stay open to carry the commit's end.
+    // The first bad row stops the writing; checking goes on.
+    if (result.issues_total > 0) writing = false;
     if (snapshot_due && writing) {
       if (Status s = take_pending_snapshot(*writer, *log, snapshots); !s) {
         (void)writer->abandon();
@@ -401,85 +362,9 @@ Result<ImportResult> Ledger::import(ImportSource& rows, bool dry_run, size_t iss
     snapshot_due = every > 0 && seq - snapshot_seq >= every;
     return Status::ok();
   };
-  auto bad_row = [&](size_t line, const Status& status) {
-    writing = false;
-    ++result.issues_total;
-    if (result.issues.size() < issues_max) {
-      result.issues.push_back({line, column_of(status), status.message()});
-    }
-  };
-  // Rows that share a position are checked together (the balance at a point is what all its
-  // entries leave), so their order in the file changes nothing. Each row is decided first as if
-  // alone; one that only the balance rules refuse is let in for now, and the accounts it moves
-  // are checked once the position's last row is in. (A row that passes alone passes together
-  // too: an account's last row that passed saw all of the account's rows there before it.) A
-  // failure is named on the account's first recorded row at the position.
-  std::unordered_set<std::string_view> deferred;  // Views into position_rows.
-  bool overdrawn = false;
-  // The rows of the current position. Slots are reused, so that their strings keep their
-  // capacity; a deque, so that views into them stay valid while it grows.
-  std::deque<ImportRow> position_rows;
-  size_t position_size = 0;
-  std::vector<bool> position_recorded;
-  while (!ordered->done()) {
-    const domain::TimelineKey key = ordered->next_key();
-    if (position_size == position_rows.size()) position_rows.emplace_back();
-    ImportRow& row = position_rows[position_size++];
-    if (Status s = ordered->take(row); !s) return abandon(s);
-    const bool position_ends = ordered->done() || ordered->next_key() != key;
-    ++result.rows;
-    if (progress && result.rows % 4096 == 0) progress(result.rows);
-    // Once a position's check has failed, its rows stay applied (so that later rows are
-    // checked against what the file means) and the books are overdrawn somewhere: every
-    // account a row moves is then checked at its position's end, as a deposit that leaves an
-    // account overdrawn is bad too. Until then, a row that passes alone passes.
-    auto decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/overdrawn);
-    bool defer = overdrawn;
-    if (!decision && !overdrawn && decision.status().code() == ErrorCode::kRefused) {
-      auto deferred_decision = domain::decide(log->state(), row.command, now, /*defer_funds=*/true);
-      defer = static_cast<bool>(deferred_decision);
-      if (defer) decision = std::move(deferred_decision);
-    }
-    // A row is bad when a rule or its data refuses it; anything else (the log unreadable, an
-    // index that cannot be read) ends the import.
-    if (!decision && !is_row_problem(decision.status().code())) {
-      return abandon(decision.status());
-    }
-    position_recorded.push_back(decision && decision->event.has_value());
-    if (!decision) {
-      bad_row(row.line, decision.status());
-    } else if (!decision->event) {
-      ++result.already_recorded;
-    } else {
-      if (defer) {
-        for (std::string_view account : domain::accounts_moved(row.command)) deferred.insert(account);
-      }
-      LEDGER_RETURN_IF_ERROR(record_row(*decision->event));
-    }
-    if (!position_ends) continue;
-    // Once per account, named on its first recorded row there, in line order (rows are in line
-    // order within a position).
-    if (!deferred.empty()) {
-      std::vector<std::pair<std::string_view, size_t>> blamed;
-      for (size_t i = 0; i < position_size; ++i) {
-        if (!position_recorded[i]) continue;
-        for (std::string_view account : domain::accounts_moved(position_rows[i].command)) {
-          // Erased once blamed: each account is named on its first recorded row.
-          if (deferred.erase(account) > 0) blamed.emplace_back(account, position_rows[i].line);
-        }
-      }
-      for (const auto& [account, line] : blamed) {
-        if (Status s = domain::check_funds(log->state(), account, key.position); !s) {
-          if (!is_row_problem(s.code())) return abandon(s);
-          bad_row(line, s);
-          overdrawn = true;
-        }
-      }
-      deferred.clear();
-    }
-    position_size = 0;
-    position_recorded.clear();
-  }
+  app::ImportCheck check{log->state(), now, issues_max, progress, record_row};
+  if (Status s = app::check_import_rows(*ordered, check, result); !s) return abandon(s);
+  if (result.issues_total > 0) writing = false;
   ordered.reset();
   if (writer == nullptr) return result;
   if (!writing || rows.failed() || result.recorded == 0) {
@@ -562,6 +447,7 @@ static void rebuild_indexes(const store::LogWriter& writer, std::vector<std::str
 }
 
 Result<SnapshotResult> Ledger::snapshot() {
+  if (books_) return books_->snapshot();
   warnings_.clear();
   auto log = open_existing(options_, warnings_);
   if (!log) return log.status();
@@ -575,6 +461,7 @@ Result<SnapshotResult> Ledger::snapshot() {
 }
 
 Result<CompactResult> Ledger::compact(bool purge, const std::function<void(uint64_t, uint64_t)>& progress) {
+  if (books_) return books_->compact(purge, progress);
   warnings_.clear();
   auto log = open_existing(options_, warnings_);
   if (!log) return log.status();

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "domain/postings.h"
+#include "ledger/money.h"
 #include "store/log_cursor.h"
 #include "util/time.h"
 
@@ -30,6 +32,52 @@ Status unknown_account(const std::filesystem::path& dir, const std::string& id,
   const auto similar = state.similar_ids(id);
   if (!similar.empty()) message += fmt::format(" (did you mean \"{}\"?)", similar.front());
   return {ErrorCode::kRefused, message};
+}
+
+std::string amount_moved(const domain::LedgerState& state, const Command& command) {
+  return std::visit(
+      [&state](const auto& c) -> std::string {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, OpenAccount> || std::is_same_v<C, CloseAccount>) {
+          return {};
+        } else {
+          const domain::Account* account;
+          if constexpr (std::is_same_v<C, Transfer>) {
+            account = state.find(c.from);
+          } else {
+            account = state.find(c.account);
+          }
+          if (account == nullptr) return c.amount;
+          auto minor = parse_amount(c.amount, account->currency);
+          if (!minor) return c.amount;
+          return fmt::format("{} {}", format_amount(*minor, account->currency.decimals),
+                             account->currency.code);
+        }
+      },
+      command);
+}
+
+std::optional<StatementLine> line_of(const domain::EventAt& e, std::string_view id) {
+  using domain::EventType;
+  const domain::EventView& ev = e.event;
+  StatementLine line{e.seq, e.effective_ns, e.recorded_ns, "", "", 0, 0, "", ""};
+  bool moves = false;
+  for (const domain::Posting& p : domain::postings_of(ev)) {
+    if (p.account != id) continue;
+    moves = true;
+    line.amount = p.amount;
+  }
+  if (!moves) return std::nullopt;
+  if (ev.type == EventType::kMoneyTransferred) {
+    const bool out = line.amount < 0;
+    line.type = out ? "transfer out" : "transfer in";
+    line.counterparty = out ? ev.to : ev.from;
+  } else {
+    line.type = ev.type == EventType::kMoneyDeposited ? "deposit" : "withdrawal";
+  }
+  line.memo = ev.memo;
+  line.ref = ev.ref;
+  return line;
 }
 
 Status require_ledger(const std::filesystem::path& dir) {

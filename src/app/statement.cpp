@@ -24,30 +24,6 @@ struct Movement {
   std::optional<StatementLine> line;  // Filled in from the log.
 };
 
-// The line an event makes in `id`'s statement, if it moves money of that account.
-std::optional<StatementLine> line_of(const domain::EventAt& e, std::string_view id) {
-  using domain::EventType;
-  const domain::EventView& ev = e.event;
-  StatementLine line{e.seq, e.effective_ns, e.recorded_ns, "", "", 0, 0, "", ""};
-  bool moves = false;
-  for (const domain::Posting& p : domain::postings_of(ev)) {
-    if (p.account != id) continue;
-    moves = true;
-    line.amount = p.amount;
-  }
-  if (!moves) return std::nullopt;
-  if (ev.type == EventType::kMoneyTransferred) {
-    const bool out = line.amount < 0;
-    line.type = out ? "transfer out" : "transfer in";
-    line.counterparty = out ? ev.to : ev.from;
-  } else {
-    line.type = ev.type == EventType::kMoneyDeposited ? "deposit" : "withdrawal";
-  }
-  line.memo = ev.memo;
-  line.ref = ev.ref;
-  return line;
-}
-
 // Every movement of `id` in segment `index` read from the log itself (the newest segment, or one
 // whose account index cannot be used).
 Status scan_segment(store::Syscalls& sys, const std::vector<store::SegmentFile>& segments,
@@ -56,7 +32,7 @@ Status scan_segment(store::Syscalls& sys, const std::vector<store::SegmentFile>&
   return app::for_each_event_in_segment(
       sys, segments, index, seq_limit,
       [&](const domain::EventAt& e) {
-        if (auto line = line_of(e, id)) {
+        if (auto line = app::line_of(e, id)) {
           out.push_back({{e.seq, e.effective_ns, line->amount}, index, std::move(line)});
         }
       },
@@ -157,7 +133,7 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
     LEDGER_RETURN_IF_ERROR(app::for_each_event_in_frame(*frame, [&](const domain::EventAt& e) {
       for (Movement* m : movements) {
         if (m->posting.seq != e.seq) continue;
-        m->line = line_of(e, id);
+        m->line = app::line_of(e, id);
         if (!m->line || m->line->amount != m->posting.amount ||
             m->line->effective_ns != m->posting.effective_ns) {
           return Status(ErrorCode::kCorruption,
@@ -188,6 +164,7 @@ Status fill_lines(store::Syscalls& sys, const std::vector<store::SegmentFile>& s
 Result<Statement> Ledger::statement(const std::string& id, std::optional<int64_t> from_ns,
                                     std::optional<int64_t> to_ns,
                                     std::optional<int64_t> known_at_ns) const {
+  if (books_) return books_->statement(id, from_ns, to_ns, known_at_ns);
   const Cutoffs known{std::nullopt, known_at_ns};
   // The account alone: a binary search of the snapshot, and its entries after it.
   auto loaded = app::load_state(options_.dir, {known, false, true, std::nullopt, {id}, true});

@@ -15,6 +15,7 @@
 #include "cli/context.h"
 #include "cli/exit_codes.h"
 #include "cli/output_format.h"
+#include "cli/postgres_helper.h"
 #include "cli/reader_gone.h"
 #include "cli/terminal.h"
 #include "cli/usage_error.h"
@@ -138,6 +139,7 @@ int output_failed(const char* what) {
 }  // namespace
 
 int run(int argc, char** argv) {
+  remember_arguments(argc, argv);
   // A reader that goes away is seen as EPIPE on a write, not as a fatal signal (reader_gone.h).
   std::signal(SIGPIPE, SIG_IGN);
   int exit_code = kExitOk;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/exit_codes.h"
+#include "cli/postgres_helper.h"
 #include "cli/reader_gone.h"
 #include "cli/terminal.h"
 #include "util/time.h"
@@ -14,6 +15,9 @@ namespace ledger::cli {
 Status Context::prepare() {
   LedgerOptions ledger_options;
   ledger_options.dir = resolve_data_dir(options_.dir);
+  if (is_database_location(ledger_options.dir) && !database_books_available()) {
+    return exec_postgres_helper();
+  }
   ledger_options.snapshot_every_events = options_.snapshot_every_events;
   ledger_options.segment_size_bytes_max = options_.segment_size_bytes;
   ledger_ = Ledger(ledger_options);

@@ -20,7 +20,7 @@ constexpr int64_t kHour = 3600LL * 1'000'000'000;
 constexpr int64_t kStart = 1767225600LL * 1'000'000'000;  // 2026-01-01T00:00:00Z
 constexpr int kAccounts = 8;
 
-struct Books {
+struct WrittenBooks {
   fs::path dir;
   int64_t end_ns = kStart;
   int snapshots_taken = 0;
@@ -39,11 +39,11 @@ std::string account(int i) { return fmt::format("ACC-{}", i); }
 
 // A random history: deposits, withdrawals (some refused), transfers, a share backdated by up
 // to ten days, and now and then an explicit snapshot.
-Books write_books(const fs::path& dir, uint32_t seed, int commands) {
+WrittenBooks write_books(const fs::path& dir, uint32_t seed, int commands) {
   std::mt19937 rng(seed);
   auto now = std::make_shared<int64_t>(kStart);
   Ledger ledger(options_for(dir, now));
-  Books books{dir};
+  WrittenBooks books{dir};
   for (int i = 0; i < kAccounts; ++i) {
     REQUIRE(ledger.execute(OpenAccount{account(i), "", i % 3 ? "USD" : "JPY", "0", EffectiveTime{kStart, false}, ""}));
   }
@@ -92,7 +92,7 @@ std::map<std::string, int64_t> balances_from_service(const fs::path& dir, const 
 }
 
 // Random cutoffs over the whole history, with and without each of the two.
-std::vector<Cutoffs> random_cutoffs(const Books& books, uint32_t seed, int count) {
+std::vector<Cutoffs> random_cutoffs(const WrittenBooks& books, uint32_t seed, int count) {
   std::mt19937_64 rng(seed);
   const uint64_t span = static_cast<uint64_t>(books.end_ns - kStart + 2 * kHour);
   auto when = [&] { return kStart - kHour + static_cast<int64_t>(rng() % span); };
@@ -116,7 +116,7 @@ TEST_SUITE("snapshots") {
   TEST_CASE("snapshot plus tail equals a full replay at random cutoffs") {
     for (uint32_t seed : {1u, 2u, 3u}) {
       TempDir dir;
-      const Books books = write_books(dir.path(), seed, 250);
+      const WrittenBooks books = write_books(dir.path(), seed, 250);
       const auto listing = store::list_snapshots(store::real_syscalls(), dir.path());
       REQUIRE(listing.snapshots.size() > 5);
       int served_by_snapshot = 0;
@@ -153,7 +153,7 @@ TEST_SUITE("snapshots") {
   TEST_CASE("damaged, truncated and foreign snapshots are skipped with a warning") {
     TempDir dir;
     TempDir other;
-    const Books books = write_books(dir.path(), 11, 200);
+    const WrittenBooks books = write_books(dir.path(), 11, 200);
     write_books(other.path(), 12, 200);
     auto listing = store::list_snapshots(store::real_syscalls(), dir.path());
     auto foreign = store::list_snapshots(store::real_syscalls(), other.path());

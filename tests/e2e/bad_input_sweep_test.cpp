@@ -69,8 +69,10 @@ void set_up(const TestLedger& ledger) {
   rows += "transfer,EUR-001,10,EUR-002,2026-03-01,rent\n";
   ledger.ok(small + "import " + shell_quote(ledger.file("history.csv", rows).string()));
   ledger.ok(small + "deposit ACC-001 100 --date 2026-03-02 --ref used-ref");
-  ledger.ok(small + "snapshot");
+  // PostgreSQL keeps no snapshots (or segments): its tables are all there is.
+  if (!on_postgres()) ledger.ok(small + "snapshot");
   ledger.ok(small + "withdraw ACC-001 1 --memo after");
+  if (on_postgres()) return;
   const auto files = ledger.files();
   REQUIRE(files.count("00000000000000000001.seg") == 1);  // Sealed: a newer segment follows.
   REQUIRE(files.count("00000000000000000128.seg") == 1);

@@ -24,7 +24,7 @@ PipeResult run_into_pipe(const TestLedger& ledger, const std::string& args,
                          const std::string& reader) {
   const fs::path err = ledger.scratch() / "pipe-err", status = ledger.scratch() / "pipe-status";
   const std::string pipeline = std::string(kUtc) + " " + shell_quote(LEDGER_BINARY) + " --dir " +
-                               shell_quote(ledger.dir().string()) + " " + args + " 2>" +
+                               shell_quote(ledger.location()) + " " + args + " 2>" +
                                shell_quote(err.string()) + " | " + reader + " >/dev/null";
   const std::string script =
       "set -o pipefail; " + pipeline + "; echo $? >" + shell_quote(status.string());

@@ -94,12 +94,80 @@ inline std::vector<std::string> csv_fields(const std::string& line) {
   return fields;
 }
 
+// The suite runs against a data directory, or, in ctest's postgres: tests, against PostgreSQL:
+// LEDGER_TEST_PG names the file where scripts/pg-cluster wrote its server's location.
+inline bool on_postgres() { return std::getenv("LEDGER_TEST_PG") != nullptr; }
+
+// The throwaway server's location (its database "postgres").
+inline std::string postgres_server() {
+  const char* file = std::getenv("LEDGER_TEST_PG");
+  REQUIRE(file != nullptr);
+  std::string uri = read_file(file);
+  while (!uri.empty() && uri.back() == '\n') uri.pop_back();
+  REQUIRE_MESSAGE(uri.rfind("postgresql://", 0) == 0, "no server location in " << file);
+  return uri;
+}
+
+// `server` with its database replaced by `database`.
+inline std::string with_database(const std::string& server, const std::string& database) {
+  const size_t path = server.find('/', server.find("://") + 3);
+  const size_t query = server.find('?', path);
+  return server.substr(0, path + 1) + database +
+         (query == std::string::npos ? "" : server.substr(query));
+}
+
+// psql's output for `sql` (or the file `script`) on `location`; fails the test if psql fails.
+inline std::string psql(const std::string& location, const std::string& sql,
+                        const fs::path& script = {}) {
+  ledger::store::testing::TempDir tmp;
+  const fs::path out = tmp.path() / "out", err = tmp.path() / "err";
+  const std::string input = script.empty() ? " -c " + shell_quote(sql)
+                                           : " -f " + shell_quote(script.string());
+  const std::string command = "psql -X -q -A -t -v ON_ERROR_STOP=1 " + shell_quote(location) +
+                              input + " >" + shell_quote(out.string()) + " 2>" +
+                              shell_quote(err.string());
+  const int status = std::system(command.c_str());
+  INFO("psql: " << sql << "\n" << read_file(err));
+  REQUIRE(status == 0);
+  return read_file(out);
+}
+
+// psql's output for the script `text` (backslash commands allowed) on `location`.
+inline std::string psql_script(const std::string& location, const std::string& text) {
+  ledger::store::testing::TempDir tmp;
+  const fs::path script = tmp.path() / "script.sql";
+  write_file(script, text);
+  return psql(location, "", script);
+}
+
 // A ledger of its own: a temporary folder whose "data" subfolder is the data directory, which
-// does not exist until the first write.
+// does not exist until the first write; on PostgreSQL, a new empty database, dropped after.
 class TestLedger {
  public:
+  TestLedger() {
+    if (!on_postgres()) return;
+    static int made = 0;
+    const std::string name = "ledger_test_" + std::to_string(::getpid()) + "_" +
+                             std::to_string(++made);
+    server_ = postgres_server();
+    psql(server_, "CREATE DATABASE " + name);
+    database_ = with_database(server_, name);
+    name_ = name;
+  }
+  ~TestLedger() {
+    if (name_.empty()) return;
+    const std::string drop = "psql -X -q " + shell_quote(server_) + " -c " +
+                             shell_quote("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)") +
+                             " >/dev/null 2>&1";
+    (void)std::system(drop.c_str());
+  }
+  TestLedger(const TestLedger&) = delete;
+  TestLedger& operator=(const TestLedger&) = delete;
+
   const fs::path& dir() const { return dir_; }
   const fs::path& scratch() const { return tmp_.path(); }
+  // What --dir names: the data directory, or the database's location.
+  std::string location() const { return name_.empty() ? dir_.string() : database_; }
 
   // `args` are shell words after `ledger --dir DIR`; quote user data with shell_quote.
   RunResult run(const std::string& args, const std::string& env = kUtc) const {
@@ -125,15 +193,29 @@ class TestLedger {
     return path;
   }
 
+  // What the ledger holds: every file of the data directory, or every row of every table of
+  // the database, one entry per table.
   std::map<std::string, std::string> files() const {
-    return ledger::store::testing::snapshot_dir(dir_);
+    if (name_.empty()) return ledger::store::testing::snapshot_dir(dir_);
+    // One psql: each table's rows, each row as one line "table|row".
+    const std::string dump = psql_script(
+        database_,
+        "SELECT format('SELECT %L, t::text FROM %I t ORDER BY 2', tablename, tablename) "
+        "FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename \\gexec\n");
+    std::map<std::string, std::string> tables;
+    for (const std::string& line : lines_of(dump)) {
+      const size_t bar = line.find('|');
+      tables[line.substr(0, bar)] += line.substr(bar + 1) + "\n";
+    }
+    return tables;
   }
 
  private:
-  std::string prefix() const { return "--dir " + shell_quote(dir_.string()) + " "; }
+  std::string prefix() const { return "--dir " + shell_quote(location()) + " "; }
 
   ledger::store::testing::TempDir tmp_;
   fs::path dir_ = tmp_.path() / "data";
+  std::string server_, database_, name_;  // On PostgreSQL only.
 };
 
 // The LOCK file holds the pid of the last process that took the writer lock, as advice for the

@@ -349,7 +349,7 @@ TEST_SUITE("export") {
     TestLedger ledger;
     generate(ledger, 20000, 2);
     auto export_cmd = [&ledger](const char* flags) {
-      return std::string(LEDGER_BINARY) + " --dir " + ledger.dir().string() + " " + flags +
+      return std::string(LEDGER_BINARY) + " --dir " + shell_quote(ledger.location()) + " " + flags +
              "export /dev/null";
     };
     // script(1) gives the command a pseudo-terminal; its output is what the terminal showed.

@@ -146,7 +146,7 @@ TEST_SUITE("e2e import") {
     CHECK(lines_of(ledger.ok("history --format csv").out).size() == 9);
   }
 
-  TEST_CASE("refs in the ledger's ref index: repeats already recorded, a changed row refused") {
+  TEST_CASE("refs in the ledger's ref index: repeats already recorded, a changed row refused" * doctest::test_suite("files")) {
     TestLedger ledger;
     const auto first = ledger.file("first.csv",
                                    "op,account,amount,date,ref\n"
@@ -500,7 +500,7 @@ TEST_SUITE("e2e import") {
     CHECK(lines_of(ledger.ok("accounts --format csv").out).size() == 52);
   }
 
-  TEST_CASE("an import leaves its events indexed: the segment sealed, a snapshot of its head") {
+  TEST_CASE("an import leaves its events indexed: the segment sealed, a snapshot of its head" * doctest::test_suite("files")) {
     TestLedger ledger;
     ledger.ok("open A --date 2026-01-01 --segment-size 8192");
     std::string rows = "op,account,amount,date,memo\n";

@@ -32,7 +32,7 @@ inline Shown on_terminal(const TestLedger& ledger, const std::string& args,
                          const std::string& before = "true") {
   const std::string inner = before + "; " + clean_env(env_extra) + " " +
                             shell_quote(LEDGER_BINARY) + " --dir " +
-                            shell_quote(ledger.dir().string()) + " " + args + " " + redirect;
+                            shell_quote(ledger.location()) + " " + args + " " + redirect;
   const std::string command =
       "SHELL=/bin/sh script -qec " + shell_quote(inner) + " /dev/null </dev/null";
   std::FILE* pipe = ::popen(command.c_str(), "r");

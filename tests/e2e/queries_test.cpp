@@ -84,7 +84,7 @@ TEST_SUITE("e2e queries") {
 
   // One account's balance decodes only the frames after the snapshot that hold its id; frames
   // of other accounts, and ids that hold another account's id, must change nothing.
-  TEST_CASE("one account's balance after a snapshot counts exactly the entries that name it") {
+  TEST_CASE("one account's balance after a snapshot counts exactly the entries that name it" * doctest::test_suite("files")) {
     TestLedger ledger;
     ledger.ok("open A-1");
     ledger.ok("open A-10");
@@ -212,7 +212,7 @@ TEST_SUITE("e2e queries") {
 
   // Sealed segments answer through their account indexes, several lines per segment found from
   // one seek; the lines and balances are computed here, not by the product.
-  TEST_CASE("a statement over many small sealed segments lists every line once, in order") {
+  TEST_CASE("a statement over many small sealed segments lists every line once, in order" * doctest::test_suite("files")) {
     TestLedger ledger;
     ledger.ok("--segment-size 4096 open A-1 --date 2026-01-01");
     ledger.ok("--segment-size 4096 open B-2 --date 2026-01-01");
@@ -244,7 +244,7 @@ TEST_SUITE("e2e queries") {
   // The kernel is told ahead what a statement will read only when the cache is cold: the hints
   // are system calls, so their count is read with strace. Evicted with POSIX_FADV_DONTNEED (the
   // ledger's files are synced, so clean), the statement hints; run again, warm, it does not.
-  TEST_CASE("a statement hints its reads to the kernel on a cold cache, and not on a warm one") {
+  TEST_CASE("a statement hints its reads to the kernel on a cold cache, and not on a warm one" * doctest::test_suite("files")) {
     if (std::system("strace -V >/dev/null 2>&1") != 0) {
       MESSAGE("strace is missing: skipped");
       return;
@@ -356,7 +356,7 @@ TEST_SUITE("e2e queries") {
     CHECK(hints().count == 0);
   }
 
-  TEST_CASE("balance --at over an import that opened hundreds of accounts in shared frames") {
+  TEST_CASE("balance --at over an import that opened hundreds of accounts in shared frames" * doctest::test_suite("files")) {
     // Every opening comes after any snapshot that can serve the cutoff, so `--at` reads each
     // from the log: 300 of them, 64 to an import frame, over many sealed segments.
     TestLedger ledger;
@@ -647,7 +647,7 @@ TEST_SUITE("e2e queries") {
     const fs::path err = ledger.scratch() / "err.txt", status = ledger.scratch() / "status.txt",
                    out = ledger.scratch() / "out.txt";
     const std::string command = std::string(kUtc) + " sh -c " +
-        shell_quote("(" + shell_quote(LEDGER_BINARY) + " --dir " + shell_quote(ledger.dir().string()) +
+        shell_quote("(" + shell_quote(LEDGER_BINARY) + " --dir " + shell_quote(ledger.location()) +
                     " history --format csv 2>" + shell_quote(err.string()) + "; echo $? >" +
                     shell_quote(status.string()) + ") | head -n 2 >" + shell_quote(out.string()));
     REQUIRE(std::system(command.c_str()) == 0);

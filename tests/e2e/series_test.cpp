@@ -110,9 +110,10 @@ TEST_SUITE("balance series") {
     const std::string args =
         "balance --every month --from 2026-01-01 --to 2026-03-31 --format csv";
     const std::string before = ledger.ok(args).out;
-    ledger.ok("snapshot");
+    // (PostgreSQL keeps no snapshots: there the series comes from its tables alone.)
+    if (!on_postgres()) ledger.ok("snapshot");
     ledger.ok("deposit CHK-001 1 --memo late --date 2026-01-05");
-    ledger.ok("snapshot");
+    if (!on_postgres()) ledger.ok("snapshot");
     const std::string after = ledger.ok(args).out;
     CHECK(contains(after, "2026-01-31,CHK-001,2321.50,USD"));
     CHECK(contains(after, "2026-03-31,CHK-001,1521.50,USD"));

@@ -299,7 +299,7 @@ TEST_SUITE("terminal_output") {
     CHECK(contains(shown.text, "\rverify ["));
   }
 
-  TEST_CASE("compact draws a progress bar on a terminal's stderr, not in a pipe nor with -q") {
+  TEST_CASE("compact draws a progress bar on a terminal's stderr, not in a pipe nor with -q" * doctest::test_suite("files")) {
     // A ledger of many small segments for each case, so each has sealed segments to archive.
     for (const char* how : {"pipe", "quiet", "terminal"}) {
       INFO(how);

@@ -419,7 +419,7 @@ TEST_SUITE("e2e timeline") {
     }
   }
 
-  TEST_CASE("verify reports an event that overdraws an earlier date of the timeline") {
+  TEST_CASE("verify reports an event that overdraws an earlier date of the timeline" * doctest::test_suite("files")) {
     TestLedger ledger;
     ledger.ok("open A-1 --date 2025-01-01");
     ledger.ok("deposit A-1 500 --date 2025-03-01");
@@ -447,7 +447,7 @@ TEST_SUITE("e2e timeline") {
   }
 
   TEST_CASE("verify reports, in log order, a backdated withdrawal that overdraws a later date "
-            "and a closing dated before a later entry") {
+            "and a closing dated before a later entry" * doctest::test_suite("files")) {
     TestLedger ledger;
     ledger.ok("open A-1 --date 2025-01-01");
     ledger.ok("open B-1 --date 2025-01-01");

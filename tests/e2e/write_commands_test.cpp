@@ -175,7 +175,7 @@ TEST_SUITE("e2e write commands") {
   }
 
   TEST_CASE("a ref is found wherever its event lies: in another account's frame, after the "
-            "newest snapshot, or before it") {
+            "newest snapshot, or before it" * doctest::test_suite("files")) {
     // A write reads only the frames that name its accounts or its ref; with a snapshot every 4
     // events, these refs lie in the ref index, between it and the snapshot, and after both.
     TestLedger ledger;
@@ -217,7 +217,7 @@ TEST_SUITE("e2e write commands") {
     check_unchanged(before, ledger.files());
   }
 
-  TEST_CASE("the data directory is created 0700 and its files 0600, whatever the umask") {
+  TEST_CASE("the data directory is created 0700 and its files 0600, whatever the umask" * doctest::test_suite("files")) {
     TestLedger ledger;
     REQUIRE_FALSE(fs::exists(ledger.dir()));
     ledger.ok("open ACC-001", std::string("umask 000; ") + kUtc);
@@ -240,7 +240,7 @@ TEST_SUITE("e2e write commands") {
     CHECK(files >= 2);  // At least a segment and the lock file.
   }
 
-  TEST_CASE("a query on a directory that does not exist creates nothing") {
+  TEST_CASE("a query on a directory that does not exist creates nothing" * doctest::test_suite("files")) {
     TestLedger ledger;
     const auto r = ledger.run("balance --format csv");
     CHECK(r.exit_code == 66);  // No ledger there (tests/e2e/no_ledger_test.cpp).

@@ -1,0 +1,190 @@
+#include "app/pg_log.h"
+
+#include <fmt/format.h>
+
+#include "app/pg_schema.h"
+#include "domain/postings.h"
+
+namespace ledger::app {
+
+using store::PgConnection;
+using store::PgParam;
+
+namespace {
+
+// A value of COPY's text format: backslash, tab, newline and carriage return escaped.
+void put_text(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+}
+
+// A bytea in COPY's text format: bytea's hex input (\x...) with its backslash escaped.
+void put_bytes(std::string& out, std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\\\x";
+  for (const unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+}
+
+template <class... T>
+void put_row(std::string& out, const T&... fields) {
+  bool first = true;
+  auto put = [&](const auto& field) {
+    if (!first) out += '\t';
+    first = false;
+    using F = std::decay_t<decltype(field)>;
+    if constexpr (std::is_same_v<F, std::optional<std::string_view>>) {
+      if (field) {
+        put_text(out, *field);
+      } else {
+        out += "\\N";
+      }
+    } else {
+      fmt::format_to(std::back_inserter(out), "{}", field);
+    }
+  };
+  (put(fields), ...);
+  out += '\n';
+}
+
+}  // namespace
+
+Result<Head> begin_write(PgConnection& db, Transaction& tx, const std::string& zone) {
+  LEDGER_RETURN_IF_ERROR(tx.begin());
+  auto version = pg_schema_version(db);
+  if (!version) return version.status();
+  if (*version != kPgSchemaVersion) LEDGER_RETURN_IF_ERROR(pg_migrate(db));
+  auto r = db.exec("SELECT time_zone, last_seq, last_recorded_ns, chain FROM ledger_head "
+                   "FOR UPDATE");
+  if (!r) return r.status();
+  Head head;
+  if (r->rows() == 0) {
+    head.time_zone = zone;
+    return head;
+  }
+  head = {true, std::string(r->text(0, 0)), static_cast<uint64_t>(r->int64(0, 1)),
+          r->int64(0, 2), static_cast<uint64_t>(r->int64(0, 3))};
+  return head;
+}
+
+Status save_head(PgConnection& db, const Head& head, uint64_t seq, int64_t recorded_ns,
+                 uint64_t chain) {
+  const std::vector<PgParam> params = {
+      PgParam::text(head.time_zone), PgParam::number(static_cast<int64_t>(seq)),
+      PgParam::number(recorded_ns), PgParam::number(static_cast<int64_t>(chain))};
+  return db
+      .exec(head.exists ? "UPDATE ledger_head SET time_zone = $1, last_seq = $2, "
+                          "last_recorded_ns = $3, chain = $4"
+                        : "INSERT INTO ledger_head (time_zone, last_seq, last_recorded_ns, chain) "
+                          "VALUES ($1, $2, $3, $4)",
+            params)
+      .status();
+}
+
+Status PgEventWriter::add(const store::EventRow& row, const domain::EventView& view,
+                          uint64_t checksum) {
+  const std::optional<std::string_view> ref =
+      view.ref.empty() ? std::nullopt : std::optional<std::string_view>(view.ref);
+  events_ += fmt::format("{}\t{}\t{}\t{}\t{}\t", row.seq, row.recorded_ns, row.effective_ns,
+                         row.type, row.version);
+  put_bytes(events_, row.payload);
+  events_ += '\t';
+  if (ref) {
+    put_text(events_, *ref);
+    events_ += fmt::format("\t{}", static_cast<int64_t>(view.ref_digest));
+  } else {
+    events_ += "\\N\t\\N";
+  }
+  events_ += fmt::format("\t{}\n", static_cast<int64_t>(checksum));
+  for (const domain::Posting& p : domain::postings_of(view)) {
+    put_row(postings_, std::optional<std::string_view>(p.account), row.effective_ns, row.seq,
+            p.amount, row.recorded_ns);
+    touched_.try_emplace(std::string(p.account));
+  }
+  const std::pair<int64_t, int64_t> at{row.effective_ns, row.recorded_ns};
+  if (view.type == domain::EventType::kAccountOpened) {
+    touched_[std::string(view.account)].opened = at;
+  } else if (view.type == domain::EventType::kAccountClosed) {
+    touched_[std::string(view.account)].closed = at;
+  }
+  ++pending_;
+  return Status::ok();
+}
+
+Status PgEventWriter::flush() {
+  if (pending_ == 0) return Status::ok();
+  LEDGER_RETURN_IF_ERROR(db_.copy_in("COPY events (seq, recorded_ns, effective_ns, type, version, "
+                                     "payload, ref, ref_digest, checksum) FROM STDIN",
+                                     events_));
+  if (!postings_.empty()) {
+    LEDGER_RETURN_IF_ERROR(db_.copy_in(
+        "COPY postings (account, effective_ns, seq, amount, recorded_ns) FROM STDIN", postings_));
+  }
+  events_.clear();
+  postings_.clear();
+  pending_ = 0;
+  return Status::ok();
+}
+
+Status PgEventWriter::finish(const domain::LedgerState& state) {
+  // The accounts first: postings refer to them.
+  for (const auto& [id, times] : touched_) {
+    const domain::Account* a = state.find(id);
+    if (a == nullptr) continue;
+    const auto opened = times.opened.value_or(std::pair<int64_t, int64_t>{0, 0});
+    const std::vector<PgParam> params = {
+        PgParam::text(a->id),
+        PgParam::text(a->owner),
+        PgParam::text(a->currency.code),
+        PgParam::number(a->overdraft_limit),
+        PgParam::number(a->opened_effective_ns),
+        PgParam::number(opened.first),
+        PgParam::number(opened.second),
+        a->closed ? PgParam::number(a->closed_effective_ns) : PgParam::null(),
+        times.closed ? PgParam::number(times.closed->first) : PgParam::null(),
+        times.closed ? PgParam::number(times.closed->second) : PgParam::null(),
+        PgParam::number(a->balance),
+        PgParam::number(a->last_posting_ns)};
+    // An opening inserts the row; later events keep its opening's columns.
+    LEDGER_RETURN_IF_ERROR(
+        db_.exec("INSERT INTO accounts (id, owner, currency, overdraft_limit, opened_ns, "
+                 "opened_event_ns, opened_recorded_ns, closed_ns, closed_event_ns, "
+                 "closed_recorded_ns, balance, last_posting_ns) VALUES ($1, $2, $3, $4, $5, $6, "
+                 "$7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO UPDATE SET "
+                 "closed_ns = EXCLUDED.closed_ns, "
+                 "closed_event_ns = COALESCE(EXCLUDED.closed_event_ns, accounts.closed_event_ns), "
+                 "closed_recorded_ns = COALESCE(EXCLUDED.closed_recorded_ns, "
+                 "accounts.closed_recorded_ns), "
+                 "balance = EXCLUDED.balance, last_posting_ns = EXCLUDED.last_posting_ns",
+                 params)
+            .status());
+  }
+  touched_.clear();
+  return flush();
+}
+
+Result<std::span<const domain::LaterPosting>> PgTimeline::postings_after(std::string_view account,
+                                                                         int64_t after_ns) const {
+  if (before_read_) LEDGER_RETURN_IF_ERROR(before_read_());
+  auto r = db_.exec(
+      "SELECT effective_ns, seq, amount FROM postings WHERE account = $1 AND effective_ns > $2 "
+      "ORDER BY effective_ns, seq",
+      {PgParam::text(std::string(account)), PgParam::number(after_ns)});
+  if (!r) return r.status();
+  later_.clear();
+  for (int i = 0; i < r->rows(); ++i) {
+    later_.push_back({r->int64(i, 0), static_cast<uint64_t>(r->int64(i, 1)), r->int64(i, 2)});
+  }
+  return std::span<const domain::LaterPosting>(later_);
+}
+
+}  // namespace ledger::app

@@ -1,0 +1,80 @@
+#pragma once
+// Appending to a PostgreSQL ledger, inside the caller's transaction: the head row that every
+// writer locks first, the writer that adds events with their postings and account rows, and the
+// timeline that reads an account's postings after a backdated entry.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "domain/event_view.h"
+#include "app/pg_rows.h"
+#include "domain/ledger_state.h"
+#include "store/pg_connection.h"
+#include "store/pg_event_chain.h"
+
+namespace ledger::app {
+
+// The ledger's one row of ledger_head: its zone and the last event's seq, recorded time and
+// chained checksum.
+struct Head {
+  bool exists = false;  // False before the first write.
+  std::string time_zone;
+  uint64_t last_seq = 0;
+  int64_t last_recorded_ns = INT64_MIN;
+  uint64_t chain = 0;
+};
+
+// Begins a write's transaction on `tx`: on a database without a ledger the tables are made in
+// it (so a refused first command leaves none), then the head row is locked until it ends, and
+// writers take turns from there. A first write's head records `zone`.
+Result<Head> begin_write(store::PgConnection& db, Transaction& tx, const std::string& zone);
+// The head after the events up to `seq`, recorded at `recorded_ns`, ending in `chain`.
+Status save_head(store::PgConnection& db, const Head& head, uint64_t seq, int64_t recorded_ns,
+                 uint64_t chain);
+
+// Events with their postings, in batches sent with COPY; the rows of the accounts they touched,
+// from the state they were applied to, at finish().
+class PgEventWriter {
+ public:
+  explicit PgEventWriter(store::PgConnection& db) : db_(db) {}
+  // An event already applied to `state`, with the row's checksum in the chain.
+  Status add(const store::EventRow& row, const domain::EventView& view, uint64_t checksum);
+  // Sends the batched events and postings (before anything reads them back).
+  Status flush();
+  // flush(), then the projection row of every account touched, as `state` holds it now.
+  Status finish(const domain::LedgerState& state);
+  size_t pending() const { return pending_; }
+
+ private:
+  // When an account's opening and closing were effective and recorded, for --at and
+  // --known-at; unset: not in these events.
+  struct Times {
+    std::optional<std::pair<int64_t, int64_t>> opened, closed;
+  };
+  store::PgConnection& db_;
+  std::string events_, postings_;  // COPY text.
+  size_t pending_ = 0;
+  std::map<std::string, Times, std::less<>> touched_;
+};
+
+// The postings of one account after a backdated entry's position, from the projection; calls
+// `before_read` first (an import flushes what it has batched, so that its own rows count).
+class PgTimeline : public domain::Timeline {
+ public:
+  PgTimeline(store::PgConnection& db, std::function<Status()> before_read = {})
+      : db_(db), before_read_(std::move(before_read)) {}
+  Result<std::span<const domain::LaterPosting>> postings_after(std::string_view account,
+                                                               int64_t after_ns) const override;
+
+ private:
+  store::PgConnection& db_;
+  std::function<Status()> before_read_;
+  mutable std::vector<domain::LaterPosting> later_;
+};
+
+}  // namespace ledger::app

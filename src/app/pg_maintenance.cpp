@@ -1,0 +1,231 @@
+// snapshot, compact, verify and stats on PostgreSQL.
+#include <fmt/format.h>
+
+#include <climits>
+#include <map>
+
+#include "app/pg_books.h"
+#include "app/pg_rows.h"
+#include "domain/event_codec.h"
+#include "domain/postings.h"
+#include "store/pg_event_chain.h"
+
+namespace ledger::app {
+
+using store::PgConnection;
+using store::PgParam;
+
+namespace {
+
+// Events read per round trip by verify.
+constexpr int64_t kVerifyBatch = 10'000;
+
+// What verify lists of each kind of problem before it only counts.
+constexpr size_t kProblemsListed = 100;
+
+void add_problem(VerifyResult& r, std::string check, uint64_t seq, std::string what) {
+  ++r.problems_total;
+  if (r.problems.size() >= kProblemsListed) return;
+  VerifyProblem p;
+  p.check = std::move(check);
+  p.file = "events";
+  p.seq_first = p.seq_last = seq;
+  p.what = std::move(what);
+  r.problems.push_back(std::move(p));
+}
+
+// What the replay found of one account's postings, to hold against the projections.
+struct PostingTotals {
+  uint64_t count = 0;
+  int64_t sum = 0;
+};
+
+// The projections (accounts, postings) against the replayed state.
+Status check_projections(PgConnection& db, const domain::LedgerState& state,
+                         const std::map<std::string, PostingTotals, std::less<>>& postings,
+                         VerifyResult& r) {
+  auto stored = load_accounts(db, nullptr);
+  if (!stored) return stored.status();
+  std::map<std::string, const domain::Account*, std::less<>> replayed;
+  for (const domain::Account& a : state.accounts()) replayed[a.id] = &a;
+  for (const domain::Account& a : *stored) {
+    auto it = replayed.find(a.id);
+    if (it == replayed.end()) {
+      add_problem(r, "projection", 0,
+                  fmt::format("the accounts table holds {}, which no event opened", a.id));
+      continue;
+    }
+    const domain::Account& b = *it->second;
+    if (a.balance != b.balance || a.closed != b.closed || a.overdraft_limit != b.overdraft_limit ||
+        a.currency.code != b.currency.code || a.owner != b.owner ||
+        a.opened_effective_ns != b.opened_effective_ns) {
+      add_problem(r, "projection", 0,
+                  fmt::format("the accounts table disagrees with the log on {} (balance {} "
+                              "against {} replayed)",
+                              a.id, a.balance, b.balance));
+    }
+    replayed.erase(it);
+  }
+  for (const auto& [id, a] : replayed) {
+    add_problem(r, "projection", 0,
+                fmt::format("account {} is in the log but not in the accounts table", id));
+  }
+  auto sums = db.exec("SELECT account, count(*), sum(amount) FROM postings GROUP BY account "
+                      "ORDER BY account");
+  if (!sums) return sums.status();
+  std::map<std::string, PostingTotals, std::less<>> expected = postings;
+  for (int i = 0; i < sums->rows(); ++i) {
+    const std::string account(sums->text(i, 0));
+    const PostingTotals want = expected[account];
+    expected.erase(account);
+    if (want.count != static_cast<uint64_t>(sums->int64(i, 1)) || want.sum != sums->int64(i, 2)) {
+      add_problem(r, "projection", 0,
+                  fmt::format("the postings table disagrees with the log on {}: {} postings "
+                              "summing to {}, against {} summing to {} replayed",
+                              account, sums->int64(i, 1), sums->int64(i, 2), want.count,
+                              want.sum));
+    }
+  }
+  for (const auto& [account, want] : expected) {
+    add_problem(r, "projection", 0,
+                fmt::format("the postings table holds none of {}'s {} postings", account,
+                            want.count));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Result<SnapshotResult> PgBooks::snapshot() {
+  return Status(ErrorCode::kUsage,
+                "`snapshot` is for a data directory: on PostgreSQL every balance is kept current "
+                "in the accounts table, in the transaction of each write, so there is nothing to "
+                "snapshot");
+}
+
+Result<CompactResult> PgBooks::compact(bool, const std::function<void(uint64_t, uint64_t)>&) {
+  return Status(ErrorCode::kUsage,
+                "`compact` is for a data directory: on PostgreSQL the log is the events table, "
+                "which the server stores and vacuums itself; back it up with PostgreSQL's own "
+                "tools (pg_dump)");
+}
+
+Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t)>& progress) {
+  auto db = ledger_db();
+  if (!db) return db.status();
+  PgConnection& conn = **db;
+  Transaction tx(conn);
+  LEDGER_RETURN_IF_ERROR(tx.begin(kReadSnapshot));
+  VerifyResult r;
+  r.checks = {"chain", "sequence", "time", "event", "replay", "head", "projection"};
+  auto total = conn.exec("SELECT count(*) FROM events");
+  if (!total) return total.status();
+  const uint64_t events_total = static_cast<uint64_t>(total->int64(0, 0));
+  // The rules are checked against the replayed state as the log goes, each event on its own;
+  // the balance of a backdated event's account at the dates after it is not checked again here.
+  domain::LedgerState state(true);
+  std::map<std::string, PostingTotals, std::less<>> postings;
+  uint64_t expected_seq = 1, chain = 0;
+  int64_t last_recorded = INT64_MIN;
+  for (int64_t after = 0;;) {
+    auto rows = conn.exec(
+        "SELECT seq, recorded_ns, effective_ns, type, version, payload, checksum FROM events "
+        "WHERE seq > $1 ORDER BY seq LIMIT $2",
+        {PgParam::number(after), PgParam::number(kVerifyBatch)});
+    if (!rows) return rows.status();
+    for (int i = 0; i < rows->rows(); ++i) {
+      const uint64_t seq = static_cast<uint64_t>(rows->int64(i, 0));
+      const std::string payload = rows->bytes(i, 5);
+      const store::EventRow row{seq, rows->int64(i, 1), rows->int64(i, 2),
+                                static_cast<uint16_t>(rows->int64(i, 3)),
+                                static_cast<uint16_t>(rows->int64(i, 4)), payload};
+      const uint64_t stored_checksum = static_cast<uint64_t>(rows->int64(i, 6));
+      after = static_cast<int64_t>(seq);
+      if (seq != expected_seq) {
+        add_problem(r, "sequence", seq,
+                    fmt::format("event {} follows event {}: {} missing", seq, expected_seq - 1,
+                                seq > expected_seq ? "events are" : "the order is broken"));
+        r.chain_intact = false;
+      }
+      expected_seq = seq + 1;
+      if (store::chained_checksum(chain, row) != stored_checksum) {
+        add_problem(r, "chain", seq,
+                    fmt::format("event {} does not match its checksum: it was changed after it "
+                                "was written, or an event before it was",
+                                seq));
+        r.chain_intact = false;
+      }
+      chain = stored_checksum;
+      if (row.recorded_ns < last_recorded) {
+        add_problem(r, "time", seq,
+                    fmt::format("event {} is recorded before the event preceding it", seq));
+      }
+      last_recorded = std::max(last_recorded, row.recorded_ns);
+      auto event = domain::decode_event(row.type, row.version,
+                                        {reinterpret_cast<const unsigned char*>(payload.data()),
+                                         payload.size()});
+      if (!event) {
+        add_problem(r, "event", seq,
+                    fmt::format("event {} does not decode: {}", seq, event.status().message()));
+        continue;
+      }
+      const domain::StoredEvent stored{seq, row.recorded_ns, row.effective_ns, std::move(*event)};
+      if (Status s = state.check(stored); !s) {
+        add_problem(r, "replay", seq, s.message());
+        continue;
+      }
+      for (const domain::Posting& p : domain::postings_of(domain::view_of(stored.event))) {
+        PostingTotals& t = postings[std::string(p.account)];
+        ++t.count;
+        t.sum += p.amount;
+      }
+      state.apply(stored);
+      if (r.seq_first == 0) r.seq_first = seq;
+      r.seq_last = seq;
+      ++r.events;
+    }
+    if (progress) progress(static_cast<uint64_t>(after), events_total);
+    if (rows->rows() < kVerifyBatch) break;
+  }
+  auto head = conn.exec("SELECT last_seq, chain, last_recorded_ns FROM ledger_head");
+  if (!head) return head.status();
+  if (head->rows() != 1 || static_cast<uint64_t>(head->int64(0, 0)) != expected_seq - 1 ||
+      static_cast<uint64_t>(head->int64(0, 1)) != chain ||
+      (expected_seq > 1 && head->int64(0, 2) != last_recorded)) {
+    add_problem(r, "head", expected_seq - 1,
+                "the ledger_head row does not name the last event, its checksum and its "
+                "recorded time");
+  }
+  LEDGER_RETURN_IF_ERROR(check_projections(conn, state, postings, r));
+  r.frames = r.events;
+  r.accounts = state.accounts().size();
+  return r;
+}
+
+Result<LedgerStats> PgBooks::stats() {
+  auto db = ledger_db();
+  if (!db) return db.status();
+  Transaction tx(**db);
+  LEDGER_RETURN_IF_ERROR(tx.begin(kReadSnapshot));
+  auto r = (*db)->exec(
+      "SELECT (SELECT time_zone FROM ledger_head), count(*), min(seq), max(seq), "
+      "min(recorded_ns), max(recorded_ns), "
+      "(SELECT count(*) FROM accounts WHERE closed_ns IS NULL), "
+      "(SELECT count(*) FROM accounts WHERE closed_ns IS NOT NULL) FROM events");
+  if (!r) return r.status();
+  LedgerStats s;
+  s.time_zone = r->is_null(0, 0) ? "" : std::string(r->text(0, 0));
+  s.events = static_cast<uint64_t>(r->int64(0, 1));
+  s.frames = s.events;  // One row an event: the events table has no frames.
+  if (s.events > 0) {
+    s.seq_first = static_cast<uint64_t>(r->int64(0, 2));
+    s.seq_last = static_cast<uint64_t>(r->int64(0, 3));
+    s.recorded_first_ns = r->int64(0, 4);
+    s.recorded_last_ns = r->int64(0, 5);
+  }
+  s.accounts_open = static_cast<uint64_t>(r->int64(0, 6));
+  s.accounts_closed = static_cast<uint64_t>(r->int64(0, 7));
+  return s;
+}
+
+}  // namespace ledger::app

@@ -1,0 +1,177 @@
+// What only the PostgreSQL store has: locations that are refused (a wrong server, a missing
+// database, a refused password, no ledger-postgres), passwords never printed, verify of its
+// tables, and writers in several processes at once. The rest of the suite runs on it as well
+// (tests/CMakeLists.txt, ledger_add_postgres_run). Run with LEDGER_TEST_PG set.
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "e2e/e2e_support.h"
+
+using namespace ledger::e2e;
+
+namespace {
+
+// The server's location with `key=value` parameters replaced or added.
+std::string with_param(std::string location, const std::string& key, const std::string& value) {
+  const std::string needle = key + "=";
+  size_t at = location.find("?" + needle);
+  if (at == std::string::npos) at = location.find("&" + needle);
+  if (at != std::string::npos) {
+    const size_t start = at + 1 + needle.size();
+    const size_t end = location.find('&', start);
+    return location.replace(start, (end == std::string::npos ? location.size() : end) - start,
+                            value);
+  }
+  return location + (location.find('?') == std::string::npos ? "?" : "&") + needle + value;
+}
+
+// A ledger whose events can be changed behind its back, as a forger or a broken disk would.
+struct Tampered {
+  TestLedger ledger;
+  Tampered() {
+    ledger.ok("open ACC-1 --date 2026-01-01");
+    ledger.ok("open ACC-2 --date 2026-01-01");
+    ledger.ok("deposit ACC-1 100 --date 2026-01-02");
+    ledger.ok("transfer ACC-1 ACC-2 30 --date 2026-01-03");
+    ledger.ok("withdraw ACC-2 5 --date 2026-01-04");
+  }
+  void sql(const std::string& statement) const { psql(ledger.location(), statement); }
+};
+
+}  // namespace
+
+TEST_SUITE("e2e postgres") {
+  TEST_CASE("a server that cannot be reached is exit 74 in one line, and nothing is created") {
+    REQUIRE(on_postgres());
+    const std::string nowhere = with_param(postgres_server(), "host", "/nonexistent-socket-dir");
+    for (const char* args : {"open ACC-1", "balance", "import /dev/null", "verify"}) {
+      INFO(args);
+      const RunResult r = ledger::testing::run_ledger(
+          "--dir " + shell_quote(nowhere) + " " + args, kUtc);
+      CHECK(r.exit_code == 74);
+      CHECK(lines_of(r.err).size() == 1);
+      CHECK(contains(r.err, "ledger: error: cannot connect to postgresql:///postgres?host="
+                            "/nonexistent-socket-dir"));
+      CHECK(r.out.empty());
+    }
+  }
+
+  TEST_CASE("a database that does not exist is exit 74 naming it; an empty one holds no ledger") {
+    const std::string missing = with_database(postgres_server(), "no_such_database");
+    RunResult r = ledger::testing::run_ledger("--dir " + shell_quote(missing) + " open ACC-1", kUtc);
+    CHECK(r.exit_code == 74);
+    CHECK(contains(r.err, "database \"no_such_database\" does not exist"));
+    TestLedger empty;
+    r = empty.run("balance");
+    CHECK(r.exit_code == 66);
+    CHECK(r.err == "ledger: error: no ledger at " + empty.location() +
+                       "; `ledger open` creates one\n");
+    CHECK(empty.files().empty());  // A query made no table.
+  }
+
+  TEST_CASE("a refused password is exit 74, and no password is ever printed") {
+    TestLedger ledger;
+    const std::string name = ledger.location().substr(ledger.location().find("///") + 3,
+                                                      ledger.location().find('?') -
+                                                          ledger.location().find("///") - 3);
+    psql(postgres_server(), "ALTER DATABASE " + name + " OWNER TO ledger_pw");
+    const std::string as_role = with_param(ledger.location(), "user", "ledger_pw");
+    RunResult r = ledger::testing::run_ledger(
+        "--dir " + shell_quote(with_param(as_role, "password", "not-the-secret")) + " balance",
+        kUtc);
+    CHECK(r.exit_code == 74);
+    CHECK(lines_of(r.err).size() == 1);
+    CHECK(contains(r.err, "password authentication failed for user \"ledger_pw\""));
+    CHECK_FALSE(contains(r.err, "not-the-secret"));
+    CHECK(contains(r.err, "password=***"));
+    // The right one, in the URI's user:password@ form: it works, and messages hide it.
+    const std::string authority =
+        "postgresql://ledger_pw:ledger-pw-secret@/" + as_role.substr(as_role.find("///") + 3);
+    r = ledger::testing::run_ledger("--dir " + shell_quote(authority) + " balance", kUtc);
+    CHECK(r.exit_code == 66);
+    CHECK(contains(r.err, "no ledger at postgresql://ledger_pw:***@/"));
+    CHECK_FALSE(contains(r.err, "ledger-pw-secret"));
+    r = ledger::testing::run_ledger("--dir " + shell_quote(authority) + " open ACC-1", kUtc);
+    CHECK(r.exit_code == 0);
+    CHECK(contains(r.out, "opened ACC-1"));
+  }
+
+  TEST_CASE("without ledger-postgres beside it, ledger says what is missing, exit 64") {
+    TestLedger ledger;
+    const fs::path alone = ledger.scratch() / "bin" / "ledger";
+    fs::create_directories(alone.parent_path());
+    fs::copy_file(LEDGER_BINARY, alone);
+    const std::string command = std::string(kUtc) + " " + shell_quote(alone.string()) +
+                                " --dir " + shell_quote(ledger.location()) + " balance 2>" +
+                                shell_quote((ledger.scratch() / "err").string());
+    const int status = std::system(command.c_str());
+    CHECK(WEXITSTATUS(status) == 64);
+    const std::string err = read_file(ledger.scratch() / "err");
+    CHECK(contains(err, "a PostgreSQL location needs ledger-postgres, which is not installed"));
+    CHECK(contains(err, (ledger.scratch() / "bin" / "ledger-postgres").string()));
+  }
+
+  TEST_CASE("verify passes the true books and names an edited, a missing or a moved event") {
+    SUBCASE("the true books") {
+      Tampered t;
+      const RunResult r = t.ledger.ok("verify");
+      CHECK(contains(r.out, "5 events"));
+    }
+    SUBCASE("an amount changed in place: the chain breaks at that event") {
+      Tampered t;
+      // The payload's last byte before the ref is part of the amount's encoding; any change to
+      // the bytes of event 3 is what matters.
+      t.sql("UPDATE events SET payload = overlay(payload placing '\\x07'::bytea from 20 for 1) "
+            "WHERE seq = 3");
+      const RunResult r = t.ledger.run("verify");
+      CHECK(r.exit_code == 1);
+      CHECK(contains(r.err, "event 3 does not match its checksum"));
+    }
+    SUBCASE("an event deleted: the sequence has a hole") {
+      Tampered t;
+      t.sql("DELETE FROM postings WHERE seq = 4; DELETE FROM events WHERE seq = 4");
+      const RunResult r = t.ledger.run("verify");
+      CHECK(r.exit_code == 1);
+      CHECK(contains(r.err, "event 5 follows event 3"));
+    }
+    SUBCASE("a balance edited in the projection") {
+      Tampered t;
+      t.sql("UPDATE accounts SET balance = balance + 100 WHERE id = 'ACC-2'");
+      const RunResult r = t.ledger.run("verify");
+      CHECK(r.exit_code == 1);
+      CHECK(contains(r.err, "the accounts table disagrees with the log on ACC-2"));
+    }
+  }
+
+  TEST_CASE("writers in eight processes at once: every deposit once, the sequence without gaps") {
+    TestLedger ledger;
+    ledger.ok("open ACC-1 --date 2026-01-01");
+    // Each writer deposits 1.00 twenty times with its own refs, and repeats its first ref once
+    // (already recorded, nothing written).
+    std::string script;
+    for (int w = 0; w < 8; ++w) {
+      script += "(for i in $(seq 1 20); do " + shell_quote(LEDGER_BINARY) + " --dir " +
+                shell_quote(ledger.location()) + " deposit ACC-1 1 --ref w" + std::to_string(w) +
+                "-$i >/dev/null || exit 1; done; " + shell_quote(LEDGER_BINARY) + " --dir " +
+                shell_quote(ledger.location()) + " deposit ACC-1 1 --ref w" + std::to_string(w) +
+                "-1 >/dev/null) & ";
+    }
+    script += "fail=0; for job in $(jobs -p); do wait $job || fail=1; done; exit $fail";
+    const int status = std::system(("TZ=UTC bash -c " + shell_quote(script)).c_str());
+    REQUIRE(WEXITSTATUS(status) == 0);
+    CHECK(ledger.ok("balance ACC-1 --format csv").out ==
+          "account,balance,currency\nACC-1,160.00,USD\n");
+    const auto stats = lines_of(ledger.ok("stats --format csv").out);
+    REQUIRE(stats.size() == 2);
+    const auto names = csv_fields(stats[0]), values = csv_fields(stats[1]);
+    REQUIRE(names[0] == "events");
+    CHECK(values[0] == "161");  // The opening and 160 deposits.
+    CHECK(ledger.ok("verify").exit_code == 0);
+    const std::string seqs = psql(ledger.location(), "SELECT count(*), min(seq), max(seq) FROM events");
+    CHECK(seqs == "161|1|161\n");
+  }
+}
