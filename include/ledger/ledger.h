@@ -185,6 +185,11 @@ class ExportSink {
   virtual Status event(const ExportEvent& event) = 0;
 };
 
+struct CopyResult {
+  uint64_t events = 0;  // Copied, with their sequence numbers and times.
+  size_t accounts = 0;  // Whose balances were found equal on both sides.
+};
+
 // One row of an import, already split into fields; `line` is where it starts in the file.
 struct ImportRow {
   size_t line = 0;
@@ -360,6 +365,13 @@ class Ledger {
   // told how many events were read, now and then.
   Status export_events(const Cutoffs& cutoffs, ExportSink& sink,
                        const std::function<void(uint64_t)>& progress = {}) const;
+
+  // Copies every event, with its sequence number and recorded and effective times, into
+  // `destination` (a data directory or a database location that holds no ledger), all in one
+  // commit, then checks that both answer the same: every account's balance, and every event as
+  // export gives it. `progress` is told how many events were copied, now and then.
+  Result<CopyResult> copy_to(const std::filesystem::path& destination,
+                             const std::function<void(uint64_t)>& progress = {}) const;
 
   // Takes a snapshot of the whole state at the head of the log (under the writer's lock).
   Result<SnapshotResult> snapshot();

@@ -8,19 +8,20 @@
 // nothing half-applied, since nothing commits but the whole. Queries read the projections in
 // one snapshot of the database (a read-only, repeatable-read transaction).
 //
-// The methods live in pg_books.cpp (writes), pg_reads.cpp (queries) and pg_maintenance.cpp
-// (verify, stats, snapshot and compact).
+// The methods live in pg_books.cpp (writes), pg_import.cpp, pg_reads.cpp (queries),
+// pg_maintenance.cpp (verify, stats, snapshot and compact) and pg_copy.cpp.
 
 #include <memory>
 #include <optional>
 
+#include "app/event_log.h"
 #include "domain/ledger_state.h"
 #include "ledger/ledger.h"
 #include "store/pg_connection.h"
 
 namespace ledger::app {
 
-class PgBooks : public Books {
+class PgBooks : public Books, public EventLog {
  public:
   explicit PgBooks(LedgerOptions options) : options_(std::move(options)) {}
 
@@ -47,6 +48,11 @@ class PgBooks : public Books {
       const std::function<void(uint64_t done, uint64_t total)>& progress) override;
   Result<LedgerStats> stats() override;
   Result<std::optional<std::string>> recorded_time_zone() override;
+
+  // The events table as `copy` reads and writes it (pg_copy.cpp).
+  Status read_events(const EventVisit& visit) override;
+  Result<uint64_t> write_events(const EventFeed& feed, const std::string& zone,
+                                const std::function<void(uint64_t)>& progress) override;
 
  private:
   Result<store::PgConnection*> connection();

@@ -135,40 +135,77 @@ Status PgEventWriter::flush() {
   return Status::ok();
 }
 
+namespace {
+
+constexpr const char* kAccountUpsert =
+    "ON CONFLICT (id) DO UPDATE SET closed_ns = EXCLUDED.closed_ns, "
+    "closed_event_ns = COALESCE(EXCLUDED.closed_event_ns, accounts.closed_event_ns), "
+    "closed_recorded_ns = COALESCE(EXCLUDED.closed_recorded_ns, accounts.closed_recorded_ns), "
+    "balance = EXCLUDED.balance, last_posting_ns = EXCLUDED.last_posting_ns";
+constexpr const char* kAccountColumnsWritten =
+    "id, owner, currency, overdraft_limit, opened_ns, opened_event_ns, opened_recorded_ns, "
+    "closed_ns, closed_event_ns, closed_recorded_ns, balance, last_posting_ns";
+// Past this many accounts a write's rows go through COPY into a temporary table and one
+// upsert, rather than one statement each.
+constexpr size_t kAccountsOneByOne = 32;
+
+std::optional<std::string> number_or_null(bool present, int64_t value) {
+  return present ? std::optional<std::string>(std::to_string(value)) : std::nullopt;
+}
+
+}  // namespace
+
 Status PgEventWriter::finish(const domain::LedgerState& state) {
-  // The accounts first: postings refer to them.
+  // An account's row: its opening inserts it; later events keep its opening's columns.
+  std::vector<std::vector<std::optional<std::string>>> rows;
   for (const auto& [id, times] : touched_) {
     const domain::Account* a = state.find(id);
     if (a == nullptr) continue;
     const auto opened = times.opened.value_or(std::pair<int64_t, int64_t>{0, 0});
-    const std::vector<PgParam> params = {
-        PgParam::text(a->id),
-        PgParam::text(a->owner),
-        PgParam::text(a->currency.code),
-        PgParam::number(a->overdraft_limit),
-        PgParam::number(a->opened_effective_ns),
-        PgParam::number(opened.first),
-        PgParam::number(opened.second),
-        a->closed ? PgParam::number(a->closed_effective_ns) : PgParam::null(),
-        times.closed ? PgParam::number(times.closed->first) : PgParam::null(),
-        times.closed ? PgParam::number(times.closed->second) : PgParam::null(),
-        PgParam::number(a->balance),
-        PgParam::number(a->last_posting_ns)};
-    // An opening inserts the row; later events keep its opening's columns.
-    LEDGER_RETURN_IF_ERROR(
-        db_.exec("INSERT INTO accounts (id, owner, currency, overdraft_limit, opened_ns, "
-                 "opened_event_ns, opened_recorded_ns, closed_ns, closed_event_ns, "
-                 "closed_recorded_ns, balance, last_posting_ns) VALUES ($1, $2, $3, $4, $5, $6, "
-                 "$7, $8, $9, $10, $11, $12) ON CONFLICT (id) DO UPDATE SET "
-                 "closed_ns = EXCLUDED.closed_ns, "
-                 "closed_event_ns = COALESCE(EXCLUDED.closed_event_ns, accounts.closed_event_ns), "
-                 "closed_recorded_ns = COALESCE(EXCLUDED.closed_recorded_ns, "
-                 "accounts.closed_recorded_ns), "
-                 "balance = EXCLUDED.balance, last_posting_ns = EXCLUDED.last_posting_ns",
-                 params)
-            .status());
+    rows.push_back({a->id, a->owner, a->currency.code, std::to_string(a->overdraft_limit),
+                    std::to_string(a->opened_effective_ns), std::to_string(opened.first),
+                    std::to_string(opened.second),
+                    number_or_null(a->closed, a->closed_effective_ns),
+                    number_or_null(times.closed.has_value(), times.closed ? times.closed->first : 0),
+                    number_or_null(times.closed.has_value(), times.closed ? times.closed->second : 0),
+                    std::to_string(a->balance), std::to_string(a->last_posting_ns)});
   }
   touched_.clear();
+  if (rows.size() <= kAccountsOneByOne) {
+    for (const auto& row : rows) {
+      std::vector<PgParam> params;
+      for (const auto& value : row) params.push_back(value ? PgParam::text(*value) : PgParam::null());
+      LEDGER_RETURN_IF_ERROR(
+          db_.exec(fmt::format("INSERT INTO accounts ({}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+                               "$9, $10, $11, $12) {}",
+                               kAccountColumnsWritten, kAccountUpsert),
+                   params)
+              .status());
+    }
+    return flush();
+  }
+  std::string data;
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) data += '\t';
+      if (row[i]) {
+        put_text(data, *row[i]);
+      } else {
+        data += "\\N";
+      }
+    }
+    data += '\n';
+  }
+  LEDGER_RETURN_IF_ERROR(db_.exec("CREATE TEMPORARY TABLE account_rows (LIKE accounts) ON COMMIT "
+                                  "DROP")
+                             .status());
+  LEDGER_RETURN_IF_ERROR(
+      db_.copy_in(fmt::format("COPY account_rows ({}) FROM STDIN", kAccountColumnsWritten), data));
+  LEDGER_RETURN_IF_ERROR(
+      db_.exec(fmt::format("INSERT INTO accounts ({0}) SELECT {0} FROM account_rows {1}",
+                           kAccountColumnsWritten, kAccountUpsert))
+          .status());
+  LEDGER_RETURN_IF_ERROR(db_.exec("DROP TABLE account_rows").status());
   return flush();
 }
 

@@ -48,9 +48,9 @@ CREATE TABLE accounts (
   last_posting_ns bigint NOT NULL
 );
 CREATE TABLE postings (
-  account text NOT NULL REFERENCES accounts (id) DEFERRABLE INITIALLY DEFERRED,
+  account text NOT NULL,
   effective_ns bigint NOT NULL,
-  seq bigint NOT NULL REFERENCES events (seq) DEFERRABLE INITIALLY DEFERRED,
+  seq bigint NOT NULL,
   amount bigint NOT NULL,
   recorded_ns bigint NOT NULL,
   PRIMARY KEY (account, effective_ns, seq)

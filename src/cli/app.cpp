@@ -39,7 +39,7 @@ constexpr std::string_view kQueryNames[] = {"balance", "accounts", "statement", 
 constexpr std::string_view kImportNames[] = {"import"};
 constexpr std::string_view kExportNames[] = {"export"};
 constexpr std::string_view kCompactionNames[] = {"compact", "snapshot"};
-constexpr std::string_view kMaintenanceNames[] = {"verify", "stats"};
+constexpr std::string_view kMaintenanceNames[] = {"verify", "stats", "copy"};
 
 // In the order of `ledger --help`.
 constexpr CommandGroup kCommandGroups[] = {
@@ -63,8 +63,8 @@ int run_command(int argc, char** argv, bool lazy) {
   app.fallthrough();
   GlobalOptions options;
   app.add_option("--dir", options.dir,
-                 "Data directory (default: $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else "
-                 "~/.local/share/ledger)");
+                 "Data directory, or a postgresql:// URI (default: $LEDGER_DIR, else "
+                 "$XDG_DATA_HOME/ledger, else ~/.local/share/ledger)");
   app.add_option("--format", options.format,
                  "Output: table, csv, tsv, json or jsonl (default: a table on a terminal, csv "
                  "otherwise); chart draws balance --every or a statement on a terminal")

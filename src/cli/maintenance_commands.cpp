@@ -1,10 +1,12 @@
 // verify and stats: ask the service about the data directory itself, and say what it found.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "cli/context.h"
 #include "cli/exit_codes.h"
+#include "cli/postgres_helper.h"
 #include "cli/progress.h"
 #include "cli/terminal.h"
 #include "cli/wording.h"
@@ -17,6 +19,14 @@ namespace {
 // "verified 1,234,567 events in 1,235 frames across 12 segments; chain intact; 12 indexes
 // current".
 std::string summary_of(const VerifyResult& r) {
+  // A store of tables (PostgreSQL) has no frames, segments, indexes or snapshots to speak of,
+  // and projections instead.
+  if (std::find(r.checks.begin(), r.checks.end(), "projection") != r.checks.end()) {
+    return fmt::format("verified {}; chain {}; {} replayed; the balance and posting tables {}",
+                       plural(r.events, "event", "events"), r.chain_intact ? "intact" : "BROKEN",
+                       plural(r.accounts, "account", "accounts"),
+                       r.ok() ? "agree with the replay" : "checked against the replay");
+  }
   std::string line =
       fmt::format("verified {} in {} across {}; {}", plural(r.events, "event", "events"),
                   plural(r.frames, "frame", "frames"), plural(r.segments, "segment", "segments"),
@@ -192,6 +202,22 @@ int run_stats(Context& context) {
   return 0;
 }
 
+int run_copy(Context& context, const std::string& to) {
+  if (Status s = context.prepare(); !s) return context.fail(s);
+  // A database on the other side needs ledger-postgres, as one on this side does.
+  if (is_database_location(to) && !database_books_available()) {
+    return context.fail(exec_postgres_helper());
+  }
+  Progress progress("copy", 0, stderr_is_terminal() && !context.quiet());
+  auto result = context.ledger().copy_to(to, [&progress](uint64_t done) { progress.update(done); });
+  progress.finish();
+  if (!result) return context.fail(result.status());
+  context.say(fmt::format("copied {} to {}; both answer the same ({} checked)",
+                          plural(result->events, "event", "events"), shown_location(to),
+                          plural(result->accounts, "account", "accounts")));
+  return kExitOk;
+}
+
 }  // namespace
 
 void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code) {
@@ -212,6 +238,20 @@ void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code)
       "times");
   stats->footer("Example:\n  ledger stats\n  ledger stats --format json");
   stats->callback([&] { exit_code = run_stats(context); });
+
+  auto* copy = app.add_subcommand(
+      "copy",
+      "Copy the whole log, with its sequence numbers and recorded times, to another location "
+      "that holds no ledger (a directory or a PostgreSQL URI), then check that both answer the "
+      "same");
+  static std::string to;
+  copy->add_option("--to", to, "Where to: a data directory or a postgresql:// URI")->required();
+  copy->footer(
+      "One commit on the other side: all or nothing. Every balance and every event (as export "
+      "gives them) must then agree, or the copy fails with exit 74.\nExample:\n  ledger copy "
+      "--to postgresql://db.example/books\n  ledger --dir postgresql://db.example/books copy "
+      "--to ~/books-copy");
+  copy->callback([&] { exit_code = run_copy(context, to); });
 }
 
 }  // namespace ledger::cli

@@ -90,6 +90,18 @@ Status LogWriter::begin(std::optional<uint64_t> expected_last_seq) {
   return Status::ok();
 }
 
+Status LogWriter::set_recorded_ns(int64_t recorded_ns) {
+  if (!failed_) return failed_;
+  if (!in_commit_) return {ErrorCode::kInternal, "set_recorded_ns: no commit is open"};
+  if (recorded_ns < recorded_ns_) {
+    return {ErrorCode::kInvalidArgument, "recorded times may not go back along the log"};
+  }
+  if (recorded_ns == recorded_ns_) return Status::ok();
+  if (frame_count_ > 0) LEDGER_RETURN_IF_ERROR(write_frame(false));
+  recorded_ns_ = recorded_ns;
+  return Status::ok();
+}
+
 Status LogWriter::add(const Record& record) {
   if (!failed_) return failed_;
   if (!in_commit_) return {ErrorCode::kInternal, "add: no commit is open"};

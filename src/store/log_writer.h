@@ -66,6 +66,10 @@ class LogWriter {
   int64_t commit_recorded_ns() const { return recorded_ns_; }
   // Adds an event to the current frame. Its effective time may not be after the recorded time.
   Status add(const Record& record);
+  // Within a commit: the frames from here on are recorded at `recorded_ns` (not before the
+  // current one), the open frame being closed first. For a copy of a log, whose events keep
+  // the times they were recorded at.
+  Status set_recorded_ns(int64_t recorded_ns);
   // Closes the current frame; the next add() starts another one.
   void end_frame() { frame_closed_ = true; }
   // Writes the open frame now (it does not end the commit), so that last_frame() names it.

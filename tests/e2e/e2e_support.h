@@ -144,8 +144,10 @@ inline std::string psql_script(const std::string& location, const std::string& t
 // does not exist until the first write; on PostgreSQL, a new empty database, dropped after.
 class TestLedger {
  public:
-  TestLedger() {
-    if (!on_postgres()) return;
+  TestLedger() : TestLedger(on_postgres()) {}
+  // A data directory (false) or a database (true), whichever the suite runs on.
+  explicit TestLedger(bool database) {
+    if (!database) return;
     static int made = 0;
     const std::string name = "ledger_test_" + std::to_string(::getpid()) + "_" +
                              std::to_string(++made);

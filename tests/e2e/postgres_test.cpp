@@ -119,7 +119,8 @@ TEST_SUITE("e2e postgres") {
     SUBCASE("the true books") {
       Tampered t;
       const RunResult r = t.ledger.ok("verify");
-      CHECK(contains(r.out, "5 events"));
+      CHECK(r.out == "verified 5 events; chain intact; 2 accounts replayed; the balance and "
+                     "posting tables agree with the replay\n");
     }
     SUBCASE("an amount changed in place: the chain breaks at that event") {
       Tampered t;
@@ -145,6 +146,58 @@ TEST_SUITE("e2e postgres") {
       CHECK(r.exit_code == 1);
       CHECK(contains(r.err, "the accounts table disagrees with the log on ACC-2"));
     }
+  }
+
+  TEST_CASE("copy moves the books from a directory to PostgreSQL and back, times and all") {
+    const TestLedger dir(false), db(true), back(false);
+    dir.ok("open ACC-1 --date 2026-01-01 --owner 'Ada L'");
+    dir.ok("open ACC-2 --date 2026-01-01 --currency USD");
+    dir.ok("deposit ACC-1 100 --date 2026-01-05 --ref pay-1 --memo 'tab\there'");
+    dir.ok("transfer ACC-1 ACC-2 30 --date 2026-01-06");
+    dir.ok("deposit ACC-1 5 --date 2026-01-02");  // Backdated.
+    dir.ok("withdraw ACC-2 30 --date 2026-01-07");
+    dir.ok("close ACC-2");
+    RunResult r = dir.ok("copy --to " + shell_quote(db.location()));
+    CHECK(r.out == "copied 7 events to " + db.location() + "; both answer the same (2 accounts "
+                   "checked)\n");
+    r = db.ok("copy --to " + shell_quote(back.dir().string()));
+    CHECK(contains(r.out, "copied 7 events to "));
+    // The same log on all three: sequence numbers, both times, every field.
+    for (const char* question : {"history --format csv", "export", "balance --format csv",
+                                 "statement ACC-1 --format csv",
+                                 "balance ACC-1 --at 2026-01-05 --format csv"}) {
+      INFO(question);
+      const std::string expected = dir.ok(question).out;
+      CHECK(db.ok(question).out == expected);
+      CHECK(back.ok(question).out == expected);
+    }
+    CHECK(db.ok("verify").exit_code == 0);
+    CHECK(back.ok("verify").exit_code == 0);
+    // And the copies take writes as the original does, numbered on from there.
+    CHECK(contains(db.ok("deposit ACC-1 1").out, "recorded event 8"));
+    CHECK(contains(back.ok("deposit ACC-1 1").out, "recorded event 8"));
+  }
+
+  TEST_CASE("copy writes only where there is no ledger: exit 1, nothing changed there") {
+    const TestLedger dir(false), db(true);
+    dir.ok("open ACC-1");
+    db.ok("open ACC-9");
+    const auto before = db.files();
+    RunResult r = dir.run("copy --to " + shell_quote(db.location()));
+    CHECK(r.exit_code == 1);
+    CHECK(r.err == "ledger: error: " + db.location() +
+                       " holds a ledger already; copy writes only where there is none\n");
+    check_unchanged(before, db.files());
+    const auto dir_before = dir.files();
+    r = db.run("copy --to " + shell_quote(dir.dir().string()));
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "holds a ledger already"));
+    check_unchanged(dir_before, dir.files());
+    // Nothing to copy from: the same refusal as any question's.
+    const TestLedger empty(false), target(true);
+    r = empty.run("copy --to " + shell_quote(target.location()));
+    CHECK(r.exit_code == 66);
+    CHECK(target.files().empty());
   }
 
   TEST_CASE("writers in eight processes at once: every deposit once, the sequence without gaps") {

@@ -14,7 +14,7 @@ $ ledger --help
 > Options:
 >   -h,--help                   Print this help message and exit
 >   -V,--version                Print the version and exit
->   --dir TEXT                  Data directory (default: $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger)
+>   --dir TEXT                  Data directory, or a postgresql:// URI (default: $LEDGER_DIR, else $XDG_DATA_HOME/ledger, else ~/.local/share/ledger)
 >   --format TEXT:FORMAT        Output: table, csv, tsv, json or jsonl (default: a table on a terminal, csv otherwise); chart draws balance --every or a statement on a terminal
 >   --timezone TEXT             A new ledger's time zone, in which every date is read and shown (default: $TZ, else UTC); fixed once the ledger exists
 >   --color TEXT:{auto,always,never}
@@ -41,6 +41,7 @@ $ ledger --help
 >   snapshot                    Save the whole state at the head of the log, so that queries and writes start from it
 >   verify                      Check every frame (archived ones too), the checksum chain, sequence numbers, time indexes, a replay of every event, snapshots, the ref index and account indexes; report every problem
 >   stats                       Events, frames, segments, archive, purge, snapshots, indexes, accounts, first and last times
+>   copy                        Copy the whole log, with its sequence numbers and recorded times, to another location that holds no ledger (a directory or a PostgreSQL URI), then check that both answer the same
 >
 $ ledger --version
 > ledger 0.1.0

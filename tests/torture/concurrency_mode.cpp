@@ -9,7 +9,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <array>
+#include <fstream>
 #include <atomic>
 #include <mutex>
 #include <sstream>
@@ -62,6 +65,7 @@ class ConcurrencyRound {
   }
 
   bool run() {
+    if (on_postgres() && !make_database()) return false;
     Harness setup(options_, dir(), seed_, tally_);
     for (int a = 0; a < kWriters + kShared; ++a) {
       const std::string id = a < kWriters ? writer_account(a) : shared_account(a - kWriters);
@@ -87,7 +91,27 @@ class ConcurrencyRound {
   const fs::path& root() const { return root_; }
 
  private:
-  fs::path dir() const { return root_ / "data"; }
+  fs::path dir() const { return on_postgres() ? fs::path(database_) : root_ / "data"; }
+  bool on_postgres() const { return !options_.postgres_state.empty(); }
+  // Exit 74 is the server going away (its restart) on PostgreSQL; never on a directory.
+  bool server_gone(int exit_code) const { return on_postgres() && exit_code == 74; }
+
+  // A new database for this round on the cluster's server.
+  bool make_database() {
+    std::ifstream in(options_.postgres_state / "uri");
+    std::string server;
+    std::getline(in, server);
+    const std::string name = fmt::format("torture_{}_{}", seed_, ::getpid());
+    const ChildOutcome made =
+        run_child({"psql", "-X", "-q", server, "-c", "CREATE DATABASE " + name});
+    if (made.exit_code != 0 || server.find("/postgres?") == std::string::npos) {
+      fail("cannot create a database on " + server + ": " + made.err);
+      return false;
+    }
+    database_ = server;
+    database_.replace(database_.find("/postgres?"), 10, "/" + name + "?");
+    return true;
+  }
 
   void fail(const std::string& what) {
     std::lock_guard lock(mutex_);
@@ -147,7 +171,7 @@ class ConcurrencyRound {
         count(&Tally::crashes);
         continue;
       }
-      if (outcome.exit_code != 75) {
+      if (outcome.exit_code != 75 && !server_gone(outcome.exit_code)) {
         fail(fmt::format("writer: `{}` failed with exit {} signal {}: {}", fmt::join(args, " "),
                          outcome.exit_code, outcome.signal, outcome.err));
         return false;
@@ -183,8 +207,9 @@ class ConcurrencyRound {
   }
 
   // Snapshot and compact, one after the other, all the while the writers run: each must succeed
-  // or meet the lock (exit 75).
+  // or meet the lock (exit 75). On PostgreSQL: the server's restart, once, then verify.
   void maintain() {
+    if (on_postgres()) return restart_and_verify();
     for (uint64_t n = 0; !writers_done_ && !failed_; ++n) {
       const std::vector<std::string> args = {n % 2 == 0 ? "snapshot" : "compact"};
       const ChildOutcome outcome = run_child(argv_for(args));
@@ -195,6 +220,36 @@ class ConcurrencyRound {
         return;
       }
     }
+  }
+
+  void restart_and_verify() {
+    // Once the writers are well under way (a tenth of their commits made).
+    const uint64_t under_way = std::max<uint64_t>(1, options_.ops_per_run * kWriters / 10);
+    while (!writers_done_ && !failed_ && acked_total() < under_way) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    if (failed_) return;
+    const ChildOutcome restart = run_child({options_.pg_cluster_script.string(), "restart",
+                                            options_.postgres_state.string()});
+    if (restart.exit_code != 0) {
+      fail("the server's restart failed: " + restart.err);
+      return;
+    }
+    count(&Tally::faults);
+    while (!writers_done_ && !failed_) {
+      const ChildOutcome outcome = run_child(argv_for({"verify"}));
+      count(&Tally::ops);
+      if (outcome.exit_code != 0) {
+        fail(fmt::format("verify failed with exit {}: {}", outcome.exit_code, outcome.err));
+        return;
+      }
+    }
+  }
+
+  uint64_t acked_total() const {
+    uint64_t total = 0;
+    for (const auto& acked : acked_) total += acked;
+    return total;
   }
 
   // Each balance table must hold whole commits only: deposits are 1000.00 each and transfers
@@ -218,6 +273,7 @@ class ConcurrencyRound {
       }
       const ChildOutcome outcome = run_child(argv);
       count(&Tally::ops);
+      if (server_gone(outcome.exit_code)) continue;
       if (outcome.exit_code != 0) {
         fail(fmt::format("reader: `{}` failed with exit {}: {}", argv[3], outcome.exit_code,
                          outcome.err));
@@ -338,6 +394,7 @@ class ConcurrencyRound {
   std::atomic<bool> failed_{false};
   std::atomic<bool> writers_done_{false};
   std::array<std::atomic<uint64_t>, kWriters> acked_{};  // Commits each writer has made.
+  std::string database_;  // On PostgreSQL: this round's location.
 };
 
 }  // namespace

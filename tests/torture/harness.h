@@ -49,6 +49,10 @@ struct DriverOptions {
   uint64_t ops_per_run = 150;
   bool keep = false;           // Keep the data directory of a failed run.
   bool require_coverage = false;  // Crash: fail unless every kill-sweep cell is complete.
+  // Concurrency on PostgreSQL: the state folder of a cluster scripts/pg-cluster started (its
+  // location is in `uri` there), and that script, which restarts the server mid-run.
+  fs::path postgres_state;
+  fs::path pg_cluster_script;
 };
 
 bool have_strace();

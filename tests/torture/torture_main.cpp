@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
   app.add_flag("--one-seed", options.one_seed, "Run only --seed (to reproduce a failure)");
   app.add_option("--ops", options.ops_per_run, "Commands per seed")->default_val(150);
   app.add_flag("--keep", options.keep, "Keep the data directory of a failed run");
+  app.add_option("--postgres", options.postgres_state,
+                 "concurrency: on a new database of the cluster that scripts/pg-cluster started "
+                 "with this state folder, restarting its server once mid-run");
+  app.add_option("--pg-cluster", options.pg_cluster_script, "The scripts/pg-cluster script");
   app.add_flag("--require-coverage", options.require_coverage,
                "crash: fail unless every (kind, syscall) cell of the kill sweep is complete");
   CLI11_PARSE(app, argc, argv);
@@ -57,6 +61,10 @@ int main(int argc, char** argv) {
   if (mode == "power-loss") tally.require("faults", tally.faults, 1);
   if (mode == "io-error") tally.require("faults", tally.faults, 1);
   if (mode == "concurrency") tally.require("crashes", tally.crashes, 1);
+  // On PostgreSQL, the server's restart is the fault that must have happened.
+  if (mode == "concurrency" && !options.postgres_state.empty()) {
+    tally.require("faults", tally.faults, 1);
+  }
   tally.print(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
                                                                start));
   return tally.failures.empty() ? 0 : 1;
