@@ -28,8 +28,6 @@ using store::PgConnection;
 using store::PgParam;
 using store::PgResult;
 
-// A serialization failure or deadlock runs the command again, this many times in all.
-constexpr int kTries = 8;
 
 // The state a command is decided on: the accounts it names (every account when `all`, for
 // "did you mean"), and its ref if that is already in the log.
@@ -117,24 +115,11 @@ Result<std::optional<std::string>> PgBooks::recorded_time_zone() {
 }
 
 Result<WriteResult> PgBooks::execute(const Command& command) {
-  for (int attempt = 1;; ++attempt) {
-    auto result = execute_once(command);
-    if (result || result.status().code() != ErrorCode::kLocked) return result;
-    if (attempt == kTries) {
-      return Status(ErrorCode::kLocked,
-                    fmt::format("other writers kept changing the ledger at {} ({} tries); try "
-                                "again",
-                                shown_location(options_.dir), kTries));
-    }
-  }
-}
-
-Result<WriteResult> PgBooks::execute_once(const Command& command) {
   auto db = connection();
   if (!db) return db.status();
   PgConnection& conn = **db;
   Transaction tx(conn);
-  auto head = begin_write(conn, tx, options_.timezone);
+  auto head = begin_write(conn, tx, options_.timezone, options_.lock_wait);
   if (!head) return head.status();
   // Recorded times never go back, whatever the clocks of the writers' machines say.
   const int64_t recorded_ns = std::max(now_ns(), head->last_recorded_ns);

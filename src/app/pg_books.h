@@ -4,8 +4,8 @@
 // writers on any number of machines take turns, the sequence and recorded times stay gap-free
 // and ordered, and a command is decided by the domain on the accounts it names, read from the
 // `accounts` projection, with the postings after a backdated entry read from `postings`. A
-// serialization failure or deadlock runs the transaction again; a lost connection leaves
-// nothing half-applied, since nothing commits but the whole. Queries read the projections in
+// writer waits for the head row as long as a data directory's waits for its lock, then gives up
+// (exit 75); a lost connection leaves nothing half-applied, since nothing commits but the whole. Queries read the projections in
 // one snapshot of the database (a read-only, repeatable-read transaction).
 //
 // The methods live in pg_books.cpp (writes), pg_import.cpp, pg_reads.cpp (queries),
@@ -60,7 +60,6 @@ class PgBooks : public Books, public EventLog {
   Result<store::PgConnection*> ledger_db();
   // The refusal of an unknown account, with "did you mean".
   Status unknown(store::PgConnection& db, const std::string& id, const Cutoffs& cutoffs);
-  Result<WriteResult> execute_once(const Command& command);
   int64_t now_ns() const;
 
   LedgerOptions options_;

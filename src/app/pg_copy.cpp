@@ -29,7 +29,7 @@ Result<uint64_t> PgBooks::write_events(const EventFeed& feed, const std::string&
   if (!db) return db.status();
   PgConnection& conn = **db;
   Transaction tx(conn);
-  auto head = begin_write(conn, tx, zone);
+  auto head = begin_write(conn, tx, zone, options_.lock_wait);
   if (!head) return head.status();
   if (head->last_seq > 0) return holds_a_ledger(conn.shown_location());
   PgEventWriter writer(conn);

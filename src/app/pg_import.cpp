@@ -47,7 +47,7 @@ Result<ImportResult> PgBooks::import(ImportSource& rows, bool dry_run, size_t is
   PgConnection& conn = **db;
   Transaction tx(conn);
   // (A dry run or a refusal rolls back the tables a first import made, with the rest.)
-  auto head = begin_write(conn, tx, options_.timezone);
+  auto head = begin_write(conn, tx, options_.timezone, options_.lock_wait);
   if (!head) return head.status();
   const int64_t now = std::max(now_ns(), head->last_recorded_ns);
   domain::LedgerState state;

@@ -58,8 +58,13 @@ void put_row(std::string& out, const T&... fields) {
 
 }  // namespace
 
-Result<Head> begin_write(PgConnection& db, Transaction& tx, const std::string& zone) {
+Result<Head> begin_write(PgConnection& db, Transaction& tx, const std::string& zone,
+                         std::chrono::milliseconds lock_wait) {
   LEDGER_RETURN_IF_ERROR(tx.begin());
+  // Another writer holds the head for as long as its command takes: wait as a data
+  // directory's writer waits for its lock, then give up (exit 75).
+  LEDGER_RETURN_IF_ERROR(
+      db.exec(fmt::format("SET LOCAL lock_timeout = '{}ms'", lock_wait.count())).status());
   auto version = pg_schema_version(db);
   if (!version) return version.status();
   if (*version != kPgSchemaVersion) LEDGER_RETURN_IF_ERROR(pg_migrate(db));

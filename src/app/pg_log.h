@@ -3,6 +3,7 @@
 // writer locks first, the writer that adds events with their postings and account rows, and the
 // timeline that reads an account's postings after a backdated entry.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,8 +32,10 @@ struct Head {
 
 // Begins a write's transaction on `tx`: on a database without a ledger the tables are made in
 // it (so a refused first command leaves none), then the head row is locked until it ends, and
-// writers take turns from there. A first write's head records `zone`.
-Result<Head> begin_write(store::PgConnection& db, Transaction& tx, const std::string& zone);
+// writers take turns from there; waiting more than `lock_wait` for it is kLocked (exit 75). A
+// first write's head records `zone`.
+Result<Head> begin_write(store::PgConnection& db, Transaction& tx, const std::string& zone,
+                         std::chrono::milliseconds lock_wait);
 // The head after the events up to `seq`, recorded at `recorded_ns`, ending in `chain`.
 Status save_head(store::PgConnection& db, const Head& head, uint64_t seq, int64_t recorded_ns,
                  uint64_t chain);

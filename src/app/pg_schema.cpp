@@ -34,7 +34,7 @@ CREATE TABLE events (
 );
 CREATE INDEX events_by_recorded ON events (recorded_ns);
 CREATE TABLE accounts (
-  id text PRIMARY KEY,
+  id text COLLATE "C" PRIMARY KEY,
   owner text NOT NULL,
   currency text NOT NULL,
   overdraft_limit bigint NOT NULL,
@@ -48,7 +48,7 @@ CREATE TABLE accounts (
   last_posting_ns bigint NOT NULL
 );
 CREATE TABLE postings (
-  account text NOT NULL,
+  account text COLLATE "C" NOT NULL,
   effective_ns bigint NOT NULL,
   seq bigint NOT NULL,
   amount bigint NOT NULL,

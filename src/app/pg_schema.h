@@ -11,7 +11,8 @@
 //                  and --known-at);
 //   postings       a projection: what each event did to each account, by (account, effective
 //                  time, seq), so --at and statements are range scans of one account.
-// The projections change in the same transaction as the events they follow. They have no
+// Account ids sort byte by byte (COLLATE "C"), as a data directory's listings do, whatever the
+// database's locale. The projections change in the same transaction as the events they follow. They have no
 // foreign keys to the log: checking one for each of a large import's postings took 40% of its
 // time (100,000 rows: 4.96 s with them, 2.96 s without, one run each), and `verify` holds
 // every projection against a replay of the log instead.

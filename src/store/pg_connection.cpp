@@ -61,6 +61,35 @@ std::string PgResult::bytes(int row, int column) const {
 PgConnection::PgConnection(pg_conn* conn, std::string shown)
     : conn_(conn, PQfinish), shown_(std::move(shown)) {}
 
+namespace {
+
+// libpq's own message, with every password the location holds replaced: libpq quotes parts of
+// a location it cannot read, and a server may repeat what it was sent. Nothing of a location
+// libpq cannot parse is repeated when that location holds a password.
+std::string scrubbed(const std::string& location, const std::string& shown, std::string message) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(location.c_str(), &error);
+  if (error != nullptr) PQfreemem(error);
+  if (options == nullptr) {
+    return shown == location ? message : "the location could not be read";
+  }
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    const std::string_view key = o->keyword;
+    if ((key != "password" && key != "sslpassword") || o->val == nullptr || *o->val == '\0') {
+      continue;
+    }
+    const std::string secret = o->val;
+    for (size_t at = message.find(secret); at != std::string::npos;
+         at = message.find(secret, at + 3)) {
+      message.replace(at, secret.size(), "***");
+    }
+  }
+  PQconninfoFree(options);
+  return message;
+}
+
+}  // namespace
+
 Result<PgConnection> PgConnection::open(const std::string& location) {
   pg_conn* conn = PQconnectdb(location.c_str());
   std::string shown = redacted_location(location);
@@ -70,7 +99,8 @@ Result<PgConnection> PgConnection::open(const std::string& location) {
   PgConnection connection(conn, shown);
   if (PQstatus(conn) != CONNECTION_OK) {
     return Status(ErrorCode::kIoError,
-                  fmt::format("cannot connect to {}: {}", shown, first_line(PQerrorMessage(conn))));
+                  fmt::format("cannot connect to {}: {}", shown,
+                              scrubbed(location, shown, first_line(PQerrorMessage(conn)))));
   }
   // Notices ("relation already exists, skipping") are not for the user.
   PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
@@ -88,8 +118,20 @@ Status PgConnection::failure(pg_result* result, std::string_view what) const {
                   fmt::format("lost the connection to {}: {}", shown_,
                               message.empty() ? "the server went away" : message));
   }
-  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03") {
-    return Status(ErrorCode::kLocked, fmt::format("{}: {}", what, message));
+  if (sqlstate == "55P03") {
+    return Status(ErrorCode::kLocked,
+                  fmt::format("{} is locked by another writer (waited for its lock, gave up: {})",
+                              shown_, message));
+  }
+  if (sqlstate == "40001" || sqlstate == "40P01") {
+    return Status(ErrorCode::kLocked,
+                  fmt::format("another writer of {} came first ({}); try again", shown_, message));
+  }
+  // The server's resources or storage failing, or refusing to write at all (a read-only
+  // standby, missing privileges): I/O as far as the user can tell, not a bug of ours.
+  if (starts_with(sqlstate, "53") || starts_with(sqlstate, "58") || starts_with(sqlstate, "XX") ||
+      sqlstate == "25006" || sqlstate == "42501") {
+    return Status(ErrorCode::kIoError, fmt::format("{} refused {}: {}", shown_, what, message));
   }
   return Status(ErrorCode::kInternal, fmt::format("PostgreSQL refused {}: {}", what, message));
 }

@@ -3,8 +3,9 @@
 // travel as text and apart from the SQL (no quoting of ours anywhere); byte strings travel as
 // bytea. Errors come back as a Status in the ledger's terms:
 //   - the server cannot be reached, or the connection is lost: kIoError (exit 74);
-//   - a serialization failure, a deadlock, or a lock that could not be had: kLocked (another
-//     writer came first; the caller may run its transaction again; exit 75, try again);
+//   - a lock not had within the lock timeout, a serialization failure or a deadlock: kLocked
+//     (another writer; exit 75, try again);
+//   - the server out of space, memory or storage, read-only, or denying privileges: kIoError;
 //   - anything else the server refuses: kInternal, with the server's message.
 // Passwords never appear in a message: a location is shown without its password.
 

@@ -6,7 +6,11 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
+#include <utility>
+#include <vector>
 #include <string>
 
 #include "e2e/e2e_support.h"
@@ -71,33 +75,79 @@ TEST_SUITE("e2e postgres") {
     CHECK(r.err == "ledger: error: no ledger at " + empty.location() +
                        "; `ledger open` creates one\n");
     CHECK(empty.files().empty());  // A query made no table.
+    // Nor does a refused first write: the tables are made in its transaction.
+    CHECK(empty.run("deposit CHK-001 5").exit_code == 1);
+    CHECK(empty.files().empty());
+    CHECK(empty.run("balance").exit_code == 66);
   }
 
-  TEST_CASE("a refused password is exit 74, and no password is ever printed") {
+  TEST_CASE("a password anywhere in a location stays out of every message") {
+    const std::string server = postgres_server();
+    const std::string query = server.substr(server.find('?'));
+    // In the authority, with a '/' in it; as a parameter libpq cannot decode; as sslpassword.
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"postgresql://ledger_pw:se/cr:et@/postgres" + query, "se/cr:et"},
+        {server + "&password=%zzsecret", "zzsecret"},
+        {with_param(with_param(server, "user", "ledger_pw"), "password", "hunter2") +
+             "&sslpassword=other-secret",
+         "hunter2"},
+    };
+    for (const auto& [location, secret] : cases) {
+      INFO(location);
+      const RunResult r = ledger::testing::run_ledger("--dir " + shell_quote(location) + " balance",
+                                                      kUtc);
+      CHECK(r.exit_code == 74);
+      CHECK(lines_of(r.err).size() == 1);
+      CHECK_FALSE(contains(r.err, secret));
+      CHECK_FALSE(contains(r.err, "other-secret"));
+      CHECK(contains(r.err, "***"));
+    }
+  }
+
+  TEST_CASE("a writer waits for another's lock, then gives up with exit 75, nothing written") {
     TestLedger ledger;
-    const std::string name = ledger.location().substr(ledger.location().find("///") + 3,
-                                                      ledger.location().find('?') -
-                                                          ledger.location().find("///") - 3);
-    psql(postgres_server(), "ALTER DATABASE " + name + " OWNER TO ledger_pw");
-    const std::string as_role = with_param(ledger.location(), "user", "ledger_pw");
-    RunResult r = ledger::testing::run_ledger(
-        "--dir " + shell_quote(with_param(as_role, "password", "not-the-secret")) + " balance",
-        kUtc);
-    CHECK(r.exit_code == 74);
-    CHECK(lines_of(r.err).size() == 1);
-    CHECK(contains(r.err, "password authentication failed for user \"ledger_pw\""));
-    CHECK_FALSE(contains(r.err, "not-the-secret"));
-    CHECK(contains(r.err, "password=***"));
-    // The right one, in the URI's user:password@ form: it works, and messages hide it.
-    const std::string authority =
-        "postgresql://ledger_pw:ledger-pw-secret@/" + as_role.substr(as_role.find("///") + 3);
-    r = ledger::testing::run_ledger("--dir " + shell_quote(authority) + " balance", kUtc);
-    CHECK(r.exit_code == 66);
-    CHECK(contains(r.err, "no ledger at postgresql://ledger_pw:***@/"));
-    CHECK_FALSE(contains(r.err, "ledger-pw-secret"));
-    r = ledger::testing::run_ledger("--dir " + shell_quote(authority) + " open ACC-1", kUtc);
-    CHECK(r.exit_code == 0);
-    CHECK(contains(r.out, "opened ACC-1"));
+    ledger.ok("open ACC-1");
+    const auto before = ledger.files();
+    // Another writer holds the head row for ten seconds; ours waits five (as for a directory).
+    const std::string hold = "psql -X -q " + shell_quote(ledger.location()) + " -c " +
+                             shell_quote("BEGIN; SELECT * FROM ledger_head FOR UPDATE; "
+                                         "SELECT pg_sleep(10); COMMIT") +
+                             " >/dev/null 2>&1 &";
+    REQUIRE(std::system(hold.c_str()) == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const RunResult r = ledger.run("deposit ACC-1 5");
+    CHECK(r.exit_code == 75);
+    CHECK(contains(r.err, "is locked by another writer"));
+    check_unchanged(before, ledger.files());
+  }
+
+  TEST_CASE("accounts list in the same order on both stores, whatever the database's locale") {
+    // A database whose text sorts as English does (ICU): ACC1 before ACC-2, a before B.
+    const std::string name = "ledger_test_icu_" + std::to_string(::getpid());
+    psql(postgres_server(), "CREATE DATABASE " + name + " TEMPLATE template0 LOCALE_PROVIDER icu "
+                            "ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'");
+    const std::string db = with_database(postgres_server(), name);
+    const TestLedger dir(false), copy(true);
+    for (const char* id : {"b", "ACC1", "ACC-2", "a", "B", "acc_3", "ACC.4"}) {
+      dir.ok(std::string("open ") + id);
+      const RunResult r = ledger::testing::run_ledger(
+          "--dir " + shell_quote(db) + " open " + id, kUtc);
+      CHECK(r.exit_code == 0);
+    }
+    const std::string expected = dir.ok("accounts --format csv").out;
+    CHECK(lines_of(expected)[1].rfind("ACC-2,", 0) == 0);  // Byte order.
+    for (const char* question : {"accounts --format csv", "balance --format csv"}) {
+      const RunResult r = ledger::testing::run_ledger(
+          "--dir " + shell_quote(db) + " " + question, kUtc);
+      CHECK(r.out == dir.ok(question).out);
+    }
+    const RunResult copied = ledger::testing::run_ledger(
+        "--dir " + shell_quote(db) + " copy --to " + shell_quote(copy.location()), kUtc);
+    CHECK(copied.exit_code == 0);
+    CHECK(contains(copied.out, "copied 7 events"));
+    (void)std::system(("psql -X -q " + shell_quote(postgres_server()) + " -c " +
+                       shell_quote("DROP DATABASE " + name + " WITH (FORCE)") + " >/dev/null 2>&1")
+                          .c_str());
   }
 
   TEST_CASE("without ledger-postgres beside it, ledger says what is missing, exit 64") {

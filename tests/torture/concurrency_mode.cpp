@@ -171,7 +171,13 @@ class ConcurrencyRound {
         count(&Tally::crashes);
         continue;
       }
-      if (outcome.exit_code != 75 && !server_gone(outcome.exit_code)) {
+      if (server_gone(outcome.exit_code)) {
+        // The server is restarting: give it a moment rather than spend the attempts at once.
+        ++server_gone_seen_;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        continue;
+      }
+      if (outcome.exit_code != 75) {
         fail(fmt::format("writer: `{}` failed with exit {} signal {}: {}", fmt::join(args, " "),
                          outcome.exit_code, outcome.signal, outcome.err));
         return false;
@@ -235,6 +241,7 @@ class ConcurrencyRound {
       fail("the server's restart failed: " + restart.err);
       return;
     }
+    restarted_ = true;
     count(&Tally::faults);
     while (!writers_done_ && !failed_) {
       const ChildOutcome outcome = run_child(argv_for({"verify"}));
@@ -354,6 +361,13 @@ class ConcurrencyRound {
 
   bool check_final(const std::vector<WriterResult>& results) {
     if (failed_) return false;
+    // A restart that no writer met proves nothing about losing the server mid-command.
+    if (on_postgres() && (!restarted_ || server_gone_seen_ == 0)) {
+      fail(fmt::format("the server was {}restarted and writers met it gone {} times: the round "
+                       "tested nothing of a restart",
+                       restarted_ ? "" : "not ", server_gone_seen_.load()));
+      return false;
+    }
     Harness harness(options_, dir(), seed_, tally_);
     Balances expected;
     std::array<int64_t, kShared> received{};
@@ -395,6 +409,8 @@ class ConcurrencyRound {
   std::atomic<bool> writers_done_{false};
   std::array<std::atomic<uint64_t>, kWriters> acked_{};  // Commits each writer has made.
   std::string database_;  // On PostgreSQL: this round's location.
+  std::atomic<bool> restarted_{false};
+  std::atomic<uint64_t> server_gone_seen_{0};  // Writer attempts that met exit 74.
 };
 
 }  // namespace
