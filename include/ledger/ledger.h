@@ -319,6 +319,8 @@ class Books {
       const std::function<void(uint64_t done, uint64_t total)>& progress) = 0;
   virtual Result<LedgerStats> stats() = 0;
   virtual Result<std::optional<std::string>> recorded_time_zone() = 0;
+  // The zone a first write records, once the caller has settled it (Ledger::use_time_zone).
+  virtual void use_time_zone(const std::string& zone) = 0;
 };
 
 // What makes the Books of a database location; `ledger-postgres` sets it before it runs the
@@ -397,6 +399,10 @@ class Ledger {
   // exist yet, or one written before zones were recorded (its first write records
   // LedgerOptions::timezone).
   Result<std::optional<std::string>> recorded_time_zone() const;
+  // The zone a first write records from now on (LedgerOptions::timezone), once the caller has
+  // read recorded_time_zone(): the same Ledger, and so the same connection to a database, asks
+  // and then writes.
+  void use_time_zone(const std::string& zone);
   // What the last call had to say besides its result: snapshots it skipped, and why.
   const std::vector<std::string>& warnings() const { return warnings_; }
 

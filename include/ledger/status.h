@@ -24,7 +24,9 @@ enum class ErrorCode {
 };
 
 // The part of a command (an import row's column) that an error is about, where one is.
-enum class ErrorField { kNone, kOp, kAccount, kTo, kAmount, kDate, kCurrency, kOverdraftLimit, kRef };
+enum class ErrorField {
+  kNone, kOp, kAccount, kTo, kAmount, kDate, kCurrency, kOverdraftLimit, kRef, kOwner, kMemo
+};
 
 const char* error_code_name(ErrorCode code);
 

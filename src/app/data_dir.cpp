@@ -42,4 +42,9 @@ Ledger::Ledger(LedgerOptions options) : options_(std::move(options)) {
   }
 }
 
+void Ledger::use_time_zone(const std::string& zone) {
+  options_.timezone = zone;
+  if (books_) books_->use_time_zone(zone);
+}
+
 }  // namespace ledger

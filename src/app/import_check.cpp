@@ -24,6 +24,8 @@ std::string column_of(const Status& status) {
     case ErrorField::kCurrency: return "currency";
     case ErrorField::kOverdraftLimit: return "overdraft_limit";
     case ErrorField::kRef: return "ref";
+    case ErrorField::kOwner: return "owner";
+    case ErrorField::kMemo: return "memo";
     case ErrorField::kAccount:
     case ErrorField::kNone: return "account";
   }

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include <climits>
 #include <memory>
 
 #include "app/event_log.h"
@@ -107,9 +108,9 @@ class ExportDigest : public ExportSink {
   uint64_t digest_ = 0;
 };
 
-Result<ExportDigest> export_digest(const Ledger& ledger) {
+Result<ExportDigest> export_digest(const Ledger& ledger, const Cutoffs& cutoffs) {
   ExportDigest digest;
-  LEDGER_RETURN_IF_ERROR(ledger.export_events({}, digest));
+  LEDGER_RETURN_IF_ERROR(ledger.export_events(cutoffs, digest));
   return digest;
 }
 
@@ -157,6 +158,7 @@ Result<CopyResult> Ledger::copy_to(const std::filesystem::path& destination,
   if (!zone) return zone.status();
   // The events go over in log order, numbered from 1: a log purged of its beginning cannot.
   uint64_t expected = 1;
+  int64_t last_recorded_ns = INT64_MIN;
   const app::EventFeed feed = [&](const app::EventVisit& visit) {
     return from->read_events([&](const domain::EventAt& e) -> Status {
       if (e.seq != expected) {
@@ -166,19 +168,23 @@ Result<CopyResult> Ledger::copy_to(const std::filesystem::path& destination,
                                   e.seq));
       }
       ++expected;
+      last_recorded_ns = e.recorded_ns;
       return visit(e);
     });
   };
   auto written = to->write_events(feed, zone->value_or(options_.timezone), progress);
   if (!written) return written.status();
-  // Both sides must answer the same: every balance, and every event as export gives it.
-  auto here = balances({}, {});
+  // Both sides must answer the same: every balance, and every event as export gives it, as
+  // known when the last event copied was recorded: writes to the books since then (a copy
+  // takes no lock on them) are not in the copy, and are not asked about.
+  const Cutoffs copied{std::nullopt, last_recorded_ns};
+  auto here = balances({}, copied);
   if (!here) return here.status();
-  auto there = target.balances({}, {});
+  auto there = target.balances({}, copied);
   if (!there) return there.status();
-  auto here_events = app::export_digest(*this);
+  auto here_events = app::export_digest(*this, copied);
   if (!here_events) return here_events.status();
-  auto there_events = app::export_digest(target);
+  auto there_events = app::export_digest(target, copied);
   if (!there_events) return there_events.status();
   if (!same_books(*here, *there) || here_events->digest() != there_events->digest() ||
       here_events->events() != there_events->events()) {

@@ -19,6 +19,7 @@
 #include "store/pg_connection.h"
 #include "store/pg_event_chain.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 namespace ledger::app {
 
@@ -40,7 +41,8 @@ Status load_state(PgConnection& db, const Command& command, uint64_t last_seq, b
   state.restore(std::move(*accounts), last_seq);
   std::string ref;
   std::visit([&ref](const auto& c) { ref = c.ref; }, command);
-  if (ref.empty()) return Status::ok();
+  // A ref that is no text cannot be in the table; the domain refuses the command.
+  if (ref.empty() || !util::is_nul_free_utf8(ref)) return Status::ok();
   auto known = db.exec("SELECT seq, ref_digest FROM events WHERE ref = $1", {PgParam::text(ref)});
   if (!known) return known.status();
   if (known->rows() == 1) {

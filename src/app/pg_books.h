@@ -48,6 +48,7 @@ class PgBooks : public Books, public EventLog {
       const std::function<void(uint64_t done, uint64_t total)>& progress) override;
   Result<LedgerStats> stats() override;
   Result<std::optional<std::string>> recorded_time_zone() override;
+  void use_time_zone(const std::string& zone) override { options_.timezone = zone; }
 
   // The events table as `copy` reads and writes it (pg_copy.cpp).
   Status read_events(const EventVisit& visit) override;

@@ -12,6 +12,7 @@
 #include "app/pg_log.h"
 #include "app/pg_rows.h"
 #include "domain/event_codec.h"
+#include "util/utf8.h"
 
 namespace ledger::app {
 
@@ -60,7 +61,8 @@ Result<ImportResult> PgBooks::import(ImportSource& rows, bool dry_run, size_t is
   for (ImportRow row; rows.next(row);) {
     const std::string& ref =
         std::visit([](const auto& c) -> const std::string& { return c.ref; }, row.command);
-    if (!ref.empty()) refs.push_back(ref);
+    // A ref that is no text cannot be in the table; the domain refuses its row.
+    if (!ref.empty() && util::is_nul_free_utf8(ref)) refs.push_back(ref);
     if (refs.size() == kRefsPerLookup) LEDGER_RETURN_IF_ERROR(look_up_refs(conn, refs, state));
     LEDGER_RETURN_IF_ERROR(ordered->add(row, domain::timeline_key(row.command, now)));
   }

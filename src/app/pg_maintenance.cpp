@@ -1,12 +1,17 @@
 // snapshot, compact, verify and stats on PostgreSQL.
 #include <fmt/format.h>
 
+#include <xxhash.h>
+
 #include <climits>
 #include <map>
+#include <optional>
+#include <utility>
 
 #include "app/pg_books.h"
 #include "app/pg_rows.h"
 #include "domain/event_codec.h"
+#include "domain/event_view.h"
 #include "domain/postings.h"
 #include "store/pg_event_chain.h"
 
@@ -14,6 +19,7 @@ namespace ledger::app {
 
 using store::PgConnection;
 using store::PgParam;
+using store::PgResult;
 
 namespace {
 
@@ -34,21 +40,40 @@ void add_problem(VerifyResult& r, std::string check, uint64_t seq, std::string w
   r.problems.push_back(std::move(p));
 }
 
-// What the replay found of one account's postings, to hold against the projections.
-struct PostingTotals {
-  uint64_t count = 0;
+// What the replay found of one account, to hold against the projections: its postings (how
+// many, their sum, and a digest of every row that does not depend on their order), and the
+// times of its opening and closing events.
+struct Replayed {
+  uint64_t postings = 0;
   int64_t sum = 0;
+  uint64_t digest = 0;
+  std::optional<std::pair<int64_t, int64_t>> opened, closed;  // Effective, recorded.
 };
+using ReplayedAccounts = std::map<std::string, Replayed, std::less<>>;
 
-// The projections (accounts, postings) against the replayed state.
-Status check_projections(PgConnection& db, const domain::LedgerState& state,
-                         const std::map<std::string, PostingTotals, std::less<>>& postings,
-                         VerifyResult& r) {
+// One postings row as a number; added up (mod 2^64) over an account's rows.
+uint64_t posting_digest(int64_t effective_ns, int64_t seq, int64_t amount, int64_t recorded_ns) {
+  const int64_t row[4] = {effective_ns, seq, amount, recorded_ns};
+  return XXH3_64bits(row, sizeof row);
+}
+
+std::optional<std::pair<int64_t, int64_t>> times_of(const PgResult& r, int row, int column) {
+  if (r.is_null(row, column)) return std::nullopt;
+  return std::pair<int64_t, int64_t>{r.int64(row, column), r.int64(row, column + 1)};
+}
+
+// The accounts table against the replayed state, every column.
+Status check_accounts(PgConnection& db, const domain::LedgerState& state,
+                      const ReplayedAccounts& replayed_accounts, VerifyResult& r) {
   auto stored = load_accounts(db, nullptr);
   if (!stored) return stored.status();
+  auto times = db.exec("SELECT id, opened_event_ns, opened_recorded_ns, closed_event_ns, "
+                       "closed_recorded_ns FROM accounts ORDER BY id");
+  if (!times) return times.status();
   std::map<std::string, const domain::Account*, std::less<>> replayed;
   for (const domain::Account& a : state.accounts()) replayed[a.id] = &a;
-  for (const domain::Account& a : *stored) {
+  for (size_t i = 0; i < stored->size(); ++i) {
+    const domain::Account& a = (*stored)[i];
     auto it = replayed.find(a.id);
     if (it == replayed.end()) {
       add_problem(r, "projection", 0,
@@ -56,13 +81,24 @@ Status check_projections(PgConnection& db, const domain::LedgerState& state,
       continue;
     }
     const domain::Account& b = *it->second;
+    const auto found = replayed_accounts.find(a.id);
+    const Replayed none;
+    const Replayed& events = found == replayed_accounts.end() ? none : found->second;
+    const int row = static_cast<int>(i);  // Both queries list the accounts by id.
+    const bool times_agree = times->rows() == static_cast<int>(stored->size()) &&
+                             times->text(row, 0) == a.id &&
+                             times_of(*times, row, 1) == events.opened &&
+                             times_of(*times, row, 3) == events.closed;
     if (a.balance != b.balance || a.closed != b.closed || a.overdraft_limit != b.overdraft_limit ||
         a.currency.code != b.currency.code || a.owner != b.owner ||
-        a.opened_effective_ns != b.opened_effective_ns) {
+        a.opened_effective_ns != b.opened_effective_ns ||
+        (a.closed && a.closed_effective_ns != b.closed_effective_ns) ||
+        a.last_posting_ns != b.last_posting_ns || !times_agree) {
       add_problem(r, "projection", 0,
                   fmt::format("the accounts table disagrees with the log on {} (balance {} "
-                              "against {} replayed)",
-                              a.id, a.balance, b.balance));
+                              "against {} replayed{})",
+                              a.id, a.balance, b.balance,
+                              a.balance == b.balance ? ", or another column" : ""));
     }
     replayed.erase(it);
   }
@@ -70,26 +106,64 @@ Status check_projections(PgConnection& db, const domain::LedgerState& state,
     add_problem(r, "projection", 0,
                 fmt::format("account {} is in the log but not in the accounts table", id));
   }
-  auto sums = db.exec("SELECT account, count(*), sum(amount) FROM postings GROUP BY account "
-                      "ORDER BY account");
-  if (!sums) return sums.status();
-  std::map<std::string, PostingTotals, std::less<>> expected = postings;
-  for (int i = 0; i < sums->rows(); ++i) {
-    const std::string account(sums->text(i, 0));
-    const PostingTotals want = expected[account];
-    expected.erase(account);
-    if (want.count != static_cast<uint64_t>(sums->int64(i, 1)) || want.sum != sums->int64(i, 2)) {
+  return Status::ok();
+}
+
+// The postings table against the replay, every row: read in the table's order, a batch at a
+// time, and summed up per account.
+Status check_postings(PgConnection& db, const ReplayedAccounts& replayed, VerifyResult& r) {
+  ReplayedAccounts stored;
+  std::string after_account;
+  int64_t after_effective = INT64_MIN, after_seq = 0;
+  for (;;) {
+    auto rows = db.exec(
+        "SELECT account, effective_ns, seq, amount, recorded_ns FROM postings "
+        "WHERE (account, effective_ns, seq) > ($1, $2, $3) "
+        "ORDER BY account, effective_ns, seq LIMIT $4",
+        {PgParam::text(after_account), PgParam::number(after_effective),
+         PgParam::number(after_seq), PgParam::number(kVerifyBatch)});
+    if (!rows) return rows.status();
+    for (int i = 0; i < rows->rows(); ++i) {
+      Replayed& t = stored[std::string(rows->text(i, 0))];
+      ++t.postings;
+      t.sum += rows->int64(i, 3);
+      t.digest += posting_digest(rows->int64(i, 1), rows->int64(i, 2), rows->int64(i, 3),
+                                 rows->int64(i, 4));
+    }
+    if (rows->rows() < kVerifyBatch) break;
+    const int last = rows->rows() - 1;
+    after_account = rows->text(last, 0);
+    after_effective = rows->int64(last, 1);
+    after_seq = rows->int64(last, 2);
+  }
+  for (const auto& [account, want] : replayed) {
+    if (want.postings == 0) continue;
+    auto it = stored.find(account);
+    if (it == stored.end()) {
+      add_problem(r, "projection", 0,
+                  fmt::format("the postings table holds none of {}'s {} postings", account,
+                              want.postings));
+      continue;
+    }
+    const Replayed& got = it->second;
+    if (got.postings != want.postings || got.sum != want.sum) {
       add_problem(r, "projection", 0,
                   fmt::format("the postings table disagrees with the log on {}: {} postings "
                               "summing to {}, against {} summing to {} replayed",
-                              account, sums->int64(i, 1), sums->int64(i, 2), want.count,
-                              want.sum));
+                              account, got.postings, got.sum, want.postings, want.sum));
+    } else if (got.digest != want.digest) {
+      add_problem(r, "projection", 0,
+                  fmt::format("the postings table disagrees with the log on {}: a posting's "
+                              "time, sequence or amount differs",
+                              account));
     }
+    stored.erase(it);
   }
-  for (const auto& [account, want] : expected) {
+  for (const auto& [account, got] : stored) {
     add_problem(r, "projection", 0,
-                fmt::format("the postings table holds none of {}'s {} postings", account,
-                            want.count));
+                fmt::format("the postings table holds {} postings of {}, which the log does "
+                            "not",
+                            got.postings, account));
   }
   return Status::ok();
 }
@@ -136,12 +210,13 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
   // The rules are checked against the replayed state as the log goes, each event on its own;
   // the balance of a backdated event's account at the dates after it is not checked again here.
   domain::LedgerState state(true);
-  std::map<std::string, PostingTotals, std::less<>> postings;
+  ReplayedAccounts replayed;
   uint64_t expected_seq = 1, chain = 0;
   int64_t last_recorded = INT64_MIN;
   for (int64_t after = 0;;) {
     auto rows = conn.exec(
-        "SELECT seq, recorded_ns, effective_ns, type, version, payload, checksum FROM events "
+        "SELECT seq, recorded_ns, effective_ns, type, version, payload, checksum, ref, "
+        "ref_digest FROM events "
         "WHERE seq > $1 ORDER BY seq LIMIT $2",
         {PgParam::number(after), PgParam::number(kVerifyBatch)});
     if (!rows) return rows.status();
@@ -182,14 +257,33 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
         continue;
       }
       const domain::StoredEvent stored{seq, row.recorded_ns, row.effective_ns, std::move(*event)};
+      const domain::EventView view = domain::view_of(stored.event);
+      // The ref columns repeat what the payload holds, for the unique index and look-ups.
+      const bool ref_agrees =
+          view.ref.empty() ? rows->is_null(i, 7) && rows->is_null(i, 8)
+                           : !rows->is_null(i, 7) && rows->text(i, 7) == view.ref &&
+                                 !rows->is_null(i, 8) &&
+                                 static_cast<uint64_t>(rows->int64(i, 8)) == view.ref_digest;
+      if (!ref_agrees) {
+        add_problem(r, "projection", seq,
+                    fmt::format("event {}'s ref columns disagree with its payload", seq));
+      }
       if (Status s = state.check(stored); !s) {
         add_problem(r, "replay", seq, s.message());
         continue;
       }
-      for (const domain::Posting& p : domain::postings_of(domain::view_of(stored.event))) {
-        PostingTotals& t = postings[std::string(p.account)];
-        ++t.count;
+      for (const domain::Posting& p : domain::postings_of(view)) {
+        Replayed& t = replayed[std::string(p.account)];
+        ++t.postings;
         t.sum += p.amount;
+        t.digest += posting_digest(row.effective_ns, static_cast<int64_t>(seq), p.amount,
+                                   row.recorded_ns);
+      }
+      const std::pair<int64_t, int64_t> at{row.effective_ns, row.recorded_ns};
+      if (view.type == domain::EventType::kAccountOpened) {
+        replayed[std::string(view.account)].opened = at;
+      } else if (view.type == domain::EventType::kAccountClosed) {
+        replayed[std::string(view.account)].closed = at;
       }
       state.apply(stored);
       if (r.seq_first == 0) r.seq_first = seq;
@@ -208,7 +302,8 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
                 "the ledger_head row does not name the last event, its checksum and its "
                 "recorded time");
   }
-  LEDGER_RETURN_IF_ERROR(check_projections(conn, state, postings, r));
+  LEDGER_RETURN_IF_ERROR(check_accounts(conn, state, replayed, r));
+  LEDGER_RETURN_IF_ERROR(check_postings(conn, replayed, r));
   r.frames = r.events;
   r.accounts = state.accounts().size();
   return r;

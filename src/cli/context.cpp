@@ -25,8 +25,7 @@ Status Context::prepare() {
   if (!zone) return zone.status();
   // Every date typed or shown from here on is a date in the ledger's zone, whatever TZ says.
   util::use_time_zone(*zone);
-  ledger_options.timezone = *zone;
-  ledger_ = Ledger(ledger_options);
+  ledger_.use_time_zone(*zone);
   const bool terminal = stdout_is_terminal();
   if (options_.format.empty()) {
     format_ = default_output_format(terminal);

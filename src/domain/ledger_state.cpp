@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <cassert>
+#include <type_traits>
 #include <fmt/format.h>
 
 #include "util/similar_words.h"
+#include "util/utf8.h"
 #include "util/time.h"
 
 namespace ledger::domain {
@@ -641,8 +643,38 @@ void LedgerState::apply(const StoredEvent& stored) {
   apply(stored.seq, stored.recorded_ns, stored.effective_ns, view_of(stored.event));
 }
 
+namespace {
+
+// Text a command carries is UTF-8 without NUL: every output prints it as such (JSON, a
+// journal), and a database keeps it in text columns, which refuse anything else. Events
+// recorded before this check are read as they are.
+Status check_text(std::string_view text, const char* what, ErrorField field) {
+  if (text.find('\0') != std::string_view::npos) {
+    return invalid(fmt::format("{} holds a NUL byte", what)).about(field);
+  }
+  if (!util::is_valid_utf8(text)) return invalid(fmt::format("{} is not valid UTF-8", what)).about(field);
+  return Status::ok();
+}
+
+Status check_texts(const Command& command) {
+  return std::visit(
+      [](const auto& c) -> Status {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, OpenAccount>) {
+          LEDGER_RETURN_IF_ERROR(check_text(c.owner, "owner", ErrorField::kOwner));
+        } else if constexpr (!std::is_same_v<C, CloseAccount>) {
+          LEDGER_RETURN_IF_ERROR(check_text(c.memo, "memo", ErrorField::kMemo));
+        }
+        return check_text(c.ref, "ref", ErrorField::kRef);
+      },
+      command);
+}
+
+}  // namespace
+
 Result<Decision> decide(const LedgerState& state, const Command& command, int64_t now_ns,
                         bool defer_funds) {
+  LEDGER_RETURN_IF_ERROR(check_texts(command));
   return std::visit(Decider(state, now_ns, defer_funds), command);
 }
 

@@ -53,6 +53,12 @@ inline bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+// Text as ledger keeps it from now on (the domain refuses anything else in a command): valid
+// UTF-8 without NUL, which a database's text columns take.
+inline bool is_nul_free_utf8(std::string_view text) {
+  return text.find('\0') == std::string_view::npos && is_valid_utf8(text);
+}
+
 // U+FFFD, what a byte that is not valid UTF-8 is shown as.
 inline constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
 

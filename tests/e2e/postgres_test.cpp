@@ -41,7 +41,7 @@ struct Tampered {
     ledger.ok("open ACC-2 --date 2026-01-01");
     ledger.ok("deposit ACC-1 100 --date 2026-01-02");
     ledger.ok("transfer ACC-1 ACC-2 30 --date 2026-01-03");
-    ledger.ok("withdraw ACC-2 5 --date 2026-01-04");
+    ledger.ok("withdraw ACC-2 5 --date 2026-01-04 --ref w-1");
   }
   void sql(const std::string& statement) const { psql(ledger.location(), statement); }
 };
@@ -166,35 +166,59 @@ TEST_SUITE("e2e postgres") {
   }
 
   TEST_CASE("verify passes the true books and names an edited, a missing or a moved event") {
-    SUBCASE("the true books") {
+    {
       Tampered t;
       const RunResult r = t.ledger.ok("verify");
       CHECK(r.out == "verified 5 events; chain intact; 2 accounts replayed; the balance and "
                      "posting tables agree with the replay\n");
     }
-    SUBCASE("an amount changed in place: the chain breaks at that event") {
+    // Each row or column changed alone, as a forger or a broken disk would: verify exits 1
+    // naming it.
+    struct Tamper {
+      const char* what;
+      const char* sql;
+      const char* says;
+    };
+    const std::vector<Tamper> tampers = {
+        // The payload's 20th byte is part of the amount's encoding; any change to event 3's
+        // bytes is what matters.
+        {"an amount changed in place: the chain breaks at that event",
+         "UPDATE events SET payload = overlay(payload placing '\\x07'::bytea from 20 for 1) "
+         "WHERE seq = 3",
+         "event 3 does not match its checksum"},
+        {"an event deleted: the sequence has a hole",
+         "DELETE FROM postings WHERE seq = 4; DELETE FROM events WHERE seq = 4",
+         "event 5 follows event 3"},
+        {"a balance edited in the projection",
+         "UPDATE accounts SET balance = balance + 100 WHERE id = 'ACC-2'",
+         "the accounts table disagrees with the log on ACC-2 (balance 2600 against 2500 "
+         "replayed)"},
+        {"an account's opening time, as --known-at reads it",
+         "UPDATE accounts SET opened_recorded_ns = opened_recorded_ns + 1 WHERE id = 'ACC-1'",
+         "the accounts table disagrees with the log on ACC-1 (balance 7000 against 7000 "
+         "replayed, or another column)"},
+        {"an account's last posting time", "UPDATE accounts SET last_posting_ns = 0 WHERE id = 'ACC-2'",
+         "the accounts table disagrees with the log on ACC-2"},
+        {"a posting moved in time, its amount and count unchanged",
+         "UPDATE postings SET effective_ns = effective_ns - 1 WHERE seq = 4 AND account = 'ACC-1'",
+         "the postings table disagrees with the log on ACC-1: a posting's time, sequence or "
+         "amount differs"},
+        {"a posting's recorded time", "UPDATE postings SET recorded_ns = recorded_ns + 1 WHERE seq = 5",
+         "the postings table disagrees with the log on ACC-2"},
+        {"a posting of an account the log never moved",
+         "INSERT INTO postings SELECT 'ACC-9', effective_ns, seq, amount, recorded_ns FROM postings "
+         "WHERE seq = 3",
+         "the postings table holds 1 postings of ACC-9, which the log does not"},
+        {"a ref column that says otherwise than the payload",
+         "UPDATE events SET ref = 'w-2' WHERE seq = 5", "event 5's ref columns disagree with its payload"},
+    };
+    for (const Tamper& tamper : tampers) {
+      INFO(tamper.what);
       Tampered t;
-      // The payload's last byte before the ref is part of the amount's encoding; any change to
-      // the bytes of event 3 is what matters.
-      t.sql("UPDATE events SET payload = overlay(payload placing '\\x07'::bytea from 20 for 1) "
-            "WHERE seq = 3");
+      t.sql(tamper.sql);
       const RunResult r = t.ledger.run("verify");
       CHECK(r.exit_code == 1);
-      CHECK(contains(r.err, "event 3 does not match its checksum"));
-    }
-    SUBCASE("an event deleted: the sequence has a hole") {
-      Tampered t;
-      t.sql("DELETE FROM postings WHERE seq = 4; DELETE FROM events WHERE seq = 4");
-      const RunResult r = t.ledger.run("verify");
-      CHECK(r.exit_code == 1);
-      CHECK(contains(r.err, "event 5 follows event 3"));
-    }
-    SUBCASE("a balance edited in the projection") {
-      Tampered t;
-      t.sql("UPDATE accounts SET balance = balance + 100 WHERE id = 'ACC-2'");
-      const RunResult r = t.ledger.run("verify");
-      CHECK(r.exit_code == 1);
-      CHECK(contains(r.err, "the accounts table disagrees with the log on ACC-2"));
+      CHECK(contains(r.err, tamper.says));
     }
   }
 
@@ -228,6 +252,33 @@ TEST_SUITE("e2e postgres") {
     CHECK(contains(back.ok("deposit ACC-1 1").out, "recorded event 8"));
   }
 
+  TEST_CASE("copy takes no lock: books written to during it copy as they were when read") {
+    const TestLedger dir(false), db(true);
+    std::string rows = "op,account,amount,date\nopen,ACC-1,,2026-01-01\n";
+    for (int i = 0; i < 30'000; ++i) rows += "deposit,ACC-1,1,2026-01-02\n";
+    dir.ok("import " + shell_quote(dir.file("rows.csv", rows).string()));
+    // A writer deposits into the books for as long as the copy runs.
+    const fs::path stop = dir.scratch() / "stop", wrote = dir.scratch() / "wrote";
+    const std::string writer =
+        "while [ ! -e " + shell_quote(stop.string()) + " ]; do " + shell_quote(LEDGER_BINARY) +
+        " --dir " + shell_quote(dir.dir().string()) + " deposit ACC-1 1 >/dev/null && echo >>" +
+        shell_quote(wrote.string()) + "; done";
+    REQUIRE(std::system(("TZ=UTC bash -c " + shell_quote(writer) + " &").c_str()) == 0);
+    while (!fs::exists(wrote)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const RunResult r = dir.run("copy --to " + shell_quote(db.location()));
+    const size_t during = lines_of(read_file(wrote)).size();
+    write_file(stop, "");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // The last deposit ends.
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    const auto copied = csv_fields(lines_of(db.ok("stats --format csv").out)[1])[0];
+    const auto now = csv_fields(lines_of(dir.ok("stats --format csv").out)[1])[0];
+    CHECK(std::stoul(copied) >= 30'002);  // The import, and a deposit before the copy began.
+    CHECK(std::stoul(now) > std::stoul(copied));  // Writes went on during the copy.
+    CHECK(during >= 2);
+    CHECK(db.ok("verify").exit_code == 0);
+  }
+
   TEST_CASE("copy writes only where there is no ledger: exit 1, nothing changed there") {
     const TestLedger dir(false), db(true);
     dir.ok("open ACC-1");
@@ -248,6 +299,59 @@ TEST_SUITE("e2e postgres") {
     r = empty.run("copy --to " + shell_quote(target.location()));
     CHECK(r.exit_code == 66);
     CHECK(target.files().empty());
+  }
+
+  TEST_CASE("an import is one transaction: a refused row or a lost connection writes nothing") {
+    TestLedger ledger;
+    ledger.ok("open ACC-1 --date 2026-01-01");
+    const auto before = ledger.files();
+    SUBCASE("a refused row: exit 65, no row of the file in any table") {
+      const auto file = ledger.file("bad.csv", "op,account,amount,date,ref\n"
+                                               "deposit,ACC-1,10,2026-01-02,r1\n"
+                                               "withdraw,ACC-1,50,2026-01-03,r2\n");
+      const RunResult r = ledger.run("import " + shell_quote(file.string()));
+      CHECK(r.exit_code == 65);
+      CHECK(contains(r.err, ":3:3: error: insufficient funds in \"ACC-1\""));
+      CHECK(contains(r.err, "1 bad row in "));
+      check_unchanged(before, ledger.files());
+    }
+    SUBCASE("the server ends the connection while rows are being sent: exit 74, nothing written") {
+      std::string rows = "op,account,amount,date,ref\n";
+      for (int i = 0; i < 100'000; ++i) rows += fmt::format("deposit,ACC-1,1,2026-01-02,d{}\n", i);
+      const auto file = ledger.file("big.csv", rows);
+      const fs::path rc = ledger.scratch() / "rc", err = ledger.scratch() / "err";
+      const std::string import = std::string(kUtc) + " " + shell_quote(LEDGER_BINARY) +
+                                 " --dir " + shell_quote(ledger.location()) + " import " +
+                                 shell_quote(file.string()) + " >/dev/null 2>" +
+                                 shell_quote(err.string()) + "; echo $? >" +
+                                 shell_quote(rc.string());
+      REQUIRE(std::system(("bash -c " + shell_quote(import) + " &").c_str()) == 0);
+      // As a server shutting down or an administrator would: the import's backend is ended
+      // once it is sending rows (COPY). Failing to see one in 60 s fails the test.
+      psql(ledger.location(),
+           "DO $$ DECLARE n int := 0; BEGIN "
+           "FOR i IN 1..6000 LOOP "
+           "PERFORM pg_stat_clear_snapshot(); "
+           "SELECT count(pg_terminate_backend(pid)) INTO n FROM pg_stat_activity "
+           "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+           "AND query LIKE 'COPY%'; "
+           "EXIT WHEN n > 0; PERFORM pg_sleep(0.01); END LOOP; "
+           "IF n = 0 THEN RAISE EXCEPTION 'the import never sent rows'; END IF; END $$");
+      for (int i = 0; i < 600 && !fs::exists(rc); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      REQUIRE(fs::exists(rc));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));  // rc's line written.
+      CHECK(read_file(rc) == "74\n");
+      const std::string message = read_file(err);
+      CHECK(lines_of(message).size() == 1);
+      CHECK(message.rfind("ledger: error: ", 0) == 0);
+      check_unchanged(before, ledger.files());
+      // Run again, the whole file goes in, once.
+      CHECK(ledger.ok("import " + shell_quote(file.string())).out == "100000 new, 0 already recorded\n");
+      CHECK(ledger.ok("balance ACC-1 --format csv").out ==
+            "account,balance,currency\nACC-1,100000.00,USD\n");
+    }
   }
 
   TEST_CASE("writers in eight processes at once: every deposit once, the sequence without gaps") {

@@ -107,7 +107,32 @@ TEST_SUITE("e2e refusals") {
         {"balance --at garbage", 65, {"--at", "invalid date \"garbage\""}},
         {"balance --known-at 2026-02-30", 65, {"--known-at", "invalid date"}},
         {"statement ACC-001 --from nope", 65, {"--from", "invalid date \"nope\""}},
+        // Text is UTF-8, as every output and a database's text columns need (both stores alike).
+        {"open NEW-001 --owner \"$(printf 'Ada \\377')\"", 65, {"owner is not valid UTF-8"}},
+        {"deposit ACC-001 5 --ref \"$(printf 'r-\\303')\"", 65, {"ref is not valid UTF-8"}},
+        {"transfer ACC-001 ACC-002 5 --memo \"$(printf '\\355\\240\\200')\"", 65, {"memo is not valid UTF-8"}},
     });
+  }
+
+  TEST_CASE("an imported row whose text is not UTF-8, or holds NUL, is bad data (65)") {
+    TestLedger ledger;
+    set_up(ledger);
+    const auto before = ledger.files();
+    const auto jsonl = ledger.file("nul.jsonl",
+                                   "{\"op\":\"deposit\",\"account\":\"ACC-001\",\"amount\":\"1\","
+                                   "\"memo\":\"a\\u0000b\"}\n");
+    RunResult r = ledger.run("import " + shell_quote(jsonl.string()));
+    CHECK(r.exit_code == 65);
+    CHECK(contains(r.err, "nul.jsonl:1: error: memo: memo holds a NUL byte"));
+    check_unchanged(before, ledger.files());
+    const auto csv = ledger.file("latin1.csv", "op,account,amount,owner,ref\n"
+                                               "open,NEW-001,,Jos\xe9,\n"
+                                               "deposit,ACC-001,1,,caf\xe9\n");
+    r = ledger.run("import " + shell_quote(csv.string()));
+    CHECK(r.exit_code == 65);
+    CHECK(contains(r.err, "latin1.csv:2:4: error: owner is not valid UTF-8"));
+    CHECK(contains(r.err, "latin1.csv:3:5: error: ref is not valid UTF-8"));
+    check_unchanged(before, ledger.files());
   }
 
   TEST_CASE("a usage error exits 64, names the culprit and changes no file") {
