@@ -81,13 +81,6 @@ int64_t PgBooks::now_ns() const {
 
 Status PgBooks::unknown(PgConnection& db, const std::string& id, const Cutoffs& cutoffs) {
   LEDGER_RETURN_IF_ERROR(domain::validate_account_id(id));
-  std::string message = fmt::format("unknown account \"{}\"", id);
-  if (cutoffs.effective_at_ns) {
-    message += fmt::format(" as of {}", util::format_time_human(*cutoffs.effective_at_ns));
-  }
-  if (cutoffs.known_at_ns) {
-    message += fmt::format(" as known at {}", util::format_time_human(*cutoffs.known_at_ns));
-  }
   // Suggested from the accounts known as of the same cutoffs.
   auto r = db.exec(fmt::format("SELECT {} FROM accounts WHERE opened_event_ns <= $1 AND "
                                "opened_recorded_ns <= $2",
@@ -99,9 +92,7 @@ Status PgBooks::unknown(PgConnection& db, const std::string& id, const Cutoffs& 
   for (int i = 0; i < r->rows(); ++i) known.push_back(account_from(*r, i));
   domain::LedgerState state(false);
   state.restore(std::move(known), 0);
-  const auto similar = state.similar_ids(id);
-  if (!similar.empty()) message += fmt::format(" (did you mean \"{}\"?)", similar.front());
-  return {ErrorCode::kRefused, message};
+  return unknown_account_among(state, id, cutoffs);
 }
 
 Result<std::optional<std::string>> PgBooks::recorded_time_zone() {
@@ -140,23 +131,14 @@ Result<WriteResult> PgBooks::execute(const Command& command) {
     return WriteResult{false, decision->recorded_seq, "", amount_moved(state, command)};
   }
   const domain::PendingEvent& pending = *decision->event;
-  const domain::EncodedEvent encoded = domain::encode_event(pending.event);
-  domain::EventView view;
-  LEDGER_RETURN_IF_ERROR(domain::decode_event_view(
-      encoded.type, encoded.version,
-      {reinterpret_cast<const unsigned char*>(encoded.payload.data()), encoded.payload.size()},
-      view));
-  const store::EventRow row{head->last_seq + 1, recorded_ns, pending.effective_ns,
-                            encoded.type, encoded.version, encoded.payload};
-  const uint64_t checksum = store::chained_checksum(head->chain, row);
-  std::string amount = amount_moved(state, command);
-  state.apply(row.seq, row.recorded_ns, row.effective_ns, view);
-  PgEventWriter writer(conn);
-  LEDGER_RETURN_IF_ERROR(writer.add(row, view, checksum));
+  std::string amount = amount_moved(state, command);  // (As before the event.)
+  const uint64_t seq = head->last_seq + 1;
+  PgEventWriter writer(conn, head->chain);
+  LEDGER_RETURN_IF_ERROR(writer.append(state, seq, recorded_ns, pending.effective_ns, pending.event));
   LEDGER_RETURN_IF_ERROR(writer.finish(state));
-  LEDGER_RETURN_IF_ERROR(save_head(conn, *head, row.seq, recorded_ns, checksum));
+  LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, recorded_ns, writer.chain()));
   LEDGER_RETURN_IF_ERROR(tx.commit());
-  return WriteResult{true, row.seq, "", std::move(amount)};
+  return WriteResult{true, seq, "", std::move(amount)};
 }
 
 std::unique_ptr<Books> make_pg_books(const LedgerOptions& options) {

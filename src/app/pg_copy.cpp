@@ -32,29 +32,20 @@ Result<uint64_t> PgBooks::write_events(const EventFeed& feed, const std::string&
   auto head = begin_write(conn, tx, zone, options_.lock_wait);
   if (!head) return head.status();
   if (head->last_seq > 0) return holds_a_ledger(conn.shown_location());
-  PgEventWriter writer(conn);
+  PgEventWriter writer(conn, 0);
   domain::LedgerState state(false);
-  uint64_t chain = 0, seq = 0;
+  uint64_t seq = 0;
   int64_t recorded_ns = 0;
   LEDGER_RETURN_IF_ERROR(feed([&](const domain::EventAt& e) -> Status {
-    const domain::EncodedEvent encoded = domain::encode_event(domain::to_event(e.event));
-    domain::EventView view;
-    LEDGER_RETURN_IF_ERROR(domain::decode_event_view(
-        encoded.type, encoded.version,
-        {reinterpret_cast<const unsigned char*>(encoded.payload.data()), encoded.payload.size()},
-        view));
-    const store::EventRow row{e.seq, e.recorded_ns, e.effective_ns, encoded.type,
-                              encoded.version, encoded.payload};
-    chain = store::chained_checksum(chain, row);
-    state.apply(row.seq, row.recorded_ns, row.effective_ns, view);
-    LEDGER_RETURN_IF_ERROR(writer.add(row, view, chain));
+    LEDGER_RETURN_IF_ERROR(writer.append(state, e.seq, e.recorded_ns, e.effective_ns,
+                                         domain::to_event(e.event)));
     seq = e.seq;
     recorded_ns = e.recorded_ns;
     if (progress && seq % kProgressEvery == 0) progress(seq);
     return writer.pending() >= kEventsPerCopy ? writer.flush() : Status::ok();
   }));
   LEDGER_RETURN_IF_ERROR(writer.finish(state));
-  if (seq > 0) LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, recorded_ns, chain));
+  if (seq > 0) LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, recorded_ns, writer.chain()));
   LEDGER_RETURN_IF_ERROR(tx.commit());
   return seq;
 }

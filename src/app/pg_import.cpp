@@ -68,26 +68,15 @@ Result<ImportResult> PgBooks::import(ImportSource& rows, bool dry_run, size_t is
   }
   LEDGER_RETURN_IF_ERROR(look_up_refs(conn, refs, state));
   LEDGER_RETURN_IF_ERROR(ordered->finish());
-  PgEventWriter writer(conn);
+  PgEventWriter writer(conn, head->chain);
   // A backdated row is checked against the postings after it, the import's own among them.
   PgTimeline timeline(conn, [&writer] { return writer.flush(); });
   state.set_timeline(&timeline);
   ImportResult result;
   uint64_t seq = head->last_seq;
-  uint64_t chain = head->chain;
   auto record = [&](const domain::PendingEvent& pending) -> Status {
-    const domain::EncodedEvent encoded = domain::encode_event(pending.event);
-    domain::EventView view;
-    LEDGER_RETURN_IF_ERROR(domain::decode_event_view(
-        encoded.type, encoded.version,
-        {reinterpret_cast<const unsigned char*>(encoded.payload.data()), encoded.payload.size()},
-        view));
-    const store::EventRow row{++seq, now, pending.effective_ns, encoded.type, encoded.version,
-                              encoded.payload};
-    chain = store::chained_checksum(chain, row);
-    state.apply(row.seq, row.recorded_ns, row.effective_ns, view);
     ++result.recorded;
-    LEDGER_RETURN_IF_ERROR(writer.add(row, view, chain));
+    LEDGER_RETURN_IF_ERROR(writer.append(state, ++seq, now, pending.effective_ns, pending.event));
     return writer.pending() >= kEventsPerCopy ? writer.flush() : Status::ok();
   };
   ImportCheck check{state, now, issues_max, progress, record};
@@ -96,7 +85,7 @@ Result<ImportResult> PgBooks::import(ImportSource& rows, bool dry_run, size_t is
   // Nothing is committed but every row: the transaction rolls back on leaving.
   if (dry_run || result.issues_total > 0 || rows.failed() || result.recorded == 0) return result;
   LEDGER_RETURN_IF_ERROR(writer.finish(state));
-  LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, now, chain));
+  LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, now, writer.chain()));
   LEDGER_RETURN_IF_ERROR(tx.commit());
   return result;
 }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "app/pg_schema.h"
+#include "domain/event_codec.h"
 #include "domain/postings.h"
 
 namespace ledger::app {
@@ -93,6 +94,21 @@ Status save_head(PgConnection& db, const Head& head, uint64_t seq, int64_t recor
                           "VALUES ($1, $2, $3, $4)",
             params)
       .status();
+}
+
+Status PgEventWriter::append(domain::LedgerState& state, uint64_t seq, int64_t recorded_ns,
+                             int64_t effective_ns, const domain::Event& event) {
+  const domain::EncodedEvent encoded = domain::encode_event(event);
+  domain::EventView view;
+  LEDGER_RETURN_IF_ERROR(domain::decode_event_view(
+      encoded.type, encoded.version,
+      {reinterpret_cast<const unsigned char*>(encoded.payload.data()), encoded.payload.size()},
+      view));
+  const store::EventRow row{seq, recorded_ns, effective_ns, encoded.type, encoded.version,
+                            encoded.payload};
+  chain_ = store::chained_checksum(chain_, row);
+  state.apply(row.seq, row.recorded_ns, row.effective_ns, view);
+  return add(row, view, chain_);
 }
 
 Status PgEventWriter::add(const store::EventRow& row, const domain::EventView& view,

@@ -44,9 +44,14 @@ Status save_head(store::PgConnection& db, const Head& head, uint64_t seq, int64_
 // from the state they were applied to, at finish().
 class PgEventWriter {
  public:
-  explicit PgEventWriter(store::PgConnection& db) : db_(db) {}
-  // An event already applied to `state`, with the row's checksum in the chain.
-  Status add(const store::EventRow& row, const domain::EventView& view, uint64_t checksum);
+  // `chain`: the checksum of the last event the table holds (0 when it holds none).
+  PgEventWriter(store::PgConnection& db, uint64_t chain) : db_(db), chain_(chain) {}
+  // The event numbered `seq`: encoded as a segment holds it, its checksum chained to the last
+  // one's, applied to `state`, and its rows batched.
+  Status append(domain::LedgerState& state, uint64_t seq, int64_t recorded_ns,
+                int64_t effective_ns, const domain::Event& event);
+  // The checksum of the last event appended (for the head row).
+  uint64_t chain() const { return chain_; }
   // Sends the batched events and postings (before anything reads them back).
   Status flush();
   // flush(), then the projection row of every account touched, as `state` holds it now.
@@ -59,7 +64,10 @@ class PgEventWriter {
   struct Times {
     std::optional<std::pair<int64_t, int64_t>> opened, closed;
   };
+  Status add(const store::EventRow& row, const domain::EventView& view, uint64_t checksum);
+
   store::PgConnection& db_;
+  uint64_t chain_;
   std::string events_, postings_;  // COPY text.
   size_t pending_ = 0;
   std::map<std::string, Times, std::less<>> touched_;

@@ -21,7 +21,12 @@ Status unknown_account(const std::filesystem::path& dir, const std::string& id,
   LEDGER_RETURN_IF_ERROR(domain::validate_account_id(id));
   auto whole = load_state(dir, {cutoffs, false, true, std::nullopt});
   if (!whole) return whole.status();
-  const domain::LedgerState& state = whole->state;
+  return unknown_account_among(whole->state, id, cutoffs);
+}
+
+Status unknown_account_among(const domain::LedgerState& state, const std::string& id,
+                             const Cutoffs& cutoffs) {
+  LEDGER_RETURN_IF_ERROR(domain::validate_account_id(id));
   std::string message = fmt::format("unknown account \"{}\"", id);
   if (cutoffs.effective_at_ns) {
     message += fmt::format(" as of {}", util::format_time_human(*cutoffs.effective_at_ns));

@@ -24,6 +24,9 @@ std::string amount_moved(const domain::LedgerState& state, const Command& comman
 // id, so every account is loaded, only for the refusal.
 Status unknown_account(const std::filesystem::path& dir, const std::string& id,
                        const Cutoffs& cutoffs);
+// The same refusal, "did you mean" from the accounts of `state` (known as of `cutoffs`).
+Status unknown_account_among(const domain::LedgerState& state, const std::string& id,
+                             const Cutoffs& cutoffs);
 
 // Ok when `dir` holds a ledger: a segment file, live or archived (the first write makes one, and
 // neither compaction nor a purge removes the newest). A missing directory, an empty one, or one
