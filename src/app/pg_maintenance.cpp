@@ -10,6 +10,7 @@
 
 #include "app/pg_books.h"
 #include "app/pg_rows.h"
+#include "app/timeline_check.h"
 #include "domain/event_codec.h"
 #include "domain/event_view.h"
 #include "domain/postings.h"
@@ -168,6 +169,103 @@ Status check_postings(PgConnection& db, const ReplayedAccounts& replayed, Verify
   return Status::ok();
 }
 
+// The rules, replayed as a directory's verify replays them (app/ledger_maintenance.cpp): the
+// balance rules of a commit's events once the whole commit is in (an import's rows at one
+// position count together, as they did when written), and those of a backdated event, which
+// need the postings after it, at the end from TimelineCheck, so that memory holds no log. The
+// events table has no commits: a commit is the run of events recorded at one time (an import's
+// rows share theirs; a write's is later than the one before, or equal when the clock stood
+// still, which checks two commits together, never more strictly than they were written).
+class RuleReplay {
+ public:
+  RuleReplay() { state_.set_timeline(&deferred_timeline_); }
+
+  const domain::LedgerState& state() const { return state_; }
+
+  // The next event in sequence order: whether it kept the rules and was applied (a problem
+  // goes to `r`, or to the timeline's questions).
+  Result<bool> event(const domain::StoredEvent& stored, VerifyResult& r) {
+    if (stored.recorded_ns != commit_recorded_ns_) LEDGER_RETURN_IF_ERROR(end_commit(r));
+    commit_recorded_ns_ = stored.recorded_ns;
+    if (Status s = state_.check(stored, /*defer_funds=*/true); !s) {
+      if (auto at = deferred_timeline_.take()) {
+        const domain::Account* a = state_.find(domain::view_of(stored.event).account);
+        LEDGER_RETURN_IF_ERROR(
+            timeline_.closing(index_of(*a), *at, a->last_posting_ns, origin(stored.seq, r)));
+        return false;
+      }
+      add_problem(r, "replay", stored.seq, s.message());
+      return false;
+    }
+    const domain::EventView view = domain::view_of(stored.event);
+    for (const domain::Posting& p : domain::postings_of(view)) {
+      auto [it, added] = deferred_.try_emplace(std::string(p.account),
+                                               Deferred{stored.effective_ns, stored.seq});
+      if (!added && stored.effective_ns < it->second.position) {
+        it->second = {stored.effective_ns, stored.seq};
+      }
+    }
+    state_.apply(stored);
+    for (const domain::Posting& p : domain::postings_of(view)) {
+      if (const domain::Account* a = state_.find(p.account)) {
+        LEDGER_RETURN_IF_ERROR(
+            timeline_.posting(index_of(*a), stored.seq, stored.effective_ns, p.amount));
+      }
+    }
+    seq_last_ = stored.seq;
+    return true;
+  }
+
+  // After the last event: the last commit, then the questions only the whole log answers.
+  Status finish(VerifyResult& r) {
+    LEDGER_RETURN_IF_ERROR(end_commit(r));
+    auto found = timeline_.finish(state_.accounts());
+    if (!found) return found.status();
+    for (const TimelineFinding& f : found->listed) {
+      add_problem(r, "replay", f.origin.event_seq, f.what);
+    }
+    r.problems_total += found->unlisted;
+    return Status::ok();
+  }
+
+ private:
+  struct Deferred {
+    int64_t position = 0;  // The account's earliest position in the commit...
+    uint64_t seq = 0;      // ... and the event there.
+  };
+
+  // Each account the commit moved, from its earliest position there on; one with postings after
+  // that position is asked of the timeline.
+  Status end_commit(VerifyResult& r) {
+    for (const auto& [account, d] : deferred_) {
+      const domain::Account* a = state_.find(account);
+      if (a != nullptr && d.position < a->last_posting_ns) {
+        LEDGER_RETURN_IF_ERROR(timeline_.funds(index_of(*a), seq_last_, d.position, a->balance,
+                                               origin(d.seq, r)));
+        continue;
+      }
+      if (Status s = domain::check_funds(state_, account, d.position); !s) {
+        add_problem(r, "replay", d.seq, fmt::format("event {} breaks a rule: {}", d.seq, s.message()));
+      }
+    }
+    deferred_.clear();
+    return Status::ok();
+  }
+  uint32_t index_of(const domain::Account& a) const {
+    return static_cast<uint32_t>(&a - state_.accounts().data());
+  }
+  static TimelineOrigin origin(uint64_t seq, const VerifyResult& r) {
+    return {seq, 0, 0, r.problems_total, false};
+  }
+
+  domain::LedgerState state_{true};
+  DeferredTimeline deferred_timeline_;
+  TimelineCheck timeline_;
+  std::map<std::string, Deferred, std::less<>> deferred_;
+  int64_t commit_recorded_ns_ = INT64_MIN;
+  uint64_t seq_last_ = 0;
+};
+
 }  // namespace
 
 // The accounts table is a snapshot kept current by every write's own transaction: there is
@@ -207,9 +305,7 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
   auto total = conn.exec("SELECT count(*) FROM events");
   if (!total) return total.status();
   const uint64_t events_total = static_cast<uint64_t>(total->int64(0, 0));
-  // The rules are checked against the replayed state as the log goes, each event on its own;
-  // the balance of a backdated event's account at the dates after it is not checked again here.
-  domain::LedgerState state(true);
+  RuleReplay rules;
   ReplayedAccounts replayed;
   uint64_t expected_seq = 1, chain = 0;
   int64_t last_recorded = INT64_MIN;
@@ -268,10 +364,9 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
         add_problem(r, "projection", seq,
                     fmt::format("event {}'s ref columns disagree with its payload", seq));
       }
-      if (Status s = state.check(stored); !s) {
-        add_problem(r, "replay", seq, s.message());
-        continue;
-      }
+      auto applied = rules.event(stored, r);
+      if (!applied) return applied.status();
+      if (!*applied) continue;
       for (const domain::Posting& p : domain::postings_of(view)) {
         Replayed& t = replayed[std::string(p.account)];
         ++t.postings;
@@ -285,7 +380,6 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
       } else if (view.type == domain::EventType::kAccountClosed) {
         replayed[std::string(view.account)].closed = at;
       }
-      state.apply(stored);
       if (r.seq_first == 0) r.seq_first = seq;
       r.seq_last = seq;
       ++r.events;
@@ -302,6 +396,8 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
                 "the ledger_head row does not name the last event, its checksum and its "
                 "recorded time");
   }
+  LEDGER_RETURN_IF_ERROR(rules.finish(r));
+  const domain::LedgerState& state = rules.state();
   LEDGER_RETURN_IF_ERROR(check_accounts(conn, state, replayed, r));
   LEDGER_RETURN_IF_ERROR(check_postings(conn, replayed, r));
   r.frames = r.events;

@@ -326,6 +326,24 @@ TEST_SUITE("e2e import") {
     CHECK(ledger.run("balance --format csv").exit_code == 66);
   }
 
+  TEST_CASE("rows at one position that balance only together pass the import and verify") {
+    TestLedger ledger;
+    // The withdrawal alone would overdraw on 2026-01-02; with the deposit there it does not.
+    const auto file = ledger.file("together.csv",
+                                  "op,account,amount,date\n"
+                                  "open,ACC-001,,2026-01-01\n"
+                                  "withdraw,ACC-001,5,2026-01-02\n"
+                                  "deposit,ACC-001,10,2026-01-02\n");
+    CHECK(ledger.ok("import " + shell_quote(file.string())).out == "3 new, 0 already recorded\n");
+    // A backdated entry the rules allow, with entries after it.
+    ledger.ok("withdraw ACC-001 4 --date 2026-01-10");
+    ledger.ok("deposit ACC-001 2 --date 2026-01-05");
+    const RunResult r = ledger.run("verify");
+    INFO(r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.err.empty());
+  }
+
   TEST_CASE("after an overdraft, later rows are checked against the books it leaves: a deposit too") {
     TestLedger ledger;
     ledger.ok("open ACC-001 --date 2025-01-01");

@@ -222,6 +222,25 @@ TEST_SUITE("e2e postgres") {
     }
   }
 
+  TEST_CASE("verify checks a backdated entry at every later date, as a directory's does") {
+    TestLedger ledger;
+    ledger.ok("open A --date 2026-01-01");
+    ledger.ok("deposit A 100 --date 2026-01-02");
+    ledger.ok("withdraw A 80 --date 2026-01-20");
+    ledger.ok("withdraw A 10 --date 2026-01-05");  // Backdated: 10.00 left on 2026-01-20.
+    CHECK(ledger.ok("verify").err.empty());
+    // Event 4's amount (bytes 11-12 of its payload, little-endian cents) made 30.00: allowed on
+    // 2026-01-05, it overdraws A on 2026-01-20, which only the postings after it show.
+    psql(ledger.location(),
+         "UPDATE events SET payload = overlay(payload placing '\\xb80b'::bytea from 11 for 2) "
+         "WHERE seq = 4");
+    const RunResult r = ledger.run("verify");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "event 4 does not match its checksum"));
+    CHECK(contains(r.err, "event 4 breaks a rule: insufficient funds in \"A\": on 2026-01-20 "
+                          "it would be at -10.00 USD"));
+  }
+
   TEST_CASE("copy moves the books from a directory to PostgreSQL and back, times and all") {
     const TestLedger dir(false), db(true), back(false);
     dir.ok("open ACC-1 --date 2026-01-01 --owner 'Ada L'");
@@ -299,6 +318,33 @@ TEST_SUITE("e2e postgres") {
     r = empty.run("copy --to " + shell_quote(target.location()));
     CHECK(r.exit_code == 66);
     CHECK(target.files().empty());
+  }
+
+  TEST_CASE("backdated withdrawals racing on one account: only those the timeline allows") {
+    TestLedger ledger;
+    ledger.ok("open A --date 2026-01-01");
+    ledger.ok("deposit A 100 --date 2026-01-02");
+    ledger.ok("deposit A 1 --date 2026-01-20");  // A later entry: every withdrawal is backdated.
+    // Eight processes at once each take 30.00 on 2026-01-05, when A held 100.00: three fit.
+    std::string script;
+    for (int w = 0; w < 8; ++w) {
+      script += "(" + shell_quote(LEDGER_BINARY) + " --dir " + shell_quote(ledger.location()) +
+                " withdraw A 30 --date 2026-01-05 >/dev/null 2>&1; echo $? >" +
+                shell_quote((ledger.scratch() / ("rc" + std::to_string(w))).string()) + ") & ";
+    }
+    script += "wait";
+    REQUIRE(std::system(("TZ=UTC bash -c " + shell_quote(script)).c_str()) == 0);
+    int done = 0, refused = 0;
+    for (int w = 0; w < 8; ++w) {
+      const std::string rc = read_file(ledger.scratch() / ("rc" + std::to_string(w)));
+      done += rc == "0\n";
+      refused += rc == "1\n";
+    }
+    CHECK(done == 3);
+    CHECK(refused == 5);
+    CHECK(ledger.ok("balance A --at 2026-01-05 --format csv").out ==
+          "account,balance,currency\nA,10.00,USD\n");
+    CHECK(ledger.ok("verify").err.empty());
   }
 
   TEST_CASE("an import is one transaction: a refused row or a lost connection writes nothing") {
