@@ -11,13 +11,11 @@
 #include "app/pg_rows.h"
 #include "app/pg_schema.h"
 #include "app/query_support.h"
-#include "domain/event_codec.h"
 #include "domain/event_view.h"
 #include "domain/ledger_state.h"
 #include "domain/postings.h"
 #include "ledger/postgres.h"
 #include "store/pg_connection.h"
-#include "store/pg_event_chain.h"
 #include "util/time.h"
 #include "util/utf8.h"
 

@@ -4,7 +4,7 @@
 #include "app/pg_books.h"
 #include "app/pg_log.h"
 #include "app/pg_rows.h"
-#include "domain/event_codec.h"
+#include "domain/event_view.h"
 
 namespace ledger::app {
 

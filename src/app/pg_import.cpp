@@ -11,7 +11,6 @@
 #include "app/pg_books.h"
 #include "app/pg_log.h"
 #include "app/pg_rows.h"
-#include "domain/event_codec.h"
 #include "util/utf8.h"
 
 namespace ledger::app {
