@@ -3,6 +3,7 @@
 // takes the writer lock for writes only, rebuilds state from the log, decides, commits, and
 // answers queries with time travel. It knows accounts and the log; it prints nothing.
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -10,7 +11,9 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ledger/commands.h"
@@ -185,6 +188,38 @@ class ExportSink {
   virtual Status event(const ExportEvent& event) = 0;
 };
 
+// A tree head of the Merkle tree over the log (RFC 9162; ledger-format(5)): how many events it
+// covers, from the first, and its root hash. `digest` prints it as one line anyone can keep,
+// "ledger-digest-v1:SIZE:ROOT" (ROOT: 64 lowercase hex digits).
+struct TreeHead {
+  uint64_t size = 0;
+  std::array<unsigned char, 32> root{};
+  friend bool operator==(const TreeHead&, const TreeHead&) = default;
+};
+std::string digest_text(const TreeHead& head);
+std::string root_hex(const TreeHead& head);
+// Refuses (kInvalidArgument) anything but the form digest_text() writes (hex in either case).
+Result<TreeHead> parse_digest(std::string_view text);
+
+// `verify --digest`: whether today's log extends a tree head kept earlier.
+struct DigestCheck {
+  TreeHead kept;
+  TreeHead now;                  // The whole log today.
+  bool extends = false;          // The consistency proof from `kept` to `now` checked.
+  size_t proof_hashes = 0;       // In that proof.
+  std::string problem;           // Why it does not, when it does not.
+};
+
+// `check-proof`: an inclusion proof checked against a digest, with no access to the books.
+struct ProofCheck {
+  uint64_t seq = 0;
+  TreeHead head;
+  std::string event;  // What the proven leaf holds, in words.
+};
+// Refuses (kInvalidArgument, exit 65) a document that is not a proof; fails (kRefused, exit 1)
+// a proof that does not prove its event in the tree of `digest`.
+Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& digest);
+
 struct CopyResult {
   uint64_t events = 0;  // Copied, with their sequence numbers and times.
   size_t accounts = 0;  // Whose balances were found equal on both sides.
@@ -319,6 +354,10 @@ class Books {
       const std::function<void(uint64_t done, uint64_t total)>& progress) = 0;
   virtual Result<LedgerStats> stats() = 0;
   virtual Result<std::optional<std::string>> recorded_time_zone() = 0;
+  // The leaves of the Merkle tree over the log (app/log_tree.h, LeafFeed).
+  virtual Result<uint64_t> visit_leaves(
+      uint64_t limit,
+      const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit) = 0;
   // The zone a first write records, once the caller has settled it (Ledger::use_time_zone).
   virtual void use_time_zone(const std::string& zone) = 0;
 };
@@ -393,6 +432,16 @@ class Ledger {
   // Counts from segment headers and time indexes, snapshot headers, the archive headers, the
   // ref index and account index files; the accounts from the newest snapshot and the tail.
   Result<LedgerStats> stats() const;
+
+  // The tree head of the first `size` events (all when none is given); refused (kRefused) when
+  // the log holds fewer. Readers only read: the tree is hashed from the log.
+  Result<TreeHead> digest(std::optional<uint64_t> size = std::nullopt) const;
+  // Whether today's log extends `kept`: the consistency proof from it to today's tree head,
+  // computed from the log and checked (util/merkle.h).
+  Result<DigestCheck> check_digest(const TreeHead& kept) const;
+  // The inclusion proof of event `seq` in the tree of `at` (a JSON document; ledger(1)).
+  // Refused (kRefused) when the log no longer hashes to `at`, or does not hold `seq` in it.
+  Result<std::string> prove(uint64_t seq, const TreeHead& at) const;
 
   int64_t now_ns() const;
   // The time zone the ledger recorded when it was created; nothing for a ledger that does not

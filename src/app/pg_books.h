@@ -48,6 +48,10 @@ class PgBooks : public Books, public EventLog {
       const std::function<void(uint64_t done, uint64_t total)>& progress) override;
   Result<LedgerStats> stats() override;
   Result<std::optional<std::string>> recorded_time_zone() override;
+  Result<uint64_t> visit_leaves(
+      uint64_t limit,
+      const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit)
+      override;
   void use_time_zone(const std::string& zone) override { options_.timezone = zone; }
 
   // The events table as `copy` reads and writes it (pg_copy.cpp).

@@ -5,6 +5,7 @@
 #include "app/pg_log.h"
 #include "app/pg_rows.h"
 #include "domain/event_view.h"
+#include "store/tree_leaf.h"
 
 namespace ledger::app {
 
@@ -21,6 +22,37 @@ Status PgBooks::read_events(const EventVisit& visit) {
   Transaction tx(**db);
   LEDGER_RETURN_IF_ERROR(tx.begin(kReadSnapshot));
   return for_each_pg_event(**db, std::nullopt, visit);
+}
+
+Result<uint64_t> PgBooks::visit_leaves(
+    uint64_t limit,
+    const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit) {
+  auto db = ledger_db();
+  if (!db) return db.status();
+  Transaction tx(**db);
+  LEDGER_RETURN_IF_ERROR(tx.begin(kReadSnapshot));
+  std::vector<unsigned char> leaf;
+  uint64_t count = 0;
+  while (count < limit) {
+    auto r = (*db)->exec(
+        "SELECT seq, recorded_ns, effective_ns, type, version, payload FROM events WHERE seq > $1 "
+        "ORDER BY seq LIMIT $2",
+        {store::PgParam::number(static_cast<int64_t>(count)),
+         store::PgParam::number(static_cast<int64_t>(kEventsPerCopy))});
+    if (!r) return r.status();
+    for (int i = 0; i < r->rows() && count < limit; ++i) {
+      const std::string payload = r->bytes(i, 5);
+      const uint64_t seq = static_cast<uint64_t>(r->int64(i, 0));
+      store::encode_leaf(leaf, seq, r->int64(i, 1), r->int64(i, 2),
+                         static_cast<uint16_t>(r->int64(i, 3)),
+                         static_cast<uint16_t>(r->int64(i, 4)),
+                         {reinterpret_cast<const unsigned char*>(payload.data()), payload.size()});
+      LEDGER_RETURN_IF_ERROR(visit(seq, leaf));
+      ++count;
+    }
+    if (r->rows() < static_cast<int>(kEventsPerCopy)) break;
+  }
+  return count;
 }
 
 Result<uint64_t> PgBooks::write_events(const EventFeed& feed, const std::string& zone,

@@ -40,12 +40,14 @@ constexpr std::string_view kImportNames[] = {"import"};
 constexpr std::string_view kExportNames[] = {"export"};
 constexpr std::string_view kCompactionNames[] = {"compact", "snapshot"};
 constexpr std::string_view kMaintenanceNames[] = {"verify", "stats", "copy"};
+constexpr std::string_view kTreeNames[] = {"digest", "prove", "check-proof"};
 
 // In the order of `ledger --help`.
 constexpr CommandGroup kCommandGroups[] = {
     {kWriteNames, setup_write_commands},  {kQueryNames, setup_query_commands},
     {kImportNames, setup_import},         {kExportNames, setup_export},
     {kCompactionNames, setup_compaction}, {kMaintenanceNames, setup_maintenance_commands},
+    {kTreeNames, setup_tree_commands},
 };
 
 std::string usage_error_prefix(const GlobalOptions& options) {

@@ -98,5 +98,6 @@ void setup_import(CLI::App& app, Context& context, int& exit_code);
 void setup_export(CLI::App& app, Context& context, int& exit_code);
 void setup_compaction(CLI::App& app, Context& context, int& exit_code);
 void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code);
+void setup_tree_commands(CLI::App& app, Context& context, int& exit_code);
 
 }  // namespace ledger::cli

@@ -122,7 +122,45 @@ Table verify_table(const Context& context, const VerifyResult& r) {
   return t;
 }
 
-int run_verify(Context& context) {
+// `verify --digest`, once per digest kept: each must be extended by today's log. With several,
+// the first that fails and the last before it that holds bound where history was rewritten.
+int check_digests(Context& context, const std::vector<std::string>& texts) {
+  std::vector<TreeHead> kept;
+  for (const std::string& text : texts) {
+    auto head = parse_digest(text);
+    if (!head) return context.fail(Status(ErrorCode::kUsage, "--digest: " + head.status().message()));
+    kept.push_back(*head);
+  }
+  std::sort(kept.begin(), kept.end(),
+            [](const TreeHead& a, const TreeHead& b) { return a.size < b.size; });
+  std::optional<uint64_t> held_through;
+  for (const TreeHead& head : kept) {
+    auto check = context.ledger().check_digest(head);
+    if (!check) return context.fail(check.status());
+    if (check->extends) {
+      context.say(fmt::format("verify: the log ({}) extends {}: consistency proof of {} checked",
+                              digest_text(check->now), digest_text(head),
+                              plural(check->proof_hashes, "hash", "hashes")));
+      held_through = head.size;
+      continue;
+    }
+    context.note(fmt::format("verify: FAILED: the log does not extend {}: {}", digest_text(head),
+                             check->problem));
+    const uint64_t first = held_through.value_or(0) + 1;
+    context.note(first == head.size || head.size == 0
+                     ? fmt::format("verify: the first event that differs is {}", head.size)
+                     : fmt::format("verify: the first event that differs is one of {} to {}{}",
+                                   first, head.size,
+                                   held_through ? fmt::format(" (the digest of {} holds)",
+                                                              *held_through)
+                                                : std::string(" (keep a digest after each "
+                                                              "write to name it exactly)")));
+    return kExitRefused;
+  }
+  return kExitOk;
+}
+
+int run_verify(Context& context, const std::vector<std::string>& digests) {
   if (Status s = context.prepare(); !s) return context.fail(s);
   const bool bar = stderr_is_terminal() && !context.quiet();
   std::optional<Progress> progress;  // Made at the first report, when the total is known.
@@ -145,7 +183,7 @@ int run_verify(Context& context) {
   } else if (r.ok()) {
     context.say(summary_of(r));
   }
-  if (r.ok()) return kExitOk;
+  if (r.ok()) return digests.empty() ? kExitOk : check_digests(context, digests);
   context.note(fmt::format("verify: FAILED: {} found; {}",
                            plural(r.problems_total, "problem", "problems"), summary_of(r)));
   return kExitRefused;
@@ -230,7 +268,11 @@ void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code)
       "Takes no lock and writes nothing. Exit status 0 when all is well, 1 when a problem was "
       "found (each is printed on stderr).\nExample:\n  ledger verify\n  ledger verify --format "
       "json | jq '.[] | select(.type == \"problem\")'");
-  verify->callback([&] { exit_code = run_verify(context); });
+  static std::vector<std::string> digests;
+  verify->add_option("--digest", digests,
+                     "A digest kept earlier (`ledger digest`): prove that the log still extends "
+                     "it; may be given several times");
+  verify->callback([&] { exit_code = run_verify(context, digests); });
 
   auto* stats = app.add_subcommand(
       "stats",
