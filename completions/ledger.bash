@@ -4,7 +4,9 @@
 # Subcommands and options are read from the binary's own --help (once per shell and
 # subcommand), so they follow the installed version. Account ids come from the ledger itself:
 # `ledger [--dir DIR] accounts --format csv`, with the --dir given on the line, else $LEDGER_DIR.
-# Errors (no ledger yet, a damaged one) complete nothing and print nothing.
+# Errors (no ledger yet, a damaged one) complete nothing and print nothing. Files complete for
+# `import FILE` and `check-proof FILE`; nothing completes a digest (--digest), which is the line
+# kept elsewhere, nor a number (prove's SEQ, digest --at-seq).
 
 declare -gA _ledger_help_cache=()
 
@@ -90,7 +92,11 @@ _ledger() {
   for word in $(_ledger_subcommands); do subcommands[$word]=1; done
   for ((i = 1; i < cword; i++)); do
     word="${words[i]}"
-    if [[ $word == --dir=* ]]; then
+    if [[ $word == : || ${words[i - 1]} == : ]] && ((i > 1)); then
+      # Without bash-completion, bash splits a word at its colons ("ledger-digest-v1:4:ab..."
+      # and "team:ops" are several): the pieces after the first are not words of their own.
+      continue
+    elif [[ $word == --dir=* ]]; then
       dir="${word#--dir=}"
     elif [[ $word == -* && $word != -?*=* ]]; then
       if grep -qxF -- "$word =" <<<"$global_options"$'\n'"${sub:+$(_ledger_options "$sub")}"; then
@@ -134,7 +140,7 @@ _ledger() {
   elif _ledger_takes_account "$sub" "$((positional + 1))"; then
     mapfile -t COMPREPLY < <(compgen -W "$(_ledger_accounts "$dir")" -- "$cur")
     declare -F __ltrim_colon_completions >/dev/null && __ltrim_colon_completions "$cur"
-  elif [[ $sub == import && $positional -eq 0 ]]; then
+  elif [[ ($sub == import || $sub == check-proof) && $positional -eq 0 ]]; then
     mapfile -t COMPREPLY < <(compgen -f -- "$cur")
   fi
   return 0

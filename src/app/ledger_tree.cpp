@@ -10,33 +10,40 @@ namespace ledger {
 
 namespace {
 
-app::LeafFeed leaves_of(const std::shared_ptr<Books>& books, const std::filesystem::path& dir) {
-  if (!books) return app::directory_leaves(dir);
-  return [books](uint64_t limit, const app::LeafVisit& visit) {
+Result<std::unique_ptr<app::TreeSource>> tree_of(const std::shared_ptr<Books>& books,
+                                                  const std::filesystem::path& dir) {
+  if (!books) {
+    LEDGER_RETURN_IF_ERROR(app::require_ledger(dir));
+    return app::directory_tree(dir);
+  }
+  return app::streamed_tree([books](uint64_t limit, const app::LeafVisit& visit) {
     return books->visit_leaves(limit, visit);
-  };
+  });
 }
 
 }  // namespace
 
 Result<TreeHead> Ledger::digest(std::optional<uint64_t> size) const {
-  if (!books_) LEDGER_RETURN_IF_ERROR(app::require_ledger(options_.dir));
-  return app::tree_head_of(leaves_of(books_, options_.dir), size);
+  auto tree = tree_of(books_, options_.dir);
+  if (!tree) return tree.status();
+  return app::tree_head_of(**tree, size);
 }
 
 Result<DigestCheck> Ledger::check_digest(const TreeHead& kept) const {
-  if (!books_) LEDGER_RETURN_IF_ERROR(app::require_ledger(options_.dir));
-  return app::check_digest_of(leaves_of(books_, options_.dir), kept);
+  auto tree = tree_of(books_, options_.dir);
+  if (!tree) return tree.status();
+  return app::check_digest_of(**tree, kept);
 }
 
 Result<std::string> Ledger::prove(uint64_t seq, const TreeHead& at) const {
-  if (!books_) LEDGER_RETURN_IF_ERROR(app::require_ledger(options_.dir));
+  auto tree = tree_of(books_, options_.dir);
+  if (!tree) return tree.status();
   auto decimals = [this](const std::string& account) -> Result<int> {
     auto views = balances({account}, Cutoffs{});
     if (!views) return views.status();
     return views->empty() ? 2 : views->front().decimals;
   };
-  return app::prove_of(leaves_of(books_, options_.dir), seq, at, decimals);
+  return app::prove_of(**tree, seq, at, decimals);
 }
 
 }  // namespace ledger

@@ -4,10 +4,15 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <bit>
+#include <map>
+#include <tuple>
 
 #include "domain/event_view.h"
 #include "ledger/money.h"
 #include "store/log_reader.h"
+#include "store/segment_tree.h"
+#include "store/time_index.h"
 #include "store/record.h"
 #include "store/tree_leaf.h"
 
@@ -136,12 +141,6 @@ Result<LeafEvent> leaf_event(std::span<const unsigned char> leaf, int decimals) 
   return out;
 }
 
-Status visit_or_keep(uint64_t index, std::span<const unsigned char> leaf,
-                     std::optional<uint64_t> keep, std::vector<unsigned char>& kept) {
-  if (keep && *keep == index) kept.assign(leaf.begin(), leaf.end());
-  return Status::ok();
-}
-
 }  // namespace
 
 std::string root_hex(const TreeHead& head) { return merkle::to_hex(hash_of(head)); }
@@ -177,103 +176,317 @@ Result<TreeHead> parse_digest(std::string_view text) {
 
 namespace app {
 
-LeafFeed directory_leaves(const std::filesystem::path& dir) {
-  return [dir](uint64_t limit, const LeafVisit& visit) -> Result<uint64_t> {
-    auto reader = store::LogReader::open(dir);
-    if (!reader) return reader.status();
-    if (reader->first_seq() > 1) {
-      return Status(ErrorCode::kRefused,
-                    fmt::format("the log begins at event {}: the events before it were purged "
-                                "(compact --purge), and the tree needs every leaf",
-                                reader->first_seq()));
+namespace {
+
+// A store's leaves, hashed as a question needs them: one pass over leaves [0, end of the last
+// range), each range's root built as the pass goes.
+class StreamedTree : public TreeSource {
+ public:
+  explicit StreamedTree(LeafFeed feed) : feed_(std::move(feed)) {}
+
+  Result<uint64_t> size() override {
+    if (!size_) {
+      auto counted = feed_(UINT64_MAX, [](uint64_t, std::span<const unsigned char>) {
+        return Status::ok();
+      });
+      if (!counted) return counted.status();
+      size_ = *counted;
     }
-    std::vector<unsigned char> leaf;
-    uint64_t count = 0;
-    while (count < limit) {
-      auto frame = reader->next();
-      if (!frame) return frame.status();
-      if (*frame == nullptr) break;
-      const store::FrameHeader& h = (*frame)->header;
-      store::RecordIterator records((*frame)->bytes);
-      store::Record record;
-      for (uint64_t seq = h.seq_first; count < limit && records.next(record); ++seq) {
-        store::encode_leaf(leaf, seq, h.recorded_ns, record.effective_ns, record.type,
-                           record.version, record.payload);
-        LEDGER_RETURN_IF_ERROR(visit(seq, leaf));
-        ++count;
+    return *size_;
+  }
+
+  Result<std::vector<merkle::Hash>> hashes(std::span<const merkle::Range> ranges,
+                                           std::optional<uint64_t> keep,
+                                           std::vector<unsigned char>* kept) override {
+    uint64_t end = keep ? *keep + 1 : 0;
+    for (const merkle::Range& r : ranges) end = std::max(end, r.end);
+    std::vector<merkle::RangeHasher> parts(ranges.size());
+    uint64_t next = 0;
+    auto read = feed_(end, [&](uint64_t seq, std::span<const unsigned char> leaf) -> Status {
+      const uint64_t index = next++;
+      if (seq != index + 1) {
+        return Status(ErrorCode::kCorruption,
+                      fmt::format("event {} is where event {} should be", seq, index + 1));
+      }
+      if (keep && *keep == index && kept) kept->assign(leaf.begin(), leaf.end());
+      std::optional<merkle::Hash> h;
+      for (size_t i = 0; i < ranges.size(); ++i) {
+        if (index < ranges[i].begin || index >= ranges[i].end) continue;
+        if (!h) h = merkle::leaf_hash(leaf);
+        parts[i].push(*h);
+      }
+      return Status::ok();
+    });
+    if (!read) return read.status();
+    if (next < end) {
+      return Status(ErrorCode::kCorruption,
+                    fmt::format("the log ended at event {}, before event {}", next, end));
+    }
+    std::vector<merkle::Hash> out;
+    for (const auto& part : parts) out.push_back(part.root());
+    return out;
+  }
+
+ private:
+  LeafFeed feed_;
+  std::optional<uint64_t> size_;
+};
+
+// A data directory's tree. A range is split as RFC 9162 splits it until each part is either a
+// stored node or a run of leaves to hash from the log; the runs are then read in one pass, in
+// order, seeking through the time index between them.
+class DirectoryTree : public TreeSource {
+ public:
+  DirectoryTree(store::Syscalls& sys, std::vector<store::SegmentFile> segments,
+                std::vector<store::SegmentTree> trees)
+      : sys_(sys), segments_(std::move(segments)), trees_(std::move(trees)),
+        stored_end_(trees_.empty() ? 0 : trees_.back().seq_last) {}
+
+  Result<uint64_t> size() override {
+    if (size_) return *size_;
+    uint64_t last = stored_end_;
+    if (trees_.size() < segments_.size()) {
+      auto start = store::segment_start(sys_, segments_, trees_.size());
+      if (!start) return start.status();
+      store::LogReader reader(sys_, segments_, *start);
+      for (;;) {
+        auto frame = reader.next();
+        if (!frame) return frame.status();
+        if (*frame == nullptr) break;
+        last = (*frame)->header.seq_last();
       }
     }
-    return count;
-  };
-}
-
-Result<TreePass> hash_tree(const LeafFeed& feed, uint64_t size,
-                           std::span<const merkle::Range> ranges, std::optional<uint64_t> keep) {
-  merkle::RangeHasher all;
-  std::vector<merkle::RangeHasher> parts(ranges.size());
-  TreePass pass;
-  auto read = feed(size, [&](uint64_t seq, std::span<const unsigned char> leaf) -> Status {
-    const uint64_t index = all.size();
-    if (seq != index + 1) {
-      return Status(ErrorCode::kCorruption,
-                    fmt::format("event {} is where event {} should be", seq, index + 1));
-    }
-    const merkle::Hash h = merkle::leaf_hash(leaf);
-    all.push(h);
-    for (size_t i = 0; i < ranges.size(); ++i) {
-      if (index >= ranges[i].begin && index < ranges[i].end) parts[i].push(h);
-    }
-    return visit_or_keep(index, leaf, keep, pass.kept_leaf);
-  });
-  if (!read) return read.status();
-  pass.size = all.size();
-  pass.root = all.root();
-  for (const auto& part : parts) pass.range_hashes.push_back(part.root());
-  return pass;
-}
-
-Result<TreeHead> tree_head_of(const LeafFeed& feed, std::optional<uint64_t> size) {
-  auto pass = hash_tree(feed, size.value_or(UINT64_MAX), {});
-  if (!pass) return pass.status();
-  if (size && pass->size < *size) {
-    return Status(ErrorCode::kRefused,
-                  fmt::format("the log holds {} events, not {}", pass->size, *size));
+    size_ = last;
+    return last;
   }
-  return head_of(pass->size, pass->root);
+
+  Result<std::vector<merkle::Hash>> hashes(std::span<const merkle::Range> ranges,
+                                           std::optional<uint64_t> keep,
+                                           std::vector<unsigned char>* kept) override {
+    std::vector<merkle::Range> runs;
+    for (const merkle::Range& r : ranges) LEDGER_RETURN_IF_ERROR(resolve(r, &runs, nullptr).status());
+    if (keep) runs.push_back({*keep, *keep + 1});
+    std::sort(runs.begin(), runs.end(), [](const merkle::Range& a, const merkle::Range& b) {
+      return std::tie(a.begin, a.end) < std::tie(b.begin, b.end);
+    });
+    runs.erase(std::unique(runs.begin(), runs.end()), runs.end());
+    std::map<std::pair<uint64_t, uint64_t>, merkle::Hash> run_hashes;
+    LEDGER_RETURN_IF_ERROR(hash_runs(runs, keep, kept, run_hashes));
+    std::vector<merkle::Hash> out;
+    for (const merkle::Range& r : ranges) {
+      auto h = resolve(r, nullptr, &run_hashes);
+      if (!h) return h.status();
+      out.push_back(*h);
+    }
+    return out;
+  }
+
+ private:
+  using RunHashes = std::map<std::pair<uint64_t, uint64_t>, merkle::Hash>;
+  static constexpr uint64_t kLowLeaves = uint64_t{1} << store::kTreeMinHeight;
+  // Events between two runs that are read through rather than sought past (a seek reads the
+  // segment's time index and up to 64 KiB of frames).
+  static constexpr uint64_t kReadRatherThanSeek = 4096;
+
+  // With `runs`, lists the runs of leaves that `r` needs hashed; with `known`, their hashes
+  // given, the root of `r`.
+  Result<merkle::Hash> resolve(merkle::Range r, std::vector<merkle::Range>* runs,
+                               const RunHashes* known) const {
+    const uint64_t n = r.end - r.begin;
+    if (r.end <= stored_end_ && std::has_single_bit(n) && r.begin % n == 0 && n >= kLowLeaves) {
+      if (auto h = stored_node(static_cast<unsigned>(std::countr_zero(n)), r.begin / n)) return *h;
+      return Status(ErrorCode::kCorruption,
+                    fmt::format("the stored tree lacks the node of events {} to {}", r.begin + 1,
+                                r.end));
+    }
+    if (n <= kLowLeaves || r.begin >= stored_end_) {
+      if (runs) {
+        runs->push_back(r);
+        return merkle::Hash{};
+      }
+      auto it = known->find({r.begin, r.end});
+      if (it == known->end()) return Status(ErrorCode::kInternal, "a run of leaves was not hashed");
+      return it->second;
+    }
+    const uint64_t k = std::bit_floor(n - 1);
+    auto left = resolve({r.begin, r.begin + k}, runs, known);
+    if (!left) return left.status();
+    auto right = resolve({r.begin + k, r.end}, runs, known);
+    if (!right) return right.status();
+    return merkle::node_hash(*left, *right);
+  }
+
+  std::optional<merkle::Hash> stored_node(unsigned height, uint64_t index) const {
+    const uint64_t last_seq = (index + 1) << height;  // Its last leaf's sequence number.
+    auto it = std::lower_bound(trees_.begin(), trees_.end(), last_seq,
+                               [](const store::SegmentTree& t, uint64_t seq) {
+                                 return t.seq_last < seq;
+                               });
+    if (it == trees_.end()) return std::nullopt;
+    return it->node(height, index);
+  }
+
+  // Where to read from to meet event `seq`: the time index entry at or before it in its
+  // segment (a stored index), else the segment's start.
+  Result<store::LogPosition> seek(uint64_t seq) const {
+    size_t i = 0;
+    while (i + 1 < segments_.size() && segments_[i + 1].base_seq <= seq) ++i;
+    if (std::optional<store::SegmentIndex> idx = store::load_stored_index(sys_, segments_[i])) {
+      store::LogPosition best;
+      bool found = false;
+      for (const store::IndexEntry& e : idx->entries) {
+        if (e.position.seq_next > seq) break;
+        best = e.position;
+        found = true;
+      }
+      if (found) {
+        best.segment = i;
+        return best;
+      }
+    }
+    return store::segment_start(sys_, segments_, i);
+  }
+
+  Status hash_runs(const std::vector<merkle::Range>& runs, std::optional<uint64_t> keep,
+                   std::vector<unsigned char>* kept, RunHashes& out) {
+    std::optional<store::LogReader> reader;
+    uint64_t next = 0;  // 0-based index of the next leaf the reader gives.
+    std::vector<std::pair<merkle::Range, merkle::RangeHasher>> open;
+    std::vector<unsigned char> leaf;
+    // The frames and records left of the current frame.
+    const store::FrameRef* frame = nullptr;
+    std::optional<store::RecordIterator> records;
+    uint64_t frame_seq = 0;
+    auto next_leaf = [&]() -> Result<bool> {
+      store::Record record;
+      while (!records || !records->next(record)) {
+        auto f = reader->next();
+        if (!f) return f.status();
+        if (*f == nullptr) return false;
+        frame = *f;
+        records.emplace(frame->bytes);
+        frame_seq = frame->header.seq_first;
+      }
+      store::encode_leaf(leaf, frame_seq, frame->header.recorded_ns, record.effective_ns,
+                         record.type, record.version, record.payload);
+      ++frame_seq;
+      return true;
+    };
+    size_t r = 0;  // The next run to open.
+    for (;;) {
+      if (open.empty()) {
+        if (r == runs.size()) break;
+        // Runs are sorted by their first leaf: between them, a far one is sought, not read to.
+        const uint64_t begin = runs[r].begin;
+        if (!reader || next > begin || begin - next > kReadRatherThanSeek) {
+          auto at = seek(begin + 1);
+          if (!at) return at.status();
+          reader.emplace(sys_, segments_, *at);
+          reader->assume_committed_through(stored_end_);
+          records.reset();
+          next = at->seq_next - 1;
+        }
+      }
+      auto got = next_leaf();
+      if (!got) return got.status();
+      if (!*got) {
+        return Status(ErrorCode::kCorruption,
+                      fmt::format("the log ended at event {}, before event {}", next,
+                                  runs[r == 0 ? 0 : r - 1].end));
+      }
+      if (frame_seq - 1 != next + 1) {
+        return Status(ErrorCode::kCorruption, fmt::format("event {} is where event {} should be",
+                                                          frame_seq - 1, next + 1));
+      }
+      const uint64_t index = next++;
+      while (r < runs.size() && runs[r].begin == index) open.push_back({runs[r++], {}});
+      if (keep && *keep == index && kept) kept->assign(leaf.begin(), leaf.end());
+      if (open.empty()) continue;
+      const merkle::Hash h = merkle::leaf_hash(leaf);
+      for (auto it = open.begin(); it != open.end();) {
+        it->second.push(h);
+        if (it->first.end == next) {
+          out[{it->first.begin, it->first.end}] = it->second.root();
+          it = open.erase(it);
+        } else {
+          ++it;
+        }
+      }
+    }
+    return Status::ok();
+  }
+
+  store::Syscalls& sys_;
+  std::vector<store::SegmentFile> segments_;
+  std::vector<store::SegmentTree> trees_;
+  uint64_t stored_end_;
+  std::optional<uint64_t> size_;
+};
+
+}  // namespace
+
+std::unique_ptr<TreeSource> streamed_tree(LeafFeed feed) {
+  return std::make_unique<StreamedTree>(std::move(feed));
 }
 
-Result<DigestCheck> check_digest_of(const LeafFeed& feed, const TreeHead& kept) {
-  // The proof's subtrees depend on today's size, which one pass learns only at its end: a
-  // first pass counts (a read; hashing is what costs), then the second hashes today's root,
-  // the proof's subtrees and the root of the first kept.size events. The proof is checked
-  // against the kept root; the recomputed one only shows, in a failure, what the log says now.
-  auto counted = feed(UINT64_MAX, [](uint64_t, std::span<const unsigned char>) {
-    return Status::ok();
-  });
-  if (!counted) return counted.status();
+Result<std::unique_ptr<TreeSource>> directory_tree(const std::filesystem::path& dir) {
+  store::Syscalls& sys = store::real_syscalls();
+  auto segments = store::list_segments(dir);
+  if (!segments) return segments.status();
+  if (!segments->empty() && segments->front().base_seq != 1) {
+    return Status(ErrorCode::kRefused,
+                  fmt::format("the log begins at event {}: the events before it were purged "
+                              "(compact --purge), and the tree needs every leaf",
+                              segments->front().base_seq));
+  }
+  auto trees = store::load_segment_trees(sys, *segments, segments->size(), false);
+  if (!trees) return trees.status();
+  return std::unique_ptr<TreeSource>(
+      std::make_unique<DirectoryTree>(sys, std::move(*segments), std::move(*trees)));
+}
+
+Result<TreeHead> tree_head_of(TreeSource& tree, std::optional<uint64_t> size) {
+  auto total = tree.size();
+  if (!total) return total.status();
+  if (size && *total < *size) {
+    return Status(ErrorCode::kRefused,
+                  fmt::format("the log holds {} events, not {}", *total, *size));
+  }
+  const uint64_t n = size.value_or(*total);
+  if (n == 0) return head_of(0, merkle::empty_root());
+  const merkle::Range all{0, n};
+  auto roots = tree.hashes({&all, 1}, std::nullopt, nullptr);
+  if (!roots) return roots.status();
+  return head_of(n, roots->front());
+}
+
+Result<DigestCheck> check_digest_of(TreeSource& tree, const TreeHead& kept) {
+  auto size = tree.size();
+  if (!size) return size.status();
   DigestCheck check;
   check.kept = kept;
-  const uint64_t size = *counted;
-  if (size < kept.size) {
-    auto now = tree_head_of(feed, std::nullopt);
-    if (!now) return now.status();
-    check.now = *now;
+  auto now = tree_head_of(tree, std::nullopt);
+  if (!now) return now.status();
+  check.now = *now;
+  if (*size < kept.size) {
     check.problem = fmt::format(
         "the log holds {} events, fewer than the {} the digest covers: events after {} were "
         "removed",
-        size, kept.size, size);
+        *size, kept.size, *size);
     return check;
   }
-  std::vector<merkle::Range> proof_ranges = merkle::consistency_ranges(kept.size, size);
-  proof_ranges.push_back({0, kept.size});
-  auto pass = hash_tree(feed, size, proof_ranges);
-  if (!pass) return pass.status();
-  check.now = head_of(pass->size, pass->root);
-  const merkle::Hash then = pass->range_hashes.back();
-  pass->range_hashes.pop_back();
-  check.proof_hashes = pass->range_hashes.size();
-  check.extends = merkle::verify_consistency(kept.size, size, hash_of(kept), pass->root,
-                                             pass->range_hashes);
+  // The proof is checked against the kept root; the root the log gives for the first
+  // kept.size events today only shows, in a failure, what the log says now.
+  std::vector<merkle::Range> ranges = merkle::consistency_ranges(kept.size, *size);
+  const size_t proof_size = ranges.size();
+  if (kept.size > 0) ranges.push_back({0, kept.size});
+  auto hashes = tree.hashes(ranges, std::nullopt, nullptr);
+  if (!hashes) return hashes.status();
+  const merkle::Hash then = kept.size > 0 ? hashes->back() : merkle::empty_root();
+  hashes->resize(proof_size);
+  check.proof_hashes = proof_size;
+  check.extends = merkle::verify_consistency(kept.size, *size, hash_of(kept), hash_of(*now),
+                                             *hashes);
   if (!check.extends) {
     check.problem = fmt::format(
         "the first {} events hash to {}, not to the digest's {}: history up to event {} was "
@@ -283,7 +496,7 @@ Result<DigestCheck> check_digest_of(const LeafFeed& feed, const TreeHead& kept) 
   return check;
 }
 
-Result<std::string> prove_of(const LeafFeed& feed, uint64_t seq, const TreeHead& at,
+Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at,
                              const std::function<Result<int>(const std::string& account)>& decimals) {
   if (seq == 0 || seq > at.size) {
     return Status(ErrorCode::kRefused,
@@ -291,25 +504,31 @@ Result<std::string> prove_of(const LeafFeed& feed, uint64_t seq, const TreeHead&
                               "to {}",
                               seq, at.size));
   }
-  const std::vector<merkle::Range> ranges = merkle::inclusion_ranges(seq - 1, at.size);
-  auto pass = hash_tree(feed, at.size, ranges, seq - 1);
-  if (!pass) return pass.status();
-  if (pass->size < at.size) {
+  auto size = tree.size();
+  if (!size) return size.status();
+  if (*size < at.size) {
     return Status(ErrorCode::kRefused, fmt::format("the log holds {} events, fewer than the {} "
                                                    "the digest covers",
-                                                   pass->size, at.size));
+                                                   *size, at.size));
   }
-  if (pass->root != hash_of(at)) {
+  std::vector<merkle::Range> ranges = merkle::inclusion_ranges(seq - 1, at.size);
+  ranges.push_back({0, at.size});
+  std::vector<unsigned char> leaf;
+  auto hashes = tree.hashes(ranges, seq - 1, &leaf);
+  if (!hashes) return hashes.status();
+  const merkle::Hash root = hashes->back();
+  hashes->pop_back();
+  if (root != hash_of(at)) {
     return Status(ErrorCode::kRefused,
                   fmt::format("the first {} events hash to {}, not to the digest's {}: the log "
                               "does not extend the digest, and no proof against it can check",
-                              at.size, merkle::to_hex(pass->root), root_hex(at)));
+                              at.size, merkle::to_hex(root), root_hex(at)));
   }
-  auto plain = leaf_event(pass->kept_leaf, 2);
+  auto plain = leaf_event(leaf, 2);
   if (!plain) return Status(ErrorCode::kCorruption, plain.status().message());
   auto places = decimals(plain->account);
   if (!places) return places.status();
-  auto event = leaf_event(pass->kept_leaf, *places);
+  auto event = leaf_event(leaf, *places);
   if (!event) return Status(ErrorCode::kCorruption, event.status().message());
   std::string out = "{\"format\":";
   json_string(out, kProofTag);
@@ -317,10 +536,10 @@ Result<std::string> prove_of(const LeafFeed& feed, uint64_t seq, const TreeHead&
   json_string(out, digest_text(at));
   out += fmt::format(",\"tree_size\":{},\"root\":\"{}\",\"seq\":{},\"leaf_index\":{},\"leaf\":\"{}\","
                      "\"audit_path\":[",
-                     at.size, root_hex(at), seq, seq - 1, hex_of(pass->kept_leaf));
-  for (size_t i = 0; i < pass->range_hashes.size(); ++i) {
+                     at.size, root_hex(at), seq, seq - 1, hex_of(leaf));
+  for (size_t i = 0; i < hashes->size(); ++i) {
     if (i > 0) out += ',';
-    out += fmt::format("\"{}\"", merkle::to_hex(pass->range_hashes[i]));
+    out += fmt::format("\"{}\"", merkle::to_hex((*hashes)[i]));
   }
   out += "],\"event\":" + event->json + "}\n";
   return out;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,26 +21,32 @@ using LeafVisit = std::function<Status(uint64_t seq, std::span<const unsigned ch
 // returns how many it handed out. A log whose beginning was purged is refused (kRefused).
 using LeafFeed = std::function<Result<uint64_t>(uint64_t limit, const LeafVisit& visit)>;
 
-// The data directory's leaves.
-LeafFeed directory_leaves(const std::filesystem::path& dir);
-
-// What one pass over the first `size` leaves gives.
-struct TreePass {
-  uint64_t size = 0;  // Leaves read: less than asked when the log is shorter.
-  util::merkle::Hash root{};
-  std::vector<util::merkle::Hash> range_hashes;  // One per range asked for, in order.
-  std::vector<unsigned char> kept_leaf;          // The bytes of leaf `keep`, if asked.
+// Where a tree's hashes come from.
+class TreeSource {
+ public:
+  virtual ~TreeSource() = default;
+  // How many events the log holds (every one a leaf).
+  virtual Result<uint64_t> size() = 0;
+  // The root of each range of leaves (each within [0, size())), and, with `keep`, the bytes of
+  // that leaf.
+  virtual Result<std::vector<util::merkle::Hash>> hashes(
+      std::span<const util::merkle::Range> ranges, std::optional<uint64_t> keep,
+      std::vector<unsigned char>* kept) = 0;
 };
-Result<TreePass> hash_tree(const LeafFeed& feed, uint64_t size,
-                           std::span<const util::merkle::Range> ranges,
-                           std::optional<uint64_t> keep = std::nullopt);
 
-Result<TreeHead> tree_head_of(const LeafFeed& feed, std::optional<uint64_t> size);
-Result<DigestCheck> check_digest_of(const LeafFeed& feed, const TreeHead& kept);
+// Hashes every leaf a question needs, from a store's leaves: PostgreSQL's, and a directory's
+// whose segments have no stored tree.
+std::unique_ptr<TreeSource> streamed_tree(LeafFeed feed);
+// A data directory: the stored nodes of its sealed segments (store/segment_tree.h), and its
+// events where they have none (the newest segment, and the low levels of a proof).
+Result<std::unique_ptr<TreeSource>> directory_tree(const std::filesystem::path& dir);
+
+Result<TreeHead> tree_head_of(TreeSource& tree, std::optional<uint64_t> size);
+Result<DigestCheck> check_digest_of(TreeSource& tree, const TreeHead& kept);
 // The inclusion proof of event `seq` in the tree of `at.size` leaves, as the JSON document
 // `prove` prints; `decimals` tells the places of an account's amounts (its currency's).
 // Refused (kRefused) when the log no longer hashes to `at`.
-Result<std::string> prove_of(const LeafFeed& feed, uint64_t seq, const TreeHead& at,
+Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at,
                              const std::function<Result<int>(const std::string& account)>& decimals);
 
 }  // namespace ledger::app

@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "store/segment_tree.h"
 #include "store/time_index.h"
 
 namespace ledger::store {
@@ -82,6 +83,10 @@ Result<uint64_t> archive_one(Syscalls& sys, const fs::path& dir,
   LEDGER_RETURN_IF_ERROR(publish_archive(sys, archived.path, archive));
   // The index is derived data: if it cannot be written, readers rebuild it.
   (void)write_file_atomically(sys, index_path(archived), encode_segment_index(checked->index));
+  // So are the Merkle tree's nodes, which describe the same bytes, compressed or not.
+  if (auto tree = load_stored_tree(sys, live)) {
+    (void)write_file_atomically(sys, tree_path(archived), encode_segment_tree(*tree));
+  }
   forget_segment_index(sys, live);
   LEDGER_RETURN_IF_ERROR(remove_durably(sys, live.path));
   return uint64_t{archive.size()};

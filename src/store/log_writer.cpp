@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "store/segment_tree.h"
 #include "store/time_index.h"
 #include "util/endian.h"
 
@@ -265,6 +266,28 @@ void LogWriter::index_sealed_segments(size_t segments_before) {
     if (auto idx = build_segment_index(sys_, segments_, i)) {
       store_segment_index(sys_, segments_[i], *idx);
     }
+    store_tree(i);
+  }
+}
+
+// The Merkle tree's nodes of sealed segment `i`, continuing the tree of the segments before
+// it: their stored peaks, or (once, for a log written before trees were stored, or whose tree
+// files were lost) every missing tree from the first segment on.
+void LogWriter::store_tree(size_t i) {
+  if (segments_.front().base_seq != 1) return;  // Purged: the tree needs every leaf.
+  std::vector<util::merkle::Hash> before;
+  if (i > 0) {
+    std::optional<SegmentTree> prev = load_stored_tree(sys_, segments_[i - 1]);
+    if (prev && prev->seq_last + 1 == segments_[i].base_seq) {
+      before = std::move(prev->peaks);
+    } else {
+      auto trees = load_segment_trees(sys_, segments_, i, true);
+      if (!trees || trees->size() != i) return;
+      before = trees->back().peaks;
+    }
+  }
+  if (auto tree = build_segment_tree(sys_, segments_, i, before)) {
+    store_segment_tree(sys_, segments_[i], *tree);
   }
 }
 

@@ -108,6 +108,7 @@ class LogWriter {
   Status write_frame(bool ends_commit);
   Status roll();
   void index_sealed_segments(size_t segments_before);
+  void store_tree(size_t i);
   Status relist_segments();
   int64_t now_ns() const;
 

@@ -17,9 +17,10 @@ namespace ledger::store {
 inline constexpr uint64_t kIndexStrideBytes = 64u << 10;
 inline constexpr const char* kIndexSuffix = ".idx";
 // Every file derived from one segment and named after it: the time index, and the account
-// indexes that the app keeps (app/account_index.h). The store knows only that they must not
-// outlive their segment.
-inline constexpr std::array<const char*, 3> kSegmentDerivedSuffixes = {".idx", ".acx", ".eff"};
+// indexes that the app keeps (app/account_index.h), and the Merkle tree's stored nodes
+// (store/segment_tree.h). The store knows only that they must not outlive their segment.
+inline constexpr std::array<const char*, 4> kSegmentDerivedSuffixes = {".idx", ".acx", ".eff",
+                                                                       ".tre"};
 
 // A frame boundary, and the block of frames from it to the next entry.
 struct IndexEntry {

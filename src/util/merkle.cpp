@@ -118,13 +118,16 @@ std::optional<Hash> from_hex(std::string_view hex) {
   return out;
 }
 
-void RangeHasher::push(const Hash& leaf) {
+void RangeHasher::push(const Hash& leaf,
+                       const std::function<void(unsigned height, const Hash&)>& completed) {
   peaks_.push_back(leaf);
   // The count's trailing one bits are the complete subtrees that this leaf completes.
+  unsigned height = 0;
   for (uint64_t n = size_; n & 1; n >>= 1) {
     Hash right = peaks_.back();
     peaks_.pop_back();
     peaks_.back() = node_hash(peaks_.back(), right);
+    if (completed) completed(++height, peaks_.back());
   }
   ++size_;
 }

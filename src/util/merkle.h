@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -43,8 +44,16 @@ struct Range {
 // count: the roots of the complete subtrees that the count's binary digits describe.
 class RangeHasher {
  public:
-  void push(const Hash& leaf);
+  RangeHasher() = default;
+  // Continues the leaves before: `peaks` as peaks() gave them after `size` leaves.
+  RangeHasher(std::vector<Hash> peaks, uint64_t size) : peaks_(std::move(peaks)), size_(size) {}
+
+  // `completed`, if given, is told each complete subtree this leaf completes above it: its
+  // height (1 for two leaves) and hash, lowest first.
+  void push(const Hash& leaf, const std::function<void(unsigned height, const Hash&)>& completed = {});
   uint64_t size() const { return size_; }
+  // The roots of the complete subtrees of the leaves so far, largest first.
+  const std::vector<Hash>& peaks() const { return peaks_; }
   // MTH of the leaves pushed (empty_root() for none).
   Hash root() const;
 
