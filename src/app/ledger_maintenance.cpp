@@ -457,6 +457,7 @@ Result<VerifyResult> Ledger::verify(const std::function<void(uint64_t, uint64_t)
   LEDGER_RETURN_IF_ERROR(domain.finish(report));
   snapshots.finish(report);
   LEDGER_RETURN_IF_ERROR(store::verify_indexes(sys, *segments, report));
+  LEDGER_RETURN_IF_ERROR(store::verify_trees(sys, *segments, report));
   uint64_t refs_through = 0;
   if (replay_possible) {
     auto through = app::verify_ref_index(options_.dir, domain.refs(), domain.seq_start(),

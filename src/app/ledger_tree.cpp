@@ -38,12 +38,7 @@ Result<DigestCheck> Ledger::check_digest(const TreeHead& kept) const {
 Result<std::string> Ledger::prove(uint64_t seq, const TreeHead& at) const {
   auto tree = tree_of(books_, options_.dir);
   if (!tree) return tree.status();
-  auto decimals = [this](const std::string& account) -> Result<int> {
-    auto views = balances({account}, Cutoffs{});
-    if (!views) return views.status();
-    return views->empty() ? 2 : views->front().decimals;
-  };
-  return app::prove_of(**tree, seq, at, decimals);
+  return app::prove_of(**tree, seq, at);
 }
 
 }  // namespace ledger

@@ -63,6 +63,12 @@ std::optional<std::vector<unsigned char>> bytes_of_hex(std::string_view hex) {
   return out;
 }
 
+std::string events(uint64_t n) { return fmt::format("{} event{}", n, n == 1 ? "" : "s"); }
+// "the first 5 events", "the first event".
+std::string first_events(uint64_t n) {
+  return n == 1 ? std::string("the first event") : fmt::format("the first {} events", n);
+}
+
 void json_string(std::string& out, std::string_view text) {
   out += '"';
   for (unsigned char c : text) {
@@ -79,15 +85,16 @@ void json_string(std::string& out, std::string_view text) {
 }
 
 // The event a leaf holds, as a proof shows it: every field of the payload, both times as
-// nanoseconds since 1970 UTC (exact, and the same in every zone), and amounts with the
-// `decimals` of the account's currency (which the opening, another leaf, says).
+// nanoseconds since 1970 UTC (exact, and the same in every zone). A deposit's amount is in the
+// account's minor units (cents), as stored: its currency is in the opening, another leaf, so
+// a proof of this one could not vouch for where a decimal point goes.
 struct LeafEvent {
   std::string json;   // A JSON object; check-proof compares it byte for byte.
   std::string words;  // "seq 5: MoneyDeposited A 12.50 ...", for check-proof's report.
   std::string account;
 };
 
-Result<LeafEvent> leaf_event(std::span<const unsigned char> leaf, int decimals) {
+Result<LeafEvent> leaf_event(std::span<const unsigned char> leaf) {
   store::LeafFields f;
   if (!store::decode_leaf(leaf, f)) {
     return Status(ErrorCode::kInvalidArgument, "the leaf is shorter than a leaf's header");
@@ -128,12 +135,9 @@ Result<LeafEvent> leaf_event(std::span<const unsigned char> leaf, int decimals) 
                            v.type == domain::EventType::kMoneyWithdrawn ||
                            v.type == domain::EventType::kMoneyTransferred;
   if (moves_money) {
-    const std::string amount = format_amount(v.amount, decimals);
-    j += fmt::format(",\"decimals\":{},\"amount\":", decimals);
-    json_string(j, amount);
-    j += ",\"memo\":";
+    j += fmt::format(",\"amount_minor_units\":{},\"memo\":", v.amount);
     json_string(j, v.memo);
-    out.words += " " + amount;
+    out.words += fmt::format(" {} minor units", v.amount);
   }
   j += ",\"ref\":";
   json_string(j, v.ref);
@@ -449,8 +453,7 @@ Result<TreeHead> tree_head_of(TreeSource& tree, std::optional<uint64_t> size) {
   auto total = tree.size();
   if (!total) return total.status();
   if (size && *total < *size) {
-    return Status(ErrorCode::kRefused,
-                  fmt::format("the log holds {} events, not {}", *total, *size));
+    return Status(ErrorCode::kRefused, fmt::format("the log holds {}, not {}", events(*total), *size));
   }
   const uint64_t n = size.value_or(*total);
   if (n == 0) return head_of(0, merkle::empty_root());
@@ -470,9 +473,8 @@ Result<DigestCheck> check_digest_of(TreeSource& tree, const TreeHead& kept) {
   check.now = *now;
   if (*size < kept.size) {
     check.problem = fmt::format(
-        "the log holds {} events, fewer than the {} the digest covers: events after {} were "
-        "removed",
-        *size, kept.size, *size);
+        "the log holds {}, fewer than the {} the digest covers: events after {} were removed",
+        events(*size), kept.size, *size);
     return check;
   }
   // The proof is checked against the kept root; the root the log gives for the first
@@ -489,15 +491,13 @@ Result<DigestCheck> check_digest_of(TreeSource& tree, const TreeHead& kept) {
                                              *hashes);
   if (!check.extends) {
     check.problem = fmt::format(
-        "the first {} events hash to {}, not to the digest's {}: history up to event {} was "
-        "rewritten",
-        kept.size, merkle::to_hex(then), root_hex(kept), kept.size);
+        "{} hash to {}, not to the digest's {}: history up to event {} was rewritten",
+        first_events(kept.size), merkle::to_hex(then), root_hex(kept), kept.size);
   }
   return check;
 }
 
-Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at,
-                             const std::function<Result<int>(const std::string& account)>& decimals) {
+Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at) {
   if (seq == 0 || seq > at.size) {
     return Status(ErrorCode::kRefused,
                   fmt::format("event {} is not in the tree of the digest, which covers events 1 "
@@ -507,9 +507,9 @@ Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at,
   auto size = tree.size();
   if (!size) return size.status();
   if (*size < at.size) {
-    return Status(ErrorCode::kRefused, fmt::format("the log holds {} events, fewer than the {} "
-                                                   "the digest covers",
-                                                   *size, at.size));
+    return Status(ErrorCode::kRefused,
+                  fmt::format("the log holds {}, fewer than the {} the digest covers",
+                              events(*size), at.size));
   }
   std::vector<merkle::Range> ranges = merkle::inclusion_ranges(seq - 1, at.size);
   ranges.push_back({0, at.size});
@@ -520,15 +520,11 @@ Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at,
   hashes->pop_back();
   if (root != hash_of(at)) {
     return Status(ErrorCode::kRefused,
-                  fmt::format("the first {} events hash to {}, not to the digest's {}: the log "
-                              "does not extend the digest, and no proof against it can check",
-                              at.size, merkle::to_hex(root), root_hex(at)));
+                  fmt::format("{} hash to {}, not to the digest's {}: the log does not extend "
+                              "the digest, and no proof against it can check",
+                              first_events(at.size), merkle::to_hex(root), root_hex(at)));
   }
-  auto plain = leaf_event(leaf, 2);
-  if (!plain) return Status(ErrorCode::kCorruption, plain.status().message());
-  auto places = decimals(plain->account);
-  if (!places) return places.status();
-  auto event = leaf_event(leaf, *places);
+  auto event = leaf_event(leaf);
   if (!event) return Status(ErrorCode::kCorruption, event.status().message());
   std::string out = "{\"format\":";
   json_string(out, kProofTag);
@@ -591,15 +587,7 @@ Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& dige
   if (!leaf) return malformed("its leaf is not lowercase hex");
   auto root = merkle::from_hex(*root_text);
   if (!root) return malformed("its root is not 64 hex digits");
-  auto dec_it = event_it->value.FindMember("decimals");
-  int decimals = 2;
-  if (dec_it != event_it->value.MemberEnd()) {
-    if (!dec_it->value.IsInt() || dec_it->value.GetInt() < 0 || dec_it->value.GetInt() > 18) {
-      return malformed("its event's decimals are not a number from 0 to 18");
-    }
-    decimals = dec_it->value.GetInt();
-  }
-  auto event = leaf_event(*leaf, decimals);
+  auto event = leaf_event(*leaf);
   if (!event) return failed(fmt::format("the proof's leaf is not an event: {}",
                                         event.status().message()));
   rapidjson::Document shown;
@@ -616,6 +604,10 @@ Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& dige
   ProofCheck check;
   check.seq = *seq;
   check.head = head_of(*tree_size, *root);
+  if (text("digest") != digest_text(check.head)) {
+    return failed(fmt::format("the proof's digest is not its tree size and root ({})",
+                              digest_text(check.head)));
+  }
   check.event = event->words;
   if (*tree_size != digest.size || *root != hash_of(digest)) {
     return failed(fmt::format("the proof is for the tree head {}, not for the digest {}",

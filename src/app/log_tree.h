@@ -44,9 +44,7 @@ Result<std::unique_ptr<TreeSource>> directory_tree(const std::filesystem::path& 
 Result<TreeHead> tree_head_of(TreeSource& tree, std::optional<uint64_t> size);
 Result<DigestCheck> check_digest_of(TreeSource& tree, const TreeHead& kept);
 // The inclusion proof of event `seq` in the tree of `at.size` leaves, as the JSON document
-// `prove` prints; `decimals` tells the places of an account's amounts (its currency's).
-// Refused (kRefused) when the log no longer hashes to `at`.
-Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at,
-                             const std::function<Result<int>(const std::string& account)>& decimals);
+// `prove` prints. Refused (kRefused) when the log no longer hashes to `at`.
+Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at);
 
 }  // namespace ledger::app

@@ -124,13 +124,7 @@ Table verify_table(const Context& context, const VerifyResult& r) {
 
 // `verify --digest`, once per digest kept: each must be extended by today's log. With several,
 // the first that fails and the last before it that holds bound where history was rewritten.
-int check_digests(Context& context, const std::vector<std::string>& texts) {
-  std::vector<TreeHead> kept;
-  for (const std::string& text : texts) {
-    auto head = parse_digest(text);
-    if (!head) return context.fail(Status(ErrorCode::kUsage, "--digest: " + head.status().message()));
-    kept.push_back(*head);
-  }
+int check_digests(Context& context, std::vector<TreeHead> kept) {
   std::sort(kept.begin(), kept.end(),
             [](const TreeHead& a, const TreeHead& b) { return a.size < b.size; });
   std::optional<uint64_t> held_through;
@@ -138,9 +132,16 @@ int check_digests(Context& context, const std::vector<std::string>& texts) {
     auto check = context.ledger().check_digest(head);
     if (!check) return context.fail(check.status());
     if (check->extends) {
-      context.say(fmt::format("verify: the log ({}) extends {}: consistency proof of {} checked",
-                              digest_text(check->now), digest_text(head),
-                              plural(check->proof_hashes, "hash", "hashes")));
+      // On stdout with the summary line; on stderr when stdout has the --format table.
+      const std::string line = fmt::format(
+          "verify: the log ({}) extends {}: consistency proof of {} checked",
+          digest_text(check->now), digest_text(head),
+          plural(check->proof_hashes, "hash", "hashes"));
+      if (context.format_given()) {
+        context.note(line);
+      } else {
+        context.say(line);
+      }
       held_through = head.size;
       continue;
     }
@@ -160,8 +161,16 @@ int check_digests(Context& context, const std::vector<std::string>& texts) {
   return kExitOk;
 }
 
-int run_verify(Context& context, const std::vector<std::string>& digests) {
+int run_verify(Context& context, const std::vector<std::string>& digest_texts) {
   if (Status s = context.prepare(); !s) return context.fail(s);
+  std::vector<TreeHead> digests;  // Read before the long checks, so that a typo fails at once.
+  for (const std::string& text : digest_texts) {
+    auto head = parse_digest(text);
+    if (!head) {
+      return context.fail(Status(ErrorCode::kUsage, "--digest: " + head.status().message()));
+    }
+    digests.push_back(*head);
+  }
   const bool bar = stderr_is_terminal() && !context.quiet();
   std::optional<Progress> progress;  // Made at the first report, when the total is known.
   auto result = context.ledger().verify([&](uint64_t done, uint64_t total) {

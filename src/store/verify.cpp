@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "store/log_reader.h"
+#include "store/segment_tree.h"
 #include "store/time_index.h"
 
 namespace ledger::store {
@@ -464,6 +465,40 @@ Status verify_indexes(Syscalls& sys, const std::vector<SegmentFile>& segments,
     }
     p.what +=
         "; an index is derived data and can be rebuilt from its segment: no event is "
+        "affected";
+    report.add(std::move(p));
+  }
+  return Status::ok();
+}
+
+Status verify_trees(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                    VerifyReport& report) {
+  if (segments.empty() || segments.front().base_seq != 1) return Status::ok();
+  report.ran("trees");
+  std::vector<util::merkle::Hash> peaks;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    if (damaged(report, segments[i].path)) return Status::ok();
+    const fs::path path = tree_path(segments[i]);
+    std::error_code ec;
+    const bool stored_exists = i + 1 < segments.size() && fs::exists(path, ec);
+    auto built = build_segment_tree(sys, segments, i, peaks);
+    if (!built) return Status::ok();
+    peaks = built->peaks;
+    if (!stored_exists) continue;
+    VerifyProblem p =
+        make_problem("index", path, std::nullopt, built->base_seq, built->seq_last, "");
+    auto bytes = read_file(sys, path);
+    auto stored = bytes ? decode_segment_tree(*bytes) : Result<SegmentTree>(bytes.status());
+    if (!stored) {
+      p.what = fmt::format("wrong Merkle tree file: it does not decode ({})",
+                           stored.status().message());
+    } else if (!(*stored == *built)) {
+      p.what = "wrong Merkle tree file: its hashes differ from the events of its segment";
+    } else {
+      continue;
+    }
+    p.what +=
+        "; the tree's nodes are derived data and can be hashed again from the log: no event is "
         "affected";
     report.add(std::move(p));
   }

@@ -118,6 +118,12 @@ Status verify_log(Syscalls& sys, const std::vector<SegmentFile>& segments, const
 Status verify_indexes(Syscalls& sys, const std::vector<SegmentFile>& segments,
                       VerifyReport& report);
 
+// Every stored Merkle tree file (.tre) against the tree hashed again from the log, segment by
+// segment from the first. Missing ones are not a problem; a wrong one is, and is derived
+// data like an index. Stops at the first damaged segment (the log check reports it), and
+// checks nothing in a purged log (its tree cannot be hashed again).
+Status verify_trees(Syscalls& sys, const std::vector<SegmentFile>& segments, VerifyReport& report);
+
 // What the segment files hold, from their headers and time indexes, without decoding events.
 struct LogStats {
   uint64_t segments = 0;

@@ -256,6 +256,12 @@ TEST_SUITE("e2e postgres") {
     r = db.ok("copy --to " + shell_quote(back.dir().string()));
     CHECK(contains(r.out, "copied 7 events to "));
     // The same log on all three: sequence numbers, both times, every field.
+    // The same Merkle tree: a digest kept of one holds for the others.
+    const std::string digest = dir.ok("digest").out;
+    CHECK(digest.rfind("ledger-digest-v1:7:", 0) == 0);
+    CHECK(db.ok("digest").out == digest);
+    CHECK(back.ok("digest").out == digest);
+    CHECK(db.ok("verify --digest " + digest.substr(0, digest.size() - 1)).exit_code == 0);
     for (const char* question : {"history --format csv", "export", "balance --format csv",
                                  "statement ACC-1 --format csv",
                                  "balance ACC-1 --at 2026-01-05 --format csv"}) {
