@@ -551,15 +551,23 @@ Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& dige
   rapidjson::Document doc;
   doc.Parse(proof_json.data(), proof_json.size());
   if (doc.HasParseError() || !doc.IsObject()) return malformed("not a JSON object");
+  // Members by name, without RapidJSON's member iterators, whose == clang finds ambiguous in
+  // C++20. A repeated name: the first, as FindMember would.
+  auto member = [&](const char* key) -> const rapidjson::Value* {
+    for (const auto& m : doc.GetObject()) {
+      if (std::string_view(m.name.GetString(), m.name.GetStringLength()) == key) return &m.value;
+    }
+    return nullptr;
+  };
   auto text = [&](const char* key) -> std::optional<std::string_view> {
-    auto it = doc.FindMember(key);
-    if (it == doc.MemberEnd() || !it->value.IsString()) return std::nullopt;
-    return std::string_view(it->value.GetString(), it->value.GetStringLength());
+    const rapidjson::Value* v = member(key);
+    if (v == nullptr || !v->IsString()) return std::nullopt;
+    return std::string_view(v->GetString(), v->GetStringLength());
   };
   auto number = [&](const char* key) -> std::optional<uint64_t> {
-    auto it = doc.FindMember(key);
-    if (it == doc.MemberEnd() || !it->value.IsUint64()) return std::nullopt;
-    return it->value.GetUint64();
+    const rapidjson::Value* v = member(key);
+    if (v == nullptr || !v->IsUint64()) return std::nullopt;
+    return v->GetUint64();
   };
   if (text("format") != kProofTag) {
     return malformed(fmt::format("its \"format\" is not \"{}\"", kProofTag));
@@ -569,15 +577,14 @@ Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& dige
   const auto seq = number("seq");
   const auto leaf_hex = text("leaf");
   const auto root_text = text("root");
-  auto path_it = doc.FindMember("audit_path");
-  auto event_it = doc.FindMember("event");
-  if (!tree_size || !leaf_index || !seq || !leaf_hex || !root_text ||
-      path_it == doc.MemberEnd() || !path_it->value.IsArray() || event_it == doc.MemberEnd() ||
-      !event_it->value.IsObject()) {
+  const rapidjson::Value* path_value = member("audit_path");
+  const rapidjson::Value* event_value = member("event");
+  if (!tree_size || !leaf_index || !seq || !leaf_hex || !root_text || path_value == nullptr ||
+      !path_value->IsArray() || event_value == nullptr || !event_value->IsObject()) {
     return malformed("it lacks tree_size, leaf_index, seq, leaf, root, audit_path or event");
   }
   std::vector<merkle::Hash> path;
-  for (const auto& p : path_it->value.GetArray()) {
+  for (const auto& p : path_value->GetArray()) {
     if (!p.IsString()) return malformed("an audit_path entry is not a string");
     auto h = merkle::from_hex(std::string_view(p.GetString(), p.GetStringLength()));
     if (!h) return malformed("an audit_path entry is not 64 hex digits");
@@ -592,7 +599,7 @@ Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& dige
                                         event.status().message()));
   rapidjson::Document shown;
   shown.Parse(event->json.data(), event->json.size());
-  if (shown != event_it->value) {
+  if (shown != *event_value) {
     return failed(fmt::format("the proof's event is not what its leaf holds ({})", event->json));
   }
   store::LeafFields fields;

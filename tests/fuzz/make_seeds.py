@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of the snapshot, csv_import, jsonl_import, amount and date fuzz
-targets into tests/fuzz/corpus/<target>/ (the segment decoder's seeds were made by hand).
+"""Writes the seed corpora of the snapshot, csv_import, jsonl_import, amount, date and proof
+fuzz targets into tests/fuzz/corpus/<target>/ (the segment decoder's seeds were made by hand).
 
 Usage: tests/fuzz/make_seeds.py LEDGER_BINARY
 The snapshot seeds are real snapshot files, taken by LEDGER_BINARY from small ledgers, and
@@ -262,6 +262,41 @@ def date_seeds():
     write("date", "raw_now_min", bytes([0x84]) + struct.pack("<q", -(1 << 63)) + b"yesterday")
 
 
+# --- proof: a digest line, then a proof that `prove` printed, from a small ledger ------------
+
+def proof_seeds(binary):
+    clean("proof")
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, TZ="UTC")
+
+        def ledger(*args):
+            return subprocess.run([binary, "--dir", os.path.join(tmp, "l"), *args], env=env,
+                                  check=True, capture_output=True, text=True).stdout
+
+        ledger("open", "A", "--date", "2026-01-01", "--owner", "Ada \"Countess\"")
+        ledger("open", "B", "--date", "2026-01-01", "--currency", "JPY")
+        for i in range(1, 12):
+            ledger("deposit", "A", f"{i}.{i:02}", "--memo", f"pay {i}", "--ref", f"r-{i}")
+        ledger("withdraw", "A", "2.50", "--memo", "caf\u00e9")
+        ledger("close", "B")
+        size = 14
+        n = 0
+        for tree_size in (1, 2, 3, 7, 8, 13, 14):
+            digest = ledger("digest", "--at-seq", str(tree_size)).strip()
+            for seq in sorted({1, (tree_size + 1) // 2, tree_size}):
+                proof = ledger("prove", str(seq), "--digest", digest)
+                write("proof", f"proof_{tree_size:02}_{seq:02}", digest + "\n" + proof)
+                n += 1
+        digest = ledger("digest").strip()
+        proof = ledger("prove", "5", "--digest", digest)
+        write("proof", "wrong_digest", digest.replace(f":{size}:", f":{size - 1}:") + "\n" + proof)
+        write("proof", "upper_hex", digest.upper().replace("LEDGER-DIGEST-V1", "ledger-digest-v1"))
+        write("proof", "digest_only", digest)
+        write("proof", "not_a_digest", "ledger-digest-v1:x:00\n{}")
+        write("proof", "empty_object", digest + "\n{}")
+        write("proof", "not_json", digest + "\n" + proof[: len(proof) // 2])
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -270,6 +305,7 @@ def main():
     jsonl_seeds()
     amount_seeds()
     date_seeds()
+    proof_seeds(sys.argv[1])
 
 
 if __name__ == "__main__":

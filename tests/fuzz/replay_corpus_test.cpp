@@ -21,6 +21,7 @@ int ledger_fuzz_csv_import(const uint8_t* data, size_t size);
 int ledger_fuzz_jsonl_import(const uint8_t* data, size_t size);
 int ledger_fuzz_amount(const uint8_t* data, size_t size);
 int ledger_fuzz_date(const uint8_t* data, size_t size);
+int ledger_fuzz_proof(const uint8_t* data, size_t size);
 }
 
 namespace {
@@ -79,5 +80,8 @@ TEST_SUITE("fuzz") {
   }
   TEST_CASE("every saved date input runs without breaking an invariant") {
     replay("date", ledger_fuzz_date);
+  }
+  TEST_CASE("every saved digest and proof input runs without breaking an invariant") {
+    replay("proof", ledger_fuzz_proof);
   }
 }
