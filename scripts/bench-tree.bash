@@ -126,7 +126,7 @@ tree_summary() {
   local line
   while IFS= read -r line; do summary_line "  $line"; done < <(tree_table)
   summary_line "  $(grep '^tree_files' "$RESULTS" | tail -1)"
-  summary_line "  checks: $(grep '^tree_check' "$RESULTS" | cut -d' ' -f3- | tr '\n' ' ')"
+  summary_line "  checks: $(grep '^tree_check ' "$RESULTS" | cut -d' ' -f3- | tr '\n' ' ')"
   ((TREE_BAD == 0)) || summary_line "tree: FAILED: an answer differed or a command failed (see above)"
 }
 
@@ -136,7 +136,7 @@ tree_markdown() {
   echo "  baseline, $TREE_IMPORT_RUNS times in turn; one durable deposit $SQLITE_TURNS times in turn. The"
   echo "  ratio is ours over the baseline's (the median of the ratios run by run): the tree's cost."
   echo "- Reading: on the imported ledger (with its stored tree files) and on a copy without them,"
-  echo "  in turn. Checks: $(grep '^tree_check' "$RESULTS" | cut -d' ' -f3- | tr '\n' ' ')"
+  echo "  in turn. Checks: $(grep '^tree_check ' "$RESULTS" | cut -d' ' -f3- | tr '\n' ' ')"
   echo "- Stored: $(grep '^tree_files' "$RESULTS" | tail -1 | cut -d' ' -f3-)."
   echo
   tree_table

@@ -354,6 +354,9 @@ class Books {
       const std::function<void(uint64_t done, uint64_t total)>& progress) = 0;
   virtual Result<LedgerStats> stats() = 0;
   virtual Result<std::optional<std::string>> recorded_time_zone() = 0;
+  // How many events the log holds (the last sequence number), for the tree's size; with
+  // `known_at_ns`, how many were recorded at or before it.
+  virtual Result<uint64_t> event_count(std::optional<int64_t> known_at_ns) = 0;
   // The leaves of the Merkle tree over the log (app/log_tree.h, LeafFeed).
   virtual Result<uint64_t> visit_leaves(
       uint64_t limit,
@@ -436,6 +439,9 @@ class Ledger {
   // The tree head of the first `size` events (all when none is given); refused (kRefused) when
   // the log holds fewer. Readers only read: the tree is hashed from the log.
   Result<TreeHead> digest(std::optional<uint64_t> size = std::nullopt) const;
+  // The tree head of the events recorded at or before `known_at_ns` (all when none): the
+  // digest a report with that --known-at ends with.
+  Result<TreeHead> digest_known_at(std::optional<int64_t> known_at_ns) const;
   // Whether today's log extends `kept`: the consistency proof from it to today's tree head,
   // computed from the log and checked (util/merkle.h).
   Result<DigestCheck> check_digest(const TreeHead& kept) const;

@@ -16,9 +16,11 @@ Result<std::unique_ptr<app::TreeSource>> tree_of(const std::shared_ptr<Books>& b
     LEDGER_RETURN_IF_ERROR(app::require_ledger(dir));
     return app::directory_tree(dir);
   }
-  return app::streamed_tree([books](uint64_t limit, const app::LeafVisit& visit) {
-    return books->visit_leaves(limit, visit);
-  });
+  return app::streamed_tree(
+      [books](uint64_t limit, const app::LeafVisit& visit) {
+        return books->visit_leaves(limit, visit);
+      },
+      [books](std::optional<int64_t> known_at_ns) { return books->event_count(known_at_ns); });
 }
 
 }  // namespace
@@ -27,6 +29,12 @@ Result<TreeHead> Ledger::digest(std::optional<uint64_t> size) const {
   auto tree = tree_of(books_, options_.dir);
   if (!tree) return tree.status();
   return app::tree_head_of(**tree, size);
+}
+
+Result<TreeHead> Ledger::digest_known_at(std::optional<int64_t> known_at_ns) const {
+  auto tree = tree_of(books_, options_.dir);
+  if (!tree) return tree.status();
+  return app::tree_head_known_at(**tree, known_at_ns);
 }
 
 Result<DigestCheck> Ledger::check_digest(const TreeHead& kept) const {

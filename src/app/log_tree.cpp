@@ -186,18 +186,18 @@ namespace {
 // range), each range's root built as the pass goes.
 class StreamedTree : public TreeSource {
  public:
-  explicit StreamedTree(LeafFeed feed) : feed_(std::move(feed)) {}
+  StreamedTree(LeafFeed feed, std::function<Result<uint64_t>(std::optional<int64_t>)> count)
+      : feed_(std::move(feed)), count_(std::move(count)) {}
 
   Result<uint64_t> size() override {
     if (!size_) {
-      auto counted = feed_(UINT64_MAX, [](uint64_t, std::span<const unsigned char>) {
-        return Status::ok();
-      });
+      auto counted = count_(std::nullopt);
       if (!counted) return counted.status();
       size_ = *counted;
     }
     return *size_;
   }
+  Result<uint64_t> size_known_at(int64_t t) override { return count_(t); }
 
   Result<std::vector<merkle::Hash>> hashes(std::span<const merkle::Range> ranges,
                                            std::optional<uint64_t> keep,
@@ -233,6 +233,7 @@ class StreamedTree : public TreeSource {
 
  private:
   LeafFeed feed_;
+  std::function<Result<uint64_t>(std::optional<int64_t>)> count_;
   std::optional<uint64_t> size_;
 };
 
@@ -262,6 +263,26 @@ class DirectoryTree : public TreeSource {
     }
     size_ = last;
     return last;
+  }
+
+  // The last event recorded at or before `t`: the time index finds the block, a read of it
+  // the frame.
+  Result<uint64_t> size_known_at(int64_t t) override {
+    auto total = size();
+    if (!total) return total.status();
+    auto index = store::TimeIndex::load(sys_, segments_, true, false);
+    if (!index) return index.status();
+    const store::LogPosition from = index->seek_recorded_after(t);
+    uint64_t last = from.seq_next - 1;
+    store::LogReader reader(sys_, segments_, from);
+    reader.assume_committed_through(stored_end_);
+    for (;;) {
+      auto frame = reader.next();
+      if (!frame) return frame.status();
+      if (*frame == nullptr || (*frame)->header.recorded_ns > t) break;
+      last = (*frame)->header.seq_last();
+    }
+    return std::min(last, *total);
   }
 
   Result<std::vector<merkle::Hash>> hashes(std::span<const merkle::Range> ranges,
@@ -429,8 +450,9 @@ class DirectoryTree : public TreeSource {
 
 }  // namespace
 
-std::unique_ptr<TreeSource> streamed_tree(LeafFeed feed) {
-  return std::make_unique<StreamedTree>(std::move(feed));
+std::unique_ptr<TreeSource> streamed_tree(
+    LeafFeed feed, std::function<Result<uint64_t>(std::optional<int64_t>)> count) {
+  return std::make_unique<StreamedTree>(std::move(feed), std::move(count));
 }
 
 Result<std::unique_ptr<TreeSource>> directory_tree(const std::filesystem::path& dir) {
@@ -461,6 +483,13 @@ Result<TreeHead> tree_head_of(TreeSource& tree, std::optional<uint64_t> size) {
   auto roots = tree.hashes({&all, 1}, std::nullopt, nullptr);
   if (!roots) return roots.status();
   return head_of(n, roots->front());
+}
+
+Result<TreeHead> tree_head_known_at(TreeSource& tree, std::optional<int64_t> known_at_ns) {
+  if (!known_at_ns) return tree_head_of(tree, std::nullopt);
+  auto size = tree.size_known_at(*known_at_ns);
+  if (!size) return size.status();
+  return tree_head_of(tree, *size);
 }
 
 Result<DigestCheck> check_digest_of(TreeSource& tree, const TreeHead& kept) {

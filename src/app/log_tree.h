@@ -27,6 +27,8 @@ class TreeSource {
   virtual ~TreeSource() = default;
   // How many events the log holds (every one a leaf).
   virtual Result<uint64_t> size() = 0;
+  // How many of them were recorded at or before `t`.
+  virtual Result<uint64_t> size_known_at(int64_t t) = 0;
   // The root of each range of leaves (each within [0, size())), and, with `keep`, the bytes of
   // that leaf.
   virtual Result<std::vector<util::merkle::Hash>> hashes(
@@ -34,14 +36,16 @@ class TreeSource {
       std::vector<unsigned char>* kept) = 0;
 };
 
-// Hashes every leaf a question needs, from a store's leaves: PostgreSQL's, and a directory's
-// whose segments have no stored tree.
-std::unique_ptr<TreeSource> streamed_tree(LeafFeed feed);
+// Hashes every leaf a question needs from a store's leaves (PostgreSQL's); `count` tells how
+// many there are (recorded at or before a time, if given).
+std::unique_ptr<TreeSource> streamed_tree(
+    LeafFeed feed, std::function<Result<uint64_t>(std::optional<int64_t>)> count);
 // A data directory: the stored nodes of its sealed segments (store/segment_tree.h), and its
 // events where they have none (the newest segment, and the low levels of a proof).
 Result<std::unique_ptr<TreeSource>> directory_tree(const std::filesystem::path& dir);
 
 Result<TreeHead> tree_head_of(TreeSource& tree, std::optional<uint64_t> size);
+Result<TreeHead> tree_head_known_at(TreeSource& tree, std::optional<int64_t> known_at_ns);
 Result<DigestCheck> check_digest_of(TreeSource& tree, const TreeHead& kept);
 // The inclusion proof of event `seq` in the tree of `at.size` leaves, as the JSON document
 // `prove` prints. Refused (kRefused) when the log no longer hashes to `at`.

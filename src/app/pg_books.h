@@ -48,6 +48,7 @@ class PgBooks : public Books, public EventLog {
       const std::function<void(uint64_t done, uint64_t total)>& progress) override;
   Result<LedgerStats> stats() override;
   Result<std::optional<std::string>> recorded_time_zone() override;
+  Result<uint64_t> event_count(std::optional<int64_t> known_at_ns) override;
   Result<uint64_t> visit_leaves(
       uint64_t limit,
       const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit)

@@ -24,6 +24,17 @@ Status PgBooks::read_events(const EventVisit& visit) {
   return for_each_pg_event(**db, std::nullopt, visit);
 }
 
+Result<uint64_t> PgBooks::event_count(std::optional<int64_t> known_at_ns) {
+  auto db = ledger_db();
+  if (!db) return db.status();
+  auto r = known_at_ns ? (*db)->exec("SELECT coalesce(max(seq), 0) FROM events WHERE "
+                                     "recorded_ns <= $1",
+                                     {store::PgParam::number(*known_at_ns)})
+                       : (*db)->exec("SELECT last_seq FROM ledger_head");
+  if (!r) return r.status();
+  return r->rows() == 0 ? uint64_t{0} : static_cast<uint64_t>(r->int64(0, 0));
+}
+
 Result<uint64_t> PgBooks::visit_leaves(
     uint64_t limit,
     const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit) {

@@ -275,8 +275,9 @@ void setup_maintenance_commands(CLI::App& app, Context& context, int& exit_code)
       "every problem");
   verify->footer(
       "Takes no lock and writes nothing. Exit status 0 when all is well, 1 when a problem was "
-      "found (each is printed on stderr).\nExample:\n  ledger verify\n  ledger verify --format "
-      "json | jq '.[] | select(.type == \"problem\")'");
+      "found (each is printed on stderr), or when the log does not extend a --digest.\nExample:\n"
+      "  ledger verify\n  ledger verify --format json | jq '.[] | select(.type == \"problem\")'\n"
+      "  ledger verify --digest ledger-digest-v1:1042:9f2c...");
   static std::vector<std::string> digests;
   verify->add_option("--digest", digests,
                      "A digest kept earlier (`ledger digest`): prove that the log still extends "

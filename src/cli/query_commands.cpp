@@ -82,6 +82,36 @@ Table balances_table(const Context& context, const std::vector<AccountView>& vie
   return t;
 }
 
+// A report's digest (ledger(1), "Proving history"): the tree head of the events it could read,
+// those recorded up to its --known-at, or all. A table ends with it and each JSON object holds
+// it, so that a printed report can be held to the books later; CSV and TSV stay plain, and
+// pay nothing. A log that cannot give one (purged) gives none.
+Result<std::optional<std::string>> report_digest(Context& context,
+                                                 std::optional<int64_t> known_at) {
+  const OutputFormat f = context.format();
+  if (f == OutputFormat::kCsv || f == OutputFormat::kTsv || f == OutputFormat::kChart ||
+      (f == OutputFormat::kTable && context.quiet())) {
+    return std::optional<std::string>();
+  }
+  auto head = context.ledger().digest_known_at(known_at);
+  if (!head) {
+    if (head.status().code() == ErrorCode::kRefused) return std::optional<std::string>();
+    return head.status();
+  }
+  return std::optional<std::string>(digest_text(*head));
+}
+
+// Emits `t`, with the digest as a last column in JSON, or as a line after a table.
+void emit_with_digest(Context& context, Table t, const std::optional<std::string>& digest) {
+  const bool json = context.format() == OutputFormat::kJson || context.format() == OutputFormat::kJsonl;
+  if (digest && json) {
+    t.columns.push_back({"digest", CellKind::kText});
+    for (auto& row : t.rows) row.push_back(*digest);
+  }
+  context.emit(t);
+  if (digest && !json) context.heading("digest " + *digest);
+}
+
 int run_balances(Context& context, const QueryOptions& o, bool accounts_listing) {
   if (!accounts_listing && o.every) return run_series(context, o);
   if (Status s = context.prepare(); !s) return context.fail(s);
@@ -96,8 +126,10 @@ int run_balances(Context& context, const QueryOptions& o, bool accounts_listing)
   auto views = context.ledger().balances(accounts_listing ? std::vector<std::string>{} : o.accounts,
                                          Cutoffs{*at, *known_at});
   if (!views) return context.fail(views.status());
+  auto digest = report_digest(context, *known_at);
+  if (!digest) return context.fail(digest.status());
   context.heading(cutoff_line(*at, *known_at, context.now_ns()));
-  context.emit(balances_table(context, *views, accounts_listing));
+  emit_with_digest(context, balances_table(context, *views, accounts_listing), *digest);
   return 0;
 }
 
@@ -123,6 +155,8 @@ int run_statement(Context& context, const QueryOptions& o) {
   if (!known_at) return context.fail(known_at.status());
   auto statement = context.ledger().statement(o.account, *from, *to, *known_at);
   if (!statement) return context.fail(statement.status());
+  auto digest = report_digest(context, *known_at);
+  if (!digest) return context.fail(digest.status());
   const AccountView& a = statement->account;
   Table t;
   t.columns = {{"date", CellKind::kTime},      {"seq", CellKind::kInteger},
@@ -147,8 +181,9 @@ int run_statement(Context& context, const QueryOptions& o) {
     context.emit(t);
     context.heading(fmt::format("closing balance {} {}", amount_text(a, statement->closing_balance),
                                 a.currency));
+    if (*digest) context.heading("digest " + **digest);
   } else {
-    context.emit(t);
+    emit_with_digest(context, std::move(t), *digest);
   }
   return 0;
 }

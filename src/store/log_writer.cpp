@@ -318,6 +318,15 @@ Result<ArchiveReport> LogWriter::archive_segments(uint64_t before_seq, ArchiveMo
   // Whatever happened, the files of sealed segments may have moved or gone.
   if (Status s = relist_segments(); !s) return fail(s);
   if (!report && report.status().code() == ErrorCode::kIoError) return fail(report.status());
+  // A tree file that could not be carried to archive/ (a crash, a failed write) is hashed
+  // again now, as a missing time index is by the next reader: derived data, best effort.
+  const size_t sealed = committed_segments_ > 0 ? committed_segments_ - 1 : 0;
+  const bool tree_missing = std::any_of(segments_.begin(), segments_.begin() + sealed,
+                                        [](const SegmentFile& segment) {
+                                          std::error_code ec;
+                                          return !std::filesystem::exists(tree_path(segment), ec);
+                                        });
+  if (report && tree_missing) (void)load_segment_trees(sys_, segments_, sealed, true);
   return report;
 }
 

@@ -4,6 +4,8 @@
 #include <array>
 #include <bit>
 
+#include <fmt/format.h>
+
 #include "store/record.h"
 #include "store/time_index.h"
 #include "store/tree_leaf.h"
@@ -54,6 +56,12 @@ Result<SegmentTree> build_segment_tree(Syscalls& sys, const std::vector<SegmentF
   auto header = read_segment_header(sys, segments, index);
   if (!header) return header.status();
   tree.file_size = header->size();
+  // The peaks of n leaves are one per bit of n: others belong to another log, or to a gap.
+  if (static_cast<size_t>(std::popcount(tree.base_seq - 1)) != before.size()) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("the tree before {} does not end at event {}",
+                              display_name(segments[index].path), tree.base_seq - 1));
+  }
   merkle::RangeHasher hasher(before, tree.base_seq - 1);
   auto keep = [&tree](unsigned height, const merkle::Hash& h) {
     if (height >= kTreeMinHeight) tree.nodes.push_back(h);

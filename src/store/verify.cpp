@@ -476,14 +476,17 @@ Status verify_trees(Syscalls& sys, const std::vector<SegmentFile>& segments,
   if (segments.empty() || segments.front().base_seq != 1) return Status::ok();
   report.ran("trees");
   std::vector<util::merkle::Hash> peaks;
+  uint64_t next_seq = 1;
   for (size_t i = 0; i < segments.size(); ++i) {
-    if (damaged(report, segments[i].path)) return Status::ok();
+    // From a damaged segment or a gap on, the log check has said what is wrong.
+    if (damaged(report, segments[i].path) || segments[i].base_seq != next_seq) return Status::ok();
     const fs::path path = tree_path(segments[i]);
     std::error_code ec;
     const bool stored_exists = i + 1 < segments.size() && fs::exists(path, ec);
     auto built = build_segment_tree(sys, segments, i, peaks);
     if (!built) return Status::ok();
     peaks = built->peaks;
+    next_seq = built->seq_last + 1;
     if (!stored_exists) continue;
     VerifyProblem p =
         make_problem("index", path, std::nullopt, built->base_seq, built->seq_last, "");

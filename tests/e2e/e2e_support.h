@@ -220,6 +220,26 @@ class TestLedger {
   std::string server_, database_, name_;  // On PostgreSQL only.
 };
 
+inline std::string chomp_line(std::string line) {
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
+}
+
+// The digest that reports end with now: `ledger digest`'s line.
+inline std::string digest_now(const TestLedger& ledger) {
+  std::string line = ledger.ok("digest").out;
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
+}
+
+// `out` without the digest member that JSON reports carry in each object: only `digest`'s
+// value is taken out, so that a wrong or missing digest still fails the comparison after.
+inline std::string without_digest(std::string out, const std::string& digest) {
+  const std::string member = ",\"digest\":\"" + digest + "\"";
+  for (size_t at; (at = out.find(member)) != std::string::npos;) out.erase(at, member.size());
+  return out;
+}
+
 // The LOCK file holds the pid of the last process that took the writer lock, as advice for the
 // "locked by" message; every write attempt, refused or not, rewrites it. Everything else must
 // be byte-for-byte what it was.

@@ -27,6 +27,9 @@
 //      effective date is ever masked; an instant of another shape (a zone offset such as
 //      +01:00) or of another day is not masked either.
 //   2. The case's temporary directory, as an exact string, becomes `<dir>`.
+//   3. The root of a digest (`ledger-digest-v1:SIZE:` then 64 hex digits): the hash of events
+//      whose recorded times are those of the run. The 64 digits become `<root>`; the size is
+//      kept. (tests/e2e/tree_test.cpp checks digests themselves.)
 // Nothing else is masked: sizes, counts, sequence numbers and messages are compared as printed.
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -252,12 +255,32 @@ size_t now_instant_length(std::string_view text, size_t at, const std::vector<st
   return text.substr(end, 4) == " UTC" ? end - at : 0;
 }
 
+// The length of a digest's root at `at` (64 hex digits after "ledger-digest-v1:SIZE:"), or 0.
+size_t digest_root_length(const std::string& text, size_t at) {
+  static const std::string kTag = "ledger-digest-v1:";
+  if (at < kTag.size() + 2 || text[at - 1] != ':') return 0;
+  size_t size_start = at - 1;
+  while (size_start > 0 && std::isdigit(static_cast<unsigned char>(text[size_start - 1]))) {
+    --size_start;
+  }
+  if (size_start == at - 1 || size_start < kTag.size() ||
+      text.compare(size_start - kTag.size(), kTag.size(), kTag) != 0) {
+    return 0;
+  }
+  size_t n = 0;
+  while (at + n < text.size() && std::isxdigit(static_cast<unsigned char>(text[at + n]))) ++n;
+  return n == 64 ? n : 0;
+}
+
 std::string mask(const std::string& text, const fs::path& dir,
                  const std::vector<std::string>& dates) {
   std::string masked;
   const std::string dir_text = dir.string();
   for (size_t at = 0; at < text.size();) {
-    if (text.compare(at, dir_text.size(), dir_text) == 0) {
+    if (const size_t root = digest_root_length(text, at); root != 0) {
+      masked += "<root>";
+      at += root;
+    } else if (text.compare(at, dir_text.size(), dir_text) == 0) {
       masked += "<dir>";
       at += dir_text.size();
     } else if (const size_t length = now_instant_length(text, at, dates); length != 0) {

@@ -110,12 +110,15 @@ TEST_SUITE("e2e queries") {
     TestLedger ledger;
     set_up(ledger);
     const auto lines = lines_of(ledger.ok("balance --format table").out);
-    REQUIRE(lines.size() == 4);
+    REQUIRE(lines.size() == 5);
     CHECK(lines[0].starts_with("as of 20"));
     CHECK(lines[0].ends_with("Z"));  // Now, an instant in the ledger's zone (UTC).
     CHECK(lines[1] == "account  balance  currency");
     CHECK(lines[2] == "ACC-001   379.50  USD");
     CHECK(lines[3] == "ACC-002   100.00  USD");
+    // The digest of the books it was read from, to hold the printed table to them later.
+    CHECK(lines[4] == "digest " + digest_now(ledger));
+    CHECK(lines_of(ledger.ok("--quiet balance --format table").out).size() == 3);
   }
 
   TEST_CASE("balance as TSV, JSON and JSON lines, amounts always strings") {
@@ -124,15 +127,17 @@ TEST_SUITE("e2e queries") {
     CHECK(ledger.ok("balance --format tsv").out ==
           "account\tbalance\tcurrency\nACC-001\t379.50\tUSD\nACC-002\t100.00\tUSD\n");
 
+    const std::string digest = digest_now(ledger);
     const std::string json = ledger.ok("balance --format json").out;
-    CHECK(json ==
+    CHECK(contains(json, R"("currency":"USD","digest":")" + digest + "\"}"));
+    CHECK(without_digest(json, digest) ==
           "[\n"
           R"(  {"account":"ACC-001","balance":"379.50","currency":"USD"},)" "\n"
           R"(  {"account":"ACC-002","balance":"100.00","currency":"USD"})" "\n"
           "]\n");
     CHECK_FALSE(has_numeric_amount(json));
 
-    const auto lines = lines_of(ledger.ok("balance --format jsonl").out);
+    const auto lines = lines_of(without_digest(ledger.ok("balance --format jsonl").out, digest));
     REQUIRE(lines.size() == 2);
     CHECK(lines[0] == R"({"account":"ACC-001","balance":"379.50","currency":"USD"})");
     CHECK(lines[1] == R"({"account":"ACC-002","balance":"100.00","currency":"USD"})");
@@ -176,7 +181,7 @@ TEST_SUITE("e2e queries") {
     const auto tsv = lines_of(ledger.ok("accounts --format tsv").out);
     REQUIRE(tsv.size() == 4);
     CHECK(tsv[3] == "OLD-001\t0.00\tUSD\tclosed\t\t0.00\t2026-01-01");
-    const std::string json = ledger.ok("accounts --format json").out;
+    const std::string json = without_digest(ledger.ok("accounts --format json").out, digest_now(ledger));
     CHECK(json ==
           "[\n"
           R"(  {"account":"ACC-001","balance":"379.50","currency":"USD","status":"open","owner":"Ada Lovelace","overdraft_limit":"0.00","opened":"2026-01-01"},)" "\n"
@@ -193,7 +198,8 @@ TEST_SUITE("e2e queries") {
           "account  balance  currency  status  owner         overdraft_limit  opened\n"
           "ACC-001   379.50  USD       open    Ada Lovelace             0.00  2026-01-01\n"
           "ACC-002   100.00  USD       open    Bob                      0.00  2026-01-01\n"
-          "OLD-001     0.00  USD       closed                           0.00  2026-01-01\n");
+          "OLD-001     0.00  USD       closed                           0.00  2026-01-01\n"
+          "digest " + digest_now(ledger) + "\n");
   }
 
   TEST_CASE("statement as CSV: movements in effective order with the running balance") {
@@ -395,7 +401,8 @@ TEST_SUITE("e2e queries") {
           "date                  seq  type        counterparty  amount  balance  currency  memo               ref\n"
           "2026-03-01T23:30:00Z    3  deposit                   400.00   500.00  USD       salary             pay-1\n"
           "2026-03-05              4  withdrawal                -20.50   479.50  USD       groceries, weekly\n"
-          "closing balance 479.50 USD\n");
+          "closing balance 479.50 USD\n"
+          "digest " + digest_now(ledger) + "\n");
 
     // The heading names --from as it was given: an instant as an instant.
     CHECK(ledger.ok("statement ACC-001 --from 2026-03-01T12:00:00Z --to 2026-03-05 --format table")
@@ -411,7 +418,8 @@ TEST_SUITE("e2e queries") {
           "2026-03-01T23:30:00Z    3  deposit                      400.00   500.00  USD       salary             pay-1\n"
           "2026-03-05              4  withdrawal                   -20.50   479.50  USD       groceries, weekly\n"
           "2026-03-10              5  transfer out  ACC-002       -100.00   379.50  USD       rent\n"
-          "closing balance 379.50 USD\n");
+          "closing balance 379.50 USD\n"
+          "digest " + digest_now(ledger) + "\n");
   }
 
   TEST_CASE("a date-only --from starts at the beginning of that day") {
@@ -419,8 +427,8 @@ TEST_SUITE("e2e queries") {
     set_up(ledger);
     const auto lines =
         lines_of(ledger.ok("statement ACC-001 --from 2026-03-01 --to 2026-03-05 --format table").out);
-    CHECK(lines.size() == 6);
-    if (lines.size() == 6) {
+    CHECK(lines.size() == 7);
+    if (lines.size() == 7) {
       CHECK(lines[1] == "opening balance 100.00 USD");
       CHECK(contains(lines[3], "salary"));
       CHECK(lines[5] == "closing balance 479.50 USD");
@@ -431,7 +439,7 @@ TEST_SUITE("e2e queries") {
     CHECK(contains(from[1], ",3,deposit,,400.00,500.00,"));
     const auto next_day =
         lines_of(ledger.ok("statement ACC-001 --from 2026-03-02 --format table").out);
-    REQUIRE(next_day.size() == 6);
+    REQUIRE(next_day.size() == 7);
     CHECK(next_day[1] == "opening balance 500.00 USD");
     // history --from the day of the first recording lists every event.
     const std::string first_day = recorded_times(ledger)[1].substr(0, 10);
@@ -446,11 +454,12 @@ TEST_SUITE("e2e queries") {
         R"({"date":"2026-03-01T23:30:00Z","seq":3,"type":"deposit","counterparty":"","amount":"400.00","balance":"500.00","currency":"USD","memo":"salary","ref":"pay-1"})",
         R"({"date":"2026-03-05","seq":4,"type":"withdrawal","counterparty":"","amount":"-20.50","balance":"479.50","currency":"USD","memo":"groceries, weekly","ref":""})",
         R"({"date":"2026-03-10","seq":5,"type":"transfer out","counterparty":"ACC-002","amount":"-100.00","balance":"379.50","currency":"USD","memo":"rent","ref":""})"};
-    const std::string json = ledger.ok("statement ACC-001 --format json").out;
+    const std::string digest = digest_now(ledger);
+    const std::string json = without_digest(ledger.ok("statement ACC-001 --format json").out, digest);
     CHECK(json == "[\n  " + rows[0] + ",\n  " + rows[1] + ",\n  " + rows[2] + ",\n  " + rows[3] +
                       "\n]\n");
     CHECK_FALSE(has_numeric_amount(json));
-    CHECK(ledger.ok("statement ACC-001 --format jsonl").out ==
+    CHECK(without_digest(ledger.ok("statement ACC-001 --format jsonl").out, digest) ==
           rows[0] + "\n" + rows[1] + "\n" + rows[2] + "\n" + rows[3] + "\n");
   }
 
@@ -586,9 +595,11 @@ TEST_SUITE("e2e queries") {
     CHECK(contains(lines[3], ",5,transfer out,ACC-002,-100.00,279.50,"));
     const auto table =
         lines_of(ledger.ok("statement ACC-001 --format table --known-at " + recorded[5]).out);
-    REQUIRE_FALSE(table.empty());
+    REQUIRE(table.size() >= 2);
     CHECK(contains(table[0], ", as known at "));
-    CHECK(table.back() == "closing balance 279.50 USD");
+    CHECK(table[table.size() - 2] == "closing balance 279.50 USD");
+    // The digest of the events known then: the first five.
+    CHECK(table.back() == "digest " + chomp_line(ledger.ok("digest --at-seq 5").out));
   }
 
   TEST_CASE("every report in table format states its cutoff") {

@@ -155,7 +155,8 @@ TEST_SUITE("terminal_output") {
       INFO("env " << env);
       const RunResult r = ledger.run("accounts --format table", clean_env(env));
       REQUIRE(r.exit_code == 0);
-      CHECK(lines_of(r.out).size() == 4);  // The cutoff, the header and one line per account.
+      // The cutoff, the header, one line per account and the digest.
+      CHECK(lines_of(r.out).size() == 5);
       CHECK(contains(r.out, "Ada Augusta King, Countess of Lovelace"));
     }
   }
@@ -166,7 +167,7 @@ TEST_SUITE("terminal_output") {
     const Shown wide = on_terminal(ledger, "accounts --color=never");
     REQUIRE(wide.exit_code == 0);
     // A terminal of unknown width and no COLUMNS: nothing wraps, one line per account.
-    CHECK(lines_of(wide.text).size() == 4);
+    CHECK(lines_of(wide.text).size() == 5);
     CHECK(widest_line(wide.text) > 130);
 
     const Shown narrow = on_terminal(ledger, "accounts --color=never", "COLUMNS=130");
@@ -213,11 +214,11 @@ TEST_SUITE("terminal_output") {
         on_terminal(ledger, "accounts --color=never", "", "", "stty cols 100 rows 40 </dev/tty");
     REQUIRE(shown.exit_code == 0);
     const auto lines = lines_of(shown.text);
-    REQUIRE(lines.size() == 5);  // The cutoff, the header and three accounts.
+    REQUIRE(lines.size() == 6);  // The cutoff, the header, three accounts and the digest.
     // Every row ends with its opening date, so the rows are all as wide as each other when the
     // owners are measured as a terminal draws them (counted in code points, 山田太郎 would push
     // its row four columns right).
-    for (size_t i = 3; i < lines.size(); ++i) {
+    for (size_t i = 3; i + 1 < lines.size(); ++i) {
       INFO(lines[i]);
       CHECK(ledger::cli::display_width(lines[i]) == ledger::cli::display_width(lines[2]));
     }

@@ -411,7 +411,7 @@ TEST_SUITE("e2e timeline") {
         CHECK(contains(jsonl, R"("date":"2025-07-01","type":"MoneyDeposited")"));
         CHECK(contains(jsonl, R"("date":")" + c.timed_printed + R"(","type":"MoneyDeposited")"));
         const auto table = lines_of(ledger.ok("statement A-1 --format table", reader).out);
-        REQUIRE(table.size() == 6);
+        REQUIRE(table.size() == 7);  // Heading, opening, header, two rows, closing, digest.
         CHECK(table[3].starts_with("2025-07-01 "));
         CHECK(table[4].starts_with(c.timed_printed + " "));
         CHECK(contains(ledger.ok("accounts --format csv", reader).out, ",2025-06-01\n"));

@@ -9,6 +9,7 @@ $ ledger --color always balance --format table --at 2026-01-02 | cat -v
 > as of 2026-01-02
 > ^[[1maccount  balance  currency^[[0m
 > CHK-001    ^[[31m-5.00^[[0m  USD
+> digest ledger-digest-v1:2:<root>
 $ ledger --color always balance --format csv | cat -v
 > account,balance,currency
 > CHK-001,-5.00,USD
@@ -16,6 +17,7 @@ $ ledger --color auto balance --format table --at 2026-01-02 | cat -v
 > as of 2026-01-02
 > account  balance  currency
 > CHK-001    -5.00  USD
+> digest ledger-digest-v1:2:<root>
 $ ledger --color always withdraw CHK-001 50 --date 2026-01-03 2>&1 | cat -v
 > ledger: ^[[1;31merror:^[[0m insufficient funds in "CHK-001": on 2026-01-03 it would be at -55.00 USD (overdraft limit 10.00 USD)
 $ ledger --color never withdraw CHK-001 50 --date 2026-01-03

@@ -19,9 +19,11 @@ $ ls data data/index
 > 00000000000000000001.acx
 > 00000000000000000001.eff
 > 00000000000000000001.idx
+> 00000000000000000001.tre
 > 00000000000000000030.acx
 > 00000000000000000030.eff
 > 00000000000000000030.idx
+> 00000000000000000030.tre
 $ ledger stats --format table
 > stat                        value
 > events                      59
@@ -65,8 +67,10 @@ $ ls data data/archive
 > data/archive:
 > 00000000000000000001.idx
 > 00000000000000000001.seg.zst
+> 00000000000000000001.tre
 > 00000000000000000030.idx
 > 00000000000000000030.seg.zst
+> 00000000000000000030.tre
 $ ledger compact
 > snapshot at event 59; no sealed segment lies wholly before it
 $ ledger statement CHK-001 --from 2026-01-12 --to 2026-01-14 --format table
@@ -77,10 +81,12 @@ $ ledger statement CHK-001 --from 2026-01-12 --to 2026-01-14 --format table
 > 2026-01-13    5  deposit                  1.00     4.00  USD       day 13  d-01-13
 > 2026-01-14    6  deposit                  1.00     5.00  USD       day 14  d-01-14
 > closing balance 5.00 USD
+> digest ledger-digest-v1:59:<root>
 $ ledger balance --at 2026-01-15 --format table
 > as of 2026-01-15
 > account  balance  currency
 > CHK-001     6.00  USD
+> digest ledger-digest-v1:59:<root>
 $ ledger verify
 > verified 59 events in 59 frames across 3 segments; chain intact; 2 indexes current; 1 account replayed; 2 segments read from the archive; 1 of 1 snapshot compared with the replay; ref index through 59 checked; 0 account indexes checked
 $ ledger compact --purge --yes

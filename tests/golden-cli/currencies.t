@@ -22,11 +22,12 @@ $ ledger accounts --format table
 > BHD-001    1.500  BHD       open                     0.000  2026-01-01
 > JPY-001     -300  JPY       open                       500  2026-01-01
 > USD-001     7.00  USD       open                      0.00  2026-01-01
+> digest ledger-digest-v1:7:<root>
 $ ledger accounts --format json
 > [
->   {"account":"BHD-001","balance":"1.500","currency":"BHD","status":"open","owner":"","overdraft_limit":"0.000","opened":"2026-01-01"},
->   {"account":"JPY-001","balance":"-300","currency":"JPY","status":"open","owner":"","overdraft_limit":"500","opened":"2026-01-01"},
->   {"account":"USD-001","balance":"7.00","currency":"USD","status":"open","owner":"","overdraft_limit":"0.00","opened":"2026-01-01"}
+>   {"account":"BHD-001","balance":"1.500","currency":"BHD","status":"open","owner":"","overdraft_limit":"0.000","opened":"2026-01-01","digest":"ledger-digest-v1:7:<root>"},
+>   {"account":"JPY-001","balance":"-300","currency":"JPY","status":"open","owner":"","overdraft_limit":"500","opened":"2026-01-01","digest":"ledger-digest-v1:7:<root>"},
+>   {"account":"USD-001","balance":"7.00","currency":"USD","status":"open","owner":"","overdraft_limit":"0.00","opened":"2026-01-01","digest":"ledger-digest-v1:7:<root>"}
 > ]
 $ ledger statement BHD-001 --format table
 > statement of BHD-001 (BHD), as of <now>Z
@@ -34,6 +35,7 @@ $ ledger statement BHD-001 --format table
 > date        seq  type     counterparty  amount  balance  currency  memo  ref
 > 2026-01-02    5  deposit                 1.500    1.500  BHD
 > closing balance 1.500 BHD
+> digest ledger-digest-v1:7:<root>
 $ ledger export
 > ; Exported by `ledger export --format ledger`: 7 events.
 > ; Accounts are Assets:<id>, each ':' of an id written '~' (not a sub-account);

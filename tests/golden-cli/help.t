@@ -42,6 +42,9 @@ $ ledger --help
 >   verify                      Check every frame (archived ones too), the checksum chain, sequence numbers, time indexes, a replay of every event, snapshots, the ref index and account indexes; report every problem
 >   stats                       Events, frames, segments, archive, purge, snapshots, indexes, accounts, first and last times
 >   copy                        Copy the whole log, with its sequence numbers and recorded times, to another location that holds no ledger (a directory or a PostgreSQL URI), then check that both answer the same
+>   digest                      Print the digest of the log: one line to keep elsewhere, which later books can be proved to extend (the root of a Merkle tree over every event)
+>   prove                       Print the proof (JSON) that an event is in the books of a digest: its leaf, its audit path and the tree head, for check-proof
+>   check-proof                 Check a proof from `prove` against a digest you kept, without the books
 >
 $ ledger --version
 > ledger 0.1.0
@@ -249,11 +252,13 @@ $ ledger verify --help
 >
 > Options:
 >   -h,--help                   Print this help message and exit
+>   --digest TEXT ...           A digest kept earlier (`ledger digest`): prove that the log still extends it; may be given several times
 >
-> Takes no lock and writes nothing. Exit status 0 when all is well, 1 when a problem was found (each is printed on stderr).
+> Takes no lock and writes nothing. Exit status 0 when all is well, 1 when a problem was found (each is printed on stderr), or when the log does not extend a --digest.
 > Example:
 >   ledger verify
 >   ledger verify --format json | jq '.[] | select(.type == "problem")'
+>   ledger verify --digest ledger-digest-v1:1042:9f2c...
 $ ledger stats --help
 > Events, frames, segments, archive, purge, snapshots, indexes, accounts, first and last times
 > Usage: ledger stats [OPTIONS]

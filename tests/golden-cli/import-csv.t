@@ -23,6 +23,7 @@ $ ledger balance --format table
 > account  balance  currency
 > CHK-001   991.00  USD
 > SAV-001   200.00  USD
+> digest ledger-digest-v1:6:<root>
 $ ledger history --format table
 > as of <now>Z
 > seq  recorded                 date        type              op        account  to        amount  currency  owner         overdraft_limit  memo              ref

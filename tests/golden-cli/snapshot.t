@@ -46,3 +46,4 @@ $ ledger balance --format table --at 2026-02-05
 > CHK-001  2060.01  USD
 > EUR-001     0.00  EUR
 > SAV-001   400.00  USD
+> digest ledger-digest-v1:9:<root>

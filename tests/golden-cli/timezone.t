@@ -12,6 +12,7 @@ $ TZ=Asia/Tokyo ledger balance --at 2026-03-01 --format table
 > as of 2026-03-01
 > account  balance  currency
 > P-001       5.00  USD
+> digest ledger-digest-v1:4:<root>
 $ ledger statement P-001
 > date,seq,type,counterparty,amount,balance,currency,memo,ref
 > 2026-03-01,4,deposit,,4.00,4.00,USD,,
@@ -24,6 +25,7 @@ $ TZ=America/New_York ledger statement P-001 --to 2026-03-01 --format table
 > 2026-03-01                   4  deposit                  4.00     4.00  USD
 > 2026-03-01T23:30:00+01:00    2  deposit                  1.00     5.00  USD       late evening
 > closing balance 5.00 USD
+> digest ledger-digest-v1:4:<root>
 $ ledger deposit P-001 1 --timezone UTC --date 2026-03-02
 ! ledger: error: --timezone UTC: this ledger's time zone is Europe/Paris, fixed when it was created
 ? 64

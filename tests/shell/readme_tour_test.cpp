@@ -159,6 +159,15 @@ TEST_SUITE("README tour") {
     const auto shown = run_ledger("--dir " + shell_quote((home.path() / "books").string()) +
                                   " --format table " + tour.command);
     REQUIRE_MESSAGE(shown.exit_code == 0, shown.err);
-    CHECK(shown.out == tour.expected);
+    // The digest's root depends on the recorded times of the run: the README elides it.
+    std::string out = shown.out;
+    const std::string tag = "\ndigest ledger-digest-v1:";
+    const size_t digest = out.find(tag);
+    REQUIRE(digest != std::string::npos);
+    const size_t root = out.find(':', digest + tag.size()) + 1;
+    REQUIRE(out.size() >= root + 65);
+    CHECK(out.substr(root + 64) == "\n");
+    out.replace(root, 64, "…");
+    CHECK(out == tour.expected);
   }
 }
