@@ -439,6 +439,8 @@ class Ledger {
   // The tree head of the first `size` events (all when none is given); refused (kRefused) when
   // the log holds fewer. Readers only read: the tree is hashed from the log.
   Result<TreeHead> digest(std::optional<uint64_t> size = std::nullopt) const;
+  // How many events the tree over the log has now (its readable events).
+  Result<uint64_t> tree_size() const;
   // The tree head of the events recorded at or before `known_at_ns` (all when none): the
   // digest a report with that --known-at ends with.
   Result<TreeHead> digest_known_at(std::optional<int64_t> known_at_ns) const;

@@ -31,6 +31,12 @@ Result<TreeHead> Ledger::digest(std::optional<uint64_t> size) const {
   return app::tree_head_of(**tree, size);
 }
 
+Result<uint64_t> Ledger::tree_size() const {
+  auto tree = tree_of(books_, options_.dir);
+  if (!tree) return tree.status();
+  return (*tree)->size();
+}
+
 Result<TreeHead> Ledger::digest_known_at(std::optional<int64_t> known_at_ns) const {
   auto tree = tree_of(books_, options_.dir);
   if (!tree) return tree.status();

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <bit>
@@ -15,6 +17,7 @@
 #include "store/time_index.h"
 #include "store/record.h"
 #include "store/tree_leaf.h"
+#include "util/jsonl.h"
 
 namespace ledger {
 
@@ -69,29 +72,14 @@ std::string first_events(uint64_t n) {
   return n == 1 ? std::string("the first event") : fmt::format("the first {} events", n);
 }
 
-void json_string(std::string& out, std::string_view text) {
-  out += '"';
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += '"';
-}
 
 // The event a leaf holds, as a proof shows it: every field of the payload, both times as
 // nanoseconds since 1970 UTC (exact, and the same in every zone). A deposit's amount is in the
 // account's minor units (cents), as stored: its currency is in the opening, another leaf, so
 // a proof of this one could not vouch for where a decimal point goes.
 struct LeafEvent {
-  std::string json;   // A JSON object; check-proof compares it byte for byte.
-  std::string words;  // "seq 5: MoneyDeposited A 12.50 ...", for check-proof's report.
-  std::string account;
+  std::string json;   // A JSON object; check-proof compares it, as written, with a proof's.
+  std::string words;  // "event 5, MoneyDeposited A 1250 minor units", for check-proof's report.
 };
 
 Result<LeafEvent> leaf_event(std::span<const unsigned char> leaf) {
@@ -108,39 +96,46 @@ Result<LeafEvent> leaf_event(std::span<const unsigned char> leaf) {
   const std::string type = domain::event_type_name(event);
   const std::string account = std::string(
       v.type == domain::EventType::kMoneyTransferred ? v.from : v.account);
-  out.account = account;
+  // The words reach a terminal, from a leaf that may be forged: no control characters.
+  auto shown = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    }
+    return out;
+  };
   std::string& j = out.json;
   j = fmt::format("{{\"seq\":{},\"recorded_ns\":{},\"effective_ns\":{},\"type\":", f.seq,
                   f.recorded_ns, f.effective_ns);
-  json_string(j, type);
+  util::append_json_string(j, type);
   j += ",\"account\":";
-  json_string(j, account);
-  out.words = fmt::format("event {}, {} {}", f.seq, type, account);
+  util::append_json_string(j, account);
+  out.words = fmt::format("event {}, {} {}", f.seq, type, shown(account));
   if (v.type == domain::EventType::kMoneyTransferred) {
     j += ",\"to\":";
-    json_string(j, v.to);
-    out.words += fmt::format(" to {}", v.to);
+    util::append_json_string(j, v.to);
+    out.words += fmt::format(" to {}", shown(v.to));
   }
   if (v.type == domain::EventType::kAccountOpened) {
     j += ",\"owner\":";
-    json_string(j, v.owner);
+    util::append_json_string(j, v.owner);
     j += ",\"currency\":";
-    json_string(j, v.currency);
+    util::append_json_string(j, v.currency);
     auto currency = find_currency(v.currency);
     j += ",\"overdraft_limit\":";
-    json_string(j, format_amount(v.overdraft_limit, currency ? currency->decimals : 2));
-    out.words += fmt::format(" ({})", v.currency);
+    util::append_json_string(j, format_amount(v.overdraft_limit, currency ? currency->decimals : 2));
+    out.words += fmt::format(" ({})", shown(v.currency));
   }
   const bool moves_money = v.type == domain::EventType::kMoneyDeposited ||
                            v.type == domain::EventType::kMoneyWithdrawn ||
                            v.type == domain::EventType::kMoneyTransferred;
   if (moves_money) {
     j += fmt::format(",\"amount_minor_units\":{},\"memo\":", v.amount);
-    json_string(j, v.memo);
+    util::append_json_string(j, v.memo);
     out.words += fmt::format(" {} minor units", v.amount);
   }
   j += ",\"ref\":";
-  json_string(j, v.ref);
+  util::append_json_string(j, v.ref);
   j += '}';
   return out;
 }
@@ -174,7 +169,8 @@ Result<TreeHead> parse_digest(std::string_view text) {
   }
   if (rest.substr(0, colon).size() > 1 && rest[0] == '0') return refuse();
   auto root = merkle::from_hex(rest.substr(colon + 1));
-  if (!root) return refuse();
+  // The tree of no events has one root, the hash of nothing.
+  if (!root || (size == 0 && *root != merkle::empty_root())) return refuse();
   return head_of(size, *root);
 }
 
@@ -556,9 +552,9 @@ Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at)
   auto event = leaf_event(leaf);
   if (!event) return Status(ErrorCode::kCorruption, event.status().message());
   std::string out = "{\"format\":";
-  json_string(out, kProofTag);
+  util::append_json_string(out, kProofTag);
   out += ",\"digest\":";
-  json_string(out, digest_text(at));
+  util::append_json_string(out, digest_text(at));
   out += fmt::format(",\"tree_size\":{},\"root\":\"{}\",\"seq\":{},\"leaf_index\":{},\"leaf\":\"{}\","
                      "\"audit_path\":[",
                      at.size, root_hex(at), seq, seq - 1, hex_of(leaf));
@@ -571,6 +567,17 @@ Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at)
 }
 
 }  // namespace app
+
+namespace {
+
+std::string written(const rapidjson::Value& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace
 
 Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& digest) {
   auto malformed = [](std::string_view why) {
@@ -588,6 +595,23 @@ Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& dige
     }
     return nullptr;
   };
+  // Each member once, and none other: a reader that takes the last of two "seq" members (jq,
+  // Python) must not see another proof than the one checked here.
+  static constexpr std::string_view kMembers[] = {"format", "digest",     "tree_size",
+                                                  "root",   "seq",        "leaf_index",
+                                                  "leaf",   "audit_path", "event"};
+  std::vector<std::string_view> seen;
+  for (const auto& m : doc.GetObject()) {
+    const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+    if (std::find(std::begin(kMembers), std::end(kMembers), name) == std::end(kMembers)) {
+      return malformed(fmt::format("it has a member \"{}\", which a proof has not",
+                                   name.substr(0, 40)));
+    }
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      return malformed(fmt::format("it has two members \"{}\"", name));
+    }
+    seen.push_back(name);
+  }
   auto text = [&](const char* key) -> std::optional<std::string_view> {
     const rapidjson::Value* v = member(key);
     if (v == nullptr || !v->IsString()) return std::nullopt;
@@ -626,9 +650,12 @@ Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& dige
   auto event = leaf_event(*leaf);
   if (!event) return failed(fmt::format("the proof's leaf is not an event: {}",
                                         event.status().message()));
-  rapidjson::Document shown;
-  shown.Parse(event->json.data(), event->json.size());
-  if (shown != *event_value) {
+  // Compared as written, not as parsed values: RapidJSON compares numbers as doubles, under
+  // which a time 1.7651347801234568e18 would equal many nanoseconds. Both sides go through one
+  // writer, so that only a difference in members, order or values shows.
+  rapidjson::Document expected;
+  expected.Parse(event->json.data(), event->json.size());
+  if (written(expected) != written(*event_value)) {
     return failed(fmt::format("the proof's event is not what its leaf holds ({})", event->json));
   }
   store::LeafFields fields;

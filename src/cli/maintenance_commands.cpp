@@ -147,6 +147,13 @@ int check_digests(Context& context, std::vector<TreeHead> kept) {
     }
     context.note(fmt::format("verify: FAILED: the log does not extend {}: {}", digest_text(head),
                              check->problem));
+    if (held_through && *held_through >= head.size) {
+      // Sorted by size: one of the same size held, with another root.
+      context.note(fmt::format("verify: the digests given disagree: the one of {} events holds, "
+                               "so this one was not kept from these books",
+                               *held_through));
+      return kExitRefused;
+    }
     const uint64_t first = held_through.value_or(0) + 1;
     context.note(first == head.size || head.size == 0
                      ? fmt::format("verify: the first event that differs is {}", head.size)

@@ -1,6 +1,8 @@
 // balance, accounts, statement, history: ask the service, turn the answer into a table.
 #include <fmt/format.h>
 
+#include <functional>
+
 #include "cli/context.h"
 #include "cli/history_table.h"
 #include "cli/series_command.h"
@@ -82,23 +84,48 @@ Table balances_table(const Context& context, const std::vector<AccountView>& vie
   return t;
 }
 
-// A report's digest (ledger(1), "Proving history"): the tree head of the events it could read,
+// A report's digest (ledger(1), "Proving history"): the tree head of the events it read,
 // those recorded up to its --known-at, or all. A table ends with it and each JSON object holds
 // it, so that a printed report can be held to the books later; CSV and TSV stay plain, and
-// pay nothing. A log that cannot give one (purged) gives none.
-Result<std::optional<std::string>> report_digest(Context& context,
-                                                 std::optional<int64_t> known_at) {
+// pay nothing. `query` reads what the report shows. Without --known-at, a write committed
+// between the query and the digest would be counted in one and not the other: the events
+// counted before the query must be those the digest covers, or both are read again. A log
+// that cannot give a digest (purged) gives none; one that fails to (a damaged segment that
+// the query did not need) gives none and says why on stderr: the report itself stands.
+Result<std::optional<std::string>> read_with_digest(Context& context,
+                                                    std::optional<int64_t> known_at,
+                                                    const std::function<Status()>& query) {
   const OutputFormat f = context.format();
-  if (f == OutputFormat::kCsv || f == OutputFormat::kTsv || f == OutputFormat::kChart ||
-      (f == OutputFormat::kTable && context.quiet())) {
+  const bool wanted = !(f == OutputFormat::kCsv || f == OutputFormat::kTsv ||
+                        f == OutputFormat::kChart || (f == OutputFormat::kTable && context.quiet()));
+  if (!wanted) {
+    LEDGER_RETURN_IF_ERROR(query());
     return std::optional<std::string>();
   }
-  auto head = context.ledger().digest_known_at(known_at);
-  if (!head) {
-    if (head.status().code() == ErrorCode::kRefused) return std::optional<std::string>();
-    return head.status();
+  constexpr int kReads = 3;
+  for (int read = 1;; ++read) {
+    std::optional<uint64_t> before;
+    if (!known_at) {
+      auto count = context.ledger().tree_size();
+      if (count) before = *count;
+    }
+    LEDGER_RETURN_IF_ERROR(query());
+    auto head = context.ledger().digest_known_at(known_at);
+    if (!head) {
+      if (head.status().code() != ErrorCode::kRefused) {
+        context.note(fmt::format("no digest: {}", head.status().message()));
+      }
+      return std::optional<std::string>();
+    }
+    if (!before || head->size == *before) return std::optional<std::string>(digest_text(*head));
+    if (read == kReads) {
+      context.note(fmt::format("note: the books were written to while this report was "
+                               "read ({} times); its digest covers {} events, which it may not "
+                               "all show",
+                               kReads, head->size));
+      return std::optional<std::string>(digest_text(*head));
+    }
   }
-  return std::optional<std::string>(digest_text(*head));
 }
 
 // Emits `t`, with the digest as a last column in JSON, or as a line after a table.
@@ -123,10 +150,12 @@ int run_balances(Context& context, const QueryOptions& o, bool accounts_listing)
   if (!at) return context.fail(at.status());
   auto known_at = context.cutoff(o.known_at, "--known-at");
   if (!known_at) return context.fail(known_at.status());
-  auto views = context.ledger().balances(accounts_listing ? std::vector<std::string>{} : o.accounts,
-                                         Cutoffs{*at, *known_at});
-  if (!views) return context.fail(views.status());
-  auto digest = report_digest(context, *known_at);
+  Result<std::vector<AccountView>> views = Status(ErrorCode::kInternal, "not read");
+  auto digest = read_with_digest(context, *known_at, [&] {
+    views = context.ledger().balances(accounts_listing ? std::vector<std::string>{} : o.accounts,
+                                      Cutoffs{*at, *known_at});
+    return views.status();
+  });
   if (!digest) return context.fail(digest.status());
   context.heading(cutoff_line(*at, *known_at, context.now_ns()));
   emit_with_digest(context, balances_table(context, *views, accounts_listing), *digest);
@@ -153,9 +182,11 @@ int run_statement(Context& context, const QueryOptions& o) {
   if (Status s = check_period(o, *from, *to); !s) return context.fail(s);
   auto known_at = context.cutoff(o.known_at, "--known-at");
   if (!known_at) return context.fail(known_at.status());
-  auto statement = context.ledger().statement(o.account, *from, *to, *known_at);
-  if (!statement) return context.fail(statement.status());
-  auto digest = report_digest(context, *known_at);
+  Result<Statement> statement = Status(ErrorCode::kInternal, "not read");
+  auto digest = read_with_digest(context, *known_at, [&] {
+    statement = context.ledger().statement(o.account, *from, *to, *known_at);
+    return statement.status();
+  });
   if (!digest) return context.fail(digest.status());
   const AccountView& a = statement->account;
   Table t;

@@ -282,7 +282,9 @@ void LogWriter::store_tree(size_t i) {
       before = std::move(prev->peaks);
     } else {
       auto trees = load_segment_trees(sys_, segments_, i, true);
-      if (!trees || trees->size() != i) return;
+      if (!trees || trees->size() != i || trees->back().seq_last + 1 != segments_[i].base_seq) {
+        return;
+      }
       before = trees->back().peaks;
     }
   }

@@ -131,7 +131,10 @@ Result<SegmentTree> decode_segment_tree(ByteView bytes) {
   const uint64_t nodes = get<uint64_t>(p + kTreeFixedSize + 32 * peaks);
   const uint64_t expected =
       nodes_completed_before(tree.seq_last) - nodes_completed_before(tree.base_seq - 1);
-  if (nodes != expected || bytes.size() != kTreeFixedSize + 32 * peaks + 8 + 32 * nodes + 8) {
+  // Bounded by the bytes there are before it is multiplied: a crafted count would wrap.
+  const uint64_t room = (bytes.size() - kTreeFixedSize - 32 * peaks - 16) / 32;
+  if (nodes != expected || nodes > room ||
+      bytes.size() != kTreeFixedSize + 32 * peaks + 8 + 32 * nodes + 8) {
     return bad;
   }
   p += kTreeFixedSize;
@@ -178,9 +181,11 @@ Result<std::vector<SegmentTree>> load_segment_trees(Syscalls& sys,
     std::optional<SegmentTree> tree = load_stored_tree(sys, segments[i]);
     const std::vector<merkle::Hash> before =
         trees.empty() ? std::vector<merkle::Hash>{} : trees.back().peaks;
-    if (tree && tree->base_seq != (trees.empty() ? 1 : trees.back().seq_last + 1)) tree.reset();
+    const uint64_t next_seq = trees.empty() ? 1 : trees.back().seq_last + 1;
+    if (tree && tree->base_seq != next_seq) tree.reset();
     if (!tree) {
-      if (!store) break;
+      // Not over a gap: the peaks before it would be another log's.
+      if (!store || segments[i].base_seq != next_seq) break;
       auto built = build_segment_tree(sys, segments, i, before);
       if (!built) return built.status();
       store_segment_tree(sys, segments[i], *built);

@@ -33,7 +33,7 @@ std::string ref_text(int i) { return fmt::format("ref-{}", i); }
 
 }  // namespace
 
-TEST_CASE("refs spilled in several runs are found with their entries; others fall through") {
+TEST_CASE("refs spilled in several runs are found with their entries, others fall through") {
   Below below;
   app::SpilledRefs spilled(&below, 5000);
   domain::LedgerState state;

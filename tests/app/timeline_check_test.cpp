@@ -110,7 +110,7 @@ TEST_SUITE("timeline check") {
           "that (the first on 1970-02-10)");
   }
 
-  TEST_CASE("failures are listed in the order asked, up to a report's bound; the rest counted") {
+  TEST_CASE("failures are listed in the order asked, up to a report's bound, the rest counted") {
     const size_t count = store::kVerifyProblemsMax + 200;
     const auto accounts = accounts_of(static_cast<int>(count));
     TimelineCheck check(512, 512);

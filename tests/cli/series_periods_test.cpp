@@ -23,7 +23,7 @@ TEST_SUITE("series periods") {
           std::vector{ymd(2028, 1, 31), ymd(2028, 2, 29), ymd(2028, 3, 10)});
   }
 
-  TEST_CASE("weeks end on Sunday; quarters on the last day of March, June, September, December") {
+  TEST_CASE("weeks end on Sunday, quarters on the last day of March, June, September, December") {
     // 2026-01-01 is a Thursday.
     CHECK(period_end_dates(ymd(2026, 1, 1), ymd(2026, 1, 12), Every::kWeek) ==
           std::vector{ymd(2026, 1, 4), ymd(2026, 1, 11), ymd(2026, 1, 12)});
@@ -33,7 +33,7 @@ TEST_SUITE("series periods") {
           std::vector{ymd(2025, 12, 31), ymd(2026, 6, 1)});
   }
 
-  TEST_CASE("a range within one period is that period cut short; days are each day") {
+  TEST_CASE("a range within one period is that period cut short, days are each day") {
     CHECK(period_end_dates(ymd(2026, 5, 2), ymd(2026, 5, 20), Every::kMonth) ==
           std::vector{ymd(2026, 5, 20)});
     CHECK(period_end_dates(ymd(2026, 5, 30), ymd(2026, 6, 1), Every::kDay) ==

@@ -49,7 +49,7 @@ TEST_SUITE("money") {
     }
   }
 
-  TEST_CASE("the largest amount that fits parses; one minor unit more does not") {
+  TEST_CASE("the largest amount that fits parses, one minor unit more does not") {
     CHECK(*parse_amount("92233720368547758.07", kUsd) == INT64_MAX);
     CHECK_FALSE(parse_amount("92233720368547758.08", kUsd));
   }

@@ -188,7 +188,7 @@ TEST_SUITE("e2e compact") {
   }
 
   TEST_CASE("a statement from the purge boundary itself says history up to and including it "
-            "was purged; --at the boundary still answers") {
+            "was purged, --at the boundary still answers") {
     // Everything before the purge is dated 2026-02-01: the snapshot that stands for it covers
     // effective times up to 2026-02-01 00:00:00, entries at that instant included.
     TestLedger ledger;

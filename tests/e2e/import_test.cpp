@@ -179,7 +179,7 @@ TEST_SUITE("e2e import") {
     check_unchanged(before, ledger.files());
   }
 
-  TEST_CASE("identical rows without a ref stay distinct; an overlapping file adds only new rows") {
+  TEST_CASE("identical rows without a ref stay distinct, an overlapping file adds only new rows") {
     TestLedger ledger;
     set_up_two_accounts(ledger);
     const auto january = ledger.file("january.csv",
@@ -492,7 +492,7 @@ TEST_SUITE("e2e import") {
     CHECK(lines_of(ledger.ok("accounts --format csv").out).size() == 51);
   }
 
-  TEST_CASE("rows beyond the import's memory wait in an unnamed file in $TMPDIR; none there, exit 74") {
+  TEST_CASE("rows beyond the import's memory wait in an unnamed file in $TMPDIR, none there, exit 74") {
     // 100,000 rows are about 8 MB in the order's records: more than it keeps in memory.
     const Workload w = generate_workload(100'000, 50, 20261206);
     TestLedger ledger;

@@ -64,7 +64,7 @@ TEST_SUITE("e2e postgres") {
     }
   }
 
-  TEST_CASE("a database that does not exist is exit 74 naming it; an empty one holds no ledger") {
+  TEST_CASE("a database that does not exist is exit 74 naming it, an empty one holds no ledger") {
     const std::string missing = with_database(postgres_server(), "no_such_database");
     RunResult r = ledger::testing::run_ledger("--dir " + shell_quote(missing) + " open ACC-1", kUtc);
     CHECK(r.exit_code == 74);

@@ -53,7 +53,7 @@ TEST_SUITE("balance series") {
     }
   }
 
-  TEST_CASE("a period cut short by --to ends at --to; the first is the one holding --from") {
+  TEST_CASE("a period cut short by --to ends at --to, the first is the one holding --from") {
     TestLedger ledger;
     set_up(ledger);
     CHECK(ledger.ok("balance CHK-001 --every week --from 2026-01-28 --to 2026-02-04").out ==
@@ -73,7 +73,7 @@ TEST_SUITE("balance series") {
     CHECK(days[30] == "2026-01-31,CHK-001,2320.50,USD");
   }
 
-  TEST_CASE("without --from the series starts at the first opening; without --to, today") {
+  TEST_CASE("without --from the series starts at the first opening, without --to, today") {
     TestLedger ledger;
     set_up(ledger);
     const auto lines = lines_of(ledger.ok("balance SAV-001 --every month").out);

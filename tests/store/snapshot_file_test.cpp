@@ -96,7 +96,7 @@ TEST_SUITE("snapshot file") {
     CHECK(listing.problems[0].find("00000000000000000042.snap") != std::string::npos);
   }
 
-  TEST_CASE("a truncated snapshot is refused; temp files and other names are ignored") {
+  TEST_CASE("a truncated snapshot is refused, temp files and other names are ignored") {
     TempDir dir;
     REQUIRE(write_snapshot(real_syscalls(), dir.path(), some_meta(), bytes_of("payload")));
     const fs::path path = snapshot_path(dir.path(), 42);

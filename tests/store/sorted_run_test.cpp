@@ -77,7 +77,7 @@ TEST_SUITE("sorted_run") {
     }
   }
 
-  TEST_CASE("a writer may choose smaller blocks; readers take the size from the header") {
+  TEST_CASE("a writer may choose smaller blocks, readers take the size from the header") {
     TempDir dir;
     const fs::path path = dir / "small.run";
     const std::vector<RunEntry> entries = sorted_entries(0, 1000);

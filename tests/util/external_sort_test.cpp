@@ -85,7 +85,7 @@ TEST_SUITE("external sort") {
     CHECK(runs == 0);
   }
 
-  TEST_CASE("records beyond the memory go to runs on scratch; the merge keeps key order, "
+  TEST_CASE("records beyond the memory go to runs on scratch, the merge keeps key order, "
             "arrival order among equal keys, and every payload byte") {
     for (size_t memory_bytes : {size_t{1}, size_t{700}, size_t{64} << 10}) {
       CAPTURE(memory_bytes);
@@ -96,7 +96,7 @@ TEST_SUITE("external sort") {
     }
   }
 
-  TEST_CASE("records that arrive in order go to one run unsorted; the few out of order wait "
+  TEST_CASE("records that arrive in order go to one run unsorted, the few out of order wait "
             "in memory") {
     std::vector<Rec> records;
     for (size_t i = 1000; i < 31000; ++i) {
