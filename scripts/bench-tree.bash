@@ -9,6 +9,10 @@
 # Reading: `digest`, `prove SEQ` and `verify --digest` on the imported ledger, with its stored
 # tree files and on a copy without them (every leaf hashed from the log), in turn. The two must
 # give the same digest and proof, and every proof must pass check-proof, or the suite fails.
+# PostgreSQL (a syncing cluster of the suite's own, scripts/pg-cluster): both ledgers copied
+# into a database each; a durable deposit into each in turn; then `digest` and `prove` with the
+# tree_nodes table and on a copy of the database that keeps none (ledger_head.tree_size 0:
+# every leaf streamed from the events table), in turn, which must agree with the directory's.
 
 TREE_BASE=6106fc8
 TREE_IMPORT_RUNS=3
@@ -24,9 +28,9 @@ tree_build_base() {
     git -C "$ROOT" worktree add --force --detach "$dir/src" "$TREE_BASE" >&2
   fi
   git -C "$dir/src" checkout -q --detach "$TREE_BASE"
-  echo "== building the baseline $TREE_BASE in $dir/build (Release): ledger" >&2
-  cmake -S "$dir/src" -B "$dir/build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  ninja -C "$dir/build" ${JOBS:+-j "$JOBS"} ledger >&2
+  echo "== building the baseline $TREE_BASE in $dir/build (Release): ledger, ledger-postgres" >&2
+  cmake -S "$dir/src" -B "$dir/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEDGER_TESTS=OFF >/dev/null
+  ninja -C "$dir/build" ${JOBS:+-j "$JOBS"} ledger ledger-postgres >&2
   TREE_BASE_BIN="$dir/build/ledger"
 }
 
@@ -72,18 +76,7 @@ bench_tree() {
   local verdict=same
   [[ -n "$digest" && "$digest" == "$digest_plain" ]] || { verdict=DIFFERENT; TREE_BAD=1; }
   echo "tree_check rows=$ROWS digest=$verdict" | tee -a "$RESULTS"
-  # shellcheck disable=SC2034
-  local digest_stored=("$ledger" --dir "$dir/ours-1" digest)
-  # shellcheck disable=SC2034
-  local digest_hashed=("$ledger" --dir "$dir/plain" digest)
-  in_turn "$TREE_READ_RUNS" "" "tree_digest_stored_$ROWS|$dir/d1|digest_stored" \
-    "tree_digest_hashed_$ROWS|$dir/d2|digest_hashed" || TREE_BAD=1
-  # shellcheck disable=SC2034
-  local prove_stored=("$ledger" --dir "$dir/ours-1" prove "$seq" --digest "$digest")
-  # shellcheck disable=SC2034
-  local prove_hashed=("$ledger" --dir "$dir/plain" prove "$seq" --digest "$digest")
-  in_turn "$TREE_READ_RUNS" "" "tree_prove_stored_$ROWS|$dir/p1.json|prove_stored" \
-    "tree_prove_hashed_$ROWS|$dir/p2.json|prove_hashed" || TREE_BAD=1
+  tree_reads tree "$dir/ours-1" "$dir/plain" "$digest" "$seq" "$dir/p"
   verdict=same
   cmp -s "$dir/p1.json" "$dir/p2.json" || { verdict=DIFFERENT; TREE_BAD=1; }
   local checked=passes
@@ -97,7 +90,71 @@ bench_tree() {
   measure "tree_verify_digest_$ROWS" "kept_size=$seq" 1 "" "$out" -- \
     "$ledger" --dir "$dir/ours-1" verify --digest "$kept" || TREE_BAD=1
   measure "tree_verify_$ROWS" "" 1 "" "$out" -- "$ledger" --dir "$dir/ours-1" verify || TREE_BAD=1
+  tree_postgres "$dir" "$seq"
   tree_summary
+}
+
+# `digest` and `prove SEQ` in turn on books with stored nodes (STORED) and without (HASHED):
+# results tree_{digest,prove}_{stored,hashed}_ROWS under PREFIX; the proofs in OUT1.json and
+# OUT2.json.
+tree_reads() {
+  local prefix=$1 stored=$2 hashed=$3 digest=$4 seq=$5 out=$6 ledger="$BUILD_DIR/ledger"
+  # shellcheck disable=SC2034
+  local digest_stored=("$ledger" --dir "$stored" digest)
+  # shellcheck disable=SC2034
+  local digest_hashed=("$ledger" --dir "$hashed" digest)
+  in_turn "$TREE_READ_RUNS" "" "${prefix}_digest_stored_$ROWS|${out}d1|digest_stored" \
+    "${prefix}_digest_hashed_$ROWS|${out}d2|digest_hashed" || TREE_BAD=1
+  # shellcheck disable=SC2034
+  local prove_stored=("$ledger" --dir "$stored" prove "$seq" --digest "$digest")
+  # shellcheck disable=SC2034
+  local prove_hashed=("$ledger" --dir "$hashed" prove "$seq" --digest "$digest")
+  in_turn "$TREE_READ_RUNS" "" "${prefix}_prove_stored_$ROWS|${out}1.json|prove_stored" \
+    "${prefix}_prove_hashed_$ROWS|${out}2.json|prove_hashed" || TREE_BAD=1
+}
+
+tree_postgres() {
+  local dir=$1 seq=$2 ledger="$BUILD_DIR/ledger" out="$1/out.txt" state="$1/pg" server
+  rm -rf "$state"
+  "$ROOT/scripts/pg-cluster" start "$state" >/dev/null
+  server=$(cat "$state/uri")
+  local ours="${server/\/postgres\?//tree_ours?}" base="${server/\/postgres\?//tree_base?}"
+  local plain="${server/\/postgres\?//tree_plain?}"
+  psql -X -q "$server" -c "CREATE DATABASE tree_ours" -c "CREATE DATABASE tree_base"
+  measure "tree_pg_copy_ours_$ROWS" "" 1 "" "$out" -- \
+    "$ledger" --dir "$dir/ours-1" copy --to "$ours" || TREE_BAD=1
+  measure "tree_pg_copy_base_$ROWS" "" 1 "" "$out" -- \
+    "$TREE_BASE_BIN" --dir "$dir/base-1" copy --to "$base" || TREE_BAD=1
+  psql -X -q "$ours" -c "VACUUM ANALYZE"
+  psql -X -q "$base" -c "VACUUM ANALYZE"
+  # shellcheck disable=SC2034
+  local ours_deposit=("$ledger" --dir "$ours" deposit "$SCALE_ACC" 1)
+  # shellcheck disable=SC2034
+  local base_deposit=("$TREE_BASE_BIN" --dir "$base" deposit "$SCALE_ACC" 1)
+  in_turn "$SQLITE_TURNS" "" "tree_pg_deposit_ours_$ROWS|$out|ours_deposit" \
+    "tree_pg_deposit_base_$ROWS|/dev/null|base_deposit" || TREE_BAD=1
+  echo "tree_pg_nodes rows=$ROWS nodes=$(psql -X -qAt "$ours" -c "SELECT count(*) FROM tree_nodes")" \
+    "table_bytes=$(psql -X -qAt "$ours" -c "SELECT pg_total_relation_size('tree_nodes')")" \
+    | tee -a "$RESULTS"
+  psql -X -q "$server" -c "CREATE DATABASE tree_plain TEMPLATE tree_ours"
+  psql -X -q "$plain" -c "UPDATE ledger_head SET tree_size = 0, tree_peaks = ''::bytea" \
+    -c "DELETE FROM tree_nodes"
+  local digest digest_plain digest_dir digest_at verdict=same
+  digest=$("$ledger" --dir "$ours" digest)
+  digest_plain=$("$ledger" --dir "$plain" digest)
+  # The directory it was copied from: the database's first events are its events.
+  digest_dir=$("$ledger" --dir "$dir/ours-1" digest)
+  digest_at=$("$ledger" --dir "$ours" digest --at-seq "$(cut -d: -f2 <<<"$digest_dir")")
+  [[ -n "$digest" && "$digest" == "$digest_plain" && "$digest_at" == "$digest_dir" ]] \
+    || { verdict=DIFFERENT; TREE_BAD=1; }
+  echo "tree_check rows=$ROWS pg_digest=$verdict" | tee -a "$RESULTS"
+  tree_reads tree_pg "$ours" "$plain" "$digest" "$seq" "$dir/pp"
+  verdict=same
+  cmp -s "$dir/pp1.json" "$dir/pp2.json" || { verdict=DIFFERENT; TREE_BAD=1; }
+  cmp -s <("$ledger" --dir "$dir/ours-1" prove "$seq" --digest "$digest_dir") \
+    <("$ledger" --dir "$ours" prove "$seq" --digest "$digest_dir") || { verdict=DIFFERENT; TREE_BAD=1; }
+  echo "tree_check rows=$ROWS pg_proof=$verdict" | tee -a "$RESULTS"
+  "$ROOT/scripts/pg-cluster" stop "$state" >/dev/null 2>&1 || true
 }
 
 TREE_READ_RUNS=7
@@ -119,6 +176,14 @@ tree_table() {
     "$(calc '%.3f' "$(field "tree_prove_hashed_${rows}_pairs" ratio)") |"
   echo "| \`check-proof\`, s (no books; $SQLITE_TURNS runs) | $(field "tree_check_proof_$rows" wall_s) | | |"
   echo "| \`verify --digest\` (all of verify, 1 run), s | $(field "tree_verify_digest_$rows" wall_s) | \`verify\` alone: $(field "tree_verify_$rows" wall_s) | |"
+  echo "| PostgreSQL: \`copy\` of the books into it, s (1 run each) | $(field "tree_pg_copy_ours_$rows" wall_s) | $(field "tree_pg_copy_base_$rows" wall_s) | |"
+  ours=$(field "tree_pg_deposit_ours_$rows" wall_s); base=$(field "tree_pg_deposit_base_$rows" wall_s)
+  echo "| PostgreSQL: one durable deposit, s (median of $SQLITE_TURNS in turn) | $ours | $base |" \
+    "$(calc '%.3f' "$(field "tree_pg_deposit_base_${rows}_pairs" ratio)") |"
+  echo "| PostgreSQL: \`digest\`, s (tree_nodes / every leaf streamed; $TREE_READ_RUNS in turn) | $(field "tree_pg_digest_stored_$rows" wall_s) |" \
+    "$(field "tree_pg_digest_hashed_$rows" wall_s) | $(calc '%.3f' "$(field "tree_pg_digest_hashed_${rows}_pairs" ratio)") |"
+  echo "| PostgreSQL: \`prove\`, s (the same) | $(field "tree_pg_prove_stored_$rows" wall_s) | $(field "tree_pg_prove_hashed_$rows" wall_s) |" \
+    "$(calc '%.3f' "$(field "tree_pg_prove_hashed_${rows}_pairs" ratio)") |"
 }
 
 tree_summary() {
@@ -137,7 +202,11 @@ tree_markdown() {
   echo "  ratio is ours over the baseline's (the median of the ratios run by run): the tree's cost."
   echo "- Reading: on the imported ledger (with its stored tree files) and on a copy without them,"
   echo "  in turn. Checks: $(grep '^tree_check ' "$RESULTS" | cut -d' ' -f3- | tr '\n' ' ')"
-  echo "- Stored: $(grep '^tree_files' "$RESULTS" | tail -1 | cut -d' ' -f3-)."
+  echo "- Stored: $(grep '^tree_files' "$RESULTS" | tail -1 | cut -d' ' -f3-);"
+  echo "  PostgreSQL: $(grep '^tree_pg_nodes' "$RESULTS" | tail -1 | cut -d' ' -f3-)."
+  echo "- PostgreSQL: a cluster of the suite's own (scripts/pg-cluster, syncing); both ledgers copied"
+  echo "  into a database each, then read and written as above; \"every leaf streamed\" is a copy"
+  echo "  of ours whose ledger_head says no node is kept."
   echo
   tree_table
 }

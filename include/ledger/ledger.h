@@ -357,10 +357,17 @@ class Books {
   // How many events the log holds (the last sequence number), for the tree's size; with
   // `known_at_ns`, how many were recorded at or before it.
   virtual Result<uint64_t> event_count(std::optional<int64_t> known_at_ns) = 0;
-  // The leaves of the Merkle tree over the log (app/log_tree.h, LeafFeed).
+  // The leaves of the Merkle tree over the log (app/log_tree.h) of events first..last (fewer
+  // where the log ends), in order; returns how many it visited.
   virtual Result<uint64_t> visit_leaves(
-      uint64_t limit,
+      uint64_t first, uint64_t last,
       const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit) = 0;
+  // The tree's nodes this store keeps: how many leaves they cover (every complete subtree of
+  // 16 or more leaves within events 1..that many is kept), and the root of the subtree of
+  // 2^height leaves from leaf index << height (0-based), if kept.
+  virtual Result<uint64_t> tree_stored_size() = 0;
+  virtual Result<std::optional<std::array<unsigned char, 32>>> tree_node(unsigned height,
+                                                                         uint64_t index) = 0;
   // The zone a first write records, once the caller has settled it (Ledger::use_time_zone).
   virtual void use_time_zone(const std::string& zone) = 0;
 };

@@ -16,11 +16,7 @@ Result<std::unique_ptr<app::TreeSource>> tree_of(const std::shared_ptr<Books>& b
     LEDGER_RETURN_IF_ERROR(app::require_ledger(dir));
     return app::directory_tree(dir);
   }
-  return app::streamed_tree(
-      [books](uint64_t limit, const app::LeafVisit& visit) {
-        return books->visit_leaves(limit, visit);
-      },
-      [books](std::optional<int64_t> known_at_ns) { return books->event_count(known_at_ns); });
+  return app::books_tree(books);
 }
 
 }  // namespace

@@ -178,109 +178,56 @@ namespace app {
 
 namespace {
 
-// A store's leaves, hashed as a question needs them: one pass over leaves [0, end of the last
-// range), each range's root built as the pass goes.
-class StreamedTree : public TreeSource {
+using RunHashes = std::map<std::pair<uint64_t, uint64_t>, merkle::Hash>;
+
+// The roots of runs of leaves (sorted by their first leaf, none repeated) from leaves handed in
+// order: each leaf goes to the runs it is in, and a run's root is kept when its last arrives.
+class RunHasher {
  public:
-  StreamedTree(LeafFeed feed, std::function<Result<uint64_t>(std::optional<int64_t>)> count)
-      : feed_(std::move(feed)), count_(std::move(count)) {}
+  RunHasher(const std::vector<merkle::Range>& runs, std::optional<uint64_t> keep,
+            std::vector<unsigned char>* kept, RunHashes& out)
+      : runs_(runs), keep_(keep), kept_(kept), out_(out) {}
 
-  Result<uint64_t> size() override {
-    if (!size_) {
-      auto counted = count_(std::nullopt);
-      if (!counted) return counted.status();
-      size_ = *counted;
-    }
-    return *size_;
-  }
-  Result<uint64_t> size_known_at(int64_t t) override { return count_(t); }
+  bool done() const { return open_.empty() && next_run_ == runs_.size(); }
+  // No run is open: the leaves before next_begin() are not needed.
+  bool idle() const { return open_.empty(); }
+  uint64_t next_begin() const { return runs_[next_run_].begin; }
+  // The end of the last run opened or to open, for a message when the log ends before it.
+  uint64_t wanted_end() const { return runs_[next_run_ == 0 ? 0 : next_run_ - 1].end; }
 
-  Result<std::vector<merkle::Hash>> hashes(std::span<const merkle::Range> ranges,
-                                           std::optional<uint64_t> keep,
-                                           std::vector<unsigned char>* kept) override {
-    uint64_t end = keep ? *keep + 1 : 0;
-    for (const merkle::Range& r : ranges) end = std::max(end, r.end);
-    std::vector<merkle::RangeHasher> parts(ranges.size());
-    uint64_t next = 0;
-    auto read = feed_(end, [&](uint64_t seq, std::span<const unsigned char> leaf) -> Status {
-      const uint64_t index = next++;
-      if (seq != index + 1) {
-        return Status(ErrorCode::kCorruption,
-                      fmt::format("event {} is where event {} should be", seq, index + 1));
-      }
-      if (keep && *keep == index && kept) kept->assign(leaf.begin(), leaf.end());
-      std::optional<merkle::Hash> h;
-      for (size_t i = 0; i < ranges.size(); ++i) {
-        if (index < ranges[i].begin || index >= ranges[i].end) continue;
-        if (!h) h = merkle::leaf_hash(leaf);
-        parts[i].push(*h);
-      }
-      return Status::ok();
-    });
-    if (!read) return read.status();
-    if (next < end) {
-      return Status(ErrorCode::kCorruption,
-                    fmt::format("the log ended at event {}, before event {}", next, end));
+  // Leaf `index`; leaves come in order.
+  void leaf(uint64_t index, std::span<const unsigned char> leaf) {
+    while (next_run_ < runs_.size() && runs_[next_run_].begin == index) {
+      open_.push_back({runs_[next_run_++], {}});
     }
-    std::vector<merkle::Hash> out;
-    for (const auto& part : parts) out.push_back(part.root());
-    return out;
+    if (keep_ && *keep_ == index && kept_) kept_->assign(leaf.begin(), leaf.end());
+    if (open_.empty()) return;
+    const merkle::Hash h = merkle::leaf_hash(leaf);
+    for (auto it = open_.begin(); it != open_.end();) {
+      it->second.push(h);
+      if (it->first.end == index + 1) {
+        out_[{it->first.begin, it->first.end}] = it->second.root();
+        it = open_.erase(it);
+      } else {
+        ++it;
+      }
+    }
   }
 
  private:
-  LeafFeed feed_;
-  std::function<Result<uint64_t>(std::optional<int64_t>)> count_;
-  std::optional<uint64_t> size_;
+  const std::vector<merkle::Range>& runs_;
+  std::optional<uint64_t> keep_;
+  std::vector<unsigned char>* kept_;
+  RunHashes& out_;
+  size_t next_run_ = 0;
+  std::vector<std::pair<merkle::Range, merkle::RangeHasher>> open_;
 };
 
-// A data directory's tree. A range is split as RFC 9162 splits it until each part is either a
-// stored node or a run of leaves to hash from the log; the runs are then read in one pass, in
-// order, seeking through the time index between them.
-class DirectoryTree : public TreeSource {
+// A tree some of whose nodes are stored. A range is split as RFC 9162 splits it until each part
+// is either a stored node or a run of leaves; the store then hashes the runs of one question
+// together. A node that should be stored and is not (a lost tree file) is split further.
+class StoredNodesTree : public TreeSource {
  public:
-  DirectoryTree(store::Syscalls& sys, std::vector<store::SegmentFile> segments,
-                std::vector<store::SegmentTree> trees)
-      : sys_(sys), segments_(std::move(segments)), trees_(std::move(trees)),
-        stored_end_(trees_.empty() ? 0 : trees_.back().seq_last) {}
-
-  Result<uint64_t> size() override {
-    if (size_) return *size_;
-    uint64_t last = stored_end_;
-    if (trees_.size() < segments_.size()) {
-      auto start = store::segment_start(sys_, segments_, trees_.size());
-      if (!start) return start.status();
-      store::LogReader reader(sys_, segments_, *start);
-      for (;;) {
-        auto frame = reader.next();
-        if (!frame) return frame.status();
-        if (*frame == nullptr) break;
-        last = (*frame)->header.seq_last();
-      }
-    }
-    size_ = last;
-    return last;
-  }
-
-  // The last event recorded at or before `t`: the time index finds the block, a read of it
-  // the frame.
-  Result<uint64_t> size_known_at(int64_t t) override {
-    auto total = size();
-    if (!total) return total.status();
-    auto index = store::TimeIndex::load(sys_, segments_, true, false);
-    if (!index) return index.status();
-    const store::LogPosition from = index->seek_recorded_after(t);
-    uint64_t last = from.seq_next - 1;
-    store::LogReader reader(sys_, segments_, from);
-    reader.assume_committed_through(stored_end_);
-    for (;;) {
-      auto frame = reader.next();
-      if (!frame) return frame.status();
-      if (*frame == nullptr || (*frame)->header.recorded_ns > t) break;
-      last = (*frame)->header.seq_last();
-    }
-    return std::min(last, *total);
-  }
-
   Result<std::vector<merkle::Hash>> hashes(std::span<const merkle::Range> ranges,
                                            std::optional<uint64_t> keep,
                                            std::vector<unsigned char>* kept) override {
@@ -291,7 +238,7 @@ class DirectoryTree : public TreeSource {
       return std::tie(a.begin, a.end) < std::tie(b.begin, b.end);
     });
     runs.erase(std::unique(runs.begin(), runs.end()), runs.end());
-    std::map<std::pair<uint64_t, uint64_t>, merkle::Hash> run_hashes;
+    RunHashes run_hashes;
     LEDGER_RETURN_IF_ERROR(hash_runs(runs, keep, kept, run_hashes));
     std::vector<merkle::Hash> out;
     for (const merkle::Range& r : ranges) {
@@ -302,25 +249,32 @@ class DirectoryTree : public TreeSource {
     return out;
   }
 
- private:
-  using RunHashes = std::map<std::pair<uint64_t, uint64_t>, merkle::Hash>;
+ protected:
   static constexpr uint64_t kLowLeaves = uint64_t{1} << store::kTreeMinHeight;
-  // Events between two runs that are read through rather than sought past (a seek reads the
-  // segment's time index and up to 64 KiB of frames).
-  static constexpr uint64_t kReadRatherThanSeek = 4096;
 
+  // Leaves [0, stored_end()) may have their complete subtrees of kLowLeaves or more stored.
+  virtual Result<uint64_t> stored_end() = 0;
+  // The subtree of 2^height leaves from leaf index << height, if it is stored.
+  virtual Result<std::optional<merkle::Hash>> stored_node(unsigned height, uint64_t index) = 0;
+  // The root of each run of leaves (sorted by their first leaf, none repeated), and, with
+  // `keep`, the bytes of that leaf.
+  virtual Status hash_runs(const std::vector<merkle::Range>& runs, std::optional<uint64_t> keep,
+                           std::vector<unsigned char>* kept, RunHashes& out) = 0;
+
+ private:
   // With `runs`, lists the runs of leaves that `r` needs hashed; with `known`, their hashes
-  // given, the root of `r`.
+  // given, the root of `r`. Both passes take the same turns: stored_node answers the same.
   Result<merkle::Hash> resolve(merkle::Range r, std::vector<merkle::Range>* runs,
-                               const RunHashes* known) const {
+                               const RunHashes* known) {
+    auto end = stored_end();
+    if (!end) return end.status();
     const uint64_t n = r.end - r.begin;
-    if (r.end <= stored_end_ && std::has_single_bit(n) && r.begin % n == 0 && n >= kLowLeaves) {
-      if (auto h = stored_node(static_cast<unsigned>(std::countr_zero(n)), r.begin / n)) return *h;
-      return Status(ErrorCode::kCorruption,
-                    fmt::format("the stored tree lacks the node of events {} to {}", r.begin + 1,
-                                r.end));
+    if (r.end <= *end && std::has_single_bit(n) && r.begin % n == 0 && n >= kLowLeaves) {
+      auto h = stored_node(static_cast<unsigned>(std::countr_zero(n)), r.begin / n);
+      if (!h) return h.status();
+      if (*h) return **h;
     }
-    if (n <= kLowLeaves || r.begin >= stored_end_) {
+    if (n <= kLowLeaves || r.begin >= *end) {
       if (runs) {
         runs->push_back(r);
         return merkle::Hash{};
@@ -336,22 +290,115 @@ class DirectoryTree : public TreeSource {
     if (!right) return right.status();
     return merkle::node_hash(*left, *right);
   }
+};
 
-  std::optional<merkle::Hash> stored_node(unsigned height, uint64_t index) const {
+// A data directory's tree: the stored nodes of its segments (store/segment_tree.h), loaded
+// only as a question reaches them (a digest, O(log n) of them), and its events where they have
+// none: the newest segment past its stored prefix, and the low levels of a proof, read in one
+// ordered pass seeking through the time index between runs.
+class DirectoryTree : public StoredNodesTree {
+ public:
+  DirectoryTree(store::Syscalls& sys, std::vector<store::SegmentFile> segments)
+      : sys_(sys), segments_(std::move(segments)), trees_(segments_.size()) {}
+
+  Result<uint64_t> size() override {
+    if (size_) return *size_;
+    if (segments_.empty()) return *(size_ = 0);
+    auto at = newest_start();
+    if (!at) return at.status();
+    uint64_t last = at->seq_next - 1;
+    store::LogReader reader(sys_, segments_, *at);
+    for (;;) {
+      auto frame = reader.next();
+      if (!frame) return frame.status();
+      if (*frame == nullptr) break;
+      last = (*frame)->header.seq_last();
+    }
+    size_ = last;
+    return last;
+  }
+
+  // The last event recorded at or before `t`: the time index finds the block, a read of it
+  // the frame.
+  Result<uint64_t> size_known_at(int64_t t) override {
+    auto total = size();
+    if (!total) return total.status();
+    auto end = stored_end();
+    if (!end) return end.status();
+    auto index = store::TimeIndex::load(sys_, segments_, true, false);
+    if (!index) return index.status();
+    const store::LogPosition from = index->seek_recorded_after(t);
+    uint64_t last = from.seq_next - 1;
+    store::LogReader reader(sys_, segments_, from);
+    reader.assume_committed_through(*end);
+    for (;;) {
+      auto frame = reader.next();
+      if (!frame) return frame.status();
+      if (*frame == nullptr || (*frame)->header.recorded_ns > t) break;
+      last = (*frame)->header.seq_last();
+    }
+    return std::min(last, *total);
+  }
+
+ protected:
+  Result<uint64_t> stored_end() override {
+    if (!stored_end_) {
+      stored_end_ = 0;
+      for (size_t back = 1; back <= 2 && back <= segments_.size(); ++back) {
+        if (const store::SegmentTree* t = tree(segments_.size() - back)) {
+          stored_end_ = t->seq_last;
+          break;
+        }
+      }
+    }
+    return *stored_end_;
+  }
+
+  Result<std::optional<merkle::Hash>> stored_node(unsigned height, uint64_t index) override {
     const uint64_t last_seq = (index + 1) << height;  // Its last leaf's sequence number.
-    auto it = std::lower_bound(trees_.begin(), trees_.end(), last_seq,
-                               [](const store::SegmentTree& t, uint64_t seq) {
-                                 return t.seq_last < seq;
+    const store::SegmentTree* t = tree(segment_of(last_seq));
+    return t ? t->node(height, index) : std::nullopt;
+  }
+
+ private:
+  // Events between two runs that are read through rather than sought past (a seek reads the
+  // segment's time index and up to 64 KiB of frames).
+  static constexpr uint64_t kReadRatherThanSeek = 4096;
+
+  // The segment that holds event `seq` (or would: the newest for one past the end).
+  size_t segment_of(uint64_t seq) const {
+    auto it = std::upper_bound(segments_.begin(), segments_.end(), seq,
+                               [](uint64_t s, const store::SegmentFile& f) {
+                                 return s < f.base_seq;
                                });
-    if (it == trees_.end()) return std::nullopt;
-    return it->node(height, index);
+    return it == segments_.begin() ? 0 : static_cast<size_t>(it - segments_.begin()) - 1;
+  }
+
+  // Segment i's stored tree, loaded once; the newest segment's may describe a prefix of it.
+  const store::SegmentTree* tree(size_t i) {
+    if (!trees_[i]) {
+      trees_[i] = store::load_stored_tree(sys_, segments_[i], i + 1 == segments_.size());
+    }
+    return *trees_[i] ? &**trees_[i] : nullptr;
+  }
+
+  // Where the newest segment's events not in its stored tree begin.
+  Result<store::LogPosition> newest_start() {
+    const size_t i = segments_.size() - 1;
+    if (const store::SegmentTree* t = tree(i)) {
+      return store::LogPosition{i, t->file_size, t->seq_last + 1, t->chain_last, INT64_MIN};
+    }
+    return store::segment_start(sys_, segments_, i);
   }
 
   // Where to read from to meet event `seq`: the time index entry at or before it in its
   // segment (a stored index), else the segment's start.
-  Result<store::LogPosition> seek(uint64_t seq) const {
-    size_t i = 0;
-    while (i + 1 < segments_.size() && segments_[i + 1].base_seq <= seq) ++i;
+  Result<store::LogPosition> seek(uint64_t seq) {
+    const size_t i = segment_of(seq);
+    if (i + 1 == segments_.size()) {
+      const store::SegmentTree* t = tree(i);
+      if (t && seq > t->seq_last) return newest_start();
+    }
     if (std::optional<store::SegmentIndex> idx = store::load_stored_index(sys_, segments_[i])) {
       store::LogPosition best;
       bool found = false;
@@ -369,10 +416,12 @@ class DirectoryTree : public TreeSource {
   }
 
   Status hash_runs(const std::vector<merkle::Range>& runs, std::optional<uint64_t> keep,
-                   std::vector<unsigned char>* kept, RunHashes& out) {
+                   std::vector<unsigned char>* kept, RunHashes& out) override {
+    auto end = stored_end();
+    if (!end) return end.status();
     std::optional<store::LogReader> reader;
     uint64_t next = 0;  // 0-based index of the next leaf the reader gives.
-    std::vector<std::pair<merkle::Range, merkle::RangeHasher>> open;
+    RunHasher hasher(runs, keep, kept, out);
     std::vector<unsigned char> leaf;
     // The frames and records left of the current frame.
     const store::FrameRef* frame = nullptr;
@@ -393,19 +442,21 @@ class DirectoryTree : public TreeSource {
       ++frame_seq;
       return true;
     };
-    size_t r = 0;  // The next run to open.
-    for (;;) {
-      if (open.empty()) {
-        if (r == runs.size()) break;
+    while (!hasher.done()) {
+      if (hasher.idle()) {
         // Runs are sorted by their first leaf: between them, a far one is sought, not read to.
-        const uint64_t begin = runs[r].begin;
-        if (!reader || next > begin || begin - next > kReadRatherThanSeek) {
+        const uint64_t begin = hasher.next_begin();
+        const bool behind = !reader || next > begin;
+        if (behind || begin - next > kReadRatherThanSeek) {
           auto at = seek(begin + 1);
           if (!at) return at.status();
-          reader.emplace(sys_, segments_, *at);
-          reader->assume_committed_through(stored_end_);
-          records.reset();
-          next = at->seq_next - 1;
+          // A segment without a time index seeks to its start: read on rather than go back.
+          if (behind || at->seq_next - 1 > next) {
+            reader.emplace(sys_, segments_, *at);
+            reader->assume_committed_through(*end);
+            records.reset();
+            next = at->seq_next - 1;
+          }
         }
       }
       auto got = next_leaf();
@@ -413,42 +464,100 @@ class DirectoryTree : public TreeSource {
       if (!*got) {
         return Status(ErrorCode::kCorruption,
                       fmt::format("the log ended at event {}, before event {}", next,
-                                  runs[r == 0 ? 0 : r - 1].end));
+                                  hasher.wanted_end()));
       }
       if (frame_seq - 1 != next + 1) {
         return Status(ErrorCode::kCorruption, fmt::format("event {} is where event {} should be",
                                                           frame_seq - 1, next + 1));
       }
-      const uint64_t index = next++;
-      while (r < runs.size() && runs[r].begin == index) open.push_back({runs[r++], {}});
-      if (keep && *keep == index && kept) kept->assign(leaf.begin(), leaf.end());
-      if (open.empty()) continue;
-      const merkle::Hash h = merkle::leaf_hash(leaf);
-      for (auto it = open.begin(); it != open.end();) {
-        it->second.push(h);
-        if (it->first.end == next) {
-          out[{it->first.begin, it->first.end}] = it->second.root();
-          it = open.erase(it);
-        } else {
-          ++it;
-        }
-      }
+      hasher.leaf(next++, leaf);
     }
     return Status::ok();
   }
 
   store::Syscalls& sys_;
   std::vector<store::SegmentFile> segments_;
-  std::vector<store::SegmentTree> trees_;
-  uint64_t stored_end_;
+  std::vector<std::optional<std::optional<store::SegmentTree>>> trees_;  // Unset: not loaded.
+  std::optional<uint64_t> stored_end_;
   std::optional<uint64_t> size_;
+};
+
+// A store other than a directory (PostgreSQL): the nodes it keeps with every write, and its
+// leaves where a question needs them (the last few events, the low levels of a proof).
+class BooksTree : public StoredNodesTree {
+  static constexpr uint64_t kReadRatherThanSkip = 4096;
+
+ public:
+  explicit BooksTree(std::shared_ptr<Books> books) : books_(std::move(books)) {}
+
+  Result<uint64_t> size() override {
+    if (!size_) {
+      auto counted = books_->event_count(std::nullopt);
+      if (!counted) return counted.status();
+      size_ = *counted;
+    }
+    return *size_;
+  }
+  Result<uint64_t> size_known_at(int64_t t) override { return books_->event_count(t); }
+
+ protected:
+  Result<uint64_t> stored_end() override {
+    if (!stored_end_) {
+      auto stored = books_->tree_stored_size();
+      if (!stored) return stored.status();
+      stored_end_ = *stored;
+    }
+    return *stored_end_;
+  }
+
+  Result<std::optional<merkle::Hash>> stored_node(unsigned height, uint64_t index) override {
+    const std::pair<unsigned, uint64_t> key{height, index};
+    if (auto it = nodes_.find(key); it != nodes_.end()) return it->second;
+    auto node = books_->tree_node(height, index);
+    if (!node) return node.status();
+    nodes_[key] = *node;
+    return *node;
+  }
+
+  Status hash_runs(const std::vector<merkle::Range>& runs, std::optional<uint64_t> keep,
+                   std::vector<unsigned char>* kept, RunHashes& out) override {
+    // Runs near each other are read in one query (up to kReadRatherThanSkip leaves between).
+    RunHasher hasher(runs, keep, kept, out);
+    for (size_t i = 0; i < runs.size();) {
+      const uint64_t begin = runs[i].begin;
+      uint64_t end = runs[i].end;
+      for (++i; i < runs.size() && runs[i].begin <= end + kReadRatherThanSkip; ++i) {
+        end = std::max(end, runs[i].end);
+      }
+      uint64_t next = begin;  // 0-based index of the leaf expected next.
+      auto read = books_->visit_leaves(
+          begin + 1, end, [&](uint64_t seq, std::span<const unsigned char> leaf) -> Status {
+            if (seq != next + 1) {
+              return Status(ErrorCode::kCorruption,
+                            fmt::format("event {} is where event {} should be", seq, next + 1));
+            }
+            hasher.leaf(next++, leaf);
+            return Status::ok();
+          });
+      if (!read) return read.status();
+      if (next < end) {
+        return Status(ErrorCode::kCorruption,
+                      fmt::format("the log ended at event {}, before event {}", next, end));
+      }
+    }
+    return Status::ok();
+  }
+
+ private:
+  std::shared_ptr<Books> books_;
+  std::optional<uint64_t> size_, stored_end_;
+  std::map<std::pair<unsigned, uint64_t>, std::optional<merkle::Hash>> nodes_;
 };
 
 }  // namespace
 
-std::unique_ptr<TreeSource> streamed_tree(
-    LeafFeed feed, std::function<Result<uint64_t>(std::optional<int64_t>)> count) {
-  return std::make_unique<StreamedTree>(std::move(feed), std::move(count));
+std::unique_ptr<TreeSource> books_tree(std::shared_ptr<Books> books) {
+  return std::make_unique<BooksTree>(std::move(books));
 }
 
 Result<std::unique_ptr<TreeSource>> directory_tree(const std::filesystem::path& dir) {
@@ -461,10 +570,7 @@ Result<std::unique_ptr<TreeSource>> directory_tree(const std::filesystem::path& 
                               "(compact --purge), and the tree needs every leaf",
                               segments->front().base_seq));
   }
-  auto trees = store::load_segment_trees(sys, *segments, segments->size(), false);
-  if (!trees) return trees.status();
-  return std::unique_ptr<TreeSource>(
-      std::make_unique<DirectoryTree>(sys, std::move(*segments), std::move(*trees)));
+  return std::unique_ptr<TreeSource>(std::make_unique<DirectoryTree>(sys, std::move(*segments)));
 }
 
 Result<TreeHead> tree_head_of(TreeSource& tree, std::optional<uint64_t> size) {

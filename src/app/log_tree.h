@@ -1,7 +1,8 @@
 #pragma once
 // The Merkle tree over a log (RFC 9162, util/merkle.h): every event is a leaf, in sequence
-// order, hashed as store/tree_leaf.h encodes it. A store hands out its leaves (LeafFeed); the
-// rest (tree heads, proofs, their checks, the proof file) is the same for every store.
+// order, hashed as store/tree_leaf.h encodes it. A store keeps some of the tree's nodes and
+// hands out its leaves (TreeSource); the rest (tree heads, proofs, their checks, the proof
+// file) is the same for every store.
 
 #include <cstdint>
 #include <functional>
@@ -15,11 +16,6 @@
 #include "util/merkle.h"
 
 namespace ledger::app {
-
-using LeafVisit = std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>;
-// Hands the leaves of events 1..limit (all when the log is shorter), in order, to the visitor;
-// returns how many it handed out. A log whose beginning was purged is refused (kRefused).
-using LeafFeed = std::function<Result<uint64_t>(uint64_t limit, const LeafVisit& visit)>;
 
 // Where a tree's hashes come from.
 class TreeSource {
@@ -36,10 +32,9 @@ class TreeSource {
       std::vector<unsigned char>* kept) = 0;
 };
 
-// Hashes every leaf a question needs from a store's leaves (PostgreSQL's); `count` tells how
-// many there are (recorded at or before a time, if given).
-std::unique_ptr<TreeSource> streamed_tree(
-    LeafFeed feed, std::function<Result<uint64_t>(std::optional<int64_t>)> count);
+// A store other than a directory (PostgreSQL): the nodes it keeps (Books::tree_node), and its
+// leaves where it keeps none.
+std::unique_ptr<TreeSource> books_tree(std::shared_ptr<Books> books);
 // A data directory: the stored nodes of its sealed segments (store/segment_tree.h), and its
 // events where they have none (the newest segment, and the low levels of a proof).
 Result<std::unique_ptr<TreeSource>> directory_tree(const std::filesystem::path& dir);

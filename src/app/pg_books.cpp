@@ -131,10 +131,10 @@ Result<WriteResult> PgBooks::execute(const Command& command) {
   const domain::PendingEvent& pending = *decision->event;
   std::string amount = amount_moved(state, command);  // (As before the event.)
   const uint64_t seq = head->last_seq + 1;
-  PgEventWriter writer(conn, head->chain);
+  PgEventWriter writer(conn, *head);
   LEDGER_RETURN_IF_ERROR(writer.append(state, seq, recorded_ns, pending.effective_ns, pending.event));
   LEDGER_RETURN_IF_ERROR(writer.finish(state));
-  LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, recorded_ns, writer.chain()));
+  LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, recorded_ns, writer));
   LEDGER_RETURN_IF_ERROR(tx.commit());
   return WriteResult{true, seq, "", std::move(amount)};
 }

@@ -50,9 +50,12 @@ class PgBooks : public Books, public EventLog {
   Result<std::optional<std::string>> recorded_time_zone() override;
   Result<uint64_t> event_count(std::optional<int64_t> known_at_ns) override;
   Result<uint64_t> visit_leaves(
-      uint64_t limit,
+      uint64_t first, uint64_t last,
       const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit)
       override;
+  Result<uint64_t> tree_stored_size() override;
+  Result<std::optional<std::array<unsigned char, 32>>> tree_node(unsigned height,
+                                                                 uint64_t index) override;
   void use_time_zone(const std::string& zone) override { options_.timezone = zone; }
 
   // The events table as `copy` reads and writes it (pg_copy.cpp).

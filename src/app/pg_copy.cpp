@@ -4,8 +4,8 @@
 #include "app/pg_books.h"
 #include "app/pg_log.h"
 #include "app/pg_rows.h"
+#include "app/pg_schema.h"
 #include "domain/event_view.h"
-#include "store/tree_leaf.h"
 
 namespace ledger::app {
 
@@ -36,34 +36,45 @@ Result<uint64_t> PgBooks::event_count(std::optional<int64_t> known_at_ns) {
 }
 
 Result<uint64_t> PgBooks::visit_leaves(
-    uint64_t limit,
+    uint64_t first, uint64_t last,
     const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit) {
   auto db = ledger_db();
   if (!db) return db.status();
   Transaction tx(**db);
   LEDGER_RETURN_IF_ERROR(tx.begin(kReadSnapshot));
-  std::vector<unsigned char> leaf;
-  uint64_t count = 0;
-  while (count < limit) {
-    auto r = (*db)->exec(
-        "SELECT seq, recorded_ns, effective_ns, type, version, payload FROM events WHERE seq > $1 "
-        "ORDER BY seq LIMIT $2",
-        {store::PgParam::number(static_cast<int64_t>(count)),
-         store::PgParam::number(static_cast<int64_t>(kEventsPerCopy))});
-    if (!r) return r.status();
-    for (int i = 0; i < r->rows() && count < limit; ++i) {
-      const std::string payload = r->bytes(i, 5);
-      const uint64_t seq = static_cast<uint64_t>(r->int64(i, 0));
-      store::encode_leaf(leaf, seq, r->int64(i, 1), r->int64(i, 2),
-                         static_cast<uint16_t>(r->int64(i, 3)),
-                         static_cast<uint16_t>(r->int64(i, 4)),
-                         {reinterpret_cast<const unsigned char*>(payload.data()), payload.size()});
-      LEDGER_RETURN_IF_ERROR(visit(seq, leaf));
-      ++count;
-    }
-    if (r->rows() < static_cast<int>(kEventsPerCopy)) break;
+  return for_each_pg_leaf(**db, first, last, visit);
+}
+
+// A database made before schema version 2 keeps no nodes until its next write.
+Result<uint64_t> PgBooks::tree_stored_size() {
+  auto db = ledger_db();
+  if (!db) return db.status();
+  auto version = pg_schema_version(**db);
+  if (!version) return version.status();
+  if (version->value_or(0) < 2) return uint64_t{0};
+  auto r = (*db)->exec("SELECT tree_size FROM ledger_head");
+  if (!r) return r.status();
+  return r->rows() == 0 ? uint64_t{0} : static_cast<uint64_t>(r->int64(0, 0));
+}
+
+Result<std::optional<std::array<unsigned char, 32>>> PgBooks::tree_node(unsigned height,
+                                                                        uint64_t index) {
+  auto db = ledger_db();
+  if (!db) return db.status();
+  auto r = (*db)->exec("SELECT hash FROM tree_nodes WHERE height = $1 AND idx = $2",
+                       {store::PgParam::number(height),
+                        store::PgParam::number(static_cast<int64_t>(index))});
+  if (!r) return r.status();
+  if (r->rows() == 0) return std::optional<std::array<unsigned char, 32>>();
+  const std::string bytes = r->bytes(0, 0);
+  if (bytes.size() != 32) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("tree_nodes holds a hash of {} bytes at height {}, index {}",
+                              bytes.size(), height, index));
   }
-  return count;
+  std::array<unsigned char, 32> h;
+  std::copy(bytes.begin(), bytes.end(), h.begin());
+  return std::optional<std::array<unsigned char, 32>>(h);
 }
 
 Result<uint64_t> PgBooks::write_events(const EventFeed& feed, const std::string& zone,
@@ -75,7 +86,7 @@ Result<uint64_t> PgBooks::write_events(const EventFeed& feed, const std::string&
   auto head = begin_write(conn, tx, zone, options_.lock_wait);
   if (!head) return head.status();
   if (head->last_seq > 0) return holds_a_ledger(conn.shown_location());
-  PgEventWriter writer(conn, 0);
+  PgEventWriter writer(conn, *head);
   domain::LedgerState state(false);
   uint64_t seq = 0;
   int64_t recorded_ns = 0;
@@ -88,7 +99,7 @@ Result<uint64_t> PgBooks::write_events(const EventFeed& feed, const std::string&
     return writer.pending() >= kEventsPerCopy ? writer.flush() : Status::ok();
   }));
   LEDGER_RETURN_IF_ERROR(writer.finish(state));
-  if (seq > 0) LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, recorded_ns, writer.chain()));
+  if (seq > 0) LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, recorded_ns, writer));
   LEDGER_RETURN_IF_ERROR(tx.commit());
   return seq;
 }

@@ -67,7 +67,7 @@ Result<ImportResult> PgBooks::import(ImportSource& rows, bool dry_run, size_t is
   }
   LEDGER_RETURN_IF_ERROR(look_up_refs(conn, refs, state));
   LEDGER_RETURN_IF_ERROR(ordered->finish());
-  PgEventWriter writer(conn, head->chain);
+  PgEventWriter writer(conn, *head);
   // A backdated row is checked against the postings after it, the import's own among them.
   PgTimeline timeline(conn, [&writer] { return writer.flush(); });
   state.set_timeline(&timeline);
@@ -84,7 +84,7 @@ Result<ImportResult> PgBooks::import(ImportSource& rows, bool dry_run, size_t is
   // Nothing is committed but every row: the transaction rolls back on leaving.
   if (dry_run || result.issues_total > 0 || rows.failed() || result.recorded == 0) return result;
   LEDGER_RETURN_IF_ERROR(writer.finish(state));
-  LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, now, writer.chain()));
+  LEDGER_RETURN_IF_ERROR(save_head(conn, *head, seq, now, writer));
   LEDGER_RETURN_IF_ERROR(tx.commit());
   return result;
 }

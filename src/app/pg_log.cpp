@@ -5,6 +5,8 @@
 #include "app/pg_schema.h"
 #include "domain/event_codec.h"
 #include "domain/postings.h"
+#include "store/segment_tree.h"
+#include "store/tree_leaf.h"
 
 namespace ledger::app {
 
@@ -57,7 +59,56 @@ void put_row(std::string& out, const T&... fields) {
   out += '\n';
 }
 
+// A node of the Merkle tree as a row of tree_nodes: COPY text.
+void put_node(std::string& out, unsigned height, uint64_t index, const util::merkle::Hash& hash) {
+  fmt::format_to(std::back_inserter(out), "{}\t{}\t", height, index);
+  put_bytes(out, {reinterpret_cast<const char*>(hash.data()), hash.size()});
+  out += '\n';
+}
+
+// Pushes the leaf of event `seq` (the tree's next) into `tree`, adding the nodes it completes
+// that tree_nodes keeps to `nodes`.
+void push_leaf(util::merkle::RangeHasher& tree, std::string& nodes, uint64_t seq,
+               std::span<const unsigned char> leaf) {
+  tree.push(util::merkle::leaf_hash(leaf), [&](unsigned height, const util::merkle::Hash& h) {
+    if (height >= store::kTreeMinHeight) put_node(nodes, height, (seq >> height) - 1, h);
+  });
+}
+
+// Hashes the events that have no tree nodes yet (those written before schema version 2),
+// storing their nodes, in the caller's transaction.
+Status catch_up_tree(PgConnection& db, Head& head) {
+  if (head.tree_size >= head.last_seq) return Status::ok();
+  util::merkle::RangeHasher tree(head.tree_peaks, head.tree_size);
+  std::string nodes;
+  constexpr const char* kCopyNodes = "COPY tree_nodes (height, idx, hash) FROM STDIN";
+  auto add = [&](uint64_t seq, std::span<const unsigned char> leaf) -> Status {
+    push_leaf(tree, nodes, seq, leaf);
+    if (nodes.size() < (8 << 20)) return Status::ok();
+    Status sent = db.copy_in(kCopyNodes, nodes);
+    nodes.clear();
+    return sent;
+  };
+  auto read = for_each_pg_leaf(db, head.tree_size + 1, head.last_seq, add);
+  if (!read) return read.status();
+  if (tree.size() != head.last_seq) {
+    return Status(ErrorCode::kCorruption,
+                  fmt::format("the events table ends at event {}, not at the head's {}",
+                              tree.size(), head.last_seq));
+  }
+  if (!nodes.empty()) LEDGER_RETURN_IF_ERROR(db.copy_in(kCopyNodes, nodes));
+  head.tree_size = tree.size();
+  head.tree_peaks = tree.peaks();
+  return Status::ok();
+}
+
 }  // namespace
+
+std::string tree_peaks_bytes(const std::vector<util::merkle::Hash>& peaks) {
+  std::string out;
+  for (const auto& h : peaks) out.append(reinterpret_cast<const char*>(h.data()), h.size());
+  return out;
+}
 
 Result<Head> begin_write(PgConnection& db, Transaction& tx, const std::string& zone,
                          std::chrono::milliseconds lock_wait) {
@@ -69,8 +120,8 @@ Result<Head> begin_write(PgConnection& db, Transaction& tx, const std::string& z
   auto version = pg_schema_version(db);
   if (!version) return version.status();
   if (*version != kPgSchemaVersion) LEDGER_RETURN_IF_ERROR(pg_migrate(db));
-  auto r = db.exec("SELECT time_zone, last_seq, last_recorded_ns, chain FROM ledger_head "
-                   "FOR UPDATE");
+  auto r = db.exec("SELECT time_zone, last_seq, last_recorded_ns, chain, tree_size, tree_peaks "
+                   "FROM ledger_head FOR UPDATE");
   if (!r) return r.status();
   Head head;
   if (r->rows() == 0) {
@@ -78,20 +129,37 @@ Result<Head> begin_write(PgConnection& db, Transaction& tx, const std::string& z
     return head;
   }
   head = {true, std::string(r->text(0, 0)), static_cast<uint64_t>(r->int64(0, 1)),
-          r->int64(0, 2), static_cast<uint64_t>(r->int64(0, 3))};
+          r->int64(0, 2), static_cast<uint64_t>(r->int64(0, 3)),
+          static_cast<uint64_t>(r->int64(0, 4)), {}};
+  const std::string peaks = r->bytes(0, 5);
+  if (peaks.size() % 32 != 0 || peaks.size() / 32 != static_cast<size_t>(std::popcount(head.tree_size)) ||
+      head.tree_size > head.last_seq) {
+    return Status(ErrorCode::kCorruption,
+                  "ledger_head's tree_peaks are not the peaks of a tree of tree_size events");
+  }
+  for (size_t at = 0; at < peaks.size(); at += 32) {
+    util::merkle::Hash h;
+    std::copy(peaks.begin() + at, peaks.begin() + at + 32, h.begin());
+    head.tree_peaks.push_back(h);
+  }
+  LEDGER_RETURN_IF_ERROR(catch_up_tree(db, head));
   return head;
 }
 
 Status save_head(PgConnection& db, const Head& head, uint64_t seq, int64_t recorded_ns,
-                 uint64_t chain) {
+                 const PgEventWriter& writer) {
+  if (writer.tree().size() != seq) {
+    return Status(ErrorCode::kInternal, "the tree's nodes do not cover the events written");
+  }
   const std::vector<PgParam> params = {
       PgParam::text(head.time_zone), PgParam::number(static_cast<int64_t>(seq)),
-      PgParam::number(recorded_ns), PgParam::number(static_cast<int64_t>(chain))};
+      PgParam::number(recorded_ns), PgParam::number(static_cast<int64_t>(writer.chain())),
+      PgParam::number(static_cast<int64_t>(seq)), PgParam::bytes(tree_peaks_bytes(writer.tree().peaks()))};
   return db
       .exec(head.exists ? "UPDATE ledger_head SET time_zone = $1, last_seq = $2, "
-                          "last_recorded_ns = $3, chain = $4"
-                        : "INSERT INTO ledger_head (time_zone, last_seq, last_recorded_ns, chain) "
-                          "VALUES ($1, $2, $3, $4)",
+                          "last_recorded_ns = $3, chain = $4, tree_size = $5, tree_peaks = $6"
+                        : "INSERT INTO ledger_head (time_zone, last_seq, last_recorded_ns, chain, "
+                          "tree_size, tree_peaks) VALUES ($1, $2, $3, $4, $5, $6)",
             params)
       .status();
 }
@@ -107,6 +175,14 @@ Status PgEventWriter::append(domain::LedgerState& state, uint64_t seq, int64_t r
   const store::EventRow row{seq, recorded_ns, effective_ns, encoded.type, encoded.version,
                             encoded.payload};
   chain_ = store::chained_checksum(chain_, row);
+  if (seq != tree_.size() + 1) {
+    return Status(ErrorCode::kInternal,
+                  fmt::format("event {} appended after {} events", seq, tree_.size()));
+  }
+  store::encode_leaf(leaf_, row.seq, row.recorded_ns, row.effective_ns, row.type, row.version,
+                     {reinterpret_cast<const unsigned char*>(encoded.payload.data()),
+                      encoded.payload.size()});
+  push_leaf(tree_, nodes_, seq, leaf_);
   state.apply(row.seq, row.recorded_ns, row.effective_ns, view);
   return add(row, view, chain_);
 }
@@ -150,8 +226,12 @@ Status PgEventWriter::flush() {
     LEDGER_RETURN_IF_ERROR(db_.copy_in(
         "COPY postings (account, effective_ns, seq, amount, recorded_ns) FROM STDIN", postings_));
   }
+  if (!nodes_.empty()) {
+    LEDGER_RETURN_IF_ERROR(db_.copy_in("COPY tree_nodes (height, idx, hash) FROM STDIN", nodes_));
+  }
   events_.clear();
   postings_.clear();
+  nodes_.clear();
   pending_ = 0;
   return Status::ok();
 }

@@ -17,6 +17,7 @@
 #include "domain/ledger_state.h"
 #include "store/pg_connection.h"
 #include "store/pg_event_chain.h"
+#include "util/merkle.h"
 
 namespace ledger::app {
 
@@ -28,30 +29,41 @@ struct Head {
   uint64_t last_seq = 0;
   int64_t last_recorded_ns = INT64_MIN;
   uint64_t chain = 0;
+  // The Merkle tree's stored part: the peaks of the tree of events 1..tree_size (all of them
+  // once begin_write has caught up).
+  uint64_t tree_size = 0;
+  std::vector<util::merkle::Hash> tree_peaks;
 };
 
 // Begins a write's transaction on `tx`: on a database without a ledger the tables are made in
 // it (so a refused first command leaves none), then the head row is locked until it ends, and
 // writers take turns from there; waiting more than `lock_wait` for it is kLocked (exit 75). A
-// first write's head records `zone`.
+// first write's head records `zone`. Events that have no tree nodes yet (written before the
+// schema kept them) are hashed, and their nodes stored, in the same transaction.
 Result<Head> begin_write(store::PgConnection& db, Transaction& tx, const std::string& zone,
                          std::chrono::milliseconds lock_wait);
-// The head after the events up to `seq`, recorded at `recorded_ns`, ending in `chain`.
-Status save_head(store::PgConnection& db, const Head& head, uint64_t seq, int64_t recorded_ns,
-                 uint64_t chain);
+// ledger_head.tree_peaks: the peaks, largest first, 32 bytes each.
+std::string tree_peaks_bytes(const std::vector<util::merkle::Hash>& peaks);
 
-// Events with their postings, in batches sent with COPY; the rows of the accounts they touched,
-// from the state they were applied to, at finish().
+class PgEventWriter;
+// The head after the events up to `seq`, recorded at `recorded_ns`, as `writer` appended them.
+Status save_head(store::PgConnection& db, const Head& head, uint64_t seq, int64_t recorded_ns,
+                 const PgEventWriter& writer);
+
+// Events with their postings and the Merkle tree's new nodes, in batches sent with COPY; the
+// rows of the accounts they touched, from the state they were applied to, at finish().
 class PgEventWriter {
  public:
-  // `chain`: the checksum of the last event the table holds (0 when it holds none).
-  PgEventWriter(store::PgConnection& db, uint64_t chain) : db_(db), chain_(chain) {}
+  // Continues the events, checksums and tree of `head`.
+  PgEventWriter(store::PgConnection& db, const Head& head)
+      : db_(db), chain_(head.chain), tree_(head.tree_peaks, head.tree_size) {}
   // The event numbered `seq`: encoded as a segment holds it, its checksum chained to the last
   // one's, applied to `state`, and its rows batched.
   Status append(domain::LedgerState& state, uint64_t seq, int64_t recorded_ns,
                 int64_t effective_ns, const domain::Event& event);
   // The checksum of the last event appended (for the head row).
   uint64_t chain() const { return chain_; }
+  const util::merkle::RangeHasher& tree() const { return tree_; }
   // Sends the batched events and postings (before anything reads them back).
   Status flush();
   // flush(), then the projection row of every account touched, as `state` holds it now.
@@ -68,7 +80,9 @@ class PgEventWriter {
 
   store::PgConnection& db_;
   uint64_t chain_;
-  std::string events_, postings_;  // COPY text.
+  util::merkle::RangeHasher tree_;
+  std::string events_, postings_, nodes_;  // COPY text.
+  std::vector<unsigned char> leaf_;
   size_t pending_ = 0;
   std::map<std::string, Times, std::less<>> touched_;
 };

@@ -9,12 +9,17 @@
 #include <utility>
 
 #include "app/pg_books.h"
+#include "app/pg_log.h"
 #include "app/pg_rows.h"
+#include "app/pg_schema.h"
 #include "app/timeline_check.h"
 #include "domain/event_codec.h"
 #include "domain/event_view.h"
 #include "domain/postings.h"
 #include "store/pg_event_chain.h"
+#include "store/segment_tree.h"
+#include "store/tree_leaf.h"
+#include "util/merkle.h"
 
 namespace ledger::app {
 
@@ -40,6 +45,104 @@ void add_problem(VerifyResult& r, std::string check, uint64_t seq, std::string w
   p.what = std::move(what);
   r.problems.push_back(std::move(p));
 }
+
+// The Merkle tree's kept nodes (schema version 2), held against a hash of the events as verify
+// reads them: tree_nodes through a cursor in the order the hashing completes them (by last
+// leaf, lower first), so that neither side is held in memory; then the head's peaks.
+class TreeCheck {
+ public:
+  static Result<std::optional<TreeCheck>> open(PgConnection& db) {
+    auto version = pg_schema_version(db);
+    if (!version) return version.status();
+    if (version->value_or(0) < 2) return std::optional<TreeCheck>();
+    auto head = db.exec("SELECT tree_size, tree_peaks FROM ledger_head");
+    if (!head) return head.status();
+    TreeCheck check(db);
+    if (head->rows() == 1) {
+      check.stored_size_ = static_cast<uint64_t>(head->int64(0, 0));
+      check.stored_peaks_ = head->bytes(0, 1);
+    }
+    LEDGER_RETURN_IF_ERROR(
+        db.exec("DECLARE tree_nodes_in_order NO SCROLL CURSOR FOR SELECT height, idx, hash FROM "
+                "tree_nodes ORDER BY (idx + 1) * (1::bigint << height), height")
+            .status());
+    return std::optional<TreeCheck>(std::move(check));
+  }
+
+  // The next event, in order.
+  Status leaf(const store::EventRow& row, VerifyResult& r) {
+    if (row.seq != hasher_.size() + 1 || row.seq > stored_size_) return Status::ok();
+    store::encode_leaf(leaf_, row.seq, row.recorded_ns, row.effective_ns, row.type, row.version,
+                       {reinterpret_cast<const unsigned char*>(row.payload.data()),
+                        row.payload.size()});
+    Status s = Status::ok();
+    hasher_.push(util::merkle::leaf_hash(leaf_), [&](unsigned height, const util::merkle::Hash& h) {
+      if (height < store::kTreeMinHeight || !s || wrong_) return;
+      auto stored = next_stored();
+      if (!stored) {
+        s = stored.status();
+      } else if (!*stored || std::get<0>(**stored) != height ||
+                 std::get<1>(**stored) != (row.seq >> height) - 1 || std::get<2>(**stored) != h) {
+        wrong(r, row.seq, fmt::format("tree_nodes lacks or differs at the subtree of events {} "
+                                      "to {}",
+                                      row.seq - (uint64_t{1} << height) + 1, row.seq));
+      }
+    });
+    return s;
+  }
+
+  Status finish(VerifyResult& r) {
+    if (wrong_) return Status::ok();
+    auto extra = next_stored();
+    if (!extra) return extra.status();
+    if (*extra) {
+      wrong(r, stored_size_, "tree_nodes holds nodes beyond the events it covers");
+    } else if (hasher_.size() != stored_size_ ||
+               tree_peaks_bytes(hasher_.peaks()) != stored_peaks_) {
+      wrong(r, stored_size_, "ledger_head's tree_size and tree_peaks are not those of the events");
+    }
+    return db_.exec("CLOSE tree_nodes_in_order").status();
+  }
+
+ private:
+  using Node = std::tuple<unsigned, uint64_t, util::merkle::Hash>;
+  explicit TreeCheck(PgConnection& db) : db_(db) {}
+
+  void wrong(VerifyResult& r, uint64_t seq, std::string what) {
+    wrong_ = true;
+    add_problem(r, "tree", seq,
+                what + "; the tree's nodes are derived data and can be hashed again from the "
+                       "events: no event is affected");
+  }
+
+  Result<std::optional<Node>> next_stored() {
+    if (at_ == fetched_.size()) {
+      auto rows = db_.exec("FETCH 10000 FROM tree_nodes_in_order");
+      if (!rows) return rows.status();
+      fetched_.clear();
+      at_ = 0;
+      for (int i = 0; i < rows->rows(); ++i) {
+        const std::string bytes = rows->bytes(i, 2);
+        util::merkle::Hash h{};
+        std::copy_n(bytes.begin(), std::min<size_t>(bytes.size(), 32), h.begin());
+        if (bytes.size() != 32) h[0] ^= 1;  // Never equal to a hash of the events.
+        fetched_.emplace_back(static_cast<unsigned>(rows->int64(i, 0)),
+                              static_cast<uint64_t>(rows->int64(i, 1)), h);
+      }
+      if (fetched_.empty()) return std::optional<Node>();
+    }
+    return std::optional<Node>(fetched_[at_++]);
+  }
+
+  PgConnection& db_;
+  uint64_t stored_size_ = 0;
+  std::string stored_peaks_;
+  util::merkle::RangeHasher hasher_;
+  std::vector<unsigned char> leaf_;
+  std::vector<Node> fetched_;
+  size_t at_ = 0;
+  bool wrong_ = false;
+};
 
 // What the replay found of one account, to hold against the projections: its postings (how
 // many, their sum, and a digest of every row that does not depend on their order), and the
@@ -302,6 +405,9 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
   LEDGER_RETURN_IF_ERROR(tx.begin(kReadSnapshot));
   VerifyResult r;
   r.checks = {"chain", "sequence", "time", "event", "replay", "head", "projection"};
+  auto tree = TreeCheck::open(conn);
+  if (!tree) return tree.status();
+  if (*tree) r.checks.push_back("tree");
   auto total = conn.exec("SELECT count(*) FROM events");
   if (!total) return total.status();
   const uint64_t events_total = static_cast<uint64_t>(total->int64(0, 0));
@@ -339,6 +445,7 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
         r.chain_intact = false;
       }
       chain = stored_checksum;
+      if (*tree) LEDGER_RETURN_IF_ERROR((*tree)->leaf(row, r));
       if (row.recorded_ns < last_recorded) {
         add_problem(r, "time", seq,
                     fmt::format("event {} is recorded before the event preceding it", seq));
@@ -396,6 +503,7 @@ Result<VerifyResult> PgBooks::verify(const std::function<void(uint64_t, uint64_t
                 "the ledger_head row does not name the last event, its checksum and its "
                 "recorded time");
   }
+  if (*tree) LEDGER_RETURN_IF_ERROR((*tree)->finish(r));
   LEDGER_RETURN_IF_ERROR(rules.finish(r));
   const domain::LedgerState& state = rules.state();
   LEDGER_RETURN_IF_ERROR(check_accounts(conn, state, replayed, r));

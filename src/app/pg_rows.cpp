@@ -5,6 +5,7 @@
 #include <climits>
 
 #include "domain/event_view.h"
+#include "store/tree_leaf.h"
 #include "ledger/money.h"
 
 namespace ledger::app {
@@ -91,6 +92,35 @@ Status for_each_pg_event(PgConnection& db, std::optional<int64_t> known_at_ns,
     }
     if (r->rows() < kEventsPerBatch) return Status::ok();
   }
+}
+
+Result<uint64_t> for_each_pg_leaf(
+    PgConnection& db, uint64_t first, uint64_t last,
+    const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit) {
+  std::vector<unsigned char> leaf;
+  uint64_t next = first;
+  uint64_t count = 0;
+  while (next <= last) {
+    auto r = db.exec(
+        "SELECT seq, recorded_ns, effective_ns, type, version, payload FROM events WHERE seq >= $1 "
+        "AND seq <= $2 ORDER BY seq LIMIT $3",
+        {PgParam::number(static_cast<int64_t>(next)), PgParam::number(static_cast<int64_t>(last)),
+         PgParam::number(kEventsPerBatch)});
+    if (!r) return r.status();
+    for (int i = 0; i < r->rows(); ++i) {
+      const std::string payload = r->bytes(i, 5);
+      const uint64_t seq = static_cast<uint64_t>(r->int64(i, 0));
+      store::encode_leaf(leaf, seq, r->int64(i, 1), r->int64(i, 2),
+                         static_cast<uint16_t>(r->int64(i, 3)),
+                         static_cast<uint16_t>(r->int64(i, 4)),
+                         {reinterpret_cast<const unsigned char*>(payload.data()), payload.size()});
+      LEDGER_RETURN_IF_ERROR(visit(seq, leaf));
+      ++count;
+      next = seq + 1;
+    }
+    if (r->rows() < kEventsPerBatch) break;
+  }
+  return count;
 }
 
 Transaction::~Transaction() {

@@ -2,7 +2,9 @@
 // What the PostgreSQL service's files share: accounts read from their projection, the log read
 // as events, and transactions that roll back unless committed.
 
+#include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +34,13 @@ Result<std::vector<domain::Account>> load_accounts(store::PgConnection& db,
 // transaction.
 Status for_each_pg_event(store::PgConnection& db, std::optional<int64_t> known_at_ns,
                          const EventVisit& visit);
+
+// The Merkle tree's leaves (store/tree_leaf.h) of events first..last (fewer where the table
+// ends), in order, read in batches within the caller's transaction; a visitor's failure stops
+// the reading. Returns how many it visited.
+Result<uint64_t> for_each_pg_leaf(
+    store::PgConnection& db, uint64_t first, uint64_t last,
+    const std::function<Status(uint64_t seq, std::span<const unsigned char> leaf)>& visit);
 
 // A query's transaction: every statement in it sees the same committed state.
 inline constexpr const char* kReadSnapshot =

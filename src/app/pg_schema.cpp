@@ -56,6 +56,19 @@ CREATE TABLE postings (
   PRIMARY KEY (account, effective_ns, seq)
 );
 )sql",
+    // The Merkle tree's nodes (app/log_tree.h), kept by every write in its transaction: each
+    // complete subtree of at least 16 leaves, and the peaks of the tree of tree_size events.
+    // Events written before are hashed once, by the first write after this migration.
+    R"sql(
+CREATE TABLE tree_nodes (
+  height smallint NOT NULL,
+  idx bigint NOT NULL,
+  hash bytea NOT NULL,
+  PRIMARY KEY (height, idx)
+);
+ALTER TABLE ledger_head ADD COLUMN tree_size bigint NOT NULL DEFAULT 0,
+                        ADD COLUMN tree_peaks bytea NOT NULL DEFAULT ''::bytea;
+)sql",
 };
 static_assert(std::size(kMigrations) == kPgSchemaVersion);
 

@@ -24,7 +24,7 @@
 
 namespace ledger::app {
 
-inline constexpr int kPgSchemaVersion = 1;
+inline constexpr int kPgSchemaVersion = 2;
 
 // The version the database holds; nothing when it holds no ledger yet.
 Result<std::optional<int>> pg_schema_version(store::PgConnection& db);

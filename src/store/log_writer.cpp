@@ -217,10 +217,12 @@ Result<CommitInfo> LogWriter::commit() {
   if (Status s = write_frame(true); !s) return s;
   if (Status s = active_.sync_data(); !s) return fail(s);
   in_commit_ = false;
+  const LogPosition before = committed_;
   committed_ = tail_;
   committed_frame_ = last_frame_;
   index_sealed_segments(committed_segments_);
   committed_segments_ = segments_.size();
+  checkpoint_tree(before);
   return CommitInfo{commit_seq_first_, tail_.seq_next - 1, recorded_ns_, frames_written_};
 }
 
@@ -270,11 +272,20 @@ void LogWriter::index_sealed_segments(size_t segments_before) {
   }
 }
 
-// The Merkle tree's nodes of sealed segment `i`, continuing the tree of the segments before
-// it: their stored peaks, or (once, for a log written before trees were stored, or whose tree
-// files were lost) every missing tree from the first segment on.
+// Brings segment `i`'s stored tree up to the end of its file: on from its stored prefix (so each
+// event is hashed once), else from the stored peaks of the segments before it, else (once, for a
+// log written before trees were stored, or whose tree files were lost) from every missing tree
+// from the first segment on.
 void LogWriter::store_tree(size_t i) {
   if (segments_.front().base_seq != 1) return;  // Purged: the tree needs every leaf.
+  if (std::optional<SegmentTree> stored = load_stored_tree(sys_, segments_[i], true)) {
+    const uint64_t stored_last = stored->seq_last;
+    // A prefix that no longer links to the file (it cannot, short of damage) is hashed anew.
+    if (auto tree = extend_segment_tree(sys_, segments_, i, std::move(*stored), std::nullopt)) {
+      if (tree->seq_last != stored_last) store_segment_tree(sys_, segments_[i], *tree);
+      return;
+    }
+  }
   std::vector<util::merkle::Hash> before;
   if (i > 0) {
     std::optional<SegmentTree> prev = load_stored_tree(sys_, segments_[i - 1]);
@@ -291,6 +302,14 @@ void LogWriter::store_tree(size_t i) {
   if (auto tree = build_segment_tree(sys_, segments_, i, before)) {
     store_segment_tree(sys_, segments_[i], *tree);
   }
+}
+
+// The newest segment's tree, once a commit crosses a multiple of kTreeCheckpointBytes in it:
+// readers then hash at most that much of the log beyond stored nodes.
+void LogWriter::checkpoint_tree(const LogPosition& before) {
+  const uint64_t from = before.segment == committed_.segment ? before.offset : 0;
+  if (committed_.offset / kTreeCheckpointBytes == from / kTreeCheckpointBytes) return;
+  store_tree(committed_.segment);
 }
 
 Result<CommitInfo> LogWriter::append(std::span<const Record> records,

@@ -109,6 +109,7 @@ class LogWriter {
   Status roll();
   void index_sealed_segments(size_t segments_before);
   void store_tree(size_t i);
+  void checkpoint_tree(const LogPosition& before);
   Status relist_segments();
   int64_t now_ns() const;
 

@@ -43,18 +43,14 @@ std::optional<merkle::Hash> SegmentTree::node(unsigned height, uint64_t index) c
   return nodes[at];
 }
 
-Result<SegmentTree> build_segment_tree(Syscalls& sys, const std::vector<SegmentFile>& segments,
+Result<SegmentTree> segment_tree_start(Syscalls& sys, const std::vector<SegmentFile>& segments,
                                        size_t index, const std::vector<merkle::Hash>& before) {
-  auto start = segment_start(sys, segments, index);
-  if (!start) return start.status();
-  std::vector<SegmentFile> one(segments.begin(), segments.begin() + index + 1);
-  LogCursor cursor(sys, std::move(one), *start);
-  SegmentTree tree;
-  tree.base_seq = start->seq_next;
-  tree.seq_last = start->seq_next - 1;
-  tree.chain_last = start->chain;
   auto header = read_segment_header(sys, segments, index);
   if (!header) return header.status();
+  SegmentTree tree;
+  tree.base_seq = header->base_seq;
+  tree.seq_last = header->base_seq - 1;
+  tree.chain_last = header->prev_checksum;
   tree.file_size = header->size();
   // The peaks of n leaves are one per bit of n: others belong to another log, or to a gap.
   if (static_cast<size_t>(std::popcount(tree.base_seq - 1)) != before.size()) {
@@ -62,12 +58,24 @@ Result<SegmentTree> build_segment_tree(Syscalls& sys, const std::vector<SegmentF
                   fmt::format("the tree before {} does not end at event {}",
                               display_name(segments[index].path), tree.base_seq - 1));
   }
-  merkle::RangeHasher hasher(before, tree.base_seq - 1);
+  tree.peaks = before;
+  return tree;
+}
+
+Result<SegmentTree> extend_segment_tree(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                        size_t index, SegmentTree tree,
+                                        std::optional<uint64_t> until) {
+  // The frame after the tree's last: its checksum links to chain_last, so a tree that is not a
+  // prefix of this file fails there rather than continuing another log.
+  const LogPosition from{index, tree.file_size, tree.seq_last + 1, tree.chain_last, INT64_MIN};
+  std::vector<SegmentFile> one(segments.begin(), segments.begin() + index + 1);
+  LogCursor cursor(sys, std::move(one), from);
+  merkle::RangeHasher hasher(tree.peaks, tree.seq_last);
   auto keep = [&tree](unsigned height, const merkle::Hash& h) {
     if (height >= kTreeMinHeight) tree.nodes.push_back(h);
   };
   std::vector<unsigned char> leaf;
-  for (;;) {
+  while (!until || tree.file_size < *until) {
     const LogCursor::Step step = cursor.next();
     if (step == LogCursor::Step::kEnd) break;
     if (step != LogCursor::Step::kFrame) return corruption_status(cursor.problem());
@@ -85,6 +93,13 @@ Result<SegmentTree> build_segment_tree(Syscalls& sys, const std::vector<SegmentF
   }
   tree.peaks = hasher.peaks();
   return tree;
+}
+
+Result<SegmentTree> build_segment_tree(Syscalls& sys, const std::vector<SegmentFile>& segments,
+                                       size_t index, const std::vector<merkle::Hash>& before) {
+  auto start = segment_tree_start(sys, segments, index, before);
+  if (!start) return start.status();
+  return extend_segment_tree(sys, segments, index, std::move(*start), std::nullopt);
 }
 
 Bytes encode_segment_tree(const SegmentTree& tree) {
@@ -155,14 +170,16 @@ fs::path tree_path(const SegmentFile& segment) {
   return fs::path(index_path(segment)).replace_extension(kTreeSuffix);
 }
 
-std::optional<SegmentTree> load_stored_tree(Syscalls& sys, const SegmentFile& segment) {
+std::optional<SegmentTree> load_stored_tree(Syscalls& sys, const SegmentFile& segment,
+                                            bool prefix_ok) {
   // About 4 bytes an event: some 300 KiB for a segment of the default 8 MiB.
   auto bytes = read_small_file(sys, tree_path(segment), 512 << 10);
   if (!bytes) return {};
   auto tree = decode_segment_tree(*bytes);
   if (!tree) return {};
   auto size = segment_size(sys, segment);
-  if (!size || tree->base_seq != segment.base_seq || tree->file_size != *size) return {};
+  if (!size || tree->base_seq != segment.base_seq) return {};
+  if (prefix_ok ? tree->file_size > *size : tree->file_size != *size) return {};
   return std::move(*tree);
 }
 

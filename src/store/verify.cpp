@@ -482,8 +482,9 @@ Status verify_trees(Syscalls& sys, const std::vector<SegmentFile>& segments,
     if (damaged(report, segments[i].path) || segments[i].base_seq != next_seq) return Status::ok();
     const fs::path path = tree_path(segments[i]);
     std::error_code ec;
-    const bool stored_exists = i + 1 < segments.size() && fs::exists(path, ec);
-    auto built = build_segment_tree(sys, segments, i, peaks);
+    const bool stored_exists = fs::exists(path, ec);
+    const std::vector<util::merkle::Hash> before = peaks;
+    auto built = build_segment_tree(sys, segments, i, before);
     if (!built) return Status::ok();
     peaks = built->peaks;
     next_seq = built->seq_last + 1;
@@ -492,6 +493,14 @@ Status verify_trees(Syscalls& sys, const std::vector<SegmentFile>& segments,
         make_problem("index", path, std::nullopt, built->base_seq, built->seq_last, "");
     auto bytes = read_file(sys, path);
     auto stored = bytes ? decode_segment_tree(*bytes) : Result<SegmentTree>(bytes.status());
+    // The newest segment's tree may describe a prefix of it: compared with one of that prefix.
+    const bool newest = i + 1 == segments.size();
+    if (stored && newest && stored->file_size < built->file_size) {
+      auto start = segment_tree_start(sys, segments, i, before);
+      if (!start) return Status::ok();
+      built = extend_segment_tree(sys, segments, i, std::move(*start), stored->file_size);
+      if (!built) return Status::ok();
+    }
     if (!stored) {
       p.what = fmt::format("wrong Merkle tree file: it does not decode ({})",
                            stored.status().message());

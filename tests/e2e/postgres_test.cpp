@@ -433,4 +433,55 @@ TEST_SUITE("e2e postgres") {
     const std::string seqs = psql(ledger.location(), "SELECT count(*), min(seq), max(seq) FROM events");
     CHECK(seqs == "161|1|161\n");
   }
+
+  TEST_CASE("every write keeps the tree's nodes, verify checks them, and older books catch up") {
+    TestLedger ledger;
+    std::string csv = "op,account,amount,to,date,memo,ref\nopen,A,,,2026-01-01,,\n";
+    for (int i = 0; i < 40; ++i) csv += "deposit,A,1." + std::to_string(10 + i) + ",,2026-01-02,,\n";
+    ledger.ok("import " + shell_quote(ledger.file("rows.csv", csv).string()));
+    ledger.ok("deposit A 2 --date 2026-01-03");
+    ledger.ok("deposit A 3 --date 2026-01-03");
+    const std::string at_43 = chomp_line(ledger.ok("digest").out);
+    // 43 events: two subtrees of 16 leaves and one of 32, and the head's peaks of 43 (32+8+2+1).
+    CHECK(psql(ledger.location(), "SELECT height, idx FROM tree_nodes ORDER BY height, idx") ==
+          "4|0\n4|1\n5|0\n");
+    CHECK(psql(ledger.location(), "SELECT tree_size, length(tree_peaks) FROM ledger_head") ==
+          "43|128\n");
+    const RunResult verified = ledger.ok("verify");
+    CHECK(verified.exit_code == 0);
+    // The same tree a data directory hashes from the events alone.
+    const TestLedger copy(false);
+    ledger.ok("copy --to " + shell_quote(copy.dir().string()));
+    CHECK(chomp_line(copy.ok("digest").out) == at_43);
+    const std::string proof = ledger.ok("prove 20 --digest " + at_43).out;
+    CHECK(copy.ok("prove 20 --digest " + at_43).out == proof);
+
+    // A node changed behind the ledger's back: verify names it (derived data, exit 1).
+    psql(ledger.location(),
+         "UPDATE tree_nodes SET hash = sha256(hash) WHERE height = 4 AND idx = 1");
+    RunResult r = ledger.run("verify");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "tree_nodes lacks or differs at the subtree of events 17 to 32"));
+    // Without any node, digests and proofs are hashed from the events: the same.
+    psql(ledger.location(), "DELETE FROM tree_nodes");
+    CHECK(chomp_line(ledger.ok("digest").out) == at_43);
+    CHECK(ledger.ok("prove 20 --digest " + at_43).out == proof);
+    r = ledger.run("verify");
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.err, "tree_nodes lacks or differs at the subtree of events 1 to 16"));
+
+    // Books written before the schema kept nodes (version 1): read as they are, and given their
+    // nodes by the next write, in its transaction.
+    psql(ledger.location(),
+         "DROP TABLE tree_nodes; ALTER TABLE ledger_head DROP COLUMN tree_size, "
+         "DROP COLUMN tree_peaks; UPDATE ledger_schema SET version = 1");
+    CHECK(chomp_line(ledger.ok("digest").out) == at_43);
+    CHECK(ledger.ok("verify").exit_code == 0);
+    ledger.ok("deposit A 4 --date 2026-01-04");
+    CHECK(psql(ledger.location(), "SELECT version FROM ledger_schema") == "2\n");
+    CHECK(psql(ledger.location(), "SELECT count(*) FROM tree_nodes") == "3\n");
+    CHECK(psql(ledger.location(), "SELECT tree_size FROM ledger_head") == "44\n");
+    CHECK(ledger.ok("verify --digest " + at_43).exit_code == 0);
+    CHECK(ledger.ok("verify").exit_code == 0);
+  }
 }

@@ -11,6 +11,7 @@
 #include "store/log_reader.h"
 #include "store/log_writer.h"
 #include "store/log_fixture.h"
+#include "store/segment_source.h"
 #include "store/tree_leaf.h"
 #include "util/endian.h"
 
@@ -112,4 +113,78 @@ TEST_CASE("a tree file whose node count does not fit its bytes is refused, not b
   CHECK_FALSE(decode_segment_tree(ByteView(bytes.data(), 40)));
   tree.seq_last = 4;  // One peak, not two.
   CHECK_FALSE(decode_segment_tree(encode_segment_tree(tree)));
+}
+
+TEST_CASE("the newest segment's tree is stored as commits cross each 256 KiB, and the seal continues it") {
+  testing::TempDir dir;
+  LogOptions options;
+  options.segment_size_bytes_max = 1 << 20;
+  RecoveryReport report;
+  auto writer = LogWriter::open(dir.path(), options, report);
+  REQUIRE(writer);
+  const std::vector<unsigned char> payload(180, 0x33);
+  int written = 0;
+  auto write_until = [&](uint64_t bytes_in_newest) {
+    for (;;) {
+      const std::vector<SegmentFile> segments = (*writer)->segments();
+      if (segments.size() > 1) return;
+      if (!segments.empty()) {
+        auto size = segment_size(real_syscalls(), segments.back());
+        REQUIRE(size);
+        if (*size >= bytes_in_newest) return;
+      }
+      std::vector<Record> batch;
+      for (int i = 0; i < 7; ++i, ++written) {
+        batch.push_back({2, 1, 1'700'000'000'000'000'000 + written, {payload.data(), payload.size()}});
+      }
+      REQUIRE((*writer)->append(batch));
+    }
+  };
+  write_until(600 << 10);
+  const SegmentFile newest = (*writer)->segments().back();
+  REQUIRE((*writer)->segments().size() == 1);
+  const std::vector<merkle::Hash> leaves = leaf_hashes(dir.path());
+
+  // A prefix: not the whole file, so not taken for a sealed segment's tree.
+  CHECK_FALSE(load_stored_tree(real_syscalls(), newest).has_value());
+  const auto prefix = load_stored_tree(real_syscalls(), newest, true);
+  REQUIRE(prefix.has_value());
+  CHECK(prefix->file_size >= 2 * kTreeCheckpointBytes);
+  CHECK(prefix->file_size < 3 * kTreeCheckpointBytes);
+  REQUIRE(prefix->seq_last <= leaves.size());
+  CHECK(prefix->seq_last > 2000);
+  merkle::RangeHasher upto;
+  for (uint64_t i = 0; i < prefix->seq_last; ++i) upto.push(leaves[i]);
+  CHECK(prefix->peaks == upto.peaks());
+  for (uint64_t index = 0; (index + 1) * 64 <= prefix->seq_last; ++index) {
+    REQUIRE(prefix->node(6, index).has_value());
+    CHECK(*prefix->node(6, index) == root_of(leaves, index * 64, (index + 1) * 64));
+  }
+  // The same bytes a hash of that prefix gives from the segment's start.
+  auto start = segment_tree_start(real_syscalls(), (*writer)->segments(), 0, {});
+  REQUIRE(start);
+  auto again = extend_segment_tree(real_syscalls(), (*writer)->segments(), 0, *start,
+                                   prefix->file_size);
+  REQUIRE(again);
+  CHECK(*again == *prefix);
+
+  // A stored prefix that does not link to the file is hashed anew, not continued.
+  SegmentTree forged = *prefix;
+  forged.chain_last ^= 1;
+  store_segment_tree(real_syscalls(), newest, forged);
+  write_until(800 << 10);
+  const auto mended = load_stored_tree(real_syscalls(), newest, true);
+  REQUIRE(mended.has_value());
+  CHECK(mended->file_size >= 3 * kTreeCheckpointBytes);
+  CHECK(mended->chain_last != forged.chain_last);
+
+  // Sealed: the tree continued from the prefix is the one a hash of the whole segment gives.
+  write_until(UINT64_MAX);
+  const std::vector<SegmentFile> segments = (*writer)->segments();
+  REQUIRE(segments.size() == 2);
+  const auto sealed = load_stored_tree(real_syscalls(), segments[0]);
+  REQUIRE(sealed.has_value());
+  auto whole = build_segment_tree(real_syscalls(), segments, 0, {});
+  REQUIRE(whole);
+  CHECK(*sealed == *whole);
 }
