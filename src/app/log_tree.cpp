@@ -41,31 +41,6 @@ merkle::Hash hash_of(const TreeHead& head) {
   return h;
 }
 
-std::string hex_of(std::span<const unsigned char> bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char b : bytes) fmt::format_to(std::back_inserter(out), "{:02x}", b);
-  return out;
-}
-
-std::optional<std::vector<unsigned char>> bytes_of_hex(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
-  std::vector<unsigned char> out;
-  out.reserve(hex.size() / 2);
-  auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    const int hi = digit(hex[i]);
-    const int lo = digit(hex[i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<unsigned char>(hi * 16 + lo));
-  }
-  return out;
-}
-
 std::string events(uint64_t n) { return fmt::format("{} event{}", n, n == 1 ? "" : "s"); }
 // "the first 5 events", "the first event".
 std::string first_events(uint64_t n) {
@@ -663,7 +638,7 @@ Result<std::string> prove_of(TreeSource& tree, uint64_t seq, const TreeHead& at)
   util::append_json_string(out, digest_text(at));
   out += fmt::format(",\"tree_size\":{},\"root\":\"{}\",\"seq\":{},\"leaf_index\":{},\"leaf\":\"{}\","
                      "\"audit_path\":[",
-                     at.size, root_hex(at), seq, seq - 1, hex_of(leaf));
+                     at.size, root_hex(at), seq, seq - 1, merkle::to_hex(leaf));
   for (size_t i = 0; i < hashes->size(); ++i) {
     if (i > 0) out += ',';
     out += fmt::format("\"{}\"", merkle::to_hex((*hashes)[i]));
@@ -749,8 +724,8 @@ Result<ProofCheck> check_proof(std::string_view proof_json, const TreeHead& dige
     if (!h) return malformed("an audit_path entry is not 64 hex digits");
     path.push_back(*h);
   }
-  auto leaf = bytes_of_hex(*leaf_hex);
-  if (!leaf) return malformed("its leaf is not lowercase hex");
+  auto leaf = merkle::bytes_from_hex(*leaf_hex);
+  if (!leaf) return malformed("its leaf is not hex");
   auto root = merkle::from_hex(*root_text);
   if (!root) return malformed("its root is not 64 hex digits");
   auto event = leaf_event(*leaf);

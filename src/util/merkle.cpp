@@ -90,31 +90,40 @@ Hash node_hash(const Hash& left, const Hash& right) {
 
 Hash empty_root() { return sha256({}); }
 
-std::string to_hex(const Hash& hash) {
+std::string to_hex(std::span<const unsigned char> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(64, '0');
-  for (size_t i = 0; i < hash.size(); ++i) {
-    out[2 * i] = kDigits[hash[i] >> 4];
-    out[2 * i + 1] = kDigits[hash[i] & 15];
+  std::string out(2 * bytes.size(), '0');
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 15];
   }
   return out;
 }
 
-std::optional<Hash> from_hex(std::string_view hex) {
-  if (hex.size() != 64) return std::nullopt;
+std::optional<std::vector<unsigned char>> bytes_from_hex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
   auto digit = [](char c) -> int {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
   };
-  Hash out;
+  std::vector<unsigned char> out(hex.size() / 2);
   for (size_t i = 0; i < out.size(); ++i) {
     const int hi = digit(hex[2 * i]);
     const int lo = digit(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out[i] = static_cast<unsigned char>(hi * 16 + lo);
   }
+  return out;
+}
+
+std::optional<Hash> from_hex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  auto bytes = bytes_from_hex(hex);
+  if (!bytes) return std::nullopt;
+  Hash out{};
+  std::copy(bytes->begin(), bytes->end(), out.begin());
   return out;
 }
 

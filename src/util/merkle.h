@@ -29,7 +29,10 @@ Hash node_hash(const Hash& left, const Hash& right);
 // The root of the empty tree: HASH() of nothing.
 Hash empty_root();
 
-std::string to_hex(const Hash& hash);
+// Lowercase hex of any bytes (a hash, a leaf).
+std::string to_hex(std::span<const unsigned char> bytes);
+// Hex digits (either case), two a byte.
+std::optional<std::vector<unsigned char>> bytes_from_hex(std::string_view hex);
 // Exactly 64 hex digits (either case).
 std::optional<Hash> from_hex(std::string_view hex);
 
