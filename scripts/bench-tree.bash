@@ -120,13 +120,13 @@ tree_postgres() {
   server=$(cat "$state/uri")
   local ours="${server/\/postgres\?//tree_ours?}" base="${server/\/postgres\?//tree_base?}"
   local plain="${server/\/postgres\?//tree_plain?}"
-  psql -X -q "$server" -c "CREATE DATABASE tree_ours" -c "CREATE DATABASE tree_base"
+  psql -X -q "$server" -c "CREATE DATABASE tree_ours" -c "CREATE DATABASE tree_base" || TREE_BAD=1
   measure "tree_pg_copy_ours_$ROWS" "" 1 "" "$out" -- \
     "$ledger" --dir "$dir/ours-1" copy --to "$ours" || TREE_BAD=1
   measure "tree_pg_copy_base_$ROWS" "" 1 "" "$out" -- \
     "$TREE_BASE_BIN" --dir "$dir/base-1" copy --to "$base" || TREE_BAD=1
-  psql -X -q "$ours" -c "VACUUM ANALYZE"
-  psql -X -q "$base" -c "VACUUM ANALYZE"
+  psql -X -q "$ours" -c "VACUUM ANALYZE" || TREE_BAD=1
+  psql -X -q "$base" -c "VACUUM ANALYZE" || TREE_BAD=1
   # shellcheck disable=SC2034
   local ours_deposit=("$ledger" --dir "$ours" deposit "$SCALE_ACC" 1)
   # shellcheck disable=SC2034
@@ -136,9 +136,9 @@ tree_postgres() {
   echo "tree_pg_nodes rows=$ROWS nodes=$(psql -X -qAt "$ours" -c "SELECT count(*) FROM tree_nodes")" \
     "table_bytes=$(psql -X -qAt "$ours" -c "SELECT pg_total_relation_size('tree_nodes')")" \
     | tee -a "$RESULTS"
-  psql -X -q "$server" -c "CREATE DATABASE tree_plain TEMPLATE tree_ours"
+  psql -X -q "$server" -c "CREATE DATABASE tree_plain TEMPLATE tree_ours" || TREE_BAD=1
   psql -X -q "$plain" -c "UPDATE ledger_head SET tree_size = 0, tree_peaks = ''::bytea" \
-    -c "DELETE FROM tree_nodes"
+    -c "DELETE FROM tree_nodes" || TREE_BAD=1
   local digest digest_plain digest_dir digest_at verdict=same
   digest=$("$ledger" --dir "$ours" digest)
   digest_plain=$("$ledger" --dir "$plain" digest)
