@@ -69,9 +69,10 @@ bench_tree() {
   # shellcheck disable=SC2034
   local base_deposit=("$TREE_BASE_BIN" --dir "$dir/base-1" deposit "$SCALE_ACC" 1)
   # Both outputs to /dev/null: ours went to a file, which time_run truncates and writes each run,
-  # and ext4 starts writing back a file truncated to nothing and written again when it is closed
-  # (auto_da_alloc): that put about 0.8 ms on ours alone (ratios 1.127 and 1.128 in two runs,
-  # 1.006 both to /dev/null with farm-bench).
+  # and ext4 writes back a file truncated to nothing and written again when it is closed
+  # (auto_da_alloc). That put about 0.7 ms on ours alone: ratios of 1.127 and 1.128 in the runs
+  # of 22:28 and 22:33 UTC on 2026-12-07, 1.024 at 22:36 with both to /dev/null; farm-bench, one
+  # binary, one deposit written to a file against to /dev/null: 1.066 (40 pairs).
   in_turn "$TREE_DEPOSIT_TURNS" "" "tree_deposit_ours_$ROWS|/dev/null|ours_deposit" \
     "tree_deposit_base_$ROWS|/dev/null|base_deposit" || TREE_BAD=1
 
