@@ -24,10 +24,17 @@ Result<std::vector<AccountView>> Ledger::balances(const std::vector<std::string>
   if (!loaded) return loaded.status();
   if (loaded->no_ledger) return app::no_ledger(options_.dir);
   warnings_ = std::move(loaded->warnings);
-  const domain::LedgerState* state = &loaded->state;
+  domain::LedgerState* state = &loaded->state;
   std::vector<AccountView> views;
   if (ids.empty()) {
-    for (const domain::Account* account : state->sorted_accounts()) views.push_back(app::view_of(*account));
+    // By id, each moved out of the state: nothing reads it after.
+    std::vector<domain::Account> accounts = state->take_accounts();
+    std::vector<uint32_t> order(accounts.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [&accounts](uint32_t a, uint32_t b) { return accounts[a].id < accounts[b].id; });
+    views.reserve(accounts.size());
+    for (const uint32_t i : order) views.push_back(app::view_of(std::move(accounts[i])));
     return views;
   }
   for (const std::string& id : ids) {

@@ -16,6 +16,11 @@ AccountView view_of(const domain::Account& a) {
           a.closed, a.opened_effective_ns};
 }
 
+AccountView view_of(domain::Account&& a) {
+  return {std::move(a.id),  std::move(a.owner), a.currency.code, a.currency.decimals,
+          a.balance,        a.overdraft_limit,  a.closed,        a.opened_effective_ns};
+}
+
 Status unknown_account(const std::filesystem::path& dir, const std::string& id,
                        const Cutoffs& cutoffs) {
   LEDGER_RETURN_IF_ERROR(domain::validate_account_id(id));

@@ -15,6 +15,7 @@
 namespace ledger::app {
 
 AccountView view_of(const domain::Account& account);
+AccountView view_of(domain::Account&& account);
 // The line an event makes in `id`'s statement, if it moves money of that account.
 std::optional<StatementLine> line_of(const domain::EventAt& e, std::string_view id);
 // The amount `command` moves, as `state` reads it ("5.00 USD"), for its confirmation; empty for

@@ -60,7 +60,7 @@ std::string cutoff_line(const std::optional<int64_t>& at, const std::optional<in
   return line;
 }
 
-Table balances_table(const Context& context, const std::vector<AccountView>& views,
+Table balances_table(const Context& context, std::vector<AccountView>&& views,
                      bool with_details) {
   Table t;
   t.columns = {{"account", CellKind::kText}, {"balance", CellKind::kAmount},
@@ -71,11 +71,16 @@ Table balances_table(const Context& context, const std::vector<AccountView>& vie
     t.columns.push_back({"overdraft_limit", CellKind::kAmount});
     t.columns.push_back({"opened", CellKind::kTime});
   }
-  for (const AccountView& a : views) {
-    std::vector<std::string> row = {a.id, amount_text(a, a.balance), a.currency};
+  t.rows.reserve(views.size());
+  for (AccountView& a : views) {
+    std::vector<std::string> row;
+    row.reserve(t.columns.size());
+    row.push_back(std::move(a.id));
+    row.push_back(amount_text(a, a.balance));
+    row.push_back(a.currency);
     if (with_details) {
       row.push_back(a.closed ? "closed" : "open");
-      row.push_back(a.owner);
+      row.push_back(std::move(a.owner));
       row.push_back(amount_text(a, a.overdraft_limit));
       row.push_back(context.effective_cell(a.opened_ns));
     }
@@ -158,7 +163,7 @@ int run_balances(Context& context, const QueryOptions& o, bool accounts_listing)
   });
   if (!digest) return context.fail(digest.status());
   context.heading(cutoff_line(*at, *known_at, context.now_ns()));
-  emit_with_digest(context, balances_table(context, *views, accounts_listing), *digest);
+  emit_with_digest(context, balances_table(context, std::move(*views), accounts_listing), *digest);
   return 0;
 }
 

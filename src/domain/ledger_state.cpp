@@ -384,7 +384,10 @@ void AccountIndex::grow() {
 }
 
 void AccountIndex::rebuild(const std::vector<Account>& accounts) {
-  slots_.clear();
+  // Sized once for all of them: growing by doubling would allocate, and fault in, twice over.
+  size_t slots = 16;
+  while (slots < accounts.size() * 2) slots *= 2;
+  slots_.assign(slots, Slot{});
   size_ = 0;
   for (size_t i = 0; i < accounts.size(); ++i) insert(accounts[i].id, static_cast<uint32_t>(i));
 }
@@ -466,6 +469,13 @@ void RefTable::grow(size_t slots) {
 void RefTable::clear() {
   std::fill(slots_.begin(), slots_.end(), Slot{});
   size_ = 0;
+}
+
+std::vector<Account> LedgerState::take_accounts() {
+  std::vector<Account> taken = std::move(accounts_);
+  accounts_.clear();
+  index_.rebuild(accounts_);
+  return taken;
 }
 
 std::vector<const Account*> LedgerState::sorted_accounts() const {

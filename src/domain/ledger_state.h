@@ -157,6 +157,9 @@ class LedgerState {
   const Account* find(std::string_view id) const;
   // Every account, in the order they were opened (what a snapshot stores).
   const std::vector<Account>& accounts() const { return accounts_; }
+  // The accounts moved out, for a caller done with the state (a listing of every account need
+  // not copy ten thousand ids and owners); the state holds none after.
+  std::vector<Account> take_accounts();
   // Every account, sorted by id so that every listing is stable.
   std::vector<const Account*> sorted_accounts() const;
   // A ref recorded since the state was loaded (in memory only).

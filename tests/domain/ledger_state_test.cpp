@@ -218,6 +218,30 @@ TEST_SUITE("ledger state") {
     CHECK(state.find("") == nullptr);
   }
 
+  TEST_CASE("a restored state finds each of many accounts, and gives them up when taken") {
+    std::vector<Account> accounts(3000);
+    for (size_t i = 0; i < accounts.size(); ++i) {
+      accounts[i].id = "ACC-" + std::to_string((i * 7919) % 100000);
+      accounts[i].owner = "An owner whose name is longer than fifteen bytes " + std::to_string(i);
+      accounts[i].balance = static_cast<int64_t>(i) * 100 - 7;
+    }
+    LedgerState state(false);
+    state.restore(accounts, 42);
+    for (const Account& a : accounts) {
+      const Account* found = state.find(a.id);
+      REQUIRE(found != nullptr);
+      CHECK(found->balance == a.balance);
+    }
+    CHECK(state.find("ACC-100000") == nullptr);
+    const std::vector<Account> taken = state.take_accounts();
+    REQUIRE(taken.size() == accounts.size());
+    CHECK(taken[1234].id == accounts[1234].id);
+    CHECK(taken[1234].owner == accounts[1234].owner);
+    CHECK(state.accounts().empty());
+    CHECK(state.find(accounts[0].id) == nullptr);
+    CHECK(state.last_seq() == 42);
+  }
+
   TEST_CASE("a state restored from its accounts and refs answers as the original") {
     Books b;
     b.must(OpenAccount{"A", "Ada", "EUR", "50"});

@@ -106,6 +106,24 @@ TEST_SUITE("e2e queries") {
           "account,balance,currency\nA-1,1.03,USD\nA-10,50.00,USD\nB-2,499.95,USD\n");
   }
 
+  // A listing sorts by id what the snapshot holds and what was opened after it, owners and all.
+  TEST_CASE("every account is listed by id, from the snapshot and after it" * doctest::test_suite("files")) {
+    TestLedger ledger;
+    ledger.ok("open Z-9 --owner \"Zoe, an owner past fifteen bytes\" --date 2026-01-02");
+    ledger.ok("open M-5 --owner Mo --date 2026-01-03");
+    ledger.ok("deposit Z-9 7.00");
+    ledger.ok("snapshot");
+    ledger.ok("open A-1 --owner \"Ann, opened after the snapshot\" --date 2026-01-04");
+    ledger.ok("transfer Z-9 A-1 2.50");
+    CHECK(ledger.ok("balance --format csv").out ==
+          "account,balance,currency\nA-1,2.50,USD\nM-5,0.00,USD\nZ-9,4.50,USD\n");
+    CHECK(ledger.ok("accounts --format csv").out ==
+          "account,balance,currency,status,owner,overdraft_limit,opened\n"
+          "A-1,2.50,USD,open,\"Ann, opened after the snapshot\",0.00,2026-01-04\n"
+          "M-5,0.00,USD,open,Mo,0.00,2026-01-03\n"
+          "Z-9,4.50,USD,open,\"Zoe, an owner past fifteen bytes\",0.00,2026-01-02\n");
+  }
+
   TEST_CASE("balance as a forced table states its cutoff and aligns the amounts") {
     TestLedger ledger;
     set_up(ledger);
