@@ -57,15 +57,31 @@ bool shares_key(std::string_view id, const std::vector<std::string>& held,
 // The held accounts of a snapshot's state: found by binary search in a version 3 table (every
 // id still hashed once, to see whether another shares a held one's key), or picked from the
 // whole state of an older version.
-Result<domain::LedgerState> held_state(std::span<const unsigned char> payload,
+// A snapshot's payload as the state codec reads it: each range checked when first read.
+class CheckedPayload final : public domain::StateBytes {
+ public:
+  explicit CheckedPayload(const store::SnapshotPayload& payload) : payload_(payload) {}
+  uint64_t size() const override { return payload_.size(); }
+  Result<std::span<const unsigned char>> read(uint64_t offset, uint64_t size) const override {
+    return payload_.read(offset, size);
+  }
+
+ private:
+  const store::SnapshotPayload& payload_;
+};
+
+Result<domain::LedgerState> held_state(const store::SnapshotPayload& payload,
                                        const std::vector<std::string>& held, bool track_refs,
                                        bool by_index_key, bool& key_shared) {
   std::vector<domain::Account> accounts;
   uint64_t last_seq = 0;
   const std::vector<uint64_t> held_keys = keys_of(held);
-  auto table = domain::StateTable::open(payload);
+  const CheckedPayload bytes(payload);
+  auto table = domain::StateTable::open(bytes);
   if (!table && table.status().code() == ErrorCode::kNotFound) {
-    auto whole = domain::decode_state(payload, track_refs);
+    auto all = payload.all();
+    if (!all) return all.status();
+    auto whole = domain::decode_state(*all, track_refs);
     if (!whole) return whole.status();
     for (const domain::Account& a : whole->accounts()) {
       if (std::find(held.begin(), held.end(), a.id) != held.end()) accounts.push_back(a);
@@ -144,13 +160,20 @@ std::optional<store::LogPosition> start_from_snapshot(const fs::path& dir,
       loaded.warnings.push_back(skipped(it->path, position.status()));
       continue;
     }
-    auto payload = store::read_snapshot_payload(sys, *it);
+    // A question about a few accounts checks the blocks of the snapshot it reads, not all.
+    auto payload = store::SnapshotPayload::open(sys, *it);
     bool key_shared = false;
-    auto state = !payload ? Result<domain::LedgerState>(payload.status())
-                 : options.only_accounts.empty()
-                     ? domain::decode_state(*payload, options.track_refs)
-                     : held_state(*payload, options.only_accounts, options.track_refs,
-                                  options.by_index_key, key_shared);
+    Result<domain::LedgerState> state = Status(ErrorCode::kInternal, "not read");
+    if (!payload) {
+      state = payload.status();
+    } else if (options.only_accounts.empty()) {
+      auto all = payload->all();
+      state = all ? domain::decode_state(*all, options.track_refs)
+                  : Result<domain::LedgerState>(all.status());
+    } else {
+      state = held_state(*payload, options.only_accounts, options.track_refs,
+                         options.by_index_key, key_shared);
+    }
     if (state && state->last_seq() != meta.seq_last) {
       state = Status(ErrorCode::kCorruption, "its state and header disagree on the sequence");
     }

@@ -191,49 +191,82 @@ static Result<LedgerState> decode_archived_state(std::span<const unsigned char> 
 }
 
 Result<StateTable> StateTable::open(std::span<const unsigned char> bytes) {
-  auto version = version_of(bytes);
-  if (!version) return version.status();
-  if (version->first < 3) return Status(ErrorCode::kNotFound, "an archived state, not a table");
-  const size_t at = version->second;
-  if (bytes.size() < at + kTableHeaderBytes) return damaged("truncated header");
-  StateTable table;
-  const unsigned char* p = bytes.data() + at;
-  table.last_seq_ = util::get<uint64_t>(p);
-  table.count_ = util::get<uint64_t>(p + 8);
-  table.heap_bytes_ = util::get<uint64_t>(p + 16);
-  const uint64_t room = bytes.size() - at - kTableHeaderBytes;
-  if (table.count_ > room / kRecordBytes || table.heap_bytes_ != room - table.count_ * kRecordBytes) {
-    return damaged("its account count and heap do not add up to its size");
-  }
-  table.records_ = p + kTableHeaderBytes;
-  table.heap_ = table.records_ + table.count_ * kRecordBytes;
+  auto table = open_at(bytes, bytes.size());
+  if (table) table->whole_ = bytes;
   return table;
 }
 
+Result<StateTable> StateTable::open(const StateBytes& bytes) {
+  // Cereal's header, the version and the table's header lie in the first 64 bytes.
+  auto head = bytes.read(0, std::min<uint64_t>(bytes.size(), 64));
+  if (!head) return head.status();
+  auto table = open_at(*head, bytes.size());
+  if (table) table->source_ = &bytes;
+  return table;
+}
+
+Result<StateTable> StateTable::open_at(std::span<const unsigned char> head, uint64_t size) {
+  auto version = version_of(head);
+  if (!version) return version.status();
+  if (version->first < 3) return Status(ErrorCode::kNotFound, "an archived state, not a table");
+  const size_t at = version->second;
+  if (head.size() < at + kTableHeaderBytes) return damaged("truncated header");
+  StateTable table;
+  const unsigned char* p = head.data() + at;
+  table.last_seq_ = util::get<uint64_t>(p);
+  table.count_ = util::get<uint64_t>(p + 8);
+  table.heap_bytes_ = util::get<uint64_t>(p + 16);
+  const uint64_t room = size - at - kTableHeaderBytes;
+  if (table.count_ > room / kRecordBytes || table.heap_bytes_ != room - table.count_ * kRecordBytes) {
+    return damaged("its account count and heap do not add up to its size");
+  }
+  table.records_at_ = at + kTableHeaderBytes;
+  table.heap_at_ = table.records_at_ + table.count_ * kRecordBytes;
+  return table;
+}
+
+Result<std::span<const unsigned char>> StateTable::bytes(uint64_t offset, uint64_t size) const {
+  if (source_ != nullptr) return source_->read(offset, size);
+  return whole_.subspan(offset, size);
+}
+
+Result<const unsigned char*> StateTable::record(uint64_t index) const {
+  auto r = bytes(records_at_ + index * kRecordBytes, kRecordBytes);
+  if (!r) return r.status();
+  return r->data();
+}
+
+Result<std::string_view> StateTable::heap_text(uint64_t offset, uint64_t size,
+                                               const char* what) const {
+  if (offset > heap_bytes_ || size > heap_bytes_ - offset) {
+    return damaged(fmt::format("{} outside the heap", what));
+  }
+  auto text = bytes(heap_at_ + offset, size);
+  if (!text) return text.status();
+  return std::string_view(reinterpret_cast<const char*>(text->data()), size);
+}
+
 Result<std::string_view> StateTable::id_at(uint64_t index) const {
-  const unsigned char* r = records_ + index * kRecordBytes;
-  const uint64_t offset = util::get<uint32_t>(r);
-  const uint64_t size = util::get<uint32_t>(r + 4);
-  if (offset > heap_bytes_ || size > heap_bytes_ - offset) return damaged("an id outside the heap");
-  return std::string_view(reinterpret_cast<const char*>(heap_) + offset, size);
+  auto r = record(index);
+  if (!r) return r.status();
+  return heap_text(util::get<uint32_t>(*r), util::get<uint32_t>(*r + 4), "an id");
 }
 
 Result<Account> StateTable::at(uint64_t index) const {
-  const unsigned char* r = records_ + index * kRecordBytes;
-  auto id = id_at(index);
+  auto record_at = record(index);
+  if (!record_at) return record_at.status();
+  const unsigned char* r = *record_at;
+  auto id = heap_text(util::get<uint32_t>(r), util::get<uint32_t>(r + 4), "an id");
   if (!id) return id.status();
-  const uint64_t owner_offset = util::get<uint32_t>(r + 8);
-  const uint64_t owner_size = util::get<uint32_t>(r + 12);
-  if (owner_offset > heap_bytes_ || owner_size > heap_bytes_ - owner_offset) {
-    return damaged("an owner outside the heap");
-  }
+  auto owner = heap_text(util::get<uint32_t>(r + 8), util::get<uint32_t>(r + 12), "an owner");
+  if (!owner) return owner.status();
   const auto* code = reinterpret_cast<const char*>(r + 16);
   auto currency = find_currency(std::string_view(code, strnlen(code, 4)));
   if (!currency) return damaged(currency.status().message());
   if (r[20] > 1 || r[21] != 0 || r[22] != 0 || r[23] != 0) return damaged("a bad closed flag");
   Account a;
   a.id = *id;
-  a.owner.assign(reinterpret_cast<const char*>(heap_) + owner_offset, owner_size);
+  a.owner = *owner;
   a.currency = *currency;
   a.closed = r[20] == 1;
   a.overdraft_limit = util::get<int64_t>(r + 24);

@@ -28,12 +28,25 @@ std::string encode_state(const LedgerState& state);
 // Refuses (kCorruption) bytes that are not exactly one encoded state of a known version.
 Result<LedgerState> decode_state(std::span<const unsigned char> bytes, bool track_refs);
 
+// The bytes of an encoded state, range by range. A snapshot's reader checks the blocks of a
+// range the first time it is asked for them, so that a search reads and checks a few pages of
+// the table, not all of it.
+class StateBytes {
+ public:
+  virtual ~StateBytes() = default;
+  virtual uint64_t size() const = 0;
+  // [offset, offset + size), within size(); kCorruption when they do not check out.
+  virtual Result<std::span<const unsigned char>> read(uint64_t offset, uint64_t size) const = 0;
+};
+
 // A version 3 state read in place; the bytes must outlive it.
 class StateTable {
  public:
   // kNotFound for an older version (decode_state reads those); kCorruption for a table whose
   // sizes do not add up.
   static Result<StateTable> open(std::span<const unsigned char> bytes);
+  // The same, reading only the ranges it is asked for.
+  static Result<StateTable> open(const StateBytes& bytes);
   uint64_t last_seq() const { return last_seq_; }
   uint64_t size() const { return count_; }
   // The account with this id, if the table has it; each record read is checked.
@@ -43,8 +56,16 @@ class StateTable {
   Result<std::string_view> id_at(uint64_t index) const;
 
  private:
-  const unsigned char* records_ = nullptr;
-  const unsigned char* heap_ = nullptr;
+  static Result<StateTable> open_at(std::span<const unsigned char> head, uint64_t size);
+  // Record `index` (kRecordBytes) and heap ranges, from whichever bytes the table was opened on.
+  Result<const unsigned char*> record(uint64_t index) const;
+  Result<std::string_view> heap_text(uint64_t offset, uint64_t size, const char* what) const;
+  Result<std::span<const unsigned char>> bytes(uint64_t offset, uint64_t size) const;
+
+  std::span<const unsigned char> whole_;  // Opened on all the bytes,
+  const StateBytes* source_ = nullptr;    // or on a source of ranges.
+  uint64_t records_at_ = 0;
+  uint64_t heap_at_ = 0;
   uint64_t count_ = 0;
   uint64_t heap_bytes_ = 0;
   uint64_t last_seq_ = 0;

@@ -19,8 +19,18 @@ using util::put;
 namespace {
 
 constexpr std::array<unsigned char, 8> kSnapshotMagic = {'L', 'D', 'G', 'S', 'N', 'A', 'P', '1'};
-constexpr uint32_t kSnapshotFormatVersion = 1;
+constexpr uint32_t kSnapshotFormatVersion = 2;  // Written; 1 is still read.
 constexpr size_t kHeaderChecksumAt = 120;
+
+uint64_t blocks_of(uint64_t payload_size) {
+  return (payload_size + kSnapshotBlockBytes - 1) / kSnapshotBlockBytes;
+}
+
+// Block `b` of a payload: 4096 bytes, the last one fewer.
+ByteView block_of(ByteView payload, uint64_t b) {
+  const uint64_t at = b * kSnapshotBlockBytes;
+  return payload.subspan(at, std::min<uint64_t>(kSnapshotBlockBytes, payload.size() - at));
+}
 
 Status corrupt(const fs::path& path, const std::string& what) {
   return {ErrorCode::kCorruption, fmt::format("snapshot {}: {}", path.filename().string(), what)};
@@ -32,6 +42,10 @@ std::optional<uint64_t> parse_snapshot_file_name(std::string_view name) {
   return parse_numbered_file_name(name, kSnapshotSuffix);
 }
 
+uint64_t SnapshotLayout::blocks() const { return version >= 2 ? blocks_of(payload_size) : 0; }
+
+uint64_t SnapshotLayout::payload_at() const { return kSnapshotHeaderSize + 8 * blocks(); }
+
 fs::path snapshot_dir(const fs::path& dir) { return dir / kSnapshotDirName; }
 
 fs::path snapshot_path(const fs::path& dir, uint64_t seq_last) {
@@ -39,8 +53,11 @@ fs::path snapshot_path(const fs::path& dir, uint64_t seq_last) {
 }
 
 Bytes encode_snapshot(const SnapshotMeta& m, ByteView payload) {
-  Bytes out(kSnapshotHeaderSize + payload.size(), 0);
+  const uint64_t blocks = blocks_of(payload.size());
+  Bytes out(kSnapshotHeaderSize + 8 * blocks + payload.size(), 0);
   unsigned char* p = out.data();
+  unsigned char* table = p + kSnapshotHeaderSize;
+  for (uint64_t b = 0; b < blocks; ++b) put<uint64_t>(table + 8 * b, checksum(block_of(payload, b), 0));
   std::copy(kSnapshotMagic.begin(), kSnapshotMagic.end(), p);
   put<uint32_t>(p + 8, kSnapshotFormatVersion);
   put<uint32_t>(p + 12, kSnapshotHeaderSize);
@@ -53,15 +70,15 @@ Bytes encode_snapshot(const SnapshotMeta& m, ByteView payload) {
   put<int64_t>(p + 64, m.effective_max_ns);
   put<int64_t>(p + 72, m.created_ns);
   put<uint64_t>(p + 80, payload.size());
-  put<uint64_t>(p + 88, checksum(payload, 0));
+  put<uint64_t>(p + 88, checksum(ByteView(table, 8 * blocks), 0));
   put<uint64_t>(p + 96, m.refs_through);
+  put<uint32_t>(p + 104, kSnapshotBlockBytes);
   put<uint64_t>(p + kHeaderChecksumAt, checksum(ByteView(p, kHeaderChecksumAt), 0));
-  std::copy(payload.begin(), payload.end(), p + kSnapshotHeaderSize);
+  std::copy(payload.begin(), payload.end(), table + 8 * blocks);
   return out;
 }
 
-Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, uint64_t* payload_size,
-                                            uint64_t* payload_checksum) {
+Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, SnapshotLayout* layout) {
   const Status bad(ErrorCode::kCorruption, "bad snapshot header");
   if (bytes.size() < kSnapshotHeaderSize) return bad;
   const unsigned char* p = bytes.data();
@@ -71,9 +88,12 @@ Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, uint64_t* payload_si
   if (get<uint64_t>(p + kHeaderChecksumAt) != checksum(ByteView(p, kHeaderChecksumAt), 0)) {
     return Status(ErrorCode::kCorruption, "snapshot header checksum mismatch");
   }
-  if (get<uint32_t>(p + 8) != kSnapshotFormatVersion || get<uint32_t>(p + 12) != kSnapshotHeaderSize) {
+  const uint32_t version = get<uint32_t>(p + 8);
+  if (version < 1 || version > kSnapshotFormatVersion ||
+      get<uint32_t>(p + 12) != kSnapshotHeaderSize ||
+      (version >= 2 && get<uint32_t>(p + 104) != kSnapshotBlockBytes)) {
     return Status(ErrorCode::kCorruption,
-                  fmt::format("snapshot format version {} is not supported", get<uint32_t>(p + 8)));
+                  fmt::format("snapshot format version {} is not supported", version));
   }
   SnapshotMeta m;
   m.seq_last = get<uint64_t>(p + 16);
@@ -86,8 +106,7 @@ Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, uint64_t* payload_si
   m.created_ns = get<int64_t>(p + 72);
   const uint64_t size = get<uint64_t>(p + 80);
   if (size > kSnapshotPayloadSizeMax) return bad;
-  if (payload_size != nullptr) *payload_size = size;
-  if (payload_checksum != nullptr) *payload_checksum = get<uint64_t>(p + 88);
+  if (layout != nullptr) *layout = {version, size, get<uint64_t>(p + 88)};
   m.refs_through = get<uint64_t>(p + 96);
   return m;
 }
@@ -145,19 +164,61 @@ SnapshotListing list_snapshots(Syscalls& sys, const fs::path& dir) {
   return listing;
 }
 
-Result<FileBytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info) {
+Result<SnapshotPayload> SnapshotPayload::open(Syscalls& sys, const SnapshotFileInfo& info) {
   auto bytes = FileBytes::load(sys, info.path);
   if (!bytes) return bytes.status();
-  uint64_t size = 0;
-  uint64_t sum = 0;
-  auto meta = decode_snapshot_header(*bytes, &size, &sum);
+  SnapshotLayout layout;
+  auto meta = decode_snapshot_header(*bytes, &layout);
   if (!meta) return corrupt(info.path, meta.status().message());
-  if (bytes->view().size() != kSnapshotHeaderSize + size) {
-    return corrupt(info.path, fmt::format("{} bytes, its header says {}", bytes->view().size(),
-                                          kSnapshotHeaderSize + size));
+  const ByteView file = bytes->view();
+  if (file.size() != layout.file_size()) {
+    return corrupt(info.path,
+                   fmt::format("{} bytes, its header says {}", file.size(), layout.file_size()));
   }
-  bytes->drop_front(kSnapshotHeaderSize);
-  if (checksum(*bytes, 0) != sum) return corrupt(info.path, "payload checksum mismatch");
+  SnapshotPayload payload;
+  payload.path_ = info.path;
+  payload.payload_ = file.subspan(layout.payload_at());
+  if (layout.version < 2) {
+    if (checksum(payload.payload_, 0) != layout.checksum) {
+      return corrupt(info.path, "payload checksum mismatch");
+    }
+    payload.checked_.assign(1, true);
+  } else {
+    payload.sums_ = file.subspan(layout.table_at(), 8 * layout.blocks());
+    if (checksum(payload.sums_, 0) != layout.checksum) {
+      return corrupt(info.path, "block checksum table mismatch");
+    }
+    payload.checked_.assign(layout.blocks(), false);
+  }
+  payload.file_ = std::move(*bytes);
+  return payload;
+}
+
+Result<ByteView> SnapshotPayload::read(uint64_t offset, uint64_t size) const {
+  if (offset > payload_.size() || size > payload_.size() - offset) {
+    return corrupt(path_, fmt::format("bytes {} to {} are past its payload of {}", offset,
+                                      offset + size, payload_.size()));
+  }
+  if (!sums_.empty() && size > 0) {
+    for (uint64_t b = offset / kSnapshotBlockBytes; b <= (offset + size - 1) / kSnapshotBlockBytes;
+         ++b) {
+      if (checked_[b]) continue;
+      if (checksum(block_of(payload_, b), 0) != get<uint64_t>(sums_.data() + 8 * b)) {
+        return corrupt(path_, fmt::format("payload block {} checksum mismatch", b));
+      }
+      checked_[b] = true;
+    }
+  }
+  return payload_.subspan(offset, size);
+}
+
+Result<FileBytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info) {
+  auto payload = SnapshotPayload::open(sys, info);
+  if (!payload) return payload.status();
+  LEDGER_RETURN_IF_ERROR(payload->all().status());
+  const auto at = static_cast<size_t>(payload->payload_.data() - payload->file_.view().data());
+  FileBytes bytes = std::move(payload->file_);
+  bytes.drop_front(at);
   return bytes;
 }
 

@@ -3,13 +3,20 @@
 // `<dir>/snapshots/<seq_last, 20 digits>.snap`. The store knows only the frame the snapshot
 // ends at and opaque payload bytes; what the payload means is the domain's business.
 //
-// Layout (little-endian), a 128-byte header, then the payload:
+// Layout (little-endian), a 128-byte header, then (version 2) a table of the payload's block
+// checksums, then the payload:
 //    0  magic "LDGSNAP1"          8  format version u32     12  header size u32 (128)
 //   16  seq_last u64             24  chain u64 (checksum of the frame ending at seq_last)
 //   32  segment_base u64         40  frame_offset u64       48  next_offset u64
 //   56  recorded_ns i64          64  effective_max_ns i64   72  created_ns i64
-//   80  payload_size u64         88  payload checksum u64 (XXH3-64, seed 0)
-//   96  refs_through u64        104  reserved, zero        120  header checksum u64 over [0, 120)
+//   80  payload_size u64         88  checksum u64 (XXH3-64, seed 0) of the block table
+//   96  refs_through u64        104  block size u32 (4096)  108  reserved, zero
+//  120  header checksum u64 over [0, 120)
+// The block table holds the XXH3-64 (seed 0) of each 4096-byte block of the payload (the last
+// may be shorter), so that a reader checks only the blocks it reads: a question about one
+// account binary-searches the state's table and reads a few pages of it, and checking all of
+// it would cost more than the search (SnapshotPayload). Version 1, still read, had no table:
+// the payload followed the header and the checksum at 88 was the whole payload's.
 // A snapshot is written as temp file, fdatasync, rename, fsync of the directory; it is never
 // trusted over the log: check_against_log() proves that the log still holds the very frame it
 // was taken at (same place, sequence, recorded time and chained checksum).
@@ -29,6 +36,7 @@ inline constexpr size_t kSnapshotHeaderSize = 128;
 inline constexpr const char* kSnapshotDirName = "snapshots";
 inline constexpr const char* kSnapshotSuffix = ".snap";
 inline constexpr uint64_t kSnapshotPayloadSizeMax = uint64_t{1} << 34;
+inline constexpr uint32_t kSnapshotBlockBytes = 4096;
 static_assert(kSnapshotHeaderSize == 128);
 
 // The frame a snapshot ends at, and what it covers.
@@ -52,6 +60,18 @@ struct SnapshotFileInfo {
   uint64_t size_bytes = 0;
 };
 
+// Where a snapshot file's payload lies and how it is checked, from its header.
+struct SnapshotLayout {
+  uint32_t version = 0;
+  uint64_t payload_size = 0;
+  uint64_t checksum = 0;  // Version 1: the payload's; version 2: the block table's.
+
+  uint64_t blocks() const;
+  uint64_t table_at() const { return kSnapshotHeaderSize; }
+  uint64_t payload_at() const;
+  uint64_t file_size() const { return payload_at() + payload_size; }
+};
+
 struct SnapshotListing {
   std::vector<SnapshotFileInfo> snapshots;  // Headers that check out, oldest first.
   std::vector<std::string> problems;        // One line per file that was skipped, and why.
@@ -64,8 +84,7 @@ std::optional<uint64_t> parse_snapshot_file_name(std::string_view name);
 
 Bytes encode_snapshot(const SnapshotMeta& meta, ByteView payload);
 // The header alone; refuses a wrong magic, version or checksum.
-Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, uint64_t* payload_size = nullptr,
-                                            uint64_t* payload_checksum = nullptr);
+Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, SnapshotLayout* layout = nullptr);
 
 Status write_snapshot(Syscalls& sys, const std::filesystem::path& dir, const SnapshotMeta& meta,
                       ByteView payload);
@@ -81,7 +100,28 @@ Result<SnapshotFileInfo> read_snapshot_info(Syscalls& sys, const std::filesystem
                                             uint64_t seq_last);
 // Every snapshot's header, oldest first; the files that do not check out, in `problems`.
 SnapshotListing list_snapshots(Syscalls& sys, const std::filesystem::path& dir);
-// The payload, checked against the header's size and checksum.
+// A snapshot's payload, mapped where `sys` maps files (else read whole). Each block is checked
+// against its checksum the first time a read reaches it; a version 1 file is checked whole when
+// opened. kCorruption names the file (and the block).
+class SnapshotPayload {
+ public:
+  static Result<SnapshotPayload> open(Syscalls& sys, const SnapshotFileInfo& info);
+  uint64_t size() const { return payload_.size(); }
+  // Bytes [offset, offset + size) of the payload, which must lie inside it.
+  Result<ByteView> read(uint64_t offset, uint64_t size) const;
+  Result<ByteView> all() const { return read(0, size()); }
+
+ private:
+  friend Result<FileBytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info);
+
+  FileBytes file_;
+  ByteView payload_;
+  ByteView sums_;                      // Version 2: 8 bytes a block.
+  mutable std::vector<bool> checked_;  // Blocks read and found good.
+  std::filesystem::path path_;
+};
+
+// The whole payload, checked.
 Result<FileBytes> read_snapshot_payload(Syscalls& sys, const SnapshotFileInfo& info);
 
 // Proves that `segments` still hold the frame the snapshot ends at, and returns where the

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "e2e/e2e_support.h"
 
 using namespace ledger::e2e;
@@ -103,8 +105,49 @@ TEST_SUITE("e2e snapshots") {
     CHECK(r.out == "account,balance,currency\nACC-001,501.00,USD\n");
     CHECK(r.err ==
           "ledger: warning: snapshot 00000000000000000002.snap skipped: snapshot "
-          "00000000000000000002.snap: payload checksum mismatch\n");
+          "00000000000000000002.snap: payload block 0 checksum mismatch\n");
     check_unchanged(before, ledger.files());
+  }
+
+  // A question checks the blocks of the snapshot it reads (ledger-format(5), SNAPSHOT FILES):
+  // damage elsewhere does not reach its answer, and verify still names it.
+  TEST_CASE("a damaged block of a snapshot is skipped by the questions that read it") {
+    TestLedger ledger;
+    std::string csv = "op,account,amount,date\n";
+    for (int i = 1; i <= 300; ++i) csv += fmt::format("open,ACC-{:03},,2026-01-01\n", i);
+    for (int i = 1; i <= 300; ++i) csv += fmt::format("deposit,ACC-{:03},{},2026-01-02\n", i, i);
+    ledger.ok("import " + shell_quote(ledger.file("rows.csv", csv).string()));
+    ledger.ok("snapshot");
+    const fs::path snap = ledger.dir() / "snapshots" / "00000000000000000600.snap";
+    std::string bytes = read_file(snap);
+    REQUIRE(bytes.size() > 128);
+    uint64_t payload_size = 0;
+    std::memcpy(&payload_size, bytes.data() + 80, 8);  // Little-endian, as this machine.
+    const uint64_t blocks = (payload_size + 4095) / 4096;
+    REQUIRE(blocks == 6);  // 300 records of 64 bytes, then their ids.
+    // Block 3 holds records 191 to 254: ACC-001's search never reaches it, ACC-200's ends in it.
+    bytes[128 + 8 * blocks + 3 * 4096 + 100] ^= 0x01;
+    write_file(snap, bytes);
+    const auto before = ledger.files();
+    auto first = ledger.run("balance ACC-001 --format csv");
+    CHECK(first.exit_code == 0);
+    CHECK(first.out == "account,balance,currency\nACC-001,1.00,USD\n");
+    CHECK(first.err.empty());
+    auto damaged = ledger.run("balance ACC-200 --format csv");
+    CHECK(damaged.exit_code == 0);
+    CHECK(damaged.out == "account,balance,currency\nACC-200,200.00,USD\n");
+    CHECK(damaged.err ==
+          "ledger: warning: snapshot 00000000000000000600.snap skipped: snapshot "
+          "00000000000000000600.snap: payload block 3 checksum mismatch\n");
+    auto all = ledger.run("balance --format csv");
+    CHECK(all.exit_code == 0);
+    CHECK(contains(all.out, "\nACC-200,200.00,USD\nACC-201,201.00,USD\n"));
+    CHECK(contains(all.err, "payload block 3 checksum mismatch"));
+    check_unchanged(before, ledger.files());
+    auto verify = ledger.run("verify");
+    CHECK(verify.exit_code == 1);
+    CHECK(contains(verify.err, "snapshots/00000000000000000600.snap"));
+    CHECK(contains(verify.err, "payload block 3 checksum mismatch"));
   }
 
   TEST_CASE("queries write nothing: without its indexes the log answers, and snapshot builds them") {

@@ -7,13 +7,16 @@
 // decoder called directly and with checks written here. The first byte can select another mode,
 // in which the rest of the input is:
 //   'P'  a state payload alone, fed to decode_state (no file system: much faster);
-//   'C'  a snapshot whose payload size, payload checksum and header checksum are recomputed
-//        before it is read, so that mutations reach the state codec behind the checksums.
+//   'C'  a snapshot header whose payload is the rest of the input, sealed as a writer of format
+//        version 2 would (payload size, block checksums, their table's checksum, header
+//        checksum), so that mutations reach the state codec behind the checksums.
 // Checks: a file is refused with an error, or its header re-encodes to the same fields and its
-// payload is exactly the bytes after the header with the size and checksum it declares; a
-// payload is refused, or decodes to a state whose re-encoding decodes to the same state.
+// payload is exactly the bytes after the header (and, in version 2, its block table) with the
+// size and checksums it declares, checked here apart from the reader; a payload is refused, or
+// decodes to a state whose re-encoding decodes to the same state.
 // Under libFuzzer, an allocation sized by a damaged length field stops the run (-malloc_limit_mb).
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -70,27 +73,47 @@ void fuzz_payload(ByteView payload) {
 
 // The header decoder called directly: a header it accepts re-encodes to the same fields.
 void check_header(ByteView input, const ledger::Result<store::SnapshotMeta>& meta,
-                  uint64_t size, uint64_t sum) {
+                  const store::SnapshotLayout& layout) {
   if (!meta) {
     check(meta.status().code() == ledger::ErrorCode::kCorruption);
     return;
   }
   check(input.size() >= store::kSnapshotHeaderSize);
-  check(size <= store::kSnapshotPayloadSizeMax);
+  check(layout.payload_size <= store::kSnapshotPayloadSizeMax);
+  check(layout.version == 1 || layout.version == 2);
   const store::Bytes again = store::encode_snapshot(*meta, {});
-  uint64_t again_size = 1;
-  auto decoded = store::decode_snapshot_header(again, &again_size);
-  check(decoded.is_ok() && *decoded == *meta && again_size == 0);
+  store::SnapshotLayout again_layout{0, 1, 0};
+  auto decoded = store::decode_snapshot_header(again, &again_layout);
+  check(decoded.is_ok() && *decoded == *meta && again_layout.payload_size == 0 &&
+        again_layout.version == 2);
   // The fields the header carries are where the layout says.
-  check(ledger::util::get<uint64_t>(input.data() + 80) == size);
-  check(ledger::util::get<uint64_t>(input.data() + 88) == sum);
+  check(ledger::util::get<uint32_t>(input.data() + 8) == layout.version);
+  check(ledger::util::get<uint64_t>(input.data() + 80) == layout.payload_size);
+  check(ledger::util::get<uint64_t>(input.data() + 88) == layout.checksum);
+}
+
+// Whether the payload that follows the header checks out, by the format's rules as written in
+// ledger-format(5): version 1, one checksum over it; version 2, one over the table of the
+// 4096-byte blocks' checksums, and each block's in the table.
+bool payload_checks_out(ByteView input, const store::SnapshotLayout& layout) {
+  const uint64_t blocks = layout.version == 1 ? 0 : (layout.payload_size + 4095) / 4096;
+  const uint64_t at = store::kSnapshotHeaderSize + 8 * blocks;
+  if (input.size() != at + layout.payload_size) return false;
+  const ByteView payload = input.subspan(at);
+  if (layout.version == 1) return store::checksum(payload, 0) == layout.checksum;
+  const ByteView table = input.subspan(store::kSnapshotHeaderSize, 8 * blocks);
+  if (store::checksum(table, 0) != layout.checksum) return false;
+  for (uint64_t b = 0; b < blocks; ++b) {
+    const ByteView block = payload.subspan(b * 4096, std::min<uint64_t>(4096, payload.size() - b * 4096));
+    if (store::checksum(block, 0) != ledger::util::get<uint64_t>(table.data() + 8 * b)) return false;
+  }
+  return true;
 }
 
 void fuzz_file(ByteView input) {
-  uint64_t size = 0;
-  uint64_t sum = 0;
-  auto meta = store::decode_snapshot_header(input, &size, &sum);
-  check_header(input, meta, size, sum);
+  store::SnapshotLayout layout;
+  auto meta = store::decode_snapshot_header(input, &layout);
+  check_header(input, meta, layout);
 
   // One file, rewritten for each input, and named for the read by its header's sequence number,
   // as the loader finds a snapshot; it gets its own name back after the input.
@@ -109,27 +132,36 @@ void fuzz_file(ByteView input) {
   check(info->meta == *meta && info->size_bytes == input.size());
 
   auto payload = store::read_snapshot_payload(sys, *info);
-  const bool whole = input.size() - store::kSnapshotHeaderSize == size;
-  const ByteView expected = input.subspan(store::kSnapshotHeaderSize);
-  check(payload.is_ok() == (whole && store::checksum(expected, 0) == sum));
+  check(payload.is_ok() == payload_checks_out(input, layout));
   if (!payload) {
     check(payload.status().code() == ledger::ErrorCode::kCorruption);
     return;
   }
+  const ByteView expected = input.subspan(input.size() - layout.payload_size);
   const ByteView got = *payload;
   check(got.size() == expected.size() && std::equal(got.begin(), got.end(), expected.begin()));
   fuzz_payload(*payload);
 }
 
-// Gives the snapshot the payload size and checksums a writer would have given it.
+// The header of the input with the rest of it as payload, sealed as a version 2 writer would:
+// the version, block size, payload size and checksums a writer would have given it.
 store::Bytes reseal(ByteView input) {
   using ledger::util::put;
-  store::Bytes bytes(input.begin(), input.end());
-  if (bytes.size() < store::kSnapshotHeaderSize) return bytes;
+  if (input.size() < store::kSnapshotHeaderSize) return store::Bytes(input.begin(), input.end());
+  const ByteView payload = input.subspan(store::kSnapshotHeaderSize);
+  const uint64_t blocks = (payload.size() + 4095) / 4096;
+  store::Bytes bytes(input.begin(), input.begin() + store::kSnapshotHeaderSize);
+  bytes.resize(store::kSnapshotHeaderSize + 8 * blocks);
+  for (uint64_t b = 0; b < blocks; ++b) {
+    const ByteView block = payload.subspan(b * 4096, std::min<uint64_t>(4096, payload.size() - b * 4096));
+    put<uint64_t>(bytes.data() + store::kSnapshotHeaderSize + 8 * b, store::checksum(block, 0));
+  }
+  bytes.insert(bytes.end(), payload.begin(), payload.end());
   unsigned char* const p = bytes.data();
-  const ByteView payload(p + store::kSnapshotHeaderSize, bytes.size() - store::kSnapshotHeaderSize);
+  put<uint32_t>(p + 8, 2);
   put<uint64_t>(p + 80, payload.size());
-  put<uint64_t>(p + 88, store::checksum(payload, 0));
+  put<uint64_t>(p + 88, store::checksum(ByteView(p + store::kSnapshotHeaderSize, 8 * blocks), 0));
+  put<uint32_t>(p + 104, 4096);
   put<uint64_t>(p + 120, store::checksum(ByteView(p, 120), 0));
   return bytes;
 }

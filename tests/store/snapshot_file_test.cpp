@@ -1,7 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <xxhash.h>
+
+#include <cstring>
+
 #include "log_fixture.h"
 #include "store/snapshot_file.h"
+#include "util/endian.h"
 
 using namespace ledger;
 using namespace ledger::store;
@@ -52,12 +57,105 @@ TEST_SUITE("snapshot file") {
   TEST_CASE("header and payload round trip") {
     const std::string payload = "the state";
     const Bytes bytes = encode_snapshot(some_meta(), bytes_of(payload));
-    REQUIRE(bytes.size() == kSnapshotHeaderSize + payload.size());
-    uint64_t size = 0;
-    auto meta = decode_snapshot_header(bytes, &size);
+    // One block: its checksum, then the payload.
+    REQUIRE(bytes.size() == kSnapshotHeaderSize + 8 + payload.size());
+    SnapshotLayout layout;
+    auto meta = decode_snapshot_header(bytes, &layout);
     REQUIRE(meta);
     CHECK(*meta == some_meta());
-    CHECK(size == payload.size());
+    CHECK(layout.version == 2);
+    CHECK(layout.payload_size == payload.size());
+    CHECK(layout.payload_at() == kSnapshotHeaderSize + 8);
+    CHECK(std::string(bytes.begin() + kSnapshotHeaderSize + 8, bytes.end()) == payload);
+  }
+
+  // The layout written down by hand (ledger-format(5)): 4096-byte blocks, each one's XXH3-64 in
+  // the table, the table's at 88.
+  TEST_CASE("a payload of several blocks has a checksum for each, and the table one for all") {
+    std::string payload(2 * kSnapshotBlockBytes + 10, 'a');
+    payload[kSnapshotBlockBytes] = 'b';
+    const Bytes bytes = encode_snapshot(some_meta(), bytes_of(payload));
+    REQUIRE(bytes.size() == kSnapshotHeaderSize + 3 * 8 + payload.size());
+    const unsigned char* table = bytes.data() + kSnapshotHeaderSize;
+    for (size_t b = 0; b < 3; ++b) {
+      const std::string block = payload.substr(b * kSnapshotBlockBytes, kSnapshotBlockBytes);
+      CHECK(util::get<uint64_t>(table + 8 * b) == XXH3_64bits(block.data(), block.size()));
+    }
+    CHECK(util::get<uint64_t>(bytes.data() + 88) == XXH3_64bits(table, 3 * 8));
+    CHECK(util::get<uint32_t>(bytes.data() + 104) == kSnapshotBlockBytes);
+  }
+
+  TEST_CASE("a damaged block is refused where it is read, and only there") {
+    TempDir dir;
+    std::string payload(3 * kSnapshotBlockBytes, 'p');
+    REQUIRE(write_snapshot(real_syscalls(), dir.path(), some_meta(), bytes_of(payload)));
+    const fs::path path = snapshot_path(dir.path(), 42);
+    flip_byte(path, kSnapshotHeaderSize + 3 * 8 + kSnapshotBlockBytes + 7);  // Block 1.
+    auto listing = list_snapshots(real_syscalls(), dir.path());
+    REQUIRE(listing.snapshots.size() == 1);
+    auto opened = SnapshotPayload::open(real_syscalls(), listing.snapshots[0]);
+    REQUIRE(opened);
+    CHECK(opened->size() == payload.size());
+    auto first = opened->read(10, 100);
+    REQUIRE(first);
+    CHECK(std::string(first->begin(), first->end()) == std::string(100, 'p'));
+    CHECK(opened->read(2 * kSnapshotBlockBytes, kSnapshotBlockBytes));
+    // A range that only ends in block 1 reaches it.
+    auto across = opened->read(kSnapshotBlockBytes - 4, 8);
+    REQUIRE(!across);
+    CHECK(across.status().code() == ErrorCode::kCorruption);
+    CHECK(across.status().message() ==
+          "snapshot 00000000000000000042.snap: payload block 1 checksum mismatch");
+    CHECK(!opened->all());
+    CHECK(!opened->read(3 * kSnapshotBlockBytes - 1, 2));  // Past the payload.
+    CHECK(!read_snapshot_payload(real_syscalls(), listing.snapshots[0]));
+
+    flip_byte(path, kSnapshotHeaderSize + 8);  // The table itself: nothing is trusted.
+    auto table_damaged = SnapshotPayload::open(real_syscalls(), listing.snapshots[0]);
+    REQUIRE(!table_damaged);
+    CHECK(table_damaged.status().message().find("block checksum table mismatch") !=
+          std::string::npos);
+  }
+
+  // Written by hand as version 1 wrote it: the payload right after the header, checked whole.
+  TEST_CASE("a version 1 snapshot still reads, and is checked whole") {
+    TempDir dir;
+    const std::string payload(5000, 'v');
+    const SnapshotMeta m = some_meta();
+    Bytes bytes(kSnapshotHeaderSize, 0);
+    unsigned char* p = bytes.data();
+    std::memcpy(p, "LDGSNAP1", 8);
+    util::put<uint32_t>(p + 8, 1);
+    util::put<uint32_t>(p + 12, kSnapshotHeaderSize);
+    util::put<uint64_t>(p + 16, m.seq_last);
+    util::put<uint64_t>(p + 24, m.chain);
+    util::put<uint64_t>(p + 32, m.segment_base);
+    util::put<uint64_t>(p + 40, m.frame_offset);
+    util::put<uint64_t>(p + 48, m.next_offset);
+    util::put<int64_t>(p + 56, m.recorded_ns);
+    util::put<int64_t>(p + 64, m.effective_max_ns);
+    util::put<int64_t>(p + 72, m.created_ns);
+    util::put<uint64_t>(p + 80, payload.size());
+    util::put<uint64_t>(p + 88, XXH3_64bits(payload.data(), payload.size()));
+    util::put<uint64_t>(p + 96, m.refs_through);
+    util::put<uint64_t>(p + 120, XXH3_64bits(p, 120));
+    bytes.insert(bytes.end(), payload.begin(), payload.end());
+    fs::create_directories(store::snapshot_dir(dir.path()));
+    const fs::path path = snapshot_path(dir.path(), 42);
+    write_file(path, std::string(bytes.begin(), bytes.end()));
+
+    auto info = read_snapshot_info(real_syscalls(), dir.path(), 42);
+    REQUIRE(info);
+    CHECK(info->meta == m);
+    auto opened = SnapshotPayload::open(real_syscalls(), *info);
+    REQUIRE(opened);
+    auto some = opened->read(4000, 1000);
+    REQUIRE(some);
+    CHECK(std::string(some->begin(), some->end()) == std::string(1000, 'v'));
+    flip_byte(path, kSnapshotHeaderSize + 4999);
+    auto damaged = SnapshotPayload::open(real_syscalls(), *info);
+    REQUIRE(!damaged);
+    CHECK(damaged.status().message().find("payload checksum mismatch") != std::string::npos);
   }
 
   TEST_CASE("every flipped bit of the header is refused") {
@@ -83,11 +181,11 @@ TEST_SUITE("snapshot file") {
     CHECK(std::string(read->view().begin(), read->view().end()) == payload);
 
     const fs::path path = snapshot_path(dir.path(), 42);
-    flip_byte(path, kSnapshotHeaderSize + 500);
+    flip_byte(path, kSnapshotHeaderSize + 8 + 500);
     auto damaged = read_snapshot_payload(real_syscalls(), listing.snapshots[0]);
     REQUIRE(!damaged);
     CHECK(damaged.status().code() == ErrorCode::kCorruption);
-    CHECK(damaged.status().message().find("payload checksum mismatch") != std::string::npos);
+    CHECK(damaged.status().message().find("payload block 0 checksum mismatch") != std::string::npos);
 
     flip_byte(path, 20);
     listing = list_snapshots(real_syscalls(), dir.path());
