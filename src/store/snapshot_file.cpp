@@ -73,6 +73,7 @@ Bytes encode_snapshot(const SnapshotMeta& m, ByteView payload) {
   put<uint64_t>(p + 88, checksum(ByteView(table, 8 * blocks), 0));
   put<uint64_t>(p + 96, m.refs_through);
   put<uint32_t>(p + 104, kSnapshotBlockBytes);
+  put<uint32_t>(p + 108, m.reader_flags);
   put<uint64_t>(p + kHeaderChecksumAt, checksum(ByteView(p, kHeaderChecksumAt), 0));
   std::copy(payload.begin(), payload.end(), table + 8 * blocks);
   return out;
@@ -108,6 +109,7 @@ Result<SnapshotMeta> decode_snapshot_header(ByteView bytes, SnapshotLayout* layo
   if (size > kSnapshotPayloadSizeMax) return bad;
   if (layout != nullptr) *layout = {version, size, get<uint64_t>(p + 88)};
   m.refs_through = get<uint64_t>(p + 96);
+  m.reader_flags = version >= 2 ? get<uint32_t>(p + 108) : 0;
   return m;
 }
 

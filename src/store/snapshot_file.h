@@ -10,8 +10,8 @@
 //   32  segment_base u64         40  frame_offset u64       48  next_offset u64
 //   56  recorded_ns i64          64  effective_max_ns i64   72  created_ns i64
 //   80  payload_size u64         88  checksum u64 (XXH3-64, seed 0) of the block table
-//   96  refs_through u64        104  block size u32 (4096)  108  reserved, zero
-//  120  header checksum u64 over [0, 120)
+//   96  refs_through u64        104  block size u32 (4096)  108  reader_flags u32
+//  112  reserved, zero          120  header checksum u64 over [0, 120)
 // The block table holds the XXH3-64 (seed 0) of each 4096-byte block of the payload (the last
 // may be shorter), so that a reader checks only the blocks it reads: a question about one
 // account binary-searches the state's table and reads a few pages of it, and checking all of
@@ -50,6 +50,7 @@ struct SnapshotMeta {
   int64_t effective_max_ns = INT64_MIN;  // Latest effective time of any event included.
   int64_t created_ns = 0;
   uint64_t refs_through = 0;    // Opaque to the store: how far a derived ref index reached.
+  uint32_t reader_flags = 0;    // Opaque to the store: facts about the payload a reader may use.
 
   friend bool operator==(const SnapshotMeta&, const SnapshotMeta&) = default;
 };

@@ -134,7 +134,7 @@ $ ledger stats --format table
 > archive_bytes_uncompressed  0
 > purged_before               59
 > snapshots                   1
-> snapshot_bytes              228
+> snapshot_bytes              236
 > snapshot_seq_oldest         59
 > snapshot_seq_newest         59
 > ref_index_runs              1

@@ -5,13 +5,13 @@ $ ledger snapshot
 $ ls
 %setup books
 $ ledger snapshot
-> snapshot at event 8: 3 accounts, 397 bytes
+> snapshot at event 8: 3 accounts, 405 bytes
 $ ledger snapshot
 > snapshot at event 8 already exists (3 accounts)
 $ ledger deposit CHK-001 1 --date 2026-03-01
 > recorded event 9: deposit 1.00 USD to CHK-001
 $ ledger snapshot
-> snapshot at event 9: 3 accounts, 397 bytes
+> snapshot at event 9: 3 accounts, 405 bytes
 $ ledger stats --format table
 > stat                        value
 > events                      9
@@ -23,7 +23,7 @@ $ ledger stats --format table
 > archive_bytes_uncompressed  0
 > purged_before
 > snapshots                   2
-> snapshot_bytes              794
+> snapshot_bytes              810
 > snapshot_seq_oldest         8
 > snapshot_seq_newest         9
 > ref_index_runs              2
