@@ -66,11 +66,6 @@ bool keys_distinct(const std::vector<domain::Account>& accounts) {
   return std::adjacent_find(keys.begin(), keys.end()) == keys.end();
 }
 
-// The held accounts of a snapshot's state: found by binary search in a version 3 table, or
-// picked from the whole state of an older version. With `by_index_key`, whether another
-// account shares a held one's key: every id is hashed, unless the snapshot says its keys are
-// distinct and holds every held account (a table of 10,000 accounts is 830 KB to read and
-// check, where a search reads a few pages of it).
 // A snapshot's payload as the state codec reads it: each range checked when first read.
 class CheckedPayload final : public domain::StateBytes {
  public:
@@ -84,6 +79,11 @@ class CheckedPayload final : public domain::StateBytes {
   const store::SnapshotPayload& payload_;
 };
 
+// The held accounts of a snapshot's state: found by binary search in a version 3 table, or
+// picked from the whole state of an older version. With `by_index_key`, whether another
+// account shares a held one's key: every id is hashed, unless the snapshot says its keys are
+// distinct and holds every held account (a table of 10,000 accounts is 830 KB to read and
+// check, where a search reads a few pages of it).
 Result<domain::LedgerState> held_state(const store::SnapshotPayload& payload,
                                        const store::SnapshotMeta& meta,
                                        const std::vector<std::string>& held, bool track_refs,

@@ -469,7 +469,9 @@ TEST_SUITE("e2e verify: snapshots, indexes, archive") {
     TestLedger ledger;
     write_derived_ledger(ledger);
     const auto snap = snapshots_of(ledger)[1];
-    ledger::store::testing::flip_bit(snap.path, (ledger::store::kSnapshotHeaderSize + 10) * 8);
+    // Past the header and the one block's checksum: in the payload.
+    REQUIRE(snap.size_bytes < ledger::store::kSnapshotHeaderSize + 8 + 4096);
+    ledger::store::testing::flip_bit(snap.path, (ledger::store::kSnapshotHeaderSize + 8 + 10) * 8);
     const RunResult r = failed_verify(ledger);
     CHECK(contains(r.err, fmt::format("snapshots/{}", name(snap.path))));
     CHECK(contains(r.err, "is damaged"));
