@@ -184,7 +184,6 @@ Result<SnapshotPayload> SnapshotPayload::open(Syscalls& sys, const SnapshotFileI
     if (checksum(payload.payload_, 0) != layout.checksum) {
       return corrupt(info.path, "payload checksum mismatch");
     }
-    payload.checked_.assign(1, true);
   } else {
     payload.sums_ = file.subspan(layout.table_at(), 8 * layout.blocks());
     if (checksum(payload.sums_, 0) != layout.checksum) {

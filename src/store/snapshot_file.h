@@ -117,8 +117,8 @@ class SnapshotPayload {
 
   FileBytes file_;
   ByteView payload_;
-  ByteView sums_;                      // Version 2: 8 bytes a block.
-  mutable std::vector<bool> checked_;  // Blocks read and found good.
+  ByteView sums_;                      // Version 2: 8 bytes a block; empty: checked whole.
+  mutable std::vector<bool> checked_;  // Version 2: the blocks read and found good.
   std::filesystem::path path_;
 };
 
